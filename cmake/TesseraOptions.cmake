@@ -1,0 +1,43 @@
+# Build options shared by every target: optional components, warnings, sanitizers, compiler cache.
+
+option(TESSERA_WITH_CUDA "Build the CUDA kernels (needs nvcc)" OFF)
+set(_werror_default OFF)
+if("$ENV{CI}" STREQUAL "true")
+  set(_werror_default ON)
+endif()
+option(TESSERA_WERROR "Treat warnings in project code as errors (on by default when CI=true)" ${_werror_default})
+set(TESSERA_SANITIZE "" CACHE STRING "Comma-separated -fsanitize= list (the asan preset uses address,undefined)")
+set(TESSERA_SHARED_DATA "${PROJECT_SOURCE_DIR}/../shared/data" CACHE PATH
+    "Default folder of shared test data (the TESSERA_SHARED_DATA environment variable overrides it)")
+
+if(NOT CMAKE_BUILD_TYPE AND NOT CMAKE_CONFIGURATION_TYPES)
+  set(CMAKE_BUILD_TYPE Release CACHE STRING "Build type" FORCE)
+endif()
+
+find_program(TESSERA_CCACHE ccache)
+if(TESSERA_CCACHE)
+  set(CMAKE_CXX_COMPILER_LAUNCHER "${TESSERA_CCACHE}")
+  set(CMAKE_CUDA_COMPILER_LAUNCHER "${TESSERA_CCACHE}")
+endif()
+
+if(TESSERA_WITH_CUDA)
+  if(NOT DEFINED CMAKE_CUDA_ARCHITECTURES)
+    set(CMAKE_CUDA_ARCHITECTURES 90)  # H100/H200; override with -DCMAKE_CUDA_ARCHITECTURES=...
+  endif()
+  enable_language(CUDA)
+  find_package(CUDAToolkit REQUIRED)
+  set(CMAKE_CUDA_STANDARD 20)
+  set(CMAKE_CUDA_STANDARD_REQUIRED ON)
+endif()
+
+# Warnings for project code only (third-party headers are included as system headers).
+add_library(tessera_warnings INTERFACE)
+target_compile_options(tessera_warnings INTERFACE
+  $<$<COMPILE_LANGUAGE:CXX>:-Wall -Wextra -Wpedantic -Wshadow -Wnon-virtual-dtor>
+  $<$<AND:$<COMPILE_LANGUAGE:CXX>,$<BOOL:${TESSERA_WERROR}>>:-Werror>
+  $<$<AND:$<COMPILE_LANGUAGE:CUDA>,$<BOOL:${TESSERA_WERROR}>>:-Werror=all-warnings>)
+
+if(TESSERA_SANITIZE)
+  add_compile_options(-fsanitize=${TESSERA_SANITIZE} -fno-omit-frame-pointer -fno-sanitize-recover=all)
+  add_link_options(-fsanitize=${TESSERA_SANITIZE})
+endif()
