@@ -1,4 +1,5 @@
-// Static partitioning and parallel_for: pieces cover the range exactly and do not depend on threads.
+// Static partitioning and parallel_for: pieces cover the range exactly and do not depend on
+// threads.
 #include "tessera/core/threads.hpp"
 
 #include <gtest/gtest.h>

@@ -1,6 +1,6 @@
 // Threading: one runtime (OpenMP) for data-parallel loops, with static, deterministic partitioning.
-// A range [0, n) split into `parts` pieces always yields the same pieces, whatever thread runs them,
-// so per-piece results (and anything keyed by index) do not depend on the thread count.
+// A range [0, n) split into `parts` pieces always yields the same pieces, whatever thread runs
+// them, so per-piece results (and anything keyed by index) do not depend on the thread count.
 #pragma once
 
 #include <cstddef>
@@ -40,9 +40,9 @@ Range partition_range(std::size_t n, std::size_t parts, std::size_t part);
 /// Number of pieces of at least `grain` items (and at least one) that [0, n) splits into.
 std::size_t piece_count(std::size_t n, std::size_t grain);
 
-/// Runs body(piece_index, range) for each of the piece_count(n, grain) pieces of [0, n), spread over
-/// thread_count() threads. Pieces depend on n and grain only, never on the thread count.
-/// An exception thrown by a body is rethrown on the calling thread (the first one, by piece order).
+/// Runs body(piece_index, range) for each of the piece_count(n, grain) pieces of [0, n), spread
+/// over thread_count() threads. Pieces depend on n and grain only, never on the thread count. An
+/// exception thrown by a body is rethrown on the calling thread (the first one, by piece order).
 void parallel_for(std::size_t n, std::size_t grain,
                   const std::function<void(std::size_t piece, Range range)>& body);
 

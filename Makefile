@@ -1,0 +1,50 @@
+# Entry points. Each target installs what it needs (scripts/install-deps.sh), configures with a CMake
+# preset and builds with Ninja: make demo | test | bench | asan | cuda | format | lint | clean
+PRESET ?= release
+BUILD := build/$(PRESET)
+CMAKE_QUIET := -Wno-dev --log-level=WARNING
+# nvcc lives outside PATH in the usual CUDA install location.
+export PATH := $(PATH):/usr/local/cuda/bin
+
+.PHONY: all deps dev-deps configure build demo test bench asan cuda format lint clean
+all: build
+
+deps:
+	@scripts/install-deps.sh build
+
+dev-deps:
+	@scripts/install-deps.sh build dev
+
+configure: deps
+	@cmake --preset $(PRESET) $(CMAKE_QUIET) >/dev/null
+
+build: configure
+	@cmake --build --preset $(PRESET)
+
+demo: build
+	@scripts/demo.sh $(BUILD)
+
+test: build
+	@ctest --preset $(PRESET) --parallel 2
+
+bench: build
+	@scripts/bench.sh $(BUILD)
+
+asan: deps
+	@cmake --preset asan $(CMAKE_QUIET) >/dev/null
+	@cmake --build --preset asan
+	@ctest --preset asan --parallel 2
+
+cuda: deps
+	@command -v nvcc >/dev/null || { echo "make cuda: nvcc not found (install the CUDA toolkit)"; exit 1; }
+	@cmake --preset cuda $(CMAKE_QUIET) >/dev/null
+	@cmake --build --preset cuda
+
+format: dev-deps
+	@git ls-files '*.hpp' '*.cpp' '*.cu' '*.cuh' '*.cpp.in' | xargs clang-format -i
+
+lint: dev-deps configure
+	@scripts/lint.sh $(BUILD)
+
+clean:
+	rm -rf build

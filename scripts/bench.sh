@@ -1,0 +1,18 @@
+#!/usr/bin/env bash
+# `make bench`: runs every benchmark binary the build registered (tessera_add_bench), each writing
+# JSON lines to <build-dir>/bench-results/<name>.jsonl and a readable table to stdout.
+# Usage: scripts/bench.sh <build-dir>
+set -euo pipefail
+build=${1:?usage: scripts/bench.sh <build-dir>}
+list="$build/benchmarks.txt"
+[ -f "$list" ] || { echo "bench: $list missing (configure first)" >&2; exit 1; }
+mkdir -p "$build/bench-results"
+count=0
+while read -r binary; do
+  [ -n "$binary" ] || continue
+  name=$(basename "$binary")
+  echo "=== $name"
+  "$binary" --jsonl "$build/bench-results/$name.jsonl"
+  count=$((count + 1))
+done <"$list"
+echo "bench: ran $count suite(s); JSON lines in $build/bench-results/"

@@ -1,0 +1,37 @@
+#!/usr/bin/env bash
+# The main job (`make demo`): runs each subsystem's flagship step with the built `tessera` and ends
+# with a summary table of what ran, how long it took and what it measured.
+# Usage: scripts/demo.sh <build-dir>
+set -euo pipefail
+build=${1:?usage: scripts/demo.sh <build-dir>}
+tessera="$build/apps/tessera/tessera"
+[ -x "$tessera" ] || { echo "demo: $tessera not built (run make demo)" >&2; exit 1; }
+
+names=() statuses=() seconds=() results=()
+# step <name> <result-command> -- <command...>: runs the command, then the result command summarises it.
+step() {
+  local name=$1 summary=$2
+  shift 3
+  echo
+  echo "=== $name: $*"
+  local start end status=ok
+  start=$(date +%s.%N)
+  "$@" | tee "$build/demo-$name.out" || status=FAILED
+  end=$(date +%s.%N)
+  names+=("$name") statuses+=("$status")
+  seconds+=("$(printf '%.1f' "$(echo "$end - $start" | bc)")")
+  results+=("$(bash -c "$summary" <"$build/demo-$name.out" 2>/dev/null || true)")
+}
+
+step doctor "grep -E '^  kernels|^Threads' | sed 's/ (.*//' | tr -s ' ' | paste -sd ';'" \
+  -- "$tessera" doctor
+
+echo
+echo "=== summary"
+printf '%-12s %-7s %8s  %s\n' step status seconds result
+failed=0
+for i in "${!names[@]}"; do
+  printf '%-12s %-7s %8s  %s\n' "${names[$i]}" "${statuses[$i]}" "${seconds[$i]}" "${results[$i]}"
+  [ "${statuses[$i]}" = ok ] || failed=1
+done
+exit $failed
