@@ -15,11 +15,11 @@ step() {
   echo
   echo "=== $name: $*"
   local start end status=ok
-  start=$(date +%s.%N)
+  start=$(date +%s%N)
   "$@" | tee "$build/demo-$name.out" || status=FAILED
-  end=$(date +%s.%N)
+  end=$(date +%s%N)
   names+=("$name") statuses+=("$status")
-  seconds+=("$(printf '%.1f' "$(echo "$end - $start" | bc)")")
+  seconds+=("$(awk -v ns=$((end - start)) 'BEGIN { printf "%.1f", ns / 1e9 }')")
   results+=("$(bash -c "$summary" <"$build/demo-$name.out" 2>/dev/null || true)")
 }
 
