@@ -2,6 +2,7 @@
 #include "tessera/compress/field.hpp"
 
 #include <limits>
+#include <utility>
 
 #include "tessera/core/error.hpp"
 
