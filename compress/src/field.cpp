@@ -1,6 +1,8 @@
 // Field construction, shape validation and typed access.
 #include "tessera/compress/field.hpp"
 
+#include <fmt/format.h>
+
 #include <limits>
 #include <utility>
 
@@ -59,9 +61,7 @@ Field make_field(std::string name, DataType type, std::vector<std::size_t> shape
 }
 
 std::string shape_string(std::span<const std::size_t> shape) {
-  std::string text;
-  for (std::size_t d : shape) text += (text.empty() ? "" : "x") + std::to_string(d);
-  return text;
+  return fmt::format("{}", fmt::join(shape, "x"));
 }
 
 }  // namespace tessera::compress

@@ -65,7 +65,11 @@ class ByteWriter {
   template <Scalar T>
   void put(T value) {
     const auto bytes = to_little_endian(value);
-    bytes_.insert(bytes_.end(), bytes.begin(), bytes.end());
+    // resize + copy rather than insert: GCC 12 warns falsely (-Wstringop-overflow) on inserting
+    // a fixed-size array into an empty vector at -O3.
+    const std::size_t old_size = bytes_.size();
+    bytes_.resize(old_size + bytes.size());
+    std::ranges::copy(bytes, bytes_.begin() + static_cast<std::ptrdiff_t>(old_size));
   }
   /// Appends `bytes` verbatim.
   void put_bytes(std::span<const std::byte> bytes);

@@ -1,0 +1,58 @@
+// The compressor's front door: a field in, a .tsz stream out (and back), chunks encoded in
+// parallel through an ordered pipeline so the output bytes are the same for any thread count.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <filesystem>
+#include <functional>
+#include <span>
+#include <string>
+#include <vector>
+
+#include "tessera/compress/chunking.hpp"
+#include "tessera/compress/field.hpp"
+#include "tessera/compress/format.hpp"
+
+namespace tessera::compress {
+
+struct CompressOptions {
+  ErrorBound bound;
+  std::uint32_t radius = kDefaultRadius;
+  std::size_t chunk_values = kDefaultChunkValues;  // target values per chunk
+  Lossless lossless = Lossless::kZstd;
+  int zstd_level = 3;
+  bool progress = false;  // a progress bar on stderr (drawn only on a terminal)
+};
+
+struct CompressResult {
+  StreamHeader header;
+  std::size_t input_bytes = 0;
+  std::size_t output_bytes = 0;
+  std::size_t chunks = 0;
+  std::uint64_t outliers = 0;
+  std::uint64_t huffman_bits = 0;  // entropy-coded codes alone, before zstd
+
+  double ratio() const { return static_cast<double>(input_bytes) / static_cast<double>(output_bytes); }
+  double bits_per_value() const;
+};
+
+/// The absolute bound that realises `bound` on `field`: ABS eb; REL eb × value range (fill and
+/// non-finite values excluded); ABS_AND_REL the smaller. A constant field under REL gets the
+/// largest power-of-two step that reproduces its value exactly.
+double resolve_error_bound(const Field& field, const ErrorBound& bound);
+
+/// Compresses `field`, passing the stream to `sink` in consecutive pieces.
+CompressResult compress_field(const Field& field, const CompressOptions& options,
+                              const std::function<void(std::span<const std::byte>)>& sink);
+/// The stream in memory.
+std::vector<std::byte> compress_to_memory(const Field& field, const CompressOptions& options,
+                                          CompressResult* result = nullptr);
+/// The stream written atomically to `path` (no partial file on failure).
+CompressResult compress_to_file(const Field& field, const CompressOptions& options,
+                                const std::filesystem::path& path);
+
+/// Decodes a whole stream (chunks in parallel). `source` names it in errors.
+Field decompress(std::span<const std::byte> stream, const std::string& source);
+
+}  // namespace tessera::compress

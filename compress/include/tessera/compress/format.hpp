@@ -1,0 +1,83 @@
+// The .tsz stream: the one place that documents and implements its layout. All integers are
+// little-endian; "varint" is ULEB128. A stream is
+//
+//   magic      8 bytes  89 'T' 'S' 'Z' 0D 0A 1A 0A
+//   version    u16      kFormatVersion
+//   header     varint length, then: u8 type (1 f32, 2 f64), u8 rank, varint dims (slowest first),
+//              u8 bound mode, f64 requested abs, f64 requested rel, f64 effective abs bound,
+//              u32 radius, u8 has fill, f64 fill, varint slices per chunk, u8 lossless;
+//              then u32 CRC32C of the header bytes
+//   chunks     payloads back to back (see codec.hpp), each independently decodable
+//   table      varint chunk count, per chunk {varint bytes, varint outliers, u8 flags, u32 CRC32C
+//              of the payload}; then u32 CRC32C of the table bytes
+//   trailer    u64 offset of the table, u32 CRC32C of every byte before it, 4 bytes "TSZE"
+#pragma once
+
+#include <array>
+#include <cstddef>
+#include <cstdint>
+#include <optional>
+#include <span>
+#include <string>
+#include <vector>
+
+#include "tessera/compress/field.hpp"
+#include "tessera/core/bytes.hpp"
+
+namespace tessera::compress {
+
+inline constexpr std::array<std::uint8_t, 8> kMagic = {0x89, 'T', 'S', 'Z', 0x0D, 0x0A, 0x1A, 0x0A};
+inline constexpr std::array<std::uint8_t, 4> kEndMagic = {'T', 'S', 'Z', 'E'};
+inline constexpr std::uint16_t kFormatVersion = 1;
+inline constexpr std::size_t kTrailerBytes = 16;
+
+enum class BoundMode : std::uint8_t { kAbs = 1, kRel = 2, kAbsAndRel = 3 };
+enum class Lossless : std::uint8_t { kNone = 0, kZstd = 1 };
+
+/// What the user asked for: ABS eb, REL eb (× value range), or both (the tighter one holds).
+struct ErrorBound {
+  BoundMode mode = BoundMode::kRel;
+  double abs = 0;
+  double rel = 0;
+};
+
+/// "ABS 0.001", "REL 1e-3", "ABS_AND_REL 0.1 1e-3".
+std::string to_string(const ErrorBound& bound);
+
+struct StreamHeader {
+  DataType type = DataType::kFloat32;
+  std::vector<std::size_t> shape;  // slowest first
+  ErrorBound requested;
+  double error_bound = 0;          // effective absolute bound every value honours
+  std::uint32_t radius = 0;
+  std::optional<double> fill_value;
+  std::size_t slices_per_chunk = 0;  // chunks are slabs of this many slices (see chunking.hpp)
+  Lossless lossless = Lossless::kZstd;
+};
+
+enum ChunkFlags : std::uint8_t { kChunkZstd = 1 };
+
+struct ChunkRecord {
+  std::uint64_t bytes = 0;
+  std::uint64_t outliers = 0;
+  std::uint8_t flags = 0;
+  std::uint32_t crc = 0;
+};
+
+/// Magic, version and header (with its CRC).
+void write_header(const StreamHeader& header, ByteWriter& out);
+/// Chunk table (with its CRC).
+void write_chunk_table(std::span<const ChunkRecord> chunks, ByteWriter& out);
+
+/// A parsed stream: header, chunk table and where each chunk's payload is.
+struct StreamLayout {
+  StreamHeader header;
+  std::vector<ChunkRecord> chunks;
+  std::vector<std::uint64_t> offsets;  // byte offset of each chunk payload
+};
+
+/// Parses and checks a whole stream (magic, version, CRCs of header, table and whole stream,
+/// consistent sizes). Errors name `source` and say what is wrong.
+StreamLayout read_layout(std::span<const std::byte> stream, const std::string& source);
+
+}  // namespace tessera::compress

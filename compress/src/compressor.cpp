@@ -1,0 +1,196 @@
+// Compression and decompression of whole fields: error-bound resolution, the ordered chunk
+// pipeline, and the stream assembly of format.hpp (header, chunks, table, trailer).
+#include "tessera/compress/compressor.hpp"
+
+#include <fmt/format.h>
+
+#include <bit>
+#include <cmath>
+
+#include "tessera/compress/codec.hpp"
+#include "tessera/compress/metrics.hpp"
+#include "tessera/core/crc32c.hpp"
+#include "tessera/core/error.hpp"
+#include "tessera/core/file_io.hpp"
+#include "tessera/core/ordered_pipeline.hpp"
+#include "tessera/core/progress.hpp"
+#include "tessera/core/threads.hpp"
+
+namespace tessera::compress {
+
+namespace {
+
+// The largest power of two that divides c exactly (c != 0), so c / it is an odd integer.
+double largest_power_of_two_dividing(double c) {
+  int exponent = 0;
+  const double fraction = std::frexp(std::fabs(c), &exponent);
+  const auto mantissa = static_cast<std::uint64_t>(std::ldexp(fraction, 53));
+  return std::ldexp(1.0, exponent - 53 + std::countr_zero(mantissa));
+}
+
+void check_bound(const ErrorBound& bound) {
+  const auto positive = [](double v) { return v > 0 && std::isfinite(v); };
+  const bool abs_ok = bound.mode == BoundMode::kRel || positive(bound.abs);
+  const bool rel_ok = bound.mode == BoundMode::kAbs || positive(bound.rel);
+  if (!abs_ok || !rel_ok) {
+    throw usage_error("-M", fmt::format("{} needs positive finite bounds", to_string(bound)));
+  }
+}
+
+// Sink wrapper that counts bytes and keeps the running CRC32C of everything written.
+class CountingSink {
+ public:
+  explicit CountingSink(const std::function<void(std::span<const std::byte>)>& sink)
+      : sink_(sink) {}
+  void write(std::span<const std::byte> bytes) {
+    crc_ = crc32c(bytes, crc_);
+    written_ += bytes.size();
+    sink_(bytes);
+  }
+  std::uint64_t written() const { return written_; }
+  std::uint32_t crc() const { return crc_; }
+
+ private:
+  const std::function<void(std::span<const std::byte>)>& sink_;
+  std::uint64_t written_ = 0;
+  std::uint32_t crc_ = 0;
+};
+
+template <class T>
+CompressResult compress_typed(const Field& field, const CompressOptions& options,
+                              CountingSink& sink) {
+  CompressResult result;
+  StreamHeader& header = result.header;
+  header.type = field.type;
+  header.shape = field.shape;
+  header.requested = options.bound;
+  header.error_bound = resolve_error_bound(field, options.bound);
+  header.radius = options.radius;
+  header.fill_value = field.fill_value;
+  header.slices_per_chunk = Chunking::slices_for(field.shape, options.chunk_values);
+  header.lossless = options.lossless;
+  const CodecSettings codec{{header.error_bound, header.radius, header.fill_value},
+                            options.lossless,
+                            options.zstd_level};
+  validate(codec.quantizer);
+
+  ByteWriter head("header");
+  write_header(header, head);
+  sink.write(head.bytes());
+
+  const Chunking chunking(field.shape, header.slices_per_chunk);
+  const std::span<const T> values = field.values<T>();
+  std::vector<ChunkRecord> records;
+  ProgressBar bar("compress", chunking.chunk_count(), stderr,
+                  options.progress ? ProgressMode::kAuto : ProgressMode::kNever);
+  run_ordered_pipeline<EncodedChunk>(
+      chunking.chunk_count(),
+      [&](std::size_t c) {
+        return encode_chunk<T>(values.subspan(chunking.first_value(c), chunking.values(c)),
+                               chunking.geometry(c), codec);
+      },
+      [&](std::size_t, EncodedChunk& chunk) {
+        sink.write(chunk.payload);
+        records.push_back(chunk.record);
+        result.outliers += chunk.record.outliers;
+        result.huffman_bits += chunk.huffman_bits;
+        bar.advance();
+      });
+  bar.finish();
+
+  const std::uint64_t table_offset = sink.written();
+  ByteWriter tail("chunk table");
+  write_chunk_table(records, tail);
+  tail.put(table_offset);
+  sink.write(tail.bytes());
+  ByteWriter trailer("trailer");
+  trailer.put(sink.crc());
+  for (std::uint8_t b : kEndMagic) trailer.put(b);
+  sink.write(trailer.bytes());
+
+  result.input_bytes = field.bytes.size();
+  result.output_bytes = sink.written();
+  result.chunks = records.size();
+  return result;
+}
+
+template <class T>
+void decompress_typed(std::span<const std::byte> stream, const StreamLayout& layout,
+                      const std::string& source, Field& field) {
+  const StreamHeader& h = layout.header;
+  const Chunking chunking(h.shape, h.slices_per_chunk);
+  if (layout.chunks.size() != chunking.chunk_count()) {
+    throw Error(source, fmt::format("has {} chunks where its shape needs {}", layout.chunks.size(),
+                                    chunking.chunk_count()));
+  }
+  const CodecSettings codec{{h.error_bound, h.radius, h.fill_value}, h.lossless, 0};
+  const std::span<T> out = field.values<T>();
+  parallel_for(chunking.chunk_count(), 1, [&](std::size_t, Range range) {
+    for (std::size_t c = range.begin; c < range.end; ++c) {
+      decode_chunk<T>(stream.subspan(layout.offsets[c], layout.chunks[c].bytes), layout.chunks[c],
+                      chunking.geometry(c), codec,
+                      out.subspan(chunking.first_value(c), chunking.values(c)),
+                      fmt::format("{} chunk {}", source, c));
+    }
+  });
+}
+
+}  // namespace
+
+double CompressResult::bits_per_value() const {
+  const std::size_t values = input_bytes / element_bytes(header.type);
+  return values == 0 ? 0.0 : 8.0 * static_cast<double>(output_bytes) / static_cast<double>(values);
+}
+
+double resolve_error_bound(const Field& field, const ErrorBound& bound) {
+  check_bound(bound);
+  if (bound.mode == BoundMode::kAbs) return bound.abs;
+  const ValueRange range = value_range(field);
+  if (range.counted == 0) return bound.mode == BoundMode::kAbsAndRel ? bound.abs : 1.0;
+  const double span = range.max - range.min;
+  if (span == 0) {
+    const double exact = range.min == 0 ? 1.0 : largest_power_of_two_dividing(range.min) / 2;
+    return bound.mode == BoundMode::kAbsAndRel ? std::min(bound.abs, exact) : exact;
+  }
+  const double rel = bound.rel * span;
+  return bound.mode == BoundMode::kAbsAndRel ? std::min(bound.abs, rel) : rel;
+}
+
+CompressResult compress_field(const Field& field, const CompressOptions& options,
+                              const std::function<void(std::span<const std::byte>)>& sink) {
+  CountingSink counting(sink);
+  return field.type == DataType::kFloat64 ? compress_typed<double>(field, options, counting)
+                                          : compress_typed<float>(field, options, counting);
+}
+
+std::vector<std::byte> compress_to_memory(const Field& field, const CompressOptions& options,
+                                          CompressResult* result) {
+  std::vector<std::byte> stream;
+  const CompressResult r = compress_field(
+      field, options, [&](std::span<const std::byte> b) { stream.insert(stream.end(), b.begin(), b.end()); });
+  if (result != nullptr) *result = r;
+  return stream;
+}
+
+CompressResult compress_to_file(const Field& field, const CompressOptions& options,
+                                const std::filesystem::path& path) {
+  AtomicFileWriter writer(path);
+  const CompressResult result =
+      compress_field(field, options, [&](std::span<const std::byte> b) { writer.write(b); });
+  writer.commit();
+  return result;
+}
+
+Field decompress(std::span<const std::byte> stream, const std::string& source) {
+  const StreamLayout layout = read_layout(stream, source);
+  Field field = make_field(source, layout.header.type, layout.header.shape);
+  field.fill_value = layout.header.fill_value;
+  if (field.type == DataType::kFloat64) {
+    decompress_typed<double>(stream, layout, source, field);
+  } else {
+    decompress_typed<float>(stream, layout, source, field);
+  }
+  return field;
+}
+
+}  // namespace tessera::compress

@@ -1,0 +1,278 @@
+// `tessera compress ...`: SZ3/zfp-style command line for the error-bounded compressor, plus
+// `verify` (exit 3 on a violated bound) and `info` (what a .tsz stream holds).
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <iostream>
+#include <memory>
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "tessera/compress/compressor.hpp"
+#include "tessera/compress/field_io.hpp"
+#include "tessera/compress/metrics.hpp"
+#include "tessera/core/bench.hpp"
+#include "tessera/core/cli.hpp"
+#include "tessera/core/error.hpp"
+#include "tessera/core/file_io.hpp"
+
+namespace tessera::compress {
+namespace {
+
+// Options shared by the commands that read a field: -f/-d, -1..-4 (fastest first), -M.
+struct FieldOptions {
+  bool f32 = false;
+  bool f64 = false;
+  std::vector<std::size_t> dims[4];
+  std::vector<std::string> mode;
+
+  void add_to(CLI::App& app) {
+    app.add_flag("-f", f32, "Raw input holds float32 values (default)");
+    app.add_flag("-d", f64, "Raw input holds float64 values");
+    const char* names[4] = {"-1", "-2", "-3", "-4"};
+    const char* help[4] = {"1-D raw input: nx", "2-D raw input: nx ny (fastest first)",
+                           "3-D raw input: nx ny nz (fastest first)",
+                           "4-D raw input: nx ny nz nw (fastest first)"};
+    for (int d = 0; d < 4; ++d) app.add_option(names[d], dims[d], help[d])->expected(d + 1);
+    app.add_option("-M", mode, "Error bound: ABS eb | REL eb | ABS_AND_REL abs rel")
+        ->expected(2, 3);
+  }
+
+  std::optional<DataType> type() const {
+    if (f32 && f64) throw usage_error("-f/-d", "choose one value type");
+    if (f64) return DataType::kFloat64;
+    if (f32) return DataType::kFloat32;
+    return std::nullopt;
+  }
+
+  // Slowest first, as the library wants it.
+  std::vector<std::size_t> shape() const {
+    std::vector<std::size_t> shape;
+    for (const auto& d : dims) {
+      if (d.empty()) continue;
+      if (!shape.empty()) throw usage_error("-1/-2/-3/-4", "give the dimensions once");
+      shape.assign(d.rbegin(), d.rend());
+    }
+    return shape;
+  }
+
+  ErrorBound bound() const {
+    if (mode.empty()) throw usage_error("-M", "an error bound is required, e.g. -M REL 1e-3");
+    const auto number = [&](std::size_t i) {
+      try {
+        std::size_t used = 0;
+        const double v = std::stod(mode[i], &used);
+        if (used == mode[i].size()) return v;
+      } catch (const std::exception&) {
+      }
+      throw usage_error("-M", fmt::format("'{}' is not a number", mode[i]));
+    };
+    ErrorBound b;
+    if (mode[0] == "ABS" && mode.size() == 2) {
+      b = {BoundMode::kAbs, number(1), 0};
+    } else if (mode[0] == "REL" && mode.size() == 2) {
+      b = {BoundMode::kRel, 0, number(1)};
+    } else if (mode[0] == "ABS_AND_REL" && mode.size() == 3) {
+      b = {BoundMode::kAbsAndRel, number(1), number(2)};
+    } else {
+      throw usage_error("-M", "expected ABS eb, REL eb or ABS_AND_REL abs rel");
+    }
+    return b;
+  }
+
+  Field read(const std::string& spec) const { return read_field(spec, type(), shape()); }
+};
+
+struct CompressCommand {
+  FieldOptions field;
+  std::string input, compressed, decompressed;
+  bool analyse = false;
+  bool json = false;
+  std::uint32_t radius = kDefaultRadius;
+  std::size_t chunk_values = kDefaultChunkValues;
+  std::string lossless = "zstd";
+};
+
+nlohmann::json error_json(const ErrorStats& e) {
+  return {{"max_abs_error", e.max_abs_error}, {"max_rel_error", e.max_rel_error},
+          {"psnr_db", e.psnr_db},             {"nrmse", e.nrmse},
+          {"compared", e.compared}};
+}
+
+void print_analysis(const CompressResult& r, const ErrorStats& e, double compress_s,
+                    double decompress_s) {
+  const double mb = static_cast<double>(r.input_bytes) / 1e6;
+  std::cerr << fmt::format(
+      "ratio {:.3f} ({:.3f} bits/value), error bound {:.6g} ({}), max error {:.6g} "
+      "(rel {:.3g}), PSNR {:.2f} dB, NRMSE {:.3g}\n"
+      "compress {:.1f} MB/s, decompress {:.1f} MB/s, {} chunks, {} outliers\n",
+      r.ratio(), r.bits_per_value(), r.header.error_bound, to_string(r.header.requested),
+      e.max_abs_error, e.max_rel_error, e.psnr_db, e.nrmse, mb / compress_s, mb / decompress_s,
+      r.chunks, r.outliers);
+}
+
+void run_compress(const CompressCommand& c) {
+  if (c.input.empty() && c.compressed.empty()) {
+    throw usage_error("tessera compress", "give -i to compress and/or -z to decompress");
+  }
+  if (c.input.empty()) {  // decompress -z into -o
+    if (c.decompressed.empty()) throw usage_error("-o", "needed to decompress -z");
+    const MappedFile stream(c.compressed);
+    write_raw(c.decompressed, decompress(stream.bytes(), c.compressed));
+    return;
+  }
+  if (c.lossless != "zstd" && c.lossless != "none") {
+    throw usage_error("--lossless", fmt::format("'{}' is not zstd or none", c.lossless));
+  }
+  const Field original = c.field.read(c.input);
+  CompressOptions options;
+  options.bound = c.field.bound();
+  options.radius = c.radius;
+  options.chunk_values = c.chunk_values;
+  options.lossless = c.lossless == "zstd" ? Lossless::kZstd : Lossless::kNone;
+  options.progress = true;
+
+  Stopwatch compress_time;
+  CompressResult result;
+  std::vector<std::byte> stream;
+  if (c.compressed.empty()) {
+    stream = compress_to_memory(original, options, &result);
+  } else {
+    result = compress_to_file(original, options, c.compressed);
+  }
+  const double compress_s = compress_time.elapsed();
+  if (c.decompressed.empty() && !c.analyse) {
+    if (!c.json) std::cerr << fmt::format("ratio {:.3f}\n", result.ratio());
+    if (c.json) std::cout << nlohmann::json{{"ratio", result.ratio()}}.dump() << "\n";
+    return;
+  }
+
+  Stopwatch decompress_time;
+  std::optional<MappedFile> mapped;
+  if (!c.compressed.empty()) mapped.emplace(c.compressed);
+  const Field decoded =
+      decompress(mapped ? mapped->bytes() : std::span<const std::byte>(stream),
+                 c.compressed.empty() ? c.input : c.compressed);
+  const double decompress_s = decompress_time.elapsed();
+  if (!c.decompressed.empty()) write_raw(c.decompressed, decoded);
+
+  const ErrorStats errors = compare_fields(original, decoded);
+  if (c.json) {
+    std::cout << nlohmann::json{{"input", c.input},
+                                {"shape", original.shape},
+                                {"type", to_string(original.type)},
+                                {"bound", to_string(result.header.requested)},
+                                {"error_bound", result.header.error_bound},
+                                {"ratio", result.ratio()},
+                                {"bits_per_value", result.bits_per_value()},
+                                {"compress_mb_s", result.input_bytes / 1e6 / compress_s},
+                                {"decompress_mb_s", result.input_bytes / 1e6 / decompress_s},
+                                {"errors", error_json(errors)}}
+                     .dump()
+              << "\n";
+  } else {
+    print_analysis(result, errors, compress_s, decompress_s);
+  }
+  const BoundCheck check = check_abs_bound(original, decoded, result.header.error_bound);
+  if (!check.ok) {
+    throw verification_error(c.input, fmt::format("{} values exceed the bound, first at index {}",
+                                                  check.violations, check.first_violation));
+  }
+}
+
+void add_verify(CLI::App& parent) {
+  auto options = std::make_shared<FieldOptions>();
+  auto files = std::make_shared<std::vector<std::string>>();
+  CLI::App* verify = parent.add_subcommand(
+      "verify", "Check a decompressed field against the original; exit 3 on a violated bound");
+  verify->add_option("files", *files, "ORIGINAL DECOMPRESSED (raw files or file.nc:VAR)")
+      ->expected(2)
+      ->required();
+  options->add_to(*verify);
+  verify->footer(
+      "Examples:\n"
+      "  tessera compress verify field.f32 field.out -f -3 360 180 20 -M REL 1e-3\n"
+      "  tessera compress verify etopo20.cdf:ROSE rose.out -M ABS 0.5");
+  verify->callback([options, files] {
+    const Field original = options->read(files->at(0));
+    const Field decoded = read_field(files->at(1), original.type,
+                                     options->shape().empty() ? original.shape : options->shape());
+    const double eb = resolve_error_bound(original, options->bound());
+    const ErrorStats e = compare_fields(original, decoded);
+    std::cout << fmt::format("max error {:.6g} (bound {:.6g}), PSNR {:.2f} dB, NRMSE {:.3g}\n",
+                             e.max_abs_error, eb, e.psnr_db, e.nrmse);
+    const BoundCheck check = check_abs_bound(original, decoded, eb);
+    if (!check.ok) {
+      throw verification_error(files->at(1), fmt::format("{} values exceed the bound {:.6g}, "
+                                                         "first at index {}",
+                                                         check.violations, eb,
+                                                         check.first_violation));
+    }
+  });
+}
+
+void add_info(CLI::App& parent) {
+  auto file = std::make_shared<std::string>();
+  CLI::App* info = parent.add_subcommand("info", "Describe a .tsz stream");
+  info->add_option("file", *file, "Compressed stream")->required();
+  info->footer("Example:\n  tessera compress info field.tsz");
+  info->callback([file] {
+    const MappedFile stream(*file);
+    const StreamLayout layout = read_layout(stream.bytes(), *file);
+    const StreamHeader& h = layout.header;
+    std::uint64_t outliers = 0, zstd_chunks = 0;
+    for (const ChunkRecord& c : layout.chunks) {
+      outliers += c.outliers;
+      zstd_chunks += (c.flags & kChunkZstd) != 0 ? 1 : 0;
+    }
+    std::size_t values = 1;
+    for (std::size_t d : h.shape) values *= d;
+    const double raw = static_cast<double>(values * element_bytes(h.type));
+    std::cout << fmt::format(
+        "{}: {} {} (slowest first), {} -> error bound {:.6g}, radius {}, {}\n"
+        "{} chunks of {} slices ({} with zstd), {} outliers, {} bytes, ratio {:.3f}\n",
+        *file, to_string(h.type), shape_string(h.shape), to_string(h.requested), h.error_bound,
+        h.radius, h.fill_value ? fmt::format("fill value {:g}", *h.fill_value) : "no fill value",
+        layout.chunks.size(), h.slices_per_chunk, zstd_chunks, outliers, stream.bytes().size(),
+        raw / static_cast<double>(stream.bytes().size()));
+  });
+}
+
+const cli::Registrar kCompress(
+    "compress", "Error-bounded lossy compression of float32/float64 fields (CEAZ)",
+    [](CLI::App& app) {
+      auto c = std::make_shared<CompressCommand>();
+      app.require_subcommand(0, 1);
+      app.add_option("-i", c->input, "Field to compress: raw file or file.nc:VARIABLE");
+      app.add_option("-z", c->compressed, "Compressed stream (.tsz): written, or read without -i");
+      app.add_option("-o", c->decompressed, "Decompressed raw output");
+      c->field.add_to(app);
+      app.add_flag("-a", c->analyse, "Print ratio, errors, PSNR, NRMSE and speeds");
+      app.add_flag("--json", c->json, "Print the results as one JSON object");
+      app.add_option("--radius", c->radius, "Quantization radius (codes 1..2r-1)")
+          ->check(CLI::Range(2u, kMaxRadius));
+      app.add_option("--chunk", c->chunk_values, "Target values per chunk")
+          ->check(CLI::Range(std::size_t{1024}, std::size_t{1} << 30));
+      app.add_option("--lossless", c->lossless, "Back end over the Huffman stream: zstd or none");
+      app.footer(
+          "Dimensions are given fastest first, as in SZ3 and zfp.\n"
+          "Examples:\n"
+          "  tessera compress -i field.f32 -z field.tsz -f -3 360 180 20 -M REL 1e-3\n"
+          "  tessera compress -z field.tsz -o field.out\n"
+          "  tessera compress -i field.f32 -z field.tsz -o field.out -f -3 360 180 20 "
+          "-M ABS 0.01 -a\n"
+          "  tessera compress -i /usr/share/ferret-vis/data/etopo5.cdf:ROSE -z rose.tsz "
+          "-M REL 1e-4 -a\n"
+          "  tessera compress verify field.f32 field.out -f -3 360 180 20 -M REL 1e-3\n"
+          "  tessera compress info field.tsz");
+      app.callback([c, &app] {
+        if (app.get_subcommands().empty()) run_compress(*c);
+      });
+      add_verify(app);
+      add_info(app);
+    });
+
+}  // namespace
+}  // namespace tessera::compress
