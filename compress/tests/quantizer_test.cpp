@@ -214,3 +214,48 @@ TEST(Quantizer, InvalidSettingsAreUsageErrors) {
 
 }  // namespace
 }  // namespace tessera::compress
+
+namespace tessera::compress {
+namespace {
+
+// Every kernel family (baseline, AVX2, AVX-512; TESSERA_ISA caps the dispatch) must produce the
+// same codes, outliers and values, so a stream does not depend on the machine that wrote it.
+class QuantizerKernels : public ::testing::Test {
+ protected:
+  void TearDown() override { unsetenv("TESSERA_ISA"); }
+};
+
+template <class T>
+void expect_identical_across_kernels(const SlabGeometry& g, const QuantizerSettings& s) {
+  auto v = smooth_field<T>(g.size(), 11, 0.3);
+  v[3] = std::numeric_limits<T>::quiet_NaN();
+  v[g.size() / 2] = static_cast<T>(1e30);
+  v[g.size() - 2] = static_cast<T>(-1e34);  // the fill value
+  QuantizedSlab reference;
+  std::vector<T> reference_values;
+  for (const char* level : {"scalar", "avx2", "avx512"}) {
+    setenv("TESSERA_ISA", level, 1);
+    QuantizedSlab slab;
+    const auto out = round_trip(v, g, s, slab);
+    if (reference.codes.empty()) {
+      reference = slab;
+      reference_values = out;
+      continue;
+    }
+    EXPECT_EQ(slab.codes, reference.codes) << level;
+    EXPECT_EQ(slab.outliers, reference.outliers) << level;
+    EXPECT_EQ(slab.histogram, reference.histogram) << level;
+    EXPECT_EQ(std::memcmp(out.data(), reference_values.data(), out.size() * sizeof(T)), 0)
+        << level;
+  }
+}
+
+TEST_F(QuantizerKernels, AllFamiliesAgreeBitForBit) {
+  const QuantizerSettings s{1e-3, 64, -1e34};
+  expect_identical_across_kernels<float>({3, 40, 57, 0, 0}, s);
+  expect_identical_across_kernels<double>({3, 40, 57, 0, 0}, s);
+  expect_identical_across_kernels<float>({1, 1, 3001, 0, 0}, s);
+}
+
+}  // namespace
+}  // namespace tessera::compress
