@@ -5,7 +5,6 @@
 #include <fmt/format.h>
 
 #include <algorithm>
-#include <array>
 #include <bit>
 #include <cmath>
 #include <cstdint>
@@ -30,7 +29,7 @@ using Bits = std::conditional_t<std::is_same_v<T, float>, std::uint32_t, std::ui
 /// Non-finite or equal to the fill value: left out of the statistics, must be reproduced exactly.
 template <class T>
 bool is_special(T x, const std::optional<double>& fill) {
-  return !std::isfinite(x) || (fill.has_value() && static_cast<double>(x) == *fill);
+  return !std::isfinite(x) || (fill.has_value() && x == static_cast<T>(*fill));
 }
 
 template <class T>
@@ -121,33 +120,48 @@ double relative_to(double value, double range) {
 
 }  // namespace
 
-// Min, max and count of the non-special values: branch-free over independent lanes, so that the
-// compressor's REL pass over the field costs little next to the compression itself.
+// Floats mapped to signed integers of the same order (negative values have their magnitude bits
+// flipped), so that min/max reductions become integer reductions, which vectorize.
+template <class T>
+using OrderKey = std::conditional_t<sizeof(T) == 4, std::int32_t, std::int64_t>;
+
+template <class T>
+OrderKey<T> order_key(T x) {
+  using Key = OrderKey<T>;
+  const auto bits = std::bit_cast<Key>(x);
+  return bits ^ ((bits >> (8 * sizeof(T) - 1)) & std::numeric_limits<Key>::max());
+}
+
+template <class T>
+T from_order_key(OrderKey<T> key) {
+  using Key = OrderKey<T>;
+  return std::bit_cast<T>(key ^ ((key >> (8 * sizeof(T) - 1)) & std::numeric_limits<Key>::max()));
+}
+
+// Min, max and count of the non-special values, branch-free so that the compressor's REL pass
+// over the field costs little next to the compression itself.
 template <class T>
 RangePartial range_of(std::span<const T> values, const std::optional<double>& fill) {
-  constexpr std::size_t kLanes = 8;
+  using Key = OrderKey<T>;
   const bool has_fill = fill.has_value();
-  const double fill_value = fill.value_or(0.0);
-  const T inf = std::numeric_limits<T>::infinity();
-  std::array<T, kLanes> lo, hi;
-  std::array<std::size_t, kLanes> counted{};
-  lo.fill(inf);
-  hi.fill(-inf);
-  const std::size_t n = values.size();
-  for (std::size_t base = 0; base < n; base += kLanes) {
-    for (std::size_t lane = 0; lane < kLanes && base + lane < n; ++lane) {
-      const T x = values[base + lane];
-      const bool keep = std::isfinite(x) & !(has_fill & (static_cast<double>(x) == fill_value));
-      lo[lane] = std::min(lo[lane], keep ? x : inf);
-      hi[lane] = std::max(hi[lane], keep ? x : -inf);
-      counted[lane] += keep ? 1 : 0;
-    }
+  const T fill_value = static_cast<T>(fill.value_or(0.0));
+  const Key exponent_mask = order_key(std::numeric_limits<T>::infinity()) & 
+                            std::numeric_limits<Key>::max();
+  Key lo = std::numeric_limits<Key>::max();
+  Key hi = std::numeric_limits<Key>::min();
+  std::size_t counted = 0;
+  for (const T x : values) {
+    const Key key = order_key(x);
+    const Key magnitude = std::bit_cast<Key>(x) & std::numeric_limits<Key>::max();
+    const bool keep =
+        (magnitude < exponent_mask) & !(has_fill & (x == fill_value));
+    lo = std::min(lo, keep ? key : std::numeric_limits<Key>::max());
+    hi = std::max(hi, keep ? key : std::numeric_limits<Key>::min());
+    counted += keep ? 1 : 0;
   }
-  RangePartial partial;
-  for (std::size_t lane = 0; lane < kLanes; ++lane) {
-    partial.merge({static_cast<double>(lo[lane]), static_cast<double>(hi[lane]), counted[lane]});
-  }
-  return partial;
+  if (counted == 0) return {};
+  return {static_cast<double>(from_order_key<T>(lo)), static_cast<double>(from_order_key<T>(hi)),
+          counted};
 }
 
 ValueRange value_range(const Field& field) {

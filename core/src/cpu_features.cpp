@@ -136,7 +136,8 @@ std::optional<IsaLevel> parse_isa_level(std::string_view text) {
 }
 
 IsaLevel dispatch_isa_level() {
-  const IsaLevel hardware = max_isa_level(detect_cpu_features());
+  // CPUID is slow under virtualisation (it traps to the hypervisor): detect once.
+  static const IsaLevel hardware = max_isa_level(detect_cpu_features());
   const char* cap = std::getenv("TESSERA_ISA");
   if (cap == nullptr || *cap == '\0') return hardware;
   const auto requested = parse_isa_level(cap);
