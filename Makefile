@@ -1,12 +1,12 @@
 # Entry points. Each target installs what it needs (scripts/install-deps.sh), configures with a CMake
-# preset and builds with Ninja: make demo | test | bench | asan | cuda | format | lint | clean
+# preset and builds with Ninja: make demo | test | bench | asan | cuda | fuzz | format | lint | clean
 PRESET ?= release
 BUILD := build/$(PRESET)
 CMAKE_QUIET := -Wno-dev --log-level=WARNING
 # nvcc lives outside PATH in the usual CUDA install location.
 export PATH := $(PATH):/usr/local/cuda/bin
 
-.PHONY: all deps dev-deps configure build demo test bench asan cuda format lint clean
+.PHONY: all deps dev-deps configure build demo test bench asan cuda fuzz format lint clean
 all: build
 
 deps:
@@ -39,6 +39,11 @@ cuda: deps
 	@command -v nvcc >/dev/null || { echo "make cuda: nvcc not found (install the CUDA toolkit)"; exit 1; }
 	@cmake --preset cuda $(CMAKE_QUIET) >/dev/null
 	@cmake --build --preset cuda
+
+fuzz: dev-deps
+	@cmake --preset fuzz $(CMAKE_QUIET) >/dev/null
+	@cmake --build --preset fuzz
+	@ctest --preset fuzz
 
 format: dev-deps
 	@git ls-files '*.hpp' '*.cpp' '*.cu' '*.cuh' '*.cpp.in' | xargs clang-format -i

@@ -26,6 +26,28 @@ function(tessera_add_bench target)
   set_property(GLOBAL APPEND PROPERTY TESSERA_BENCHMARKS ${target})
 endfunction()
 
+# tessera_add_fuzz(<target> SOURCES ... DEPS ...): a libFuzzer target (only with TESSERA_FUZZ) and a
+# CTest test, label `fuzz`, that runs it for TESSERA_FUZZ_SECONDS from seeds made by `tessera`.
+set(TESSERA_FUZZ_SECONDS 20 CACHE STRING "Seconds each fuzz test runs")
+function(tessera_add_fuzz target)
+  if(NOT TESSERA_FUZZ)
+    return()
+  endif()
+  cmake_parse_arguments(A "" "" "SOURCES;DEPS" ${ARGN})
+  add_executable(${target} ${A_SOURCES})
+  target_link_libraries(${target} PRIVATE ${A_DEPS} tessera_warnings)
+  target_link_options(${target} PRIVATE -fsanitize=fuzzer)
+  if(NOT TARGET fuzzers)
+    add_custom_target(fuzzers)  # what the fuzz preset builds: every fuzz target and `tessera`
+    add_dependencies(fuzzers tessera)
+  endif()
+  add_dependencies(fuzzers ${target})
+  add_test(NAME fuzz.${target}
+    COMMAND "${PROJECT_SOURCE_DIR}/compress/fuzz/run_fuzzer.sh" $<TARGET_FILE:${target}>
+            $<TARGET_FILE:tessera> ${TESSERA_FUZZ_SECONDS})
+  set_tests_properties(fuzz.${target} PROPERTIES LABELS fuzz TIMEOUT 300)
+endfunction()
+
 # tessera_add_cli_sources(SOURCES ... DEPS ...): files compiled into the `tessera` binary whose
 # static registrars add a subsystem's commands; no central list is edited.
 function(tessera_add_cli_sources)

@@ -13,6 +13,7 @@
 #include "tessera/core/bytes.hpp"
 #include "tessera/core/cpu_features.hpp"
 #include "tessera/core/error.hpp"
+#include "tessera/core/isa_region.hpp"
 
 namespace tessera::compress {
 
@@ -22,19 +23,17 @@ namespace baseline {
 #include "lorenzo_kernels.inc"
 }  // namespace baseline
 
-#pragma GCC push_options
-#pragma GCC target("avx2")  // no "fma": results must match the baseline build bit for bit
+TESSERA_ISA_REGION_AVX2
 namespace avx2 {
 #include "lorenzo_kernels.inc"
 }  // namespace avx2
-#pragma GCC pop_options
+TESSERA_ISA_REGION_END
 
-#pragma GCC push_options
-#pragma GCC target("avx512f,avx512dq,avx512bw,avx512vl")
+TESSERA_ISA_REGION_AVX512
 namespace avx512 {
 #include "lorenzo_kernels.inc"
 }  // namespace avx512
-#pragma GCC pop_options
+TESSERA_ISA_REGION_END
 
 // Slabs are chunks of a field: fewer than 2^32 values, so 32-bit counters suffice.
 constexpr std::size_t kMaxSlabValues = std::size_t{1} << 32;

@@ -31,6 +31,15 @@ inline constexpr std::array<std::uint8_t, 4> kEndMagic = {'T', 'S', 'Z', 'E'};
 inline constexpr std::uint16_t kFormatVersion = 1;
 inline constexpr std::size_t kTrailerBytes = 16;
 
+/// Checksums are verified on every read, except in fuzzing builds (the usual
+/// FUZZING_BUILD_MODE_UNSAFE_FOR_PRODUCTION convention), where they would hide the parser from the
+/// fuzzer.
+#ifdef FUZZING_BUILD_MODE_UNSAFE_FOR_PRODUCTION
+inline constexpr bool kVerifyChecksums = false;
+#else
+inline constexpr bool kVerifyChecksums = true;
+#endif
+
 enum class BoundMode : std::uint8_t { kAbs = 1, kRel = 2, kAbsAndRel = 3 };
 enum class Lossless : std::uint8_t { kNone = 0, kZstd = 1 };
 
