@@ -16,7 +16,7 @@ step() {
   echo "=== $name: $*"
   local start end status=ok
   start=$(date +%s%N)
-  "$@" | tee "$build/demo-$name.out" || status=FAILED
+  "$@" 2>&1 | tee "$build/demo-$name.out" || status=FAILED
   end=$(date +%s%N)
   names+=("$name") statuses+=("$status")
   seconds+=("$(awk -v ns=$((end - start)) 'BEGIN { printf "%.1f", ns / 1e9 }')")
@@ -25,6 +25,13 @@ step() {
 
 step doctor "grep -E '^  kernels|^Threads' | sed 's/ (.*//' | tr -s ' ' | paste -sd ';'" \
   -- "$tessera" doctor
+
+# compress: a real 37 MB topography field (Debian ferret-datasets) at REL 1e-3, beside zfp.
+field=/usr/share/ferret-vis/data/etopo5.cdf:ROSE
+step compress "grep ' REL ' | grep -o 'ratio *[0-9.]* vs zfp *[0-9.]*\|\(de\)\{0,1\}compress *[0-9]*/ *[0-9]* MB/s ([0-9.]*x)' | tr -s ' ' | paste -sd ';'" \
+  -- "$build/compress/compress_bench" --field "$field" --rel 1e-3 --budget 0.5
+step compress-cli "grep -o 'ratio [0-9.]*\|PSNR [0-9.]* dB' | paste -sd ';'" \
+  -- "$tessera" compress -i "$field" -z "$build/demo-etopo5.tsz" -M REL 1e-3 -a
 
 echo
 echo "=== summary"
