@@ -398,12 +398,17 @@ void HuffmanDecoder::decode(std::span<const std::byte> bits, std::span<std::uint
     available -= length;
     out[i] = static_cast<std::uint16_t>(entry);
   };
-  // While 8 bytes can be loaded in place.
-  for (; i < out.size() && size - position >= sizeof(std::uint64_t); ++i) {
+  // While 8 bytes can be loaded in place: one refill, then as many symbols as the window is
+  // sure to hold (peaked codes are short, so several per refill).
+  const auto longest = static_cast<unsigned>(max_length_);
+  while (i < out.size() && size - position >= sizeof(std::uint64_t)) {
     window |= load_le64(bits.data() + position) << available;
     position += (63 - available) >> 3;
     available |= 56;
-    decode_symbol();
+    do {
+      decode_symbol();
+      ++i;
+    } while (i < out.size() && available >= longest);
   }
   // The last bytes, through a zero-padded copy; the padding must not be consumed.
   for (; i < out.size(); ++i) {
