@@ -28,6 +28,7 @@ test: build
 	@ctest --preset $(PRESET) --parallel 2
 
 bench: build
+	@scripts/install-deps.sh bench
 	@scripts/bench.sh $(BUILD)
 
 asan: deps

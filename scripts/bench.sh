@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # `make bench`: runs every benchmark binary the build registered (tessera_add_bench), each writing
-# JSON lines to <build-dir>/bench-results/<name>.jsonl and a readable table to stdout.
+# JSON lines to <build-dir>/bench-results/<name>.jsonl and a readable table to stdout, then each
+# subsystem's bench/after-bench.sh (peers outside C++, reports, plots).
 # Usage: scripts/bench.sh <build-dir>
 set -euo pipefail
 build=${1:?usage: scripts/bench.sh <build-dir>}
@@ -15,4 +16,10 @@ while read -r binary; do
   "$binary" --jsonl "$build/bench-results/$name.jsonl"
   count=$((count + 1))
 done <"$list"
+# Subsystem steps that need the binaries' results (peers outside C++, reports, plots).
+for after in */bench/after-bench.sh; do
+  [ -x "$after" ] || continue
+  echo "=== $after"
+  "$after" "$build"
+done
 echo "bench: ran $count suite(s); JSON lines in $build/bench-results/"

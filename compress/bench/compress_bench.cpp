@@ -2,7 +2,7 @@
 // ferret-datasets and libncarg-data: ratio at the same requested bound and at zfp's matched
 // achieved max error, PSNR, compression and decompression speed (interleaved A/B, one thread),
 // and tessera's 2-thread speedup. --export DIR writes the fields as raw files plus a manifest for
-// the SZ3 peer script (sz3_peer.py).
+// the SZ3 peer script (sz3_peer.py, run by after-bench.sh).
 #include <fmt/format.h>
 
 #include <CLI/CLI.hpp>
@@ -250,10 +250,15 @@ int run(int argc, char** argv) {
   app.add_option("--rel", bounds, "Relative error bounds (default 1e-2 1e-3 1e-4)");
   app.add_option("--jsonl", jsonl_path, "Append one JSON object per result to this file");
   app.add_option("--budget", budget, "Seconds of timing per case");
-  app.add_option("--export", export_dir, "Write the fields as raw files + manifest.json here");
+  app.add_option("--export", export_dir,
+                 "Write the fields as raw files + manifest.json here for sz3_peer.py (default with "
+                 "--jsonl: compress-fields/ beside the JSON lines file)");
   CLI11_PARSE(app, argc, argv);
   std::ofstream jsonl;
   if (!jsonl_path.empty()) jsonl.open(jsonl_path, std::ios::app);
+  if (export_dir.empty() && !jsonl_path.empty()) {
+    export_dir = (std::filesystem::path(jsonl_path).parent_path() / "compress-fields").string();
+  }
   std::optional<std::filesystem::path> export_path;
   if (!export_dir.empty()) {
     export_path = export_dir;
