@@ -69,9 +69,8 @@ CompressResult compress_typed(const Field& field, const CompressOptions& options
   header.fill_value = field.fill_value;
   header.slices_per_chunk = Chunking::slices_for(field.shape, options.chunk_values);
   header.lossless = options.lossless;
-  const CodecSettings codec{{header.error_bound, header.radius, header.fill_value},
-                            options.lossless,
-                            options.zstd_level};
+  const CodecSettings codec{
+      {header.error_bound, header.radius, header.fill_value}, options.lossless, options.zstd_level};
   validate(codec.quantizer);
 
   ByteWriter head("header");
@@ -166,8 +165,9 @@ CompressResult compress_field(const Field& field, const CompressOptions& options
 std::vector<std::byte> compress_to_memory(const Field& field, const CompressOptions& options,
                                           CompressResult* result) {
   std::vector<std::byte> stream;
-  const CompressResult r = compress_field(
-      field, options, [&](std::span<const std::byte> b) { stream.insert(stream.end(), b.begin(), b.end()); });
+  const CompressResult r = compress_field(field, options, [&](std::span<const std::byte> b) {
+    stream.insert(stream.end(), b.begin(), b.end());
+  });
   if (result != nullptr) *result = r;
   return stream;
 }

@@ -23,8 +23,9 @@ void put_magic(const std::array<std::uint8_t, N>& magic, ByteWriter& out) {
 
 template <std::size_t N>
 bool has_magic(std::span<const std::byte> bytes, const std::array<std::uint8_t, N>& magic) {
-  return bytes.size() >= N && std::equal(magic.begin(), magic.end(), bytes.begin(),
-                                         [](std::uint8_t a, std::byte b) { return std::byte{a} == b; });
+  return bytes.size() >= N &&
+         std::equal(magic.begin(), magic.end(), bytes.begin(),
+                    [](std::uint8_t a, std::byte b) { return std::byte{a} == b; });
 }
 
 // Reads a u32 CRC and compares it with the CRC of `covered`.
@@ -165,7 +166,8 @@ StreamLayout read_layout(std::span<const std::byte> stream, const std::string& s
   if (table_offset < chunks_start || table_offset > stream.size() - kTrailerBytes) {
     throw Error(source, "invalid trailer: chunk table offset out of range");
   }
-  const auto table_span = stream.subspan(table_offset, stream.size() - kTrailerBytes - table_offset);
+  const auto table_span =
+      stream.subspan(table_offset, stream.size() - kTrailerBytes - table_offset);
   if (table_span.size() < 4) throw Error(source, "truncated chunk table");
   ByteReader table(table_span.first(table_span.size() - 4), source);
   ByteReader table_crc(table_span.last(4), source);

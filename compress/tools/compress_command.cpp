@@ -96,8 +96,10 @@ struct CompressCommand {
 };
 
 nlohmann::json error_json(const ErrorStats& e) {
-  return {{"max_abs_error", e.max_abs_error}, {"max_rel_error", e.max_rel_error},
-          {"psnr_db", e.psnr_db},             {"nrmse", e.nrmse},
+  return {{"max_abs_error", e.max_abs_error},
+          {"max_rel_error", e.max_rel_error},
+          {"psnr_db", e.psnr_db},
+          {"nrmse", e.nrmse},
           {"compared", e.compared}};
 }
 
@@ -152,9 +154,8 @@ void run_compress(const CompressCommand& c) {
   Stopwatch decompress_time;
   std::optional<MappedFile> mapped;
   if (!c.compressed.empty()) mapped.emplace(c.compressed);
-  const Field decoded =
-      decompress(mapped ? mapped->bytes() : std::span<const std::byte>(stream),
-                 c.compressed.empty() ? c.input : c.compressed);
+  const Field decoded = decompress(mapped ? mapped->bytes() : std::span<const std::byte>(stream),
+                                   c.compressed.empty() ? c.input : c.compressed);
   const double decompress_s = decompress_time.elapsed();
   if (!c.decompressed.empty()) write_raw(c.decompressed, decoded);
 
@@ -205,10 +206,10 @@ void add_verify(CLI::App& parent) {
                              e.max_abs_error, eb, e.psnr_db, e.nrmse);
     const BoundCheck check = check_abs_bound(original, decoded, eb);
     if (!check.ok) {
-      throw verification_error(files->at(1), fmt::format("{} values exceed the bound {:.6g}, "
-                                                         "first at index {}",
-                                                         check.violations, eb,
-                                                         check.first_violation));
+      throw verification_error(files->at(1),
+                               fmt::format("{} values exceed the bound {:.6g}, "
+                                           "first at index {}",
+                                           check.violations, eb, check.first_violation));
     }
   });
 }

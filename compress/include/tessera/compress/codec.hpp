@@ -23,7 +23,7 @@ struct CodecSettings {
 
 struct EncodedChunk {
   std::vector<std::byte> payload;
-  ChunkRecord record;  // bytes, outliers, flags and CRC of the payload
+  ChunkRecord record;              // bytes, outliers, flags and CRC of the payload
   std::uint64_t huffman_bits = 0;  // size of the entropy-coded codes alone
 };
 

@@ -33,7 +33,9 @@ struct CompressResult {
   std::uint64_t outliers = 0;
   std::uint64_t huffman_bits = 0;  // entropy-coded codes alone, before zstd
 
-  double ratio() const { return static_cast<double>(input_bytes) / static_cast<double>(output_bytes); }
+  double ratio() const {
+    return static_cast<double>(input_bytes) / static_cast<double>(output_bytes);
+  }
   double bits_per_value() const;
 };
 

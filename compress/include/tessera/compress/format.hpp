@@ -48,7 +48,7 @@ struct StreamHeader {
   DataType type = DataType::kFloat32;
   std::vector<std::size_t> shape;  // slowest first
   ErrorBound requested;
-  double error_bound = 0;          // effective absolute bound every value honours
+  double error_bound = 0;  // effective absolute bound every value honours
   std::uint32_t radius = 0;
   std::optional<double> fill_value;
   std::size_t slices_per_chunk = 0;  // chunks are slabs of this many slices (see chunking.hpp)
