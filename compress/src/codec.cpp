@@ -42,6 +42,20 @@ std::vector<std::byte> zstd_decompress(std::span<const std::byte> frame, std::si
 // a verbatim outlier record of at most 10 + 8 bytes per value, and a code table.
 std::size_t payload_limit(std::size_t values) { return values * 26 + (std::size_t{1} << 20); }
 
+// A raw payload (layout in codec.hpp) up to its bitstream: code table, outliers and the
+// bitstream's byte count. encode_chunk appends the bitstream; measure_chunk needs only the size.
+ByteWriter payload_head(const HuffmanCode& code, const QuantizedSlab& slab,
+                        std::uint64_t bitstream_bytes) {
+  ByteWriter payload("chunk");
+  payload.put(static_cast<std::uint8_t>(CodebookSource::kInline));
+  write_code_lengths(code, payload);
+  payload.put_varint_u64(slab.outlier_count);
+  payload.put_varint_u64(slab.outliers.size());
+  payload.put_bytes(slab.outliers);
+  payload.put_varint_u64(bitstream_bytes);
+  return payload;
+}
+
 }  // namespace
 
 template <class T>
@@ -53,13 +67,7 @@ EncodedChunk encode_chunk(std::span<const T> values, const SlabGeometry& geometr
   std::vector<std::byte> bits;
   huffman_encode(code, slab.codes, bits);
 
-  ByteWriter payload("chunk");
-  payload.put(static_cast<std::uint8_t>(CodebookSource::kInline));
-  write_code_lengths(code, payload);
-  payload.put_varint_u64(slab.outlier_count);
-  payload.put_varint_u64(slab.outliers.size());
-  payload.put_bytes(slab.outliers);
-  payload.put_varint_u64(bits.size());
+  ByteWriter payload = payload_head(code, slab, bits.size());
   payload.put_bytes(bits);
 
   EncodedChunk chunk;
@@ -76,6 +84,16 @@ EncodedChunk encode_chunk(std::span<const T> values, const SlabGeometry& geometr
   chunk.record.bytes = chunk.payload.size();
   chunk.record.crc = crc32c(chunk.payload);
   return chunk;
+}
+
+template <class T>
+ChunkSize measure_chunk(std::span<const T> values, const SlabGeometry& geometry,
+                        const QuantizerSettings& settings, QuantizedSlab& scratch) {
+  quantize_slab<T>(values, geometry, settings, scratch);
+  const HuffmanCode code = build_huffman_code(scratch.histogram);
+  const std::uint64_t bitstream_bytes = (encoded_bits(code, scratch.histogram) + 7) / 8;
+  return {payload_head(code, scratch, bitstream_bytes).position() + bitstream_bytes,
+          scratch.outlier_count};
 }
 
 template <class T>
@@ -115,6 +133,10 @@ template EncodedChunk encode_chunk<float>(std::span<const float>, const SlabGeom
                                           const CodecSettings&);
 template EncodedChunk encode_chunk<double>(std::span<const double>, const SlabGeometry&,
                                            const CodecSettings&);
+template ChunkSize measure_chunk<float>(std::span<const float>, const SlabGeometry&,
+                                        const QuantizerSettings&, QuantizedSlab&);
+template ChunkSize measure_chunk<double>(std::span<const double>, const SlabGeometry&,
+                                         const QuantizerSettings&, QuantizedSlab&);
 template void decode_chunk<float>(std::span<const std::byte>, const ChunkRecord&,
                                   const SlabGeometry&, const CodecSettings&, std::span<float>,
                                   const std::string&);

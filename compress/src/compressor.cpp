@@ -8,6 +8,7 @@
 #include <cmath>
 
 #include "tessera/compress/codec.hpp"
+#include "tessera/compress/fixed_ratio.hpp"
 #include "tessera/compress/metrics.hpp"
 #include "tessera/core/crc32c.hpp"
 #include "tessera/core/error.hpp"
@@ -29,6 +30,11 @@ double largest_power_of_two_dividing(double c) {
 }
 
 void check_bound(const ErrorBound& bound) {
+  if (bound.mode == BoundMode::kFixedRatio) {
+    throw usage_error("-M",
+                      "FXR has no error bound of its own: it is searched for the target "
+                      "ratio at compression (find_fixed_ratio_bound)");
+  }
   const auto positive = [](double v) { return v > 0 && std::isfinite(v); };
   const bool abs_ok = bound.mode == BoundMode::kRel || positive(bound.abs);
   const bool rel_ok = bound.mode == BoundMode::kAbs || positive(bound.rel);
@@ -60,18 +66,14 @@ template <class T>
 CompressResult compress_typed(const Field& field, const CompressOptions& options,
                               CountingSink& sink) {
   CompressResult result;
-  StreamHeader& header = result.header;
-  header.type = field.type;
-  header.shape = field.shape;
-  header.requested = options.bound;
-  header.error_bound = resolve_error_bound(field, options.bound);
-  header.radius = options.radius;
-  header.fill_value = field.fill_value;
-  header.slices_per_chunk = Chunking::slices_for(field.shape, options.chunk_values);
-  header.lossless = options.lossless;
-  const CodecSettings codec{{header.error_bound, header.radius, header.fill_value},
-                            options.lossless,
-                            options.zstd_level};
+  result.header =
+      stream_header(field, options,
+                    options.bound.mode == BoundMode::kFixedRatio
+                        ? find_fixed_ratio_bound(field, options.bound.ratio, options).error_bound
+                        : resolve_error_bound(field, options.bound));
+  const StreamHeader& header = result.header;
+  const CodecSettings codec{
+      {header.error_bound, header.radius, header.fill_value}, header.lossless, options.zstd_level};
   validate(codec.quantizer);
 
   ByteWriter head("header");
@@ -156,6 +158,20 @@ double resolve_error_bound(const Field& field, const ErrorBound& bound) {
   return bound.mode == BoundMode::kAbsAndRel ? std::min(bound.abs, rel) : rel;
 }
 
+StreamHeader stream_header(const Field& field, const CompressOptions& options, double error_bound) {
+  StreamHeader header;
+  header.type = field.type;
+  header.shape = field.shape;
+  header.requested = options.bound;
+  header.error_bound = error_bound;
+  header.radius = options.radius;
+  header.fill_value = field.fill_value;
+  header.slices_per_chunk = Chunking::slices_for(field.shape, options.chunk_values);
+  header.lossless =
+      options.bound.mode == BoundMode::kFixedRatio ? Lossless::kNone : options.lossless;
+  return header;
+}
+
 CompressResult compress_field(const Field& field, const CompressOptions& options,
                               const std::function<void(std::span<const std::byte>)>& sink) {
   CountingSink counting(sink);
@@ -166,8 +182,9 @@ CompressResult compress_field(const Field& field, const CompressOptions& options
 std::vector<std::byte> compress_to_memory(const Field& field, const CompressOptions& options,
                                           CompressResult* result) {
   std::vector<std::byte> stream;
-  const CompressResult r = compress_field(
-      field, options, [&](std::span<const std::byte> b) { stream.insert(stream.end(), b.begin(), b.end()); });
+  const CompressResult r = compress_field(field, options, [&](std::span<const std::byte> b) {
+    stream.insert(stream.end(), b.begin(), b.end());
+  });
   if (result != nullptr) *result = r;
   return stream;
 }

@@ -23,8 +23,9 @@ void put_magic(const std::array<std::uint8_t, N>& magic, ByteWriter& out) {
 
 template <std::size_t N>
 bool has_magic(std::span<const std::byte> bytes, const std::array<std::uint8_t, N>& magic) {
-  return bytes.size() >= N && std::equal(magic.begin(), magic.end(), bytes.begin(),
-                                         [](std::uint8_t a, std::byte b) { return std::byte{a} == b; });
+  return bytes.size() >= N &&
+         std::equal(magic.begin(), magic.end(), bytes.begin(),
+                    [](std::uint8_t a, std::byte b) { return std::byte{a} == b; });
 }
 
 // Reads a u32 CRC and compares it with the CRC of `covered`.
@@ -57,10 +58,11 @@ StreamHeader parse_header(ByteReader& in, const std::string& source) {
     h.shape.push_back(extent);
   }
   const auto mode = in.get<std::uint8_t>();
-  if (mode < 1 || mode > 3) fail(fmt::format("unknown bound mode {}", mode));
+  if (mode < 1 || mode > 4) fail(fmt::format("unknown bound mode {}", mode));
   h.requested.mode = static_cast<BoundMode>(mode);
   h.requested.abs = in.get<double>();
-  h.requested.rel = in.get<double>();
+  (h.requested.mode == BoundMode::kFixedRatio ? h.requested.ratio : h.requested.rel) =
+      in.get<double>();
   h.error_bound = in.get<double>();
   h.radius = in.get<std::uint32_t>();
   const bool has_fill = in.get<std::uint8_t>() != 0;
@@ -89,6 +91,8 @@ std::string to_string(const ErrorBound& bound) {
       return fmt::format("ABS {:g}", bound.abs);
     case BoundMode::kRel:
       return fmt::format("REL {:g}", bound.rel);
+    case BoundMode::kFixedRatio:
+      return fmt::format("FXR {:g}", bound.ratio);
     case BoundMode::kAbsAndRel:
       break;
   }
@@ -104,7 +108,7 @@ void write_header(const StreamHeader& h, ByteWriter& out) {
   for (std::size_t d : h.shape) body.put_varint_u64(d);
   body.put(static_cast<std::uint8_t>(h.requested.mode));
   body.put(h.requested.abs);
-  body.put(h.requested.rel);
+  body.put(h.requested.mode == BoundMode::kFixedRatio ? h.requested.ratio : h.requested.rel);
   body.put(h.error_bound);
   body.put(h.radius);
   body.put(static_cast<std::uint8_t>(h.fill_value.has_value()));
@@ -165,7 +169,8 @@ StreamLayout read_layout(std::span<const std::byte> stream, const std::string& s
   if (table_offset < chunks_start || table_offset > stream.size() - kTrailerBytes) {
     throw Error(source, "invalid trailer: chunk table offset out of range");
   }
-  const auto table_span = stream.subspan(table_offset, stream.size() - kTrailerBytes - table_offset);
+  const auto table_span =
+      stream.subspan(table_offset, stream.size() - kTrailerBytes - table_offset);
   if (table_span.size() < 4) throw Error(source, "truncated chunk table");
   ByteReader table(table_span.first(table_span.size() - 4), source);
   ByteReader table_crc(table_span.last(4), source);

@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <cmath>
 #include <iostream>
 #include <memory>
 #include <nlohmann/json.hpp>
@@ -21,12 +22,14 @@
 namespace tessera::compress {
 namespace {
 
-// Options shared by the commands that read a field: -f/-d, -1..-4 (fastest first), -M.
+// Options shared by the commands that read a field: -f/-d, -1..-4 (fastest first), -M; the
+// compress command adds -C (the target of -M FXR).
 struct FieldOptions {
   bool f32 = false;
   bool f64 = false;
   std::vector<std::size_t> dims[4];
   std::vector<std::string> mode;
+  std::optional<double> ratio;
 
   void add_to(CLI::App& app) {
     app.add_flag("-f", f32, "Raw input holds float32 values (default)");
@@ -36,8 +39,9 @@ struct FieldOptions {
                            "3-D raw input: nx ny nz (fastest first)",
                            "4-D raw input: nx ny nz nw (fastest first)"};
     for (int d = 0; d < 4; ++d) app.add_option(names[d], dims[d], help[d])->expected(d + 1);
-    app.add_option("-M", mode, "Error bound: ABS eb | REL eb | ABS_AND_REL abs rel")
-        ->expected(2, 3);
+    app.add_option("-M", mode,
+                   "Error bound: ABS eb | REL eb | ABS_AND_REL abs rel | FXR (compress, with -C)")
+        ->expected(1, 3);
   }
 
   std::optional<DataType> type() const {
@@ -69,15 +73,19 @@ struct FieldOptions {
       }
       throw usage_error("-M", fmt::format("'{}' is not a number", mode[i]));
     };
+    if (ratio && mode[0] != "FXR") throw usage_error("-C", "a target ratio goes with -M FXR");
     ErrorBound b;
-    if (mode[0] == "ABS" && mode.size() == 2) {
+    if (mode[0] == "FXR" && mode.size() == 1) {
+      if (!ratio) throw usage_error("-M", "FXR needs a target ratio, e.g. -M FXR -C 10");
+      b = {BoundMode::kFixedRatio, 0, 0, *ratio};
+    } else if (mode[0] == "ABS" && mode.size() == 2) {
       b = {BoundMode::kAbs, number(1), 0};
     } else if (mode[0] == "REL" && mode.size() == 2) {
       b = {BoundMode::kRel, 0, number(1)};
     } else if (mode[0] == "ABS_AND_REL" && mode.size() == 3) {
       b = {BoundMode::kAbsAndRel, number(1), number(2)};
     } else {
-      throw usage_error("-M", "expected ABS eb, REL eb or ABS_AND_REL abs rel");
+      throw usage_error("-M", "expected ABS eb, REL eb, ABS_AND_REL abs rel or FXR");
     }
     return b;
   }
@@ -92,12 +100,17 @@ struct CompressCommand {
   bool json = false;
   std::uint32_t radius = kDefaultRadius;
   std::size_t chunk_values = kDefaultChunkValues;
-  std::string lossless = "zstd";
+  std::string lossless;  // zstd or none; empty: zstd, or none under -M FXR
 };
 
+// How far from its target a fixed ratio may land before a warning (compress.md §6, goal 5).
+constexpr double kFixedRatioTolerance = 0.05;
+
 nlohmann::json error_json(const ErrorStats& e) {
-  return {{"max_abs_error", e.max_abs_error}, {"max_rel_error", e.max_rel_error},
-          {"psnr_db", e.psnr_db},             {"nrmse", e.nrmse},
+  return {{"max_abs_error", e.max_abs_error},
+          {"max_rel_error", e.max_rel_error},
+          {"psnr_db", e.psnr_db},
+          {"nrmse", e.nrmse},
           {"compared", e.compared}};
 }
 
@@ -123,16 +136,22 @@ void run_compress(const CompressCommand& c) {
     write_raw(c.decompressed, decompress(stream.bytes(), c.compressed));
     return;
   }
-  if (c.lossless != "zstd" && c.lossless != "none") {
+  if (!c.lossless.empty() && c.lossless != "zstd" && c.lossless != "none") {
     throw usage_error("--lossless", fmt::format("'{}' is not zstd or none", c.lossless));
   }
-  const Field original = c.field.read(c.input);
   CompressOptions options;
   options.bound = c.field.bound();
+  const bool fixed_ratio = options.bound.mode == BoundMode::kFixedRatio;
+  if (fixed_ratio && c.lossless == "zstd") {
+    throw usage_error("--lossless",
+                      "-M FXR streams use none: the ratio search predicts sizes "
+                      "exactly only without zstd");
+  }
   options.radius = c.radius;
   options.chunk_values = c.chunk_values;
-  options.lossless = c.lossless == "zstd" ? Lossless::kZstd : Lossless::kNone;
+  options.lossless = c.lossless == "none" ? Lossless::kNone : Lossless::kZstd;
   options.progress = true;
+  const Field original = c.field.read(c.input);
 
   Stopwatch compress_time;
   CompressResult result;
@@ -143,6 +162,12 @@ void run_compress(const CompressCommand& c) {
     result = compress_to_file(original, options, c.compressed);
   }
   const double compress_s = compress_time.elapsed();
+  if (fixed_ratio && std::fabs(result.ratio() / options.bound.ratio - 1) > kFixedRatioTolerance) {
+    std::cerr << fmt::format(
+        "warning: {}: ratio {:.3f} is the closest to the target {:g} that the "
+        "search found\n",
+        c.input, result.ratio(), options.bound.ratio);
+  }
   if (c.decompressed.empty() && !c.analyse) {
     if (!c.json) std::cerr << fmt::format("ratio {:.3f}\n", result.ratio());
     if (c.json) std::cout << nlohmann::json{{"ratio", result.ratio()}}.dump() << "\n";
@@ -152,9 +177,8 @@ void run_compress(const CompressCommand& c) {
   Stopwatch decompress_time;
   std::optional<MappedFile> mapped;
   if (!c.compressed.empty()) mapped.emplace(c.compressed);
-  const Field decoded =
-      decompress(mapped ? mapped->bytes() : std::span<const std::byte>(stream),
-                 c.compressed.empty() ? c.input : c.compressed);
+  const Field decoded = decompress(mapped ? mapped->bytes() : std::span<const std::byte>(stream),
+                                   c.compressed.empty() ? c.input : c.compressed);
   const double decompress_s = decompress_time.elapsed();
   if (!c.decompressed.empty()) write_raw(c.decompressed, decoded);
 
@@ -196,6 +220,11 @@ void add_verify(CLI::App& parent) {
       "  tessera compress verify field.f32 field.out -f -3 360 180 20 -M REL 1e-3\n"
       "  tessera compress verify etopo20.cdf:ROSE rose.out -M ABS 0.5");
   verify->callback([options, files] {
+    if (options->mode.size() == 1 && options->mode[0] == "FXR") {
+      throw usage_error("-M",
+                        "FXR has no bound to verify: give -M ABS with the stream's error "
+                        "bound (tessera compress info)");
+    }
     const Field original = options->read(files->at(0));
     const Field decoded = read_field(files->at(1), original.type,
                                      options->shape().empty() ? original.shape : options->shape());
@@ -205,10 +234,10 @@ void add_verify(CLI::App& parent) {
                              e.max_abs_error, eb, e.psnr_db, e.nrmse);
     const BoundCheck check = check_abs_bound(original, decoded, eb);
     if (!check.ok) {
-      throw verification_error(files->at(1), fmt::format("{} values exceed the bound {:.6g}, "
-                                                         "first at index {}",
-                                                         check.violations, eb,
-                                                         check.first_violation));
+      throw verification_error(files->at(1),
+                               fmt::format("{} values exceed the bound {:.6g}, "
+                                           "first at index {}",
+                                           check.violations, eb, check.first_violation));
     }
   });
 }
@@ -255,7 +284,9 @@ const cli::Registrar kCompress(
           ->check(CLI::Range(2u, kMaxRadius));
       app.add_option("--chunk", c->chunk_values, "Target values per chunk")
           ->check(CLI::Range(std::size_t{1024}, std::size_t{1} << 30));
-      app.add_option("--lossless", c->lossless, "Back end over the Huffman stream: zstd or none");
+      app.add_option("-C", c->field.ratio, "Target compression ratio of -M FXR (as in SZx)");
+      app.add_option("--lossless", c->lossless,
+                     "Back end over the Huffman stream: zstd (default) or none (always, with FXR)");
       app.footer(
           "Dimensions are given fastest first, as in SZ3 and zfp.\n"
           "Examples:\n"
@@ -265,6 +296,8 @@ const cli::Registrar kCompress(
           "-M ABS 0.01 -a\n"
           "  tessera compress -i /usr/share/ferret-vis/data/etopo5.cdf:ROSE -z rose.tsz "
           "-M REL 1e-4 -a\n"
+          "  tessera compress -i /usr/share/ferret-vis/data/etopo5.cdf:ROSE -z rose.tsz "
+          "-M FXR -C 10 -a\n"
           "  tessera compress verify field.f32 field.out -f -3 360 180 20 -M REL 1e-3\n"
           "  tessera compress info field.tsz");
       app.callback([c, &app] {

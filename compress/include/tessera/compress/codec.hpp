@@ -23,7 +23,7 @@ struct CodecSettings {
 
 struct EncodedChunk {
   std::vector<std::byte> payload;
-  ChunkRecord record;  // bytes, outliers, flags and CRC of the payload
+  ChunkRecord record;              // bytes, outliers, flags and CRC of the payload
   std::uint64_t huffman_bits = 0;  // size of the entropy-coded codes alone
 };
 
@@ -32,6 +32,19 @@ struct EncodedChunk {
 template <class T>
 EncodedChunk encode_chunk(std::span<const T> values, const SlabGeometry& geometry,
                           const CodecSettings& settings);
+
+/// A chunk's size under Lossless::kNone, known without writing its bitstream.
+struct ChunkSize {
+  std::uint64_t payload_bytes = 0;  // encode_chunk's record.bytes with Lossless::kNone
+  std::uint64_t outliers = 0;
+};
+
+/// The size encode_chunk's payload has with Lossless::kNone, exactly: the quantizer pass and the
+/// Huffman code with its exact bit count, but no bitstream. `scratch` keeps the quantizer's buffers
+/// between calls.
+template <class T>
+ChunkSize measure_chunk(std::span<const T> values, const SlabGeometry& geometry,
+                        const QuantizerSettings& settings, QuantizedSlab& scratch);
 
 /// Decodes one chunk into `out` (geometry.size() values) after checking its CRC. Errors name
 /// `source` (e.g. "field.tsz chunk 3").

@@ -17,7 +17,7 @@
 namespace tessera::compress {
 
 struct CompressOptions {
-  ErrorBound bound;
+  ErrorBound bound;  // FXR: the bound is searched (fixed_ratio.hpp) and `lossless` is ignored
   std::uint32_t radius = kDefaultRadius;
   std::size_t chunk_values = kDefaultChunkValues;  // target values per chunk
   Lossless lossless = Lossless::kZstd;
@@ -33,16 +33,25 @@ struct CompressResult {
   std::uint64_t outliers = 0;
   std::uint64_t huffman_bits = 0;  // entropy-coded codes alone, before zstd
 
-  double ratio() const { return static_cast<double>(input_bytes) / static_cast<double>(output_bytes); }
+  double ratio() const {
+    return static_cast<double>(input_bytes) / static_cast<double>(output_bytes);
+  }
   double bits_per_value() const;
 };
 
 /// The absolute bound that realises `bound` on `field`: ABS eb; REL eb × value range (fill and
 /// non-finite values excluded); ABS_AND_REL the smaller. A constant field under REL gets the
-/// largest power-of-two step that reproduces its value exactly.
+/// largest power-of-two step that reproduces its value exactly. FXR has no bound of its own (it
+/// depends on radius and chunking: find_fixed_ratio_bound): a usage error, as are bad bounds.
 double resolve_error_bound(const Field& field, const ErrorBound& bound);
 
-/// Compresses `field`, passing the stream to `sink` in consecutive pieces.
+/// The header compress_field writes for `field` under `options` once the effective absolute bound
+/// is known. FXR streams are written with Lossless::kNone, so that their size is what
+/// find_fixed_ratio_bound estimated (zstd's gain cannot be predicted from histograms).
+StreamHeader stream_header(const Field& field, const CompressOptions& options, double error_bound);
+
+/// Compresses `field`, passing the stream to `sink` in consecutive pieces. Under FXR the bound is
+/// found first by find_fixed_ratio_bound, then the field is compressed like ABS with that bound.
 CompressResult compress_field(const Field& field, const CompressOptions& options,
                               const std::function<void(std::span<const std::byte>)>& sink);
 /// The stream in memory.

@@ -4,9 +4,9 @@
 //   magic      8 bytes  89 'T' 'S' 'Z' 0D 0A 1A 0A
 //   version    u16      kFormatVersion
 //   header     varint length, then: u8 type (1 f32, 2 f64), u8 rank, varint dims (slowest first),
-//              u8 bound mode, f64 requested abs, f64 requested rel, f64 effective abs bound,
-//              u32 radius, u8 has fill, f64 fill, varint slices per chunk, u8 lossless;
-//              then u32 CRC32C of the header bytes
+//              u8 bound mode, f64 requested abs, f64 requested rel (FXR: the target ratio),
+//              f64 effective abs bound, u32 radius, u8 has fill, f64 fill, varint slices per
+//              chunk, u8 lossless; then u32 CRC32C of the header bytes
 //   chunks     payloads back to back (see codec.hpp), each independently decodable
 //   table      varint chunk count, per chunk {varint bytes, varint outliers, u8 flags, u32 CRC32C
 //              of the payload}; then u32 CRC32C of the table bytes
@@ -40,24 +40,26 @@ inline constexpr bool kVerifyChecksums = false;
 inline constexpr bool kVerifyChecksums = true;
 #endif
 
-enum class BoundMode : std::uint8_t { kAbs = 1, kRel = 2, kAbsAndRel = 3 };
+enum class BoundMode : std::uint8_t { kAbs = 1, kRel = 2, kAbsAndRel = 3, kFixedRatio = 4 };
 enum class Lossless : std::uint8_t { kNone = 0, kZstd = 1 };
 
-/// What the user asked for: ABS eb, REL eb (× value range), or both (the tighter one holds).
+/// What the user asked for: ABS eb, REL eb (× value range), both (the tighter one holds), or FXR:
+/// the absolute bound that gives a target compression ratio (fixed_ratio.hpp).
 struct ErrorBound {
   BoundMode mode = BoundMode::kRel;
   double abs = 0;
   double rel = 0;
+  double ratio = 0;  // FXR only: the target ratio (stored in the header's rel field)
 };
 
-/// "ABS 0.001", "REL 1e-3", "ABS_AND_REL 0.1 1e-3".
+/// "ABS 0.001", "REL 1e-3", "ABS_AND_REL 0.1 1e-3", "FXR 10".
 std::string to_string(const ErrorBound& bound);
 
 struct StreamHeader {
   DataType type = DataType::kFloat32;
   std::vector<std::size_t> shape;  // slowest first
   ErrorBound requested;
-  double error_bound = 0;          // effective absolute bound every value honours
+  double error_bound = 0;  // effective absolute bound every value honours
   std::uint32_t radius = 0;
   std::optional<double> fill_value;
   std::size_t slices_per_chunk = 0;  // chunks are slabs of this many slices (see chunking.hpp)

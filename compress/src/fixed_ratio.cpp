@@ -1,0 +1,237 @@
+// Fixed-ratio search (compress.md §1 "Theory linking error bound, code distribution and ratio",
+// §5 "Fixed ratio"): doubling eb saves about one bit per value, which gives the first guess; exact
+// sizes from the codec's own quantizer and Huffman code lengths (no encoding) refine it.
+#include "tessera/compress/fixed_ratio.hpp"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+#include <vector>
+
+#include "tessera/compress/chunking.hpp"
+#include "tessera/compress/codec.hpp"
+#include "tessera/compress/format.hpp"
+#include "tessera/compress/metrics.hpp"
+#include "tessera/core/error.hpp"
+#include "tessera/core/threads.hpp"
+
+namespace tessera::compress {
+
+namespace {
+
+constexpr double kTolerance = 0.02;              // stop within ±2% of the target ratio
+constexpr std::size_t kMaxEstimates = 10;        // size estimates per search, all kinds
+constexpr std::size_t kMaxSampledEstimates = 4;  // of which sampled ones
+constexpr std::size_t kSampleChunks = 8;         // fields of 2× as many chunks are sampled
+constexpr double kDoublingsPerBit = 1;           // the high-resolution rule: eb × 2, bits − 1
+constexpr double kMinStepLimit = 4;              // a step goes at most 2× the rule's step, and
+constexpr double kMaxStepLimit = 16;             // at least 4 and at most 16 doublings
+// Candidate bounds lie between 2^-40 and 2^20 times the probe (REL 1e-3): from REL 1e-15, finer
+// than f64 data resolves, to REL 1000, where the whole field is one quantization level. And
+// |log2 eb| <= 1000 keeps eb and 1/(2eb) normal doubles.
+constexpr double kDoublingsBelowProbe = 40;
+constexpr double kDoublingsAboveProbe = 20;
+constexpr double kLog2BoundLimit = 1000;
+constexpr double kInfinity = std::numeric_limits<double>::infinity();
+
+// Stream sizes for candidate bounds, from the chunks' payload sizes (measure_chunk), the chunk
+// table and the header and trailer, exactly as compress_field lays the stream out.
+template <class T>
+class StreamSizer {
+ public:
+  StreamSizer(const Field& field, const CompressOptions& options)
+      : values_(field.values<T>()),
+        header_(stream_header(field, options, 1.0)),
+        chunking_(field.shape, header_.slices_per_chunk) {
+    ByteWriter head("header");
+    write_header(header_, head);
+    overhead_bytes_ = head.position() + kTrailerBytes;
+  }
+
+  std::size_t chunk_count() const { return chunking_.chunk_count(); }
+
+  /// The exact stream size for bound `eb`.
+  std::uint64_t bytes(double eb) const { return overhead_bytes_ + measure(eb, 1).bytes; }
+
+  /// Bits per value of the stream for bound `eb`, extrapolated from every stride-th chunk.
+  double sampled_bits_per_value(double eb, std::size_t stride) const {
+    const Measured m = measure(eb, stride);
+    const double values = static_cast<double>(values_.size());
+    const double data = static_cast<double>(m.bytes) * values / static_cast<double>(m.values);
+    return 8.0 * (static_cast<double>(overhead_bytes_) + data) / values;
+  }
+
+ private:
+  struct Measured {
+    std::uint64_t bytes = 0;   // payloads of the measured chunks and their chunk table
+    std::uint64_t values = 0;  // values they hold
+  };
+
+  // Chunks 0, stride, 2·stride, ... measured in parallel and summed in chunk order.
+  Measured measure(double eb, std::size_t stride) const {
+    const QuantizerSettings settings{eb, header_.radius, header_.fill_value};
+    std::vector<ChunkRecord> records((chunk_count() + stride - 1) / stride);
+    parallel_for(records.size(), 1, [&](std::size_t, Range range) {
+      QuantizedSlab scratch;
+      for (std::size_t i = range.begin; i < range.end; ++i) {
+        const std::size_t c = i * stride;
+        const ChunkSize size =
+            measure_chunk<T>(values_.subspan(chunking_.first_value(c), chunking_.values(c)),
+                             chunking_.geometry(c), settings, scratch);
+        records[i].bytes = size.payload_bytes;
+        records[i].outliers = size.outliers;
+      }
+    });
+    ByteWriter table("chunk table");
+    write_chunk_table(records, table);
+    Measured m{table.position(), 0};
+    for (std::size_t i = 0; i < records.size(); ++i) {
+      m.bytes += records[i].bytes;
+      m.values += chunking_.values(i * stride);
+    }
+    return m;
+  }
+
+  std::span<const T> values_;
+  StreamHeader header_;
+  Chunking chunking_;
+  std::uint64_t overhead_bytes_ = 0;  // header (with magic and version) and trailer
+};
+
+// Steps towards the target on the curve (x = log2 eb, y = log2(bits per value - 1)). y falls about
+// linearly in x both where the one-bit-per-doubling rule holds and near Huffman's floor of one bit
+// per value, where the share of non-zero residuals (so bits - 1) roughly halves per doubling
+// ("Where the rule fails"). A step follows the secant through the last two points, else the last
+// falling secant, else the rule, and goes at most 2× as far as the rule would. Where the curve is
+// flat or rises (plateaus and jitter, e.g. integer-valued data aliasing with the quantization
+// step), the search widens instead, each step twice the last. A step that leaves the bracket of
+// points seen on either side of the target becomes a bisection.
+class BoundSearch {
+ public:
+  /// Searching for `target_bits` per value with x in [x_min, x_max].
+  BoundSearch(double target_bits, double x_min, double x_max)
+      : target_bits_(target_bits),
+        target_y_(std::log2(target_bits - 1)),
+        x_min_(x_min),
+        x_max_(x_max) {}
+
+  /// Records `bits` per value at `x` and returns the next x to try.
+  double next(double x, double bits) {
+    const double y = std::log2(bits - 1);
+    const double direction = bits > target_bits_ ? 1 : -1;  // too many bits: eb too small
+    (direction > 0 ? low_ : high_) = x;
+    const double rule = (bits - target_bits_) * kDoublingsPerBit;
+    const double secant = has_last_ ? (y - last_.y) / (x - last_.x) : 0;
+    double step = 0;
+    if (has_last_ && !(secant < 0)) {
+      step = direction * std::min(2 * std::fabs(x - last_.x), kMaxStepLimit);
+    } else {
+      if (has_last_) slope_ = secant;
+      const double limit = std::clamp(2 * std::fabs(rule), kMinStepLimit, kMaxStepLimit);
+      step = std::clamp(slope_ < 0 ? (target_y_ - y) / slope_ : rule, -limit, limit);
+    }
+    if (std::isfinite(low_) && std::isfinite(high_) &&
+        !(std::min(low_, high_) < x + step && x + step < std::max(low_, high_))) {
+      step = (low_ + high_) / 2 - x;
+    }
+    last_ = {x, y};
+    has_last_ = true;
+    return std::clamp(x + step, x_min_, x_max_);
+  }
+
+  /// Starts over on a different measure of the same curve (sampled to whole field): the slope is
+  /// kept, the last point and the bracket are not.
+  void restart() {
+    has_last_ = false;
+    low_ = -kInfinity;
+    high_ = kInfinity;
+  }
+
+ private:
+  struct Point {
+    double x = 0;
+    double y = 0;
+  };
+
+  double target_bits_;
+  double target_y_;
+  double x_min_;
+  double x_max_;
+  double slope_ = 0;  // dy/dx of the latest falling secant (0: none yet)
+  Point last_;
+  bool has_last_ = false;
+  double low_ = -kInfinity;  // latest x with more bits than the target
+  double high_ = kInfinity;  // latest x with fewer bits than the target
+};
+
+// log2 of the probe bound: REL 1e-3 (of the magnitude for a constant field).
+double probe_log2_bound(const ValueRange& range) {
+  const double scale = range.max > range.min ? range.max - range.min
+                                             : std::max(std::fabs(range.min), std::fabs(range.max));
+  return std::clamp(std::log2(scale > 0 ? 1e-3 * scale : 1e-3), -kLog2BoundLimit, kLog2BoundLimit);
+}
+
+template <class T>
+FixedRatioBound search(const Field& field, double target, const CompressOptions& options) {
+  const StreamSizer<T> sizer(field, options);
+  const double value_bits = 8.0 * sizeof(T);
+  const auto input_bytes = static_cast<double>(field.bytes.size());
+  const std::size_t stride =
+      sizer.chunk_count() >= 2 * kSampleChunks ? sizer.chunk_count() / kSampleChunks : 1;
+  const auto off_target = [&](double ratio) { return std::fabs(std::log(ratio / target)); };
+
+  double x = probe_log2_bound(value_range(field));
+  BoundSearch steps(value_bits / target, std::max(x - kDoublingsBelowProbe, -kLog2BoundLimit),
+                    std::min(x + kDoublingsAboveProbe, kLog2BoundLimit));
+  FixedRatioBound best;
+  bool sampled = stride > 1;
+  for (std::size_t estimate = 1; estimate <= kMaxEstimates; ++estimate) {
+    const double eb = std::exp2(x);
+    double bits = 0;
+    if (sampled) {
+      bits = sizer.sampled_bits_per_value(eb, stride);
+    } else {
+      const double ratio = input_bytes / static_cast<double>(sizer.bytes(eb));
+      if (best.ratio == 0 || off_target(ratio) < off_target(best.ratio)) best = {eb, ratio, 0};
+      bits = value_bits / ratio;
+    }
+    best.estimates = estimate;
+    const bool on_target = std::fabs(value_bits / bits / target - 1) <= kTolerance;
+    const double next = on_target ? x : steps.next(x, bits);
+    if (next == x && !sampled) break;  // on target, or held at the end of the range
+    if (sampled && (next == x || estimate == kMaxSampledEstimates)) {
+      sampled = false;  // on to the whole field, at the same bound or the next step
+      steps.restart();
+    }
+    x = next;
+  }
+  return best;
+}
+
+}  // namespace
+
+double max_fixed_ratio(DataType type) { return 8.0 * static_cast<double>(element_bytes(type)); }
+
+std::uint64_t estimate_stream_bytes(const Field& field, double error_bound,
+                                    const CompressOptions& options) {
+  CompressOptions abs = options;
+  abs.bound = {BoundMode::kAbs, error_bound, 0};
+  return field.type == DataType::kFloat64 ? StreamSizer<double>(field, abs).bytes(error_bound)
+                                          : StreamSizer<float>(field, abs).bytes(error_bound);
+}
+
+FixedRatioBound find_fixed_ratio_bound(const Field& field, double target_ratio,
+                                       const CompressOptions& options) {
+  const double max = max_fixed_ratio(field.type);
+  if (!(target_ratio >= 1 && target_ratio < max)) {
+    throw usage_error("-C", fmt::format("fixed-ratio target {:g} for {} ({}) is outside [1, {:g}): "
+                                        "Huffman codes take at least one bit per value",
+                                        target_ratio, field.name, to_string(field.type), max));
+  }
+  return field.type == DataType::kFloat64 ? search<double>(field, target_ratio, options)
+                                          : search<float>(field, target_ratio, options);
+}
+
+}  // namespace tessera::compress
