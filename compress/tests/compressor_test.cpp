@@ -13,28 +13,13 @@
 #include "tessera/core/error.hpp"
 #include "tessera/core/rng.hpp"
 #include "tessera/core/threads.hpp"
+#include "test_fields.hpp"
 
 namespace tessera::compress {
 namespace {
 
-// A smooth field with noise: sum of separable waves over the index grid.
-Field wave_field(DataType type, std::vector<std::size_t> shape, std::uint64_t seed) {
-  Field f = make_field("wave", type, shape);
-  const CounterRng rng(seed, 0);
-  const std::size_t n = f.size();
-  const std::size_t fastest = shape.back();
-  for (std::size_t i = 0; i < n; ++i) {
-    const double x = static_cast<double>(i % fastest);
-    const double y = static_cast<double>(i / fastest);
-    const double v = 50.0 * std::sin(0.02 * x) * std::cos(0.013 * y) + rng.normal(i, 0.0, 0.01);
-    if (type == DataType::kFloat32) {
-      f.values<float>()[i] = static_cast<float>(v);
-    } else {
-      f.values<double>()[i] = v;
-    }
-  }
-  return f;
-}
+using testing::compress_with_threads;
+using testing::wave_field;
 
 void expect_bound_holds(const Field& original, const Field& decoded, double eb) {
   const BoundCheck check = check_abs_bound(original, decoded, eb);
@@ -90,16 +75,7 @@ TEST(Compressor, BytesAreIdenticalForAnyThreadCount) {
   CompressOptions options;
   options.bound = {BoundMode::kRel, 0, 1e-4};
   options.chunk_values = 8192;
-  std::vector<std::byte> one, two;
-  {
-    const ThreadCountScope threads(1);
-    one = compress_to_memory(f, options);
-  }
-  {
-    const ThreadCountScope threads(2);
-    two = compress_to_memory(f, options);
-  }
-  EXPECT_EQ(one, two);
+  EXPECT_EQ(compress_with_threads(f, options, 1), compress_with_threads(f, options, 2));
 }
 
 TEST(Compressor, SpecialValuesConstantAndFillFields) {

@@ -18,31 +18,13 @@
 #include "tessera/core/error.hpp"
 #include "tessera/core/rng.hpp"
 #include "tessera/core/threads.hpp"
+#include "test_fields.hpp"
 
 namespace tessera::compress {
 namespace {
 
-// A smooth field: a sum of waves over the index grid (every dimension), plus small noise.
-Field wave_field(DataType type, std::vector<std::size_t> shape, std::uint64_t seed) {
-  Field f = make_field("waves", type, shape);
-  const CounterRng rng(seed, 0);
-  for (std::size_t i = 0; i < f.size(); ++i) {
-    double v = rng.normal(i, 0.0, 0.02);
-    std::size_t rest = i;
-    for (std::size_t d = shape.size(); d-- > 0;) {
-      const auto x = static_cast<double>(rest % shape[d]);
-      rest /= shape[d];
-      v += 40.0 / static_cast<double>(d + 1) *
-           std::sin(0.011 * static_cast<double>(d + 2) * x + static_cast<double>(d));
-    }
-    if (type == DataType::kFloat32) {
-      f.values<float>()[i] = static_cast<float>(v);
-    } else {
-      f.values<double>()[i] = v;
-    }
-  }
-  return f;
-}
+using testing::compress_with_threads;
+using testing::wave_field;
 
 CompressOptions fixed_ratio(double target) {
   CompressOptions options;
@@ -97,16 +79,8 @@ TEST(FixedRatio, BytesAreIdenticalForAnyThreadCount) {
   const Field f = wave_field(DataType::kFloat32, {256, 1024}, 6);
   CompressOptions options = fixed_ratio(12);
   options.chunk_values = 8192;  // 32 chunks: the search samples before it measures everything
-  std::vector<std::byte> one, two;
-  {
-    const ThreadCountScope threads(1);
-    one = compress_to_memory(f, options);
-  }
-  {
-    const ThreadCountScope threads(2);
-    two = compress_to_memory(f, options);
-  }
-  EXPECT_EQ(one, two);
+  const auto one = compress_with_threads(f, options, 1);
+  EXPECT_EQ(one, compress_with_threads(f, options, 2));
   const FixedRatioBound search = find_fixed_ratio_bound(f, 12, options);
   EXPECT_LE(search.estimates, 10u);
   EXPECT_EQ(search.ratio, static_cast<double>(f.bytes.size()) / static_cast<double>(one.size()));
