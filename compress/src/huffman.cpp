@@ -297,32 +297,48 @@ void huffman_encode(const HuffmanCode& code, std::span<const std::uint16_t> symb
     throw Error(kCodeName, fmt::format("has {} codeword lengths but {} codewords",
                                        code.lengths.size(), code.codewords.size()));
   }
+  // One table entry per symbol: codeword in the low 32 bits, length above. A symbol without a
+  // codeword has length 0, as has the extra last entry that every symbol past the alphabet reads;
+  // both are detected per block after the fact.
   const std::size_t alphabet = code.lengths.size();
-  const std::uint8_t* lengths = code.lengths.data();
-  const std::uint32_t* codewords = code.codewords.data();
-  // Each symbol adds at most 32 bits to fewer than 8 pending ones, and every store writes 8 bytes.
+  std::vector<std::uint64_t> table(alphabet + 1, 0);
+  for (std::size_t s = 0; s < alphabet; ++s) {
+    table[s] = code.codewords[s] | (std::uint64_t{code.lengths[s]} << 32);
+  }
+  // Fewer than 32 bits wait in `pending`; whenever 32 or more are there, 4 bytes are flushed.
   std::array<std::byte, kEncodeBlock * kMaxCodeLength / 8 + sizeof(std::uint64_t)> staged;
   std::uint64_t pending = 0;
   unsigned pending_bits = 0;
   for (std::size_t begin = 0; begin < symbols.size(); begin += kEncodeBlock) {
     const std::size_t end = std::min(symbols.size(), begin + kEncodeBlock);
     std::byte* at = staged.data();
+    std::uint64_t uncoded = 0;
     for (std::size_t i = begin; i < end; ++i) {
-      const std::uint16_t symbol = symbols[i];
-      const unsigned length = symbol < alphabet ? lengths[symbol] : 0;
-      if (length == 0) [[unlikely]] {
-        throw_uncoded_symbol(symbol, i);
-      }
-      pending |= std::uint64_t{codewords[symbol]} << pending_bits;
+      const std::uint64_t entry = table[std::min<std::size_t>(symbols[i], alphabet)];
+      const auto length = static_cast<unsigned>(entry >> 32);
+      uncoded |= length == 0 ? 1 : 0;
+      pending |= (entry & 0xFFFFFFFFu) << pending_bits;
       pending_bits += length;
-      store_le64(at, pending);
-      at += pending_bits >> 3;
-      pending >>= pending_bits & ~7u;
-      pending_bits &= 7u;
+      if (pending_bits >= 32) {
+        store_le64(at, pending);
+        at += 4;
+        pending >>= 32;
+        pending_bits -= 32;
+      }
+    }
+    if (uncoded != 0) [[unlikely]] {
+      const auto bad = std::find_if(symbols.begin() + static_cast<std::ptrdiff_t>(begin),
+                                    symbols.end(), [&](std::uint16_t s) {
+                                      return table[std::min<std::size_t>(s, alphabet)] == 0;
+                                    });
+      throw_uncoded_symbol(*bad, static_cast<std::size_t>(bad - symbols.begin()));
     }
     out.insert(out.end(), staged.data(), at);
   }
-  if (pending_bits > 0) out.push_back(static_cast<std::byte>(pending));
+  // The last 0..31 bits, whole bytes, zero padded.
+  for (; pending_bits > 0; pending >>= 8, pending_bits -= std::min(pending_bits, 8u)) {
+    out.push_back(static_cast<std::byte>(pending & 0xFF));
+  }
 }
 
 HuffmanDecoder::HuffmanDecoder(const HuffmanCode& code) {
