@@ -1,5 +1,5 @@
 // Canonical length-limited Huffman coding of quantization codes (uint16 symbols), the entropy stage
-// of CEAZ (Zhang et al., ICS'22; ../shared/papers/compress.md §1 "Huffman" and §5 stage C): code
+// of CEAZ (Zhang et al., ICS'22, §Huffman coding with offline and online codebooks): code
 // construction, a 64-bit LSB-first bit packer, a table-driven decoder and a compact code table.
 #pragma once
 

@@ -1,0 +1,808 @@
+// MPI I/O benchmark (compress/README.md): N ranks each own a slab of a real field and write it to
+// one shared file or gather it on rank 0, raw or compressed first (serially, or overlapped piece by
+// piece), behind an optional per-rank link pacer; measured speedups are set against CEAZ's model.
+#include <fmt/format.h>
+#include <mpi.h>
+#include <unistd.h>
+
+#include <CLI/CLI.hpp>
+#include <algorithm>
+#include <array>
+#include <cerrno>
+#include <chrono>
+#include <cmath>
+#include <cstdint>
+#include <cstdlib>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <functional>
+#include <limits>
+#include <memory>
+#include <optional>
+#include <span>
+#include <string>
+#include <string_view>
+#include <thread>
+#include <utility>
+#include <vector>
+
+#include "tessera/compress/compressor.hpp"
+#include "tessera/compress/field_io.hpp"
+#include "tessera/compress/metrics.hpp"
+#include "tessera/core/bench.hpp"
+#include "tessera/core/bytes.hpp"
+#include "tessera/core/error.hpp"
+#include "tessera/core/threads.hpp"
+
+namespace tessera::compress {
+namespace {
+
+namespace fs = std::filesystem;
+using SteadyClock = std::chrono::steady_clock;
+
+constexpr double kMegabyte = 1e6;  // MB and MB/s are decimal throughout
+/// Set for the benchmark's own relaunch under mpiexec, so that it never relaunches twice.
+constexpr const char* kRelaunchedVariable = "TESSERA_MPI_RELAUNCHED";
+/// First bytes of the shared file's index.
+constexpr std::array<char, 8> kIndexMagic = {'T', 'S', 'Z', 'M', 'P', 'I', '0', '1'};
+/// Index header: magic, u32 ranks, u32 pieces per rank, u8 content (0 raw values, 1 .tsz streams).
+constexpr std::size_t kIndexHeaderBytes = kIndexMagic.size() + 4 + 4 + 1;
+
+struct Options {
+  std::string input = "/usr/share/ferret-vis/data/etopo5.cdf:ROSE";
+  double rel = 1e-3;       // error bound relative to the whole field's value range
+  double link_mbps = 0;    // emulated link per rank; 0: no pacer
+  double mb_per_rank = 0;  // replicate each slab to at least this; 0: the slab as it is
+  std::size_t pieces = 8;  // pieces per rank in the overlapped modes
+  int repetitions = 5;     // timed runs per mode (the median is reported)
+  int warmup = 1;          // untimed runs before them
+  int threads = 1;         // compression threads per rank
+  int ranks = 2;           // only when the benchmark starts mpiexec itself
+  std::string dir = fs::temp_directory_path().string();
+  std::string jsonl;
+};
+
+/// Parses the command line (before MPI starts, identically on every rank); exits 0 on --help and 2
+/// on a usage error.
+Options parse_options(int argc, char** argv) {
+  Options o;
+  CLI::App app(
+      "MPI I/O: raw MPI_File_write_at_all / MPI_Gather of a real field over N ranks "
+      "against compress-then-write/gather, serial and overlapped");
+  app.add_option("-i,--input", o.input, "Field file.nc:VAR (default etopo5.cdf:ROSE)");
+  app.add_option("--rel", o.rel, "Error bound relative to the field's value range (default 1e-3)")
+      ->check(CLI::PositiveNumber);
+  app.add_option("--link-mbps", o.link_mbps, "Emulated link bandwidth per rank, MB/s (0: none)")
+      ->check(CLI::NonNegativeNumber);
+  app.add_option("--mb-per-rank", o.mb_per_rank, "Replicate each rank's slab to at least this")
+      ->check(CLI::NonNegativeNumber);
+  app.add_option("--pieces", o.pieces, "Pieces per rank in the overlapped modes (default 8)")
+      ->check(CLI::Range(1, 1 << 16));
+  app.add_option("--repetitions", o.repetitions, "Timed runs per mode (default 5)")
+      ->check(CLI::Range(1, 1000));
+  app.add_option("--warmup", o.warmup, "Untimed runs per mode first (default 1)")
+      ->check(CLI::Range(0, 100));
+  app.add_option("--threads", o.threads, "Compression threads per rank (default 1)")
+      ->check(CLI::Range(1, 4096));
+  app.add_option("--ranks", o.ranks, "Ranks when not started by mpiexec (default 2)")
+      ->check(CLI::Range(1, 4096));
+  app.add_option("--dir", o.dir, "Folder of the shared file (default: the temporary folder)");
+  app.add_option("--jsonl", o.jsonl, "Append one JSON object per mode to this file");
+  app.footer(
+      "Started without mpiexec, the benchmark runs itself under mpiexec with --ranks ranks.\n"
+      "Example: mpiexec -n 4 --oversubscribe compress_mpi_io_bench --link-mbps 100");
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    const int code = app.exit(e);
+    std::exit(code == 0 ? 0 : static_cast<int>(ExitCode::kUsage));
+  }
+  return o;
+}
+
+/// True when an MPI launcher started this process (Open MPI's mpiexec sets OMPI_COMM_WORLD_SIZE,
+/// MPICH's and Slurm's PMI_SIZE), or when it is the benchmark's own relaunch.
+bool started_by_mpiexec() {
+  return std::getenv("OMPI_COMM_WORLD_SIZE") != nullptr || std::getenv("PMI_SIZE") != nullptr ||
+         std::getenv(kRelaunchedVariable) != nullptr;
+}
+
+/// Replaces this process by `mpiexec -n <ranks> --oversubscribe <this binary> <arguments>`, so
+/// that `make bench`, which runs binaries directly, measures several ranks. As root it also sets
+/// the variables with which Open MPI's mpiexec agrees to run as root.
+[[noreturn]] void relaunch_under_mpiexec(int argc, char** argv, int ranks) {
+  std::vector<std::string> args = {TESSERA_MPIEXEC, TESSERA_MPIEXEC_NUMPROC_FLAG,
+                                   std::to_string(ranks), "--oversubscribe",
+                                   fs::read_symlink("/proc/self/exe").string()};
+  args.insert(args.end(), argv + 1, argv + argc);
+  std::vector<char*> pointers;
+  for (std::string& arg : args) pointers.push_back(arg.data());
+  pointers.push_back(nullptr);
+  ::setenv(kRelaunchedVariable, "1", 1);
+  if (::geteuid() == 0) {
+    ::setenv("OMPI_ALLOW_RUN_AS_ROOT", "1", 0);
+    ::setenv("OMPI_ALLOW_RUN_AS_ROOT_CONFIRM", "1", 0);
+  }
+  ::execv(args[0].c_str(), pointers.data());
+  throw Error(args[0], fmt::format("cannot start it: {}", std::strerror(errno)));
+}
+
+/// Throws tessera::Error naming `what` (the call and its object) unless `rc` is MPI_SUCCESS.
+void check_mpi(int rc, std::string_view what) {
+  if (rc == MPI_SUCCESS) return;
+  std::array<char, MPI_MAX_ERROR_STRING> text{};
+  int length = 0;
+  MPI_Error_string(rc, text.data(), &length);
+  throw Error(what, std::string(text.data(), static_cast<std::size_t>(length)));
+}
+
+/// `bytes` as an MPI count; throws tessera::Error naming `what` past MPI's int range (2 GiB).
+int mpi_count(std::uint64_t bytes, std::string_view what) {
+  if (bytes > static_cast<std::uint64_t>(std::numeric_limits<int>::max())) {
+    throw Error(what, fmt::format("{} bytes exceed the 2 GiB of one MPI transfer", bytes));
+  }
+  return static_cast<int>(bytes);
+}
+
+struct World {
+  int rank = 0;
+  int size = 1;
+  bool root() const { return rank == 0; }
+};
+
+/// MPI from construction to destruction. Funneled: only the main thread calls MPI (compression
+/// threads never do). Errors on MPI_COMM_WORLD are returned, and check_mpi throws them.
+class MpiSession {
+ public:
+  MpiSession(int& argc, char**& argv) {
+    int provided = 0;
+    check_mpi(MPI_Init_thread(&argc, &argv, MPI_THREAD_FUNNELED, &provided), "MPI_Init_thread");
+    MPI_Comm_set_errhandler(MPI_COMM_WORLD, MPI_ERRORS_RETURN);
+    MPI_Comm_rank(MPI_COMM_WORLD, &world_.rank);
+    MPI_Comm_size(MPI_COMM_WORLD, &world_.size);
+  }
+  ~MpiSession() { MPI_Finalize(); }
+  MpiSession(const MpiSession&) = delete;
+  MpiSession& operator=(const MpiSession&) = delete;
+
+  const World& world() const { return world_; }
+
+ private:
+  World world_;
+};
+
+/// A file opened by every rank, closed (and so deleted: MPI_MODE_DELETE_ON_CLOSE) on destruction.
+/// While an exception unwinds, the collective close is skipped: the other ranks may never reach
+/// it, and main aborts the job.
+class MpiFile {
+ public:
+  explicit MpiFile(std::string path) : path_(std::move(path)) {
+    check_mpi(MPI_File_open(MPI_COMM_WORLD, path_.c_str(),
+                            MPI_MODE_CREATE | MPI_MODE_RDWR | MPI_MODE_DELETE_ON_CLOSE,
+                            MPI_INFO_NULL, &handle_),
+              "MPI_File_open " + path_);
+  }
+  ~MpiFile() {
+    if (std::uncaught_exceptions() == 0) MPI_File_close(&handle_);
+  }
+  MpiFile(const MpiFile&) = delete;
+  MpiFile& operator=(const MpiFile&) = delete;
+
+  MPI_File get() const { return handle_; }
+  const std::string& path() const { return path_; }
+
+ private:
+  std::string path_;
+  MPI_File handle_ = MPI_FILE_NULL;
+};
+
+/// A nonblocking operation (or none): completed by wait() or, at the latest, on destruction
+/// (skipped while an exception unwinds, as for MpiFile). Its buffers must outlive it.
+class Request {
+ public:
+  Request() = default;
+  Request(Request&& other) noexcept : handle_(std::exchange(other.handle_, MPI_REQUEST_NULL)) {}
+  Request& operator=(Request&&) = delete;
+  ~Request() {
+    if (handle_ != MPI_REQUEST_NULL && std::uncaught_exceptions() == 0) {
+      MPI_Wait(&handle_, MPI_STATUS_IGNORE);
+    }
+  }
+
+  MPI_Request* out() { return &handle_; }
+  void wait() { check_mpi(MPI_Wait(&handle_, MPI_STATUS_IGNORE), "MPI_Wait"); }
+
+ private:
+  MPI_Request handle_ = MPI_REQUEST_NULL;
+};
+
+template <class T>
+T sum_over_ranks(T value, MPI_Datatype type) {
+  T sum{};
+  check_mpi(MPI_Allreduce(&value, &sum, 1, type, MPI_SUM, MPI_COMM_WORLD), "MPI_Allreduce");
+  return sum;
+}
+
+/// Slices `range` of `source` along its slowest dimension, `copies` times over, as field `name`.
+Field cut_slices(const Field& source, Range range, std::size_t copies, std::string name) {
+  std::vector<std::size_t> shape = source.shape;
+  shape[0] = range.size() * copies;
+  Field out = make_field(std::move(name), source.type, std::move(shape));
+  out.fill_value = source.fill_value;
+  const std::size_t slice_bytes = source.bytes.size() / source.shape[0];
+  const std::size_t block = range.size() * slice_bytes;
+  for (std::size_t c = 0; c < copies; ++c) {
+    std::memcpy(out.bytes.data() + c * block, source.bytes.data() + range.begin * slice_bytes,
+                block);
+  }
+  return out;
+}
+
+/// How the field is shared out: rank r takes slices [r·slices, (r+1)·slices) of the slowest
+/// dimension, repeated `copies` times (--mb-per-rank). The last size % ranks slices are left out,
+/// so that all slabs are equal, as MPI_Gather needs.
+struct Workload {
+  Field field;
+  std::size_t slices = 0;
+  std::size_t copies = 1;
+  double error_bound = 0;  // absolute: --rel times the whole field's value range
+
+  std::size_t slab_bytes() const { return field.bytes.size() / field.shape[0] * slices * copies; }
+  std::vector<std::size_t> slab_shape() const {
+    std::vector<std::size_t> shape = field.shape;
+    shape[0] = slices * copies;
+    return shape;
+  }
+
+  /// Rank `rank`'s slab cut into `count` pieces along the slowest dimension (1: the whole slab).
+  std::vector<Field> pieces(int rank, std::size_t count) const {
+    const auto first = static_cast<std::size_t>(rank) * slices;
+    std::vector<Field> out;
+    out.push_back(cut_slices(field, {first, first + slices}, copies,
+                             fmt::format("{} rank {}", field.name, rank)));
+    if (count == 1) return out;
+    const Field slab = std::move(out.front());
+    out.clear();
+    for (std::size_t k = 0; k < count; ++k) {
+      out.push_back(cut_slices(slab, partition_range(slab.shape[0], count, k), 1,
+                               fmt::format("{} piece {}", slab.name, k)));
+    }
+    return out;
+  }
+};
+
+Workload make_workload(const Options& options, int ranks) {
+  Workload work;
+  work.field = read_field(options.input, std::nullopt, {});
+  const std::size_t slices = work.field.shape[0];
+  if (slices < static_cast<std::size_t>(ranks)) {
+    throw usage_error(work.field.name,
+                      fmt::format("has {} slices along its slowest dimension, fewer than the {} "
+                                  "ranks",
+                                  slices, ranks));
+  }
+  work.slices = slices / static_cast<std::size_t>(ranks);
+  const double share = static_cast<double>(work.slab_bytes());
+  work.copies =
+      static_cast<std::size_t>(std::max(1.0, std::ceil(options.mb_per_rank * kMegabyte / share)));
+  if (options.pieces > work.slices * work.copies) {
+    throw usage_error("--pieces", fmt::format("{} pieces exceed the {} slices of a rank's slab",
+                                              options.pieces, work.slices * work.copies));
+  }
+  if (work.slab_bytes() * static_cast<std::size_t>(ranks) >
+      static_cast<std::size_t>(std::numeric_limits<int>::max())) {
+    throw usage_error("--mb-per-rank",
+                      fmt::format("{} ranks x {} bytes exceed the 2 GiB one MPI_Gather receives",
+                                  ranks, work.slab_bytes()));
+  }
+  work.error_bound = resolve_error_bound(work.field, {BoundMode::kRel, 0, options.rel});
+  return work;
+}
+
+/// What a piece puts on the link: its .tsz stream, or its raw values in place.
+struct Payload {
+  std::vector<std::byte> stream;   // compressed modes
+  std::span<const std::byte> raw;  // raw modes: the piece's own bytes
+
+  std::span<const std::byte> bytes() const {
+    return raw.empty() ? std::span<const std::byte>(stream) : raw;
+  }
+};
+
+Payload encode(const Field& piece, bool compressed, const CompressOptions& codec) {
+  if (!compressed) return {{}, piece.bytes.span()};
+  return {compress_to_memory(piece, codec), {}};
+}
+
+/// The piece rebuilt from what arrived: a .tsz stream decompressed, or raw values shaped like
+/// `original`. Errors name `source`.
+Field decode(std::span<const std::byte> bytes, bool compressed, const Field& original,
+             const std::string& source) {
+  if (compressed) return decompress(bytes, source);
+  if (bytes.size() != original.bytes.size()) {
+    throw Error(source, fmt::format("holds {} bytes where {} were sent", bytes.size(),
+                                    original.bytes.size()));
+  }
+  Field out = make_field(source, original.type, original.shape);
+  out.fill_value = original.fill_value;
+  std::memcpy(out.bytes.data(), bytes.data(), bytes.size());
+  return out;
+}
+
+/// Points of `decoded` that break |x - x'| <= bound against `original`, reported on stderr.
+std::size_t violations(const Field& original, const Field& decoded, double bound) {
+  const BoundCheck check = check_abs_bound(original, decoded, bound);
+  if (!check.ok) {
+    fmt::print(stderr, "mpi_io_bench: {}: {} points break |x - x'| <= {:.6g} (first at index {})\n",
+               decoded.name, check.violations, bound, check.first_violation);
+  }
+  return check.violations;
+}
+
+/// The six modes: where the pieces go, whether they are compressed first, and whether compressing
+/// piece k+1 overlaps the transfer of piece k (--pieces pieces; otherwise the slab is one piece).
+enum class Transport { kFile, kGather };
+struct Mode {
+  std::string_view name;
+  Transport transport;
+  bool compressed;
+  bool overlapped;
+};
+constexpr std::array<Mode, 6> kModes = {{
+    {"write_raw", Transport::kFile, false, false},
+    {"write_tsz", Transport::kFile, true, false},
+    {"write_tsz_overlap", Transport::kFile, true, true},
+    {"gather_raw", Transport::kGather, false, false},
+    {"gather_tsz", Transport::kGather, true, false},
+    {"gather_tsz_overlap", Transport::kGather, true, true},
+}};
+
+/// Where a mode sends each rank's pieces. Every call is collective: all ranks send piece k
+/// together.
+class Sink {
+ public:
+  virtual ~Sink() = default;
+  /// Before each repetition (untimed).
+  virtual void reset() = 0;
+  /// Sends this rank's piece k: blocking, or in flight until the returned request completes.
+  virtual Request send(std::size_t k, std::span<const std::byte> bytes, bool overlapped) = 0;
+  /// After the last piece (timed).
+  virtual void finish() = 0;
+  /// After the last repetition (untimed): decodes what arrived and counts, on this rank, the points
+  /// that break `bound`.
+  virtual std::size_t verify(const Workload& work, double bound) = 0;
+};
+
+/// The shared file: an index, then the pieces, piece 0 of every rank in rank order, then piece 1,
+/// and so on. Offsets come from MPI_Exscan of the piece sizes. The index (little-endian, written
+/// by rank 0) is kIndexMagic, u32 ranks, u32 pieces per rank, u8 content (0 raw values, 1 .tsz
+/// streams), then for each rank, for each of its pieces, u64 offset and u64 bytes.
+class FileSink final : public Sink {
+ public:
+  FileSink(const World& world, std::string path, bool compressed, std::size_t pieces)
+      : world_(world),
+        file_(std::move(path)),
+        compressed_(compressed),
+        pieces_(pieces),
+        index_bytes_(kIndexHeaderBytes + 16 * static_cast<std::size_t>(world.size) * pieces) {}
+
+  void reset() override {
+    check_mpi(MPI_File_set_size(file_.get(), 0), "MPI_File_set_size " + file_.path());
+    placed_.clear();
+    end_ = index_bytes_;
+  }
+
+  Request send(std::size_t, std::span<const std::byte> bytes, bool overlapped) override {
+    const std::uint64_t size = bytes.size();
+    std::uint64_t before = 0;
+    std::uint64_t total = 0;
+    check_mpi(MPI_Exscan(&size, &before, 1, MPI_UINT64_T, MPI_SUM, MPI_COMM_WORLD), "MPI_Exscan");
+    if (world_.root()) before = 0;  // MPI_Exscan leaves rank 0's result undefined
+    check_mpi(MPI_Allreduce(&size, &total, 1, MPI_UINT64_T, MPI_SUM, MPI_COMM_WORLD),
+              "MPI_Allreduce");
+    const std::uint64_t offset = end_ + before;
+    end_ += total;
+    placed_.insert(placed_.end(), {offset, size});
+    const int count = mpi_count(size, file_.path());
+    const auto at = static_cast<MPI_Offset>(offset);
+    Request request;
+    if (overlapped) {
+      check_mpi(MPI_File_iwrite_at(file_.get(), at, bytes.data(), count, MPI_BYTE, request.out()),
+                "MPI_File_iwrite_at " + file_.path());
+    } else {
+      check_mpi(
+          MPI_File_write_at_all(file_.get(), at, bytes.data(), count, MPI_BYTE, MPI_STATUS_IGNORE),
+          "MPI_File_write_at_all " + file_.path());
+    }
+    return request;
+  }
+
+  void finish() override {
+    const int count = static_cast<int>(placed_.size());
+    std::vector<std::uint64_t> all(world_.root() ? placed_.size() * world_.size : 0);
+    check_mpi(MPI_Gather(placed_.data(), count, MPI_UINT64_T, all.data(), count, MPI_UINT64_T, 0,
+                         MPI_COMM_WORLD),
+              "MPI_Gather of the index of " + file_.path());
+    if (!world_.root()) return;
+    ByteWriter index(file_.path());
+    for (char c : kIndexMagic) index.put(static_cast<std::uint8_t>(c));
+    index.put(static_cast<std::uint32_t>(world_.size));
+    index.put(static_cast<std::uint32_t>(pieces_));
+    index.put(static_cast<std::uint8_t>(compressed_ ? 1 : 0));
+    for (std::uint64_t v : all) index.put(v);
+    check_mpi(MPI_File_write_at(file_.get(), 0, index.bytes().data(),
+                                static_cast<int>(index.position()), MPI_BYTE, MPI_STATUS_IGNORE),
+              "MPI_File_write_at " + file_.path());
+  }
+
+  /// Each rank reads the index, then its own pieces, back from the file.
+  std::size_t verify(const Workload& work, double bound) override {
+    // sync-barrier-sync makes every rank's writes visible to the others (MPI-IO consistency).
+    check_mpi(MPI_File_sync(file_.get()), "MPI_File_sync " + file_.path());
+    check_mpi(MPI_Barrier(MPI_COMM_WORLD), "MPI_Barrier");
+    check_mpi(MPI_File_sync(file_.get()), "MPI_File_sync " + file_.path());
+    const std::vector<std::byte> index = read(0, index_bytes_);
+    ByteReader reader(index, file_.path() + " index");
+    for (char c : kIndexMagic) {
+      if (reader.get<std::uint8_t>() != static_cast<std::uint8_t>(c)) {
+        throw Error(reader.source(), "does not start with TSZMPI01");
+      }
+    }
+    const auto ranks = reader.get<std::uint32_t>();
+    const auto pieces = reader.get<std::uint32_t>();
+    const bool compressed = reader.get<std::uint8_t>() == 1;
+    if (ranks != static_cast<std::uint32_t>(world_.size) || pieces != pieces_) {
+      throw Error(reader.source(), fmt::format("describes {} ranks x {} pieces, not {} x {}", ranks,
+                                               pieces, world_.size, pieces_));
+    }
+    reader.skip(16 * static_cast<std::size_t>(world_.rank) * pieces_);
+    const std::vector<Field> originals = work.pieces(world_.rank, pieces_);
+    std::size_t bad = 0;
+    for (std::size_t k = 0; k < pieces_; ++k) {
+      const auto offset = reader.get<std::uint64_t>();
+      const auto size = reader.get<std::uint64_t>();
+      const std::string source =
+          fmt::format("{} piece {} of rank {}", file_.path(), k, world_.rank);
+      bad += violations(originals[k], decode(read(offset, size), compressed, originals[k], source),
+                        bound);
+    }
+    return bad;
+  }
+
+ private:
+  std::vector<std::byte> read(std::uint64_t offset, std::uint64_t size) const {
+    std::vector<std::byte> bytes(size);
+    MPI_Status status;
+    check_mpi(MPI_File_read_at(file_.get(), static_cast<MPI_Offset>(offset), bytes.data(),
+                               mpi_count(size, file_.path()), MPI_BYTE, &status),
+              "MPI_File_read_at " + file_.path());
+    int got = 0;
+    MPI_Get_count(&status, MPI_BYTE, &got);
+    if (static_cast<std::uint64_t>(got) != size) {
+      throw Error(file_.path(), fmt::format("ends before byte {}", offset + size));
+    }
+    return bytes;
+  }
+
+  World world_;
+  MpiFile file_;
+  bool compressed_;
+  std::size_t pieces_;
+  std::size_t index_bytes_;
+  std::uint64_t end_ = 0;              // where the next piece starts
+  std::vector<std::uint64_t> placed_;  // this rank's (offset, bytes) per piece
+};
+
+/// Rank 0 as the destination. Raw slabs are equal, so raw pieces travel by MPI_Gather; compressed
+/// ones by MPI_Gatherv after an MPI_Gather of their sizes.
+class GatherSink final : public Sink {
+ public:
+  GatherSink(const World& world, bool compressed, std::size_t pieces)
+      : world_(world), compressed_(compressed), pieces_(pieces) {}
+
+  void reset() override { arrivals_.assign(world_.root() ? pieces_ : 0, {}); }
+
+  Request send(std::size_t k, std::span<const std::byte> bytes, bool overlapped) override {
+    const int count = mpi_count(bytes.size(), "gathered piece");
+    Arrival none;  // the receive arguments of the other ranks, which MPI ignores
+    Arrival& arrival = world_.root() ? arrivals_[k] : none;
+    arrival.counts.assign(world_.root() ? world_.size : 0, count);
+    if (compressed_) {
+      check_mpi(
+          MPI_Gather(&count, 1, MPI_INT, arrival.counts.data(), 1, MPI_INT, 0, MPI_COMM_WORLD),
+          "MPI_Gather of piece sizes");
+    }
+    std::uint64_t total = 0;
+    for (int c : arrival.counts) {
+      arrival.displs.push_back(mpi_count(total, "gathered pieces"));
+      total += static_cast<std::uint64_t>(c);
+    }
+    arrival.bytes.resize(total);
+    const void* from = bytes.data();
+    void* into = arrival.bytes.data();
+    Request request;
+    int rc = MPI_SUCCESS;
+    if (!compressed_) {  // equal slabs: every rank sends `count` bytes
+      rc = overlapped ? MPI_Igather(from, count, MPI_BYTE, into, count, MPI_BYTE, 0, MPI_COMM_WORLD,
+                                    request.out())
+                      : MPI_Gather(from, count, MPI_BYTE, into, count, MPI_BYTE, 0, MPI_COMM_WORLD);
+    } else {
+      const int* counts = arrival.counts.data();
+      const int* displs = arrival.displs.data();
+      rc = overlapped ? MPI_Igatherv(from, count, MPI_BYTE, into, counts, displs, MPI_BYTE, 0,
+                                     MPI_COMM_WORLD, request.out())
+                      : MPI_Gatherv(from, count, MPI_BYTE, into, counts, displs, MPI_BYTE, 0,
+                                    MPI_COMM_WORLD);
+    }
+    check_mpi(rc, fmt::format("gather of piece {}", k));
+    return request;
+  }
+
+  void finish() override {}
+
+  /// Rank 0 decodes every rank's pieces against slabs it cuts from its own copy of the field.
+  std::size_t verify(const Workload& work, double bound) override {
+    std::size_t bad = 0;
+    for (int r = 0; world_.root() && r < world_.size; ++r) {
+      const std::vector<Field> originals = work.pieces(r, pieces_);
+      for (std::size_t k = 0; k < pieces_; ++k) {
+        const Arrival& a = arrivals_[k];
+        const auto bytes = std::span<const std::byte>(a.bytes).subspan(
+            static_cast<std::size_t>(a.displs[r]), static_cast<std::size_t>(a.counts[r]));
+        const std::string source = fmt::format("gathered piece {} of rank {}", k, r);
+        bad += violations(originals[k], decode(bytes, compressed_, originals[k], source), bound);
+      }
+    }
+    return bad;
+  }
+
+ private:
+  struct Arrival {
+    std::vector<std::byte> bytes;  // every rank's piece, rank r's at displs[r]
+    std::vector<int> counts;
+    std::vector<int> displs;
+  };
+
+  World world_;
+  bool compressed_;
+  std::size_t pieces_;
+  std::vector<Arrival> arrivals_;  // rank 0: one per piece
+};
+
+/// The --link-mbps emulation: a transfer of n bytes that started at t completes no sooner than
+/// t + n / B, as if each rank's bytes crossed its own link of B MB/s.
+class Pacer {
+ public:
+  explicit Pacer(double mbps) : bytes_per_second_(mbps * kMegabyte) {}
+
+  void wait(SteadyClock::time_point start, std::size_t bytes) const {
+    if (bytes_per_second_ <= 0) return;
+    const std::chrono::duration<double> link(static_cast<double>(bytes) / bytes_per_second_);
+    std::this_thread::sleep_until(start + std::chrono::duration_cast<SteadyClock::duration>(link));
+  }
+
+ private:
+  double bytes_per_second_;
+};
+
+/// One repetition of `mode` on this rank: each piece is encoded, sent and paced in turn; when the
+/// mode overlaps, encoding piece k+1 runs while piece k is in flight. Returns the bytes sent.
+std::uint64_t send_pieces(const Mode& mode, Sink& sink, std::span<const Field> pieces,
+                          const CompressOptions& codec, const Pacer& pacer) {
+  std::uint64_t sent = 0;
+  Payload next = encode(pieces[0], mode.compressed, codec);
+  for (std::size_t k = 0; k < pieces.size(); ++k) {
+    const Payload current = std::move(next);
+    const SteadyClock::time_point start = SteadyClock::now();
+    Request request = sink.send(k, current.bytes(), mode.overlapped);
+    if (k + 1 < pieces.size()) next = encode(pieces[k + 1], mode.compressed, codec);
+    request.wait();
+    pacer.wait(start, current.bytes().size());
+    sent += current.bytes().size();
+  }
+  sink.finish();
+  return sent;
+}
+
+/// Runs prepare (untimed), a barrier, then body on every rank, --warmup + --repetitions times;
+/// returns the timed samples, each the slowest rank's seconds.
+std::vector<double> time_ranks(const Options& options, const std::function<void()>& prepare,
+                               const std::function<void()>& body) {
+  std::vector<double> samples;
+  for (int run = 0; run < options.warmup + options.repetitions; ++run) {
+    prepare();
+    check_mpi(MPI_Barrier(MPI_COMM_WORLD), "MPI_Barrier");
+    const Stopwatch watch;
+    body();
+    const double mine = watch.elapsed();
+    double slowest = 0;
+    check_mpi(MPI_Allreduce(&mine, &slowest, 1, MPI_DOUBLE, MPI_MAX, MPI_COMM_WORLD),
+              "MPI_Allreduce");
+    if (run >= options.warmup) samples.push_back(slowest);
+  }
+  return samples;
+}
+
+/// Rank 0's table on stdout and JSON lines (--jsonl): per mode, the throughput (all ranks' raw
+/// bytes / the slowest rank's time), the speedup over the raw mode of the same transport, and the
+/// model's speedup from B (that raw mode's throughput per rank), Tc (compression per rank) and the
+/// mode's ratio CR: 1/(B/Tc + 1/CR) serial, min(CR, Tc/B) overlapped.
+class Report {
+ public:
+  Report(const Options& options, const World& world, const Workload& work)
+      : options_(options), world_(world), slab_bytes_(static_cast<double>(work.slab_bytes())) {
+    if (!world.root()) return;
+    if (!options.jsonl.empty()) {
+      jsonl_.open(options.jsonl, std::ios::app);
+      if (!jsonl_) throw Error(options.jsonl, "cannot open for appending");
+    }
+    const std::vector<std::size_t> slab_shape = work.slab_shape();
+    common_ = {{"suite", "mpi_io"},
+               {"field", work.field.name},
+               {"ranks", world.size},
+               {"slab_shape", shape_string(slab_shape)},
+               {"raw_bytes", work.slab_bytes() * static_cast<std::size_t>(world.size)},
+               {"rel", options.rel},
+               {"error_bound", work.error_bound},
+               {"link_mbps", options.link_mbps},
+               {"threads", options.threads}};
+    fmt::print("mpi_io_bench: {} ({} {}), {} ranks x {} slab ({:.1f} MB), REL {} (abs {:.4g})\n",
+               work.field.name, shape_string(work.field.shape), to_string(work.field.type),
+               world.size, shape_string(slab_shape), slab_bytes_ / kMegabyte, options.rel,
+               work.error_bound);
+    fmt::print("link {} per rank, {} pieces per rank when overlapped, median of {} runs\n",
+               options.link_mbps > 0 ? fmt::format("{} MB/s", options.link_mbps) : "unpaced",
+               options.pieces, options.repetitions);
+  }
+
+  /// Compression alone, all ranks at once: Tc and the slab's ratio.
+  void compression(const std::vector<double>& samples, std::uint64_t compressed_bytes) {
+    const double seconds = summarize(samples).median;
+    tc_ = slab_bytes_ / seconds;
+    const double ratio = slab_bytes_ * world_.size / static_cast<double>(compressed_bytes);
+    if (!world_.root()) return;
+    fmt::print("compression alone: Tc {:.1f} MB/s per rank, ratio {:.2f}\n\n", tc_ / kMegabyte,
+               ratio);
+    fmt::print("{:<20} {:>9} {:>8} {:>6} {:>14} {:>7}\n", "mode", "MB/s", "speedup", "model",
+               "measured/model", "ratio");
+    write("compress", samples, {{"mode", "compress"}, {"ratio", ratio}, {"tc_mbps", tc_ / 1e6}});
+  }
+
+  /// A mode that ran and verified; raw modes must come before the compressed ones of their
+  /// transport.
+  void add(const Mode& mode, const std::vector<double>& samples, std::uint64_t sent_bytes) {
+    const double seconds = summarize(samples).median;
+    double& raw_seconds = raw_seconds_[static_cast<std::size_t>(mode.transport)];
+    if (!mode.compressed) raw_seconds = seconds;
+    const double raw_bytes = slab_bytes_ * world_.size;
+    const double ratio = raw_bytes / static_cast<double>(sent_bytes);
+    const double speedup = raw_seconds / seconds;
+    const double b = slab_bytes_ / raw_seconds;
+    const double model = !mode.compressed  ? 1.0
+                         : mode.overlapped ? std::min(ratio, tc_ / b)
+                                           : 1.0 / (b / tc_ + 1.0 / ratio);
+    if (!world_.root()) return;
+    fmt::print("{:<20} {:>9.1f} {:>8.2f} {:>6.2f} {:>14.2f} {:>7.2f}\n", mode.name,
+               raw_bytes / seconds / kMegabyte, speedup, model, speedup / model, ratio);
+    write(mode.name, samples,
+          {{"mode", mode.name},
+           {"compressed", mode.compressed},
+           {"overlapped", mode.overlapped},
+           {"pieces", mode.overlapped ? options_.pieces : 1},
+           {"sent_bytes", sent_bytes},
+           {"ratio", ratio},
+           {"throughput_mbps", raw_bytes / seconds / kMegabyte},
+           {"speedup", speedup},
+           {"model_speedup", model},
+           {"b_mbps", b / kMegabyte},
+           {"tc_mbps", tc_ / kMegabyte},
+           {"verified", true}});
+  }
+
+  void footer(double bound) const {
+    if (!world_.root()) return;
+    fmt::print(
+        "\nB (raw MB/s per rank): write {:.1f}, gather {:.1f}. Every mode verified after the "
+        "transfer: raw bit-exact, compressed |x - x'| <= {:.4g}.\n",
+        slab_bytes_ / raw_seconds_[0] / kMegabyte, slab_bytes_ / raw_seconds_[1] / kMegabyte,
+        bound);
+  }
+
+ private:
+  void write(std::string_view name, const std::vector<double>& samples, nlohmann::json fields) {
+    if (!jsonl_.is_open()) return;
+    nlohmann::json extra = common_;
+    extra.update(fields);
+    write_json_line(jsonl_, to_json(Measurement{std::string(name), samples, summarize(samples),
+                                                std::move(extra)}));
+  }
+
+  const Options& options_;
+  World world_;
+  double slab_bytes_;
+  double tc_ = 0;                           // compression bytes/s per rank
+  std::array<double, 2> raw_seconds_ = {};  // per Transport
+  nlohmann::json common_;
+  std::ofstream jsonl_;
+};
+
+/// The shared file's path, the same on every rank: <--dir>/tessera-mpi-io-<rank 0's pid>.bin.
+std::string shared_path(const Options& options) {
+  int pid = static_cast<int>(::getpid());
+  check_mpi(MPI_Bcast(&pid, 1, MPI_INT, 0, MPI_COMM_WORLD), "MPI_Bcast");
+  return (fs::path(options.dir) / fmt::format("tessera-mpi-io-{}.bin", pid)).string();
+}
+
+std::unique_ptr<Sink> make_sink(const Mode& mode, const World& world, const std::string& path,
+                                std::size_t pieces) {
+  if (mode.transport == Transport::kFile) {
+    return std::make_unique<FileSink>(world, path, mode.compressed, pieces);
+  }
+  return std::make_unique<GatherSink>(world, mode.compressed, pieces);
+}
+
+/// Every mode in turn, each verified before the next; a violated bound stops with exit code 3.
+ExitCode run(const Options& options, const World& world) {
+  set_thread_count(options.threads);
+  const Workload work = make_workload(options, world.size);
+  const CompressOptions codec{.bound = {BoundMode::kAbs, work.error_bound, 0}};
+  const std::vector<Field> slab = work.pieces(world.rank, 1);
+  const std::vector<Field> split = work.pieces(world.rank, options.pieces);
+  const std::string path = shared_path(options);
+  const Pacer pacer(options.link_mbps);
+  Report report(options, world, work);
+
+  std::uint64_t compressed_bytes = 0;
+  const std::vector<double> compress_samples = time_ranks(
+      options, [] {}, [&] { compressed_bytes = compress_to_memory(slab[0], codec).size(); });
+  report.compression(compress_samples, sum_over_ranks(compressed_bytes, MPI_UINT64_T));
+
+  for (const Mode& mode : kModes) {
+    const std::vector<Field>& pieces = mode.overlapped ? split : slab;
+    const std::unique_ptr<Sink> sink = make_sink(mode, world, path, pieces.size());
+    std::uint64_t sent = 0;
+    const std::vector<double> samples = time_ranks(
+        options, [&] { sink->reset(); },
+        [&] { sent = send_pieces(mode, *sink, pieces, codec, pacer); });
+    const double bound = mode.compressed ? work.error_bound : 0.0;
+    const auto bad = static_cast<std::uint64_t>(sink->verify(work, bound));
+    if (sum_over_ranks(bad, MPI_UINT64_T) > 0) {
+      if (world.root()) fmt::print(stderr, "mpi_io_bench: {}: bound violated\n", mode.name);
+      return ExitCode::kVerification;
+    }
+    report.add(mode, samples, sum_over_ranks(sent, MPI_UINT64_T));
+  }
+  report.footer(work.error_bound);
+  return ExitCode::kSuccess;
+}
+
+/// Reports `what` and ends every rank of the job with `code`.
+[[noreturn]] void abort_job(const World& world, const char* what, ExitCode code) {
+  fmt::print(stderr, "mpi_io_bench: rank {}: {}\n", world.rank, what);
+  MPI_Abort(MPI_COMM_WORLD, static_cast<int>(code));
+  std::abort();  // MPI_Abort does not return
+}
+
+}  // namespace
+}  // namespace tessera::compress
+
+int main(int argc, char** argv) {
+  using namespace tessera::compress;
+  const Options options = parse_options(argc, argv);
+  std::optional<MpiSession> mpi;
+  try {
+    if (!started_by_mpiexec()) relaunch_under_mpiexec(argc, argv, options.ranks);
+    mpi.emplace(argc, argv);
+  } catch (const tessera::Error& e) {
+    fmt::print(stderr, "mpi_io_bench: {}\n", e.what());
+    return static_cast<int>(e.exit_code());
+  }
+  try {
+    return static_cast<int>(run(options, mpi->world()));
+  } catch (const tessera::Error& e) {
+    abort_job(mpi->world(), e.what(), e.exit_code());
+  } catch (const std::exception& e) {
+    abort_job(mpi->world(), e.what(), tessera::ExitCode::kFailure);
+  }
+}
