@@ -1,13 +1,13 @@
-// Implementation of run_ordered_pipeline: a ring of `window` slots guarded by one mutex; workers
-// claim indices in order, wait for a free slot, compute outside the lock, and publish.
+// Implementation of run_ordered_pipeline on the project's one thread runtime (OpenMP): every
+// thread of one parallel region claims the next index (at most `window` ahead of the consumer),
+// produces it outside the lock, publishes it, and then drains the items that are ready, in order,
+// unless another thread is already draining. Nothing spins: waits use a condition variable.
 #pragma once
 
-#include <algorithm>
 #include <condition_variable>
 #include <exception>
 #include <mutex>
 #include <optional>
-#include <thread>
 #include <vector>
 
 #include "tessera/core/threads.hpp"
@@ -26,58 +26,55 @@ void run_ordered_pipeline(std::size_t n, const std::function<Item(std::size_t)>&
   std::condition_variable changed;
   std::size_t next_to_claim = 0;
   std::size_t next_to_consume = 0;
+  bool draining = false;
   std::exception_ptr failure;
 
-  const auto worker = [&] {
-    for (;;) {
-      std::size_t index = 0;
-      {
-        std::unique_lock lock(mutex);
-        changed.wait(lock, [&] {
-          return failure || next_to_claim >= n || next_to_claim < next_to_consume + window;
-        });
-        if (failure || next_to_claim >= n) return;
-        index = next_to_claim++;
+  // Consumes ready items in order; called with the lock held, returns with it held.
+  const auto drain = [&](std::unique_lock<std::mutex>& lock) {
+    draining = true;
+    while (!failure && next_to_consume < n && slots[next_to_consume % window].has_value()) {
+      std::optional<Item> item(std::move(slots[next_to_consume % window]));
+      slots[next_to_consume % window].reset();
+      lock.unlock();
+      try {
+        consume(next_to_consume, *item);
+      } catch (...) {
+        lock.lock();
+        if (!failure) failure = std::current_exception();
+        break;
       }
+      lock.lock();
+      ++next_to_consume;
+      changed.notify_all();
+    }
+    draining = false;
+  };
+
+  const auto work = [&] {
+    std::unique_lock lock(mutex);
+    for (;;) {
+      changed.wait(lock, [&] {
+        return failure || next_to_claim >= n || next_to_claim < next_to_consume + window;
+      });
+      if (failure || next_to_claim >= n) return;
+      const std::size_t index = next_to_claim++;
+      lock.unlock();
       try {
         Item item = produce(index);
-        const std::lock_guard lock(mutex);
+        lock.lock();
         slots[index % window].emplace(std::move(item));
       } catch (...) {
-        const std::lock_guard lock(mutex);
+        lock.lock();
         if (!failure) failure = std::current_exception();
       }
+      if (!draining) drain(lock);
       changed.notify_all();
     }
   };
 
-  std::vector<std::jthread> workers;
-  workers.reserve(static_cast<std::size_t>(threads));
-  for (int t = 0; t < threads; ++t) workers.emplace_back(worker);
+#pragma omp parallel num_threads(threads)
+  work();
 
-  try {
-    for (std::size_t index = 0; index < n; ++index) {
-      std::optional<Item> item;
-      {
-        std::unique_lock lock(mutex);
-        changed.wait(lock, [&] { return failure || slots[index % window].has_value(); });
-        if (failure) break;
-        item.emplace(std::move(*slots[index % window]));
-        slots[index % window].reset();
-      }
-      consume(index, *item);
-      {
-        const std::lock_guard lock(mutex);
-        ++next_to_consume;
-      }
-      changed.notify_all();
-    }
-  } catch (...) {
-    const std::lock_guard lock(mutex);
-    if (!failure) failure = std::current_exception();
-  }
-  changed.notify_all();
-  workers.clear();  // joins
   if (failure) std::rethrow_exception(failure);
 }
 
