@@ -63,7 +63,7 @@ class CountingSink {
 };
 
 template <class T>
-CompressResult compress_typed(const Field& field, const CompressOptions& options,
+CompressResult compress_typed(const FieldView& field, const CompressOptions& options,
                               CountingSink& sink) {
   CompressResult result;
   result.header =
@@ -116,15 +116,20 @@ CompressResult compress_typed(const Field& field, const CompressOptions& options
   return result;
 }
 
+void check_chunk_count(const StreamLayout& layout, const Chunking& chunking,
+                       const std::string& source) {
+  if (layout.chunks.size() != chunking.chunk_count()) {
+    throw Error(source, fmt::format("has {} chunks where its shape needs {}", layout.chunks.size(),
+                                    chunking.chunk_count()));
+  }
+}
+
 template <class T>
 void decompress_typed(std::span<const std::byte> stream, const StreamLayout& layout,
                       const std::string& source, Field& field) {
   const StreamHeader& h = layout.header;
   const Chunking chunking(h.shape, h.slices_per_chunk);
-  if (layout.chunks.size() != chunking.chunk_count()) {
-    throw Error(source, fmt::format("has {} chunks where its shape needs {}", layout.chunks.size(),
-                                    chunking.chunk_count()));
-  }
+  check_chunk_count(layout, chunking, source);
   const CodecSettings codec{{h.error_bound, h.radius, h.fill_value}, h.lossless, 0};
   const std::span<T> out = field.values<T>();
   parallel_for(chunking.chunk_count(), 1, [&](std::size_t, Range range) {
@@ -137,6 +142,26 @@ void decompress_typed(std::span<const std::byte> stream, const StreamLayout& lay
   });
 }
 
+template <class T>
+void decompress_typed_to_file(std::span<const std::byte> stream, const StreamLayout& layout,
+                              const std::string& source, AtomicFileWriter& writer) {
+  static_assert(std::endian::native == std::endian::little, "raw output is little-endian");
+  const StreamHeader& h = layout.header;
+  const Chunking chunking(h.shape, h.slices_per_chunk);
+  check_chunk_count(layout, chunking, source);
+  const CodecSettings codec{{h.error_bound, h.radius, h.fill_value}, h.lossless, 0};
+  run_ordered_pipeline<std::vector<T>>(
+      chunking.chunk_count(),
+      [&](std::size_t c) {
+        std::vector<T> values(chunking.values(c));
+        decode_chunk<T>(stream.subspan(layout.offsets[c], layout.chunks[c].bytes),
+                        layout.chunks[c], chunking.geometry(c), codec, std::span<T>(values),
+                        fmt::format("{} chunk {}", source, c));
+        return values;
+      },
+      [&](std::size_t, std::vector<T>& values) { writer.write(std::as_bytes(std::span(values))); });
+}
+
 }  // namespace
 
 double CompressResult::bits_per_value() const {
@@ -144,7 +169,7 @@ double CompressResult::bits_per_value() const {
   return values == 0 ? 0.0 : 8.0 * static_cast<double>(output_bytes) / static_cast<double>(values);
 }
 
-double resolve_error_bound(const Field& field, const ErrorBound& bound) {
+double resolve_error_bound(const FieldView& field, const ErrorBound& bound) {
   check_bound(bound);
   if (bound.mode == BoundMode::kAbs) return bound.abs;
   const ValueRange range = value_range(field);
@@ -158,7 +183,7 @@ double resolve_error_bound(const Field& field, const ErrorBound& bound) {
   return bound.mode == BoundMode::kAbsAndRel ? std::min(bound.abs, rel) : rel;
 }
 
-StreamHeader stream_header(const Field& field, const CompressOptions& options, double error_bound) {
+StreamHeader stream_header(const FieldView& field, const CompressOptions& options, double error_bound) {
   StreamHeader header;
   header.type = field.type;
   header.shape = field.shape;
@@ -172,14 +197,14 @@ StreamHeader stream_header(const Field& field, const CompressOptions& options, d
   return header;
 }
 
-CompressResult compress_field(const Field& field, const CompressOptions& options,
+CompressResult compress_field(const FieldView& field, const CompressOptions& options,
                               const std::function<void(std::span<const std::byte>)>& sink) {
   CountingSink counting(sink);
   return field.type == DataType::kFloat64 ? compress_typed<double>(field, options, counting)
                                           : compress_typed<float>(field, options, counting);
 }
 
-std::vector<std::byte> compress_to_memory(const Field& field, const CompressOptions& options,
+std::vector<std::byte> compress_to_memory(const FieldView& field, const CompressOptions& options,
                                           CompressResult* result) {
   std::vector<std::byte> stream;
   const CompressResult r = compress_field(field, options, [&](std::span<const std::byte> b) {
@@ -189,7 +214,7 @@ std::vector<std::byte> compress_to_memory(const Field& field, const CompressOpti
   return stream;
 }
 
-CompressResult compress_to_file(const Field& field, const CompressOptions& options,
+CompressResult compress_to_file(const FieldView& field, const CompressOptions& options,
                                 const std::filesystem::path& path) {
   AtomicFileWriter writer(path);
   const CompressResult result =
@@ -208,6 +233,18 @@ Field decompress(std::span<const std::byte> stream, const std::string& source) {
     decompress_typed<float>(stream, layout, source, field);
   }
   return field;
+}
+
+void decompress_to_file(std::span<const std::byte> stream, const std::string& source,
+                        const std::filesystem::path& path) {
+  const StreamLayout layout = read_layout(stream, source);
+  AtomicFileWriter writer(path);
+  if (layout.header.type == DataType::kFloat64) {
+    decompress_typed_to_file<double>(stream, layout, source, writer);
+  } else {
+    decompress_typed_to_file<float>(stream, layout, source, writer);
+  }
+  writer.commit();
 }
 
 }  // namespace tessera::compress

@@ -179,7 +179,7 @@ std::optional<T> number_attribute(const NcFile& file, int varid, const char* att
 
 /// The field's fill value: _FillValue, else missing_value, else netCDF's default fill if present.
 template <class T>
-std::optional<double> fill_value_of(const NcFile& file, int varid, const Field& field) {
+std::optional<double> fill_value_of(const NcFile& file, int varid, const FieldView& field) {
   if (const auto fill = number_attribute<T>(file, varid, "_FillValue", field.name)) return *fill;
   if (const auto missing = number_attribute<T>(file, varid, "missing_value", field.name)) {
     return *missing;
@@ -207,9 +207,11 @@ bool is_netcdf_path(const std::filesystem::path& path) {
 
 }  // namespace
 
-Field read_raw(const std::filesystem::path& path, DataType type, std::vector<std::size_t> shape) {
-  const MappedFile file(path);
-  const std::size_t have = file.bytes().size();
+namespace {
+
+// Checks that a raw file of `have` bytes holds exactly the values of `shape`.
+void check_raw_size(const std::filesystem::path& path, std::size_t have, DataType type,
+                    const std::vector<std::size_t>& shape) {
   // Compare sizes before allocating, so that a mistyped shape fails with both sizes rather than
   // with a huge allocation. Shapes that make_field rejects (no dimensions, more than 4, a zero
   // length) go on to its usage error.
@@ -225,17 +227,41 @@ Field read_raw(const std::filesystem::path& path, DataType type, std::vector<std
     throw Error(path.string(), fmt::format("has {} bytes, but {} {} values need {} bytes", have,
                                            shape_string(shape), to_string(type), need_text));
   }
+}
+
+// True for raw files: a spec that names no netCDF variable. Usage errors for a netCDF file without
+// a variable, and for a raw file without type or shape.
+bool is_raw_spec(const std::string& spec, const std::optional<DataType>& type,
+                 const std::vector<std::size_t>& shape) {
+  const std::size_t colon = spec.rfind(':');
+  const bool has_variable = colon != std::string::npos && is_netcdf_path(spec.substr(0, colon));
+  if (!has_variable && is_netcdf_path(spec)) {
+    throw usage_error(spec, "is a netCDF file: name a variable as FILE:VAR");
+  }
+  if (!has_variable && (!type.has_value() || shape.empty())) {
+    throw usage_error(spec,
+                      "is a raw file: pass -f or -d for the value type and -1/-2/-3/-4 with its "
+                      "dimensions (or name a netCDF variable as FILE.nc:VAR)");
+  }
+  return !has_variable;
+}
+
+}  // namespace
+
+Field read_raw(const std::filesystem::path& path, DataType type, std::vector<std::size_t> shape) {
+  const MappedFile file(path);
+  check_raw_size(path, file.bytes().size(), type, shape);
   Field field = make_field(path.string(), type, std::move(shape));
   copy_little_endian(file.bytes(), field.bytes.span(), element_bytes(type));
   return field;
 }
 
-void write_raw(const std::filesystem::path& path, const Field& field) {
+void write_raw(const std::filesystem::path& path, const FieldView& field) {
   if constexpr (std::endian::native == std::endian::little) {
-    write_file_atomic(path, field.bytes.span());
+    write_file_atomic(path, field.bytes);
   } else {
     AlignedBuffer<std::byte> little_endian(field.bytes.size());
-    copy_little_endian(field.bytes.span(), little_endian.span(), element_bytes(field.type));
+    copy_little_endian(field.bytes, little_endian.span(), element_bytes(field.type));
     write_file_atomic(path, little_endian.span());
   }
 }
@@ -272,12 +298,8 @@ Field read_netcdf(const std::filesystem::path& path, const std::string& variable
 
 Field read_field(const std::string& spec, std::optional<DataType> type,
                  std::vector<std::size_t> shape) {
-  const std::size_t colon = spec.rfind(':');
-  const bool has_variable = colon != std::string::npos && is_netcdf_path(spec.substr(0, colon));
-  if (!has_variable && is_netcdf_path(spec)) {
-    throw usage_error(spec, "is a netCDF file: name a variable as FILE:VAR");
-  }
-  if (has_variable) {
+  if (!is_raw_spec(spec, type, shape)) {
+    const std::size_t colon = spec.rfind(':');
     const std::string variable = spec.substr(colon + 1);
     if (variable.empty()) throw usage_error(spec, "names no variable: write FILE:VAR");
     Field field = read_netcdf(spec.substr(0, colon), variable);
@@ -291,12 +313,20 @@ Field read_field(const std::string& spec, std::optional<DataType> type,
     }
     return field;
   }
-  if (!type.has_value() || shape.empty()) {
-    throw usage_error(spec,
-                      "is a raw file: pass -f or -d for the value type and -1/-2/-3/-4 with its "
-                      "dimensions (or name a netCDF variable as FILE.nc:VAR)");
-  }
   return read_raw(spec, *type, std::move(shape));
+}
+
+InputField::InputField(const std::string& spec, std::optional<DataType> type,
+                       std::vector<std::size_t> shape) {
+  if (std::endian::native != std::endian::little || !is_raw_spec(spec, type, shape)) {
+    loaded_.emplace(read_field(spec, type, std::move(shape)));
+    view_ = *loaded_;
+    return;
+  }
+  mapped_.emplace(spec);
+  check_raw_size(spec, mapped_->bytes().size(), *type, shape);
+  check_shape(spec, shape);
+  view_ = FieldView(spec, *type, std::move(shape), mapped_->bytes(), std::nullopt);
 }
 
 std::vector<std::string> netcdf_float_variables(const std::filesystem::path& path) {

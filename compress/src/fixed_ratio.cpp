@@ -41,7 +41,7 @@ constexpr double kInfinity = std::numeric_limits<double>::infinity();
 template <class T>
 class StreamSizer {
  public:
-  StreamSizer(const Field& field, const CompressOptions& options)
+  StreamSizer(const FieldView& field, const CompressOptions& options)
       : values_(field.values<T>()),
         header_(stream_header(field, options, 1.0)),
         chunking_(field.shape, header_.slices_per_chunk) {
@@ -174,7 +174,7 @@ double probe_log2_bound(const ValueRange& range) {
 }
 
 template <class T>
-FixedRatioBound search(const Field& field, double target, const CompressOptions& options) {
+FixedRatioBound search(const FieldView& field, double target, const CompressOptions& options) {
   const StreamSizer<T> sizer(field, options);
   const double value_bits = 8.0 * sizeof(T);
   const auto input_bytes = static_cast<double>(field.bytes.size());
@@ -214,7 +214,7 @@ FixedRatioBound search(const Field& field, double target, const CompressOptions&
 
 double max_fixed_ratio(DataType type) { return 8.0 * static_cast<double>(element_bytes(type)); }
 
-std::uint64_t estimate_stream_bytes(const Field& field, double error_bound,
+std::uint64_t estimate_stream_bytes(const FieldView& field, double error_bound,
                                     const CompressOptions& options) {
   CompressOptions abs = options;
   abs.bound = {BoundMode::kAbs, error_bound, 0};
@@ -222,7 +222,7 @@ std::uint64_t estimate_stream_bytes(const Field& field, double error_bound,
                                           : StreamSizer<float>(field, abs).bytes(error_bound);
 }
 
-FixedRatioBound find_fixed_ratio_bound(const Field& field, double target_ratio,
+FixedRatioBound find_fixed_ratio_bound(const FieldView& field, double target_ratio,
                                        const CompressOptions& options) {
   const double max = max_fixed_ratio(field.type);
   if (!(target_ratio >= 1 && target_ratio < max)) {

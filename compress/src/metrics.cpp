@@ -104,7 +104,7 @@ struct BoundPartial {
   }
 };
 
-void check_comparable(const Field& original, const Field& decoded) {
+void check_comparable(const FieldView& original, const FieldView& decoded) {
   if (original.type == decoded.type && original.shape == decoded.shape) return;
   throw Error(decoded.name,
               fmt::format("is {} {}, but the original {} is {} {}", shape_string(decoded.shape),
@@ -161,7 +161,7 @@ RangePartial range_of(std::span<const T> values, const std::optional<double>& fi
           static_cast<std::size_t>(counted)};
 }
 
-ValueRange value_range(const Field& field) {
+ValueRange value_range(const FieldView& field) {
   return with_value_type(field.type,
                          [&]<class T>() {
                            const auto values = field.values<T>();
@@ -173,7 +173,7 @@ ValueRange value_range(const Field& field) {
       .result();
 }
 
-ErrorStats compare_fields(const Field& original, const Field& decoded) {
+ErrorStats compare_fields(const FieldView& original, const FieldView& decoded) {
   check_comparable(original, decoded);
   const ComparePartial total = with_value_type(original.type, [&]<class T>() {
     const auto a = original.values<T>();
@@ -218,7 +218,7 @@ ErrorStats compare_fields(const Field& original, const Field& decoded) {
   return stats;
 }
 
-BoundCheck check_abs_bound(const Field& original, const Field& decoded, double abs_bound) {
+BoundCheck check_abs_bound(const FieldView& original, const FieldView& decoded, double abs_bound) {
   if (!(abs_bound >= 0.0)) {
     throw usage_error("absolute error bound", fmt::format("must be at least 0, got {}", abs_bound));
   }

@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <cstring>
 #include <filesystem>
 #include <limits>
 
@@ -166,6 +167,30 @@ TEST(Compressor, RealFieldWithFillValues) {
     EXPECT_EQ(compare_fields(f, back).mismatched_special, 0u);
     EXPECT_GT(result.ratio(), rel > 1e-3 ? 10.0 : 3.0) << rel;
   }
+}
+
+}  // namespace
+}  // namespace tessera::compress
+
+namespace tessera::compress {
+namespace {
+
+TEST(Compressor, StreamingFromAMappedRawFileToARawFileMatchesInMemory) {
+  const auto dir = std::filesystem::temp_directory_path() / "tessera-compressor-streaming";
+  std::filesystem::create_directories(dir);
+  const Field f = testing::wave_field(DataType::kFloat32, {33, 40, 50}, 8);
+  write_raw(dir / "in.f32", f);
+  const InputField mapped((dir / "in.f32").string(), DataType::kFloat32, {33, 40, 50});
+  CompressOptions options;
+  options.bound = {BoundMode::kRel, 0, 1e-3};
+  options.chunk_values = 4000;
+  const auto stream = compress_to_memory(mapped.view(), options);
+  EXPECT_EQ(stream, compress_to_memory(f, options));
+  decompress_to_file(stream, "in.tsz", dir / "out.f32");
+  const Field streamed = read_raw(dir / "out.f32", DataType::kFloat32, {33, 40, 50});
+  const Field in_memory = decompress(stream, "in.tsz");
+  EXPECT_EQ(std::memcmp(streamed.bytes.data(), in_memory.bytes.data(), in_memory.bytes.size()), 0);
+  std::filesystem::remove_all(dir);
 }
 
 }  // namespace

@@ -90,7 +90,10 @@ struct FieldOptions {
     return b;
   }
 
-  Field read(const std::string& spec) const { return read_field(spec, type(), shape()); }
+  /// The field named by `spec` (a raw file is mapped, not loaded).
+  std::unique_ptr<InputField> open(const std::string& spec) const {
+    return std::make_unique<InputField>(spec, type(), shape());
+  }
 };
 
 struct CompressCommand {
@@ -133,7 +136,7 @@ void run_compress(const CompressCommand& c) {
   if (c.input.empty()) {  // decompress -z into -o
     if (c.decompressed.empty()) throw usage_error("-o", "needed to decompress -z");
     const MappedFile stream(c.compressed);
-    write_raw(c.decompressed, decompress(stream.bytes(), c.compressed));
+    decompress_to_file(stream.bytes(), c.compressed, c.decompressed);
     return;
   }
   if (!c.lossless.empty() && c.lossless != "zstd" && c.lossless != "none") {
@@ -151,7 +154,8 @@ void run_compress(const CompressCommand& c) {
   options.chunk_values = c.chunk_values;
   options.lossless = c.lossless == "none" ? Lossless::kNone : Lossless::kZstd;
   options.progress = true;
-  const Field original = c.field.read(c.input);
+  const auto input = c.field.open(c.input);
+  const FieldView& original = input->view();
 
   Stopwatch compress_time;
   CompressResult result;
@@ -174,11 +178,16 @@ void run_compress(const CompressCommand& c) {
     return;
   }
 
-  Stopwatch decompress_time;
   std::optional<MappedFile> mapped;
   if (!c.compressed.empty()) mapped.emplace(c.compressed);
-  const Field decoded = decompress(mapped ? mapped->bytes() : std::span<const std::byte>(stream),
-                                   c.compressed.empty() ? c.input : c.compressed);
+  const std::span<const std::byte> bytes = mapped ? mapped->bytes() : std::span(stream);
+  const std::string source = c.compressed.empty() ? c.input : c.compressed;
+  if (!c.analyse) {  // -o alone: streamed to the file, a few chunks in memory at a time
+    decompress_to_file(bytes, source, c.decompressed);
+    return;
+  }
+  Stopwatch decompress_time;
+  const Field decoded = decompress(bytes, source);
   const double decompress_s = decompress_time.elapsed();
   if (!c.decompressed.empty()) write_raw(c.decompressed, decoded);
 
@@ -225,9 +234,11 @@ void add_verify(CLI::App& parent) {
                         "FXR has no bound to verify: give -M ABS with the stream's error "
                         "bound (tessera compress info)");
     }
-    const Field original = options->read(files->at(0));
-    const Field decoded = read_field(files->at(1), original.type,
-                                     options->shape().empty() ? original.shape : options->shape());
+    const auto original_input = options->open(files->at(0));
+    const FieldView& original = original_input->view();
+    const InputField decoded_input(files->at(1), original.type,
+                                   options->shape().empty() ? original.shape : options->shape());
+    const FieldView& decoded = decoded_input.view();
     const double eb = resolve_error_bound(original, options->bound());
     const ErrorStats e = compare_fields(original, decoded);
     std::cout << fmt::format("max error {:.6g} (bound {:.6g}), PSNR {:.2f} dB, NRMSE {:.3g}\n",

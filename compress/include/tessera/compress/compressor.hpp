@@ -43,25 +43,29 @@ struct CompressResult {
 /// non-finite values excluded); ABS_AND_REL the smaller. A constant field under REL gets the
 /// largest power-of-two step that reproduces its value exactly. FXR has no bound of its own (it
 /// depends on radius and chunking: find_fixed_ratio_bound): a usage error, as are bad bounds.
-double resolve_error_bound(const Field& field, const ErrorBound& bound);
+double resolve_error_bound(const FieldView& field, const ErrorBound& bound);
 
 /// The header compress_field writes for `field` under `options` once the effective absolute bound
 /// is known. FXR streams are written with Lossless::kNone, so that their size is what
 /// find_fixed_ratio_bound estimated (zstd's gain cannot be predicted from histograms).
-StreamHeader stream_header(const Field& field, const CompressOptions& options, double error_bound);
+StreamHeader stream_header(const FieldView& field, const CompressOptions& options, double error_bound);
 
 /// Compresses `field`, passing the stream to `sink` in consecutive pieces. Under FXR the bound is
 /// found first by find_fixed_ratio_bound, then the field is compressed like ABS with that bound.
-CompressResult compress_field(const Field& field, const CompressOptions& options,
+CompressResult compress_field(const FieldView& field, const CompressOptions& options,
                               const std::function<void(std::span<const std::byte>)>& sink);
 /// The stream in memory.
-std::vector<std::byte> compress_to_memory(const Field& field, const CompressOptions& options,
+std::vector<std::byte> compress_to_memory(const FieldView& field, const CompressOptions& options,
                                           CompressResult* result = nullptr);
 /// The stream written atomically to `path` (no partial file on failure).
-CompressResult compress_to_file(const Field& field, const CompressOptions& options,
+CompressResult compress_to_file(const FieldView& field, const CompressOptions& options,
                                 const std::filesystem::path& path);
 
 /// Decodes a whole stream (chunks in parallel). `source` names it in errors.
 Field decompress(std::span<const std::byte> stream, const std::string& source);
+/// Decodes a stream into a raw little-endian file at `path`, atomically, chunk by chunk through the
+/// ordered pipeline: only a few chunks are in memory at a time, whatever the field's size.
+void decompress_to_file(std::span<const std::byte> stream, const std::string& source,
+                        const std::filesystem::path& path);
 
 }  // namespace tessera::compress

@@ -45,6 +45,32 @@ struct Field {
   std::span<T> values();
 };
 
+/// A read-only view of a field whose values live elsewhere: a Field, or a memory-mapped raw file
+/// larger than RAM. Everything that only reads a field (compressing, comparing) takes a view; a
+/// Field converts to one implicitly.
+struct FieldView {
+  std::string name;
+  DataType type = DataType::kFloat32;
+  std::vector<std::size_t> shape;  // slowest first
+  std::span<const std::byte> bytes;
+  std::optional<double> fill_value;
+
+  FieldView() = default;
+  FieldView(const Field& field);  // NOLINT(google-explicit-constructor): a Field is a view too
+  FieldView(std::string name, DataType type, std::vector<std::size_t> shape,
+            std::span<const std::byte> bytes, std::optional<double> fill_value);
+
+  /// Number of values (product of the shape).
+  std::size_t size() const;
+  /// The values; T must match `type` (checked, throws tessera::Error naming the field).
+  template <class T>
+  std::span<const T> values() const;
+};
+
+/// Throws tessera::usage_error naming `name` unless the shape has 1-4 dimensions, none zero, and
+/// fits in memory as f64 values.
+void check_shape(const std::string& name, const std::vector<std::size_t>& shape);
+
 /// A zero-filled field of the given type and shape; validates the shape (1-4 dims, none zero).
 Field make_field(std::string name, DataType type, std::vector<std::size_t> shape);
 

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "tessera/compress/field.hpp"
+#include "tessera/core/file_io.hpp"
 
 namespace tessera::compress {
 
@@ -19,7 +20,7 @@ Field read_raw(const std::filesystem::path& path, DataType type, std::vector<std
 
 /// Writes the field's values as a headerless little-endian array (4 or 8 bytes per value, no
 /// shape or fill value), replacing `path` atomically. "-" is an ordinary file name here.
-void write_raw(const std::filesystem::path& path, const Field& field);
+void write_raw(const std::filesystem::path& path, const FieldView& field);
 
 /// Reads netCDF variable `variable` of `path` (netCDF-3 or netCDF-4, root group). NC_FLOAT gives
 /// f32 and NC_DOUBLE f64 values (in the file's units); any other type, packed variables
@@ -42,6 +43,24 @@ Field read_field(const std::string& spec, std::optional<DataType> type,
 
 /// Names of the root-group float and double variables of netCDF file `path` that hold at least 2
 /// values and that read_netcdf accepts (not packed, at most 4 dimensions longer than 1), in the
+/// A field to read from without owning a copy: a netCDF variable loaded into memory, or a raw
+/// little-endian file mapped in place, so that compressing a raw file larger than RAM streams
+/// through the page cache. Same spec rules as read_field.
+class InputField {
+ public:
+  InputField(const std::string& spec, std::optional<DataType> type, std::vector<std::size_t> shape);
+  InputField(const InputField&) = delete;
+  InputField& operator=(const InputField&) = delete;
+
+  /// The field; valid while this object lives.
+  const FieldView& view() const { return view_; }
+
+ private:
+  std::optional<Field> loaded_;
+  std::optional<MappedFile> mapped_;
+  FieldView view_;
+};
+
 /// file's order: the real fields benchmarks enumerate.
 std::vector<std::string> netcdf_float_variables(const std::filesystem::path& path);
 

@@ -18,7 +18,7 @@ double max_fixed_ratio(DataType type);
 /// Exact size in bytes of the stream compress_field writes for `field` under ABS `error_bound` with
 /// Lossless::kNone and the radius and chunking of `options` (its bound and lossless are ignored).
 /// Quantizes every chunk and builds its Huffman code (chunks in parallel), but encodes nothing.
-std::uint64_t estimate_stream_bytes(const Field& field, double error_bound,
+std::uint64_t estimate_stream_bytes(const FieldView& field, double error_bound,
                                     const CompressOptions& options);
 
 struct FixedRatioBound {
@@ -36,7 +36,7 @@ struct FixedRatioBound {
 /// jitters where eb nears the data's resolution), the exact estimate closest to the target (in
 /// log ratio) wins. Throws tessera::usage_error naming -C and the field unless
 /// 1 <= target_ratio < max_fixed_ratio(field.type).
-FixedRatioBound find_fixed_ratio_bound(const Field& field, double target_ratio,
+FixedRatioBound find_fixed_ratio_bound(const FieldView& field, double target_ratio,
                                        const CompressOptions& options);
 
 }  // namespace tessera::compress

@@ -16,7 +16,7 @@ struct ValueRange {
 };
 
 /// Smallest and largest finite value of the field, ignoring points equal to its fill value.
-ValueRange value_range(const Field& field);
+ValueRange value_range(const FieldView& field);
 
 struct ErrorStats {
   double max_abs_error = 0.0;          // max |x - x'|, in the field's units
@@ -35,7 +35,7 @@ struct ErrorStats {
 /// Value range = max - min of value_range(original). PSNR is +inf when rmse is 0; with a zero value
 /// range and nonzero error, the relative figures are +inf and the PSNR -inf. Throws tessera::Error
 /// naming both fields unless their types and shapes agree.
-ErrorStats compare_fields(const Field& original, const Field& decoded);
+ErrorStats compare_fields(const FieldView& original, const FieldView& decoded);
 
 struct BoundCheck {
   bool ok = true;                   // no violations
@@ -47,6 +47,6 @@ struct BoundCheck {
 /// original value is finite and not the fill value, and bit-identity at the other points. A NaN
 /// decoded value at such a point is a violation. abs_bound must be >= 0 (usage error otherwise);
 /// throws tessera::Error naming both fields unless their types and shapes agree.
-BoundCheck check_abs_bound(const Field& original, const Field& decoded, double abs_bound);
+BoundCheck check_abs_bound(const FieldView& original, const FieldView& decoded, double abs_bound);
 
 }  // namespace tessera::compress
