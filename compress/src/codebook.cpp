@@ -1,5 +1,5 @@
-// Codebook sets: the .tcb format of codebook.hpp with every field validated, and the built-in set
-// (a generated table of .tcb bytes).
+// Codebook sets: the .tcb format of codebook.hpp with every field validated, the built-in set
+// (a generated table of .tcb bytes) and the lookup of the set a stream was written with.
 #include "tessera/compress/codebook.hpp"
 
 #include <fmt/format.h>
@@ -58,6 +58,18 @@ void check_set(const CodebookSet& set, const std::string& source) {
 }
 
 }  // namespace
+
+std::string_view to_string(CodebookMode mode) {
+  switch (mode) {
+    case CodebookMode::kOffline:
+      return "offline";
+    case CodebookMode::kInline:
+      return "inline";
+    case CodebookMode::kAuto:
+      break;
+  }
+  return "auto";
+}
 
 std::vector<std::byte> encode_codebook_set(const CodebookSet& set) {
   check_set(set, "codebook set");
@@ -132,6 +144,36 @@ std::uint32_t codebook_set_hash(const CodebookSet& set) {
 const CodebookSet& default_codebook_set() {
   static const CodebookSet set =
       decode_codebook_set(std::as_bytes(std::span(kDefaultSetBytes)), "built-in codebook set");
+  return set;
+}
+
+const CodebookSet* codebook_set_for(const StreamHeader& header, const CodebookSet* custom,
+                                    const std::string& source) {
+  if (header.codebook_set == kNoCodebookSet) return nullptr;
+  const CodebookSet* set = custom;
+  std::string name = "the given custom";
+  if (header.codebook_set == kDefaultCodebookSet) {
+    set = &default_codebook_set();
+    name = "this build's built-in";
+  } else if (header.codebook_set != kCustomCodebookSet) {
+    throw Error(source, fmt::format("was written with built-in codebook set {}, which this build "
+                                    "lacks (it has set {})",
+                                    header.codebook_set, kDefaultCodebookSet));
+  } else if (custom == nullptr) {
+    throw Error(source, fmt::format("was written with a custom codebook set (hash {:08x}): give "
+                                    "its .tcb file (--codebooks)",
+                                    header.codebook_hash));
+  }
+  const std::uint32_t hash = codebook_set_hash(*set);
+  if (hash != header.codebook_hash) {
+    throw Error(source, fmt::format("was written with a codebook set of hash {:08x}, but {} set "
+                                    "has hash {:08x}",
+                                    header.codebook_hash, name, hash));
+  }
+  if (set->radius != header.radius) {
+    throw Error(source, fmt::format("has radius {}, but {} codebook set has radius {}",
+                                    header.radius, name, set->radius));
+  }
   return set;
 }
 

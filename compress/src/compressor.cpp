@@ -1,11 +1,16 @@
 // Compression and decompression of whole fields: error-bound resolution, the ordered chunk
-// pipeline, and the stream assembly of format.hpp (header, chunks, table, trailer).
+// pipeline with codebook choices taken in chunk order, and the stream assembly of format.hpp
+// (header, chunks, table, trailer).
 #include "tessera/compress/compressor.hpp"
 
 #include <fmt/format.h>
 
 #include <bit>
 #include <cmath>
+#include <condition_variable>
+#include <exception>
+#include <mutex>
+#include <optional>
 
 #include "tessera/compress/codec.hpp"
 #include "tessera/compress/metrics.hpp"
@@ -56,6 +61,70 @@ class CountingSink {
   std::uint32_t crc_ = 0;
 };
 
+// Lets the workers of an ordered pipeline take one step each in chunk order: chunk c's step
+// starts once chunk c-1's has finished, so state the steps share evolves in chunk order whatever
+// the timing. A failure before or during a step is rethrown to every later chunk, so that no
+// worker waits for a turn that never comes.
+class Turnstile {
+ public:
+  template <class Step>
+  auto take_turn(std::size_t index, Step&& step) {
+    {
+      std::unique_lock lock(mutex_);
+      turned_.wait(lock, [&] { return failure_ || next_ == index; });
+      if (failure_) std::rethrow_exception(failure_);
+    }
+    try {
+      auto result = step();
+      {
+        const std::lock_guard lock(mutex_);
+        ++next_;
+      }
+      turned_.notify_all();
+      return result;
+    } catch (...) {
+      fail(std::current_exception());
+      throw;
+    }
+  }
+
+  // Records the failure of a chunk before its turn.
+  void fail(std::exception_ptr failure) {
+    {
+      const std::lock_guard lock(mutex_);
+      if (!failure_) failure_ = std::move(failure);
+    }
+    turned_.notify_all();
+  }
+
+ private:
+  std::mutex mutex_;
+  std::condition_variable turned_;
+  std::size_t next_ = 0;
+  std::exception_ptr failure_;
+};
+
+// The offline set the stream uses (null for none), named in `header`.
+const CodebookSet* offline_set(const CompressOptions& options, StreamHeader& header) {
+  if (options.codebook_mode == CodebookMode::kInline) return nullptr;
+  const CodebookSet& set =
+      options.codebooks != nullptr ? *options.codebooks : default_codebook_set();
+  if (set.radius != options.radius) {
+    if (options.codebook_mode == CodebookMode::kAuto && options.codebooks == nullptr) {
+      return nullptr;
+    }
+    const bool given = options.codebooks != nullptr;
+    throw usage_error(given ? "--codebooks" : "--codebook-mode",
+                      fmt::format("the {} codebook set has radius {}, the quantizer {} (--radius)",
+                                  given ? "given" : "built-in", set.radius, options.radius));
+  }
+  header.codebook_hash = codebook_set_hash(set);
+  header.codebook_set = header.codebook_hash == codebook_set_hash(default_codebook_set())
+                            ? kDefaultCodebookSet
+                            : kCustomCodebookSet;
+  return &set;
+}
+
 template <class T>
 CompressResult compress_typed(const Field& field, const CompressOptions& options,
                               CountingSink& sink) {
@@ -71,8 +140,10 @@ CompressResult compress_typed(const Field& field, const CompressOptions& options
   header.lossless = options.lossless;
   const CodecSettings codec{{header.error_bound, header.radius, header.fill_value},
                             options.lossless,
-                            options.zstd_level};
+                            options.zstd_level,
+                            offline_set(options, header)};
   validate(codec.quantizer);
+  CodebookSelector selector(options.codebook_mode, codec);
 
   ByteWriter head("header");
   write_header(header, head);
@@ -83,17 +154,31 @@ CompressResult compress_typed(const Field& field, const CompressOptions& options
   std::vector<ChunkRecord> records;
   ProgressBar bar("compress", chunking.chunk_count(), stderr,
                   options.progress ? ProgressMode::kAuto : ProgressMode::kNever);
+  Turnstile turnstile;
   run_ordered_pipeline<EncodedChunk>(
       chunking.chunk_count(),
       [&](std::size_t c) {
-        return encode_chunk<T>(values.subspan(chunking.first_value(c), chunking.values(c)),
-                               chunking.geometry(c), codec);
+        QuantizedChunk quantized;
+        std::optional<CodebookChoice> offline;
+        try {
+          quantized = quantize_chunk<T>(values.subspan(chunking.first_value(c), chunking.values(c)),
+                                        chunking.geometry(c), codec.quantizer);
+          offline = selector.offline_candidate(quantized);
+        } catch (...) {
+          turnstile.fail(std::current_exception());
+          throw;
+        }
+        const CodebookChoice choice = turnstile.take_turn(
+            c, [&] { return selector.choose(c, quantized, std::move(offline)); });
+        return encode_chunk(quantized, choice, codec);
       },
       [&](std::size_t, EncodedChunk& chunk) {
         sink.write(chunk.payload);
         records.push_back(chunk.record);
         result.outliers += chunk.record.outliers;
         result.huffman_bits += chunk.huffman_bits;
+        result.optimal_bits += chunk.optimal_bits;
+        ++result.chunks_by_source[static_cast<std::size_t>(chunk.source)];
         bar.advance();
       });
   bar.finish();
@@ -116,19 +201,21 @@ CompressResult compress_typed(const Field& field, const CompressOptions& options
 
 template <class T>
 void decompress_typed(std::span<const std::byte> stream, const StreamLayout& layout,
-                      const std::string& source, Field& field) {
+                      const CodebookSet* codebooks, const std::string& source, Field& field) {
   const StreamHeader& h = layout.header;
   const Chunking chunking(h.shape, h.slices_per_chunk);
   if (layout.chunks.size() != chunking.chunk_count()) {
     throw Error(source, fmt::format("has {} chunks where its shape needs {}", layout.chunks.size(),
                                     chunking.chunk_count()));
   }
-  const CodecSettings codec{{h.error_bound, h.radius, h.fill_value}, h.lossless, 0};
+  const CodecSettings codec{{h.error_bound, h.radius, h.fill_value},
+                            h.lossless,
+                            0,
+                            codebook_set_for(h, codebooks, source)};
   const std::span<T> out = field.values<T>();
   parallel_for(chunking.chunk_count(), 1, [&](std::size_t, Range range) {
     for (std::size_t c = range.begin; c < range.end; ++c) {
-      decode_chunk<T>(stream.subspan(layout.offsets[c], layout.chunks[c].bytes), layout.chunks[c],
-                      chunking.geometry(c), codec,
+      decode_chunk<T>(stream, layout, c, chunking.geometry(c), codec,
                       out.subspan(chunking.first_value(c), chunking.values(c)),
                       fmt::format("{} chunk {}", source, c));
     }
@@ -166,8 +253,9 @@ CompressResult compress_field(const Field& field, const CompressOptions& options
 std::vector<std::byte> compress_to_memory(const Field& field, const CompressOptions& options,
                                           CompressResult* result) {
   std::vector<std::byte> stream;
-  const CompressResult r = compress_field(
-      field, options, [&](std::span<const std::byte> b) { stream.insert(stream.end(), b.begin(), b.end()); });
+  const CompressResult r = compress_field(field, options, [&](std::span<const std::byte> b) {
+    stream.insert(stream.end(), b.begin(), b.end());
+  });
   if (result != nullptr) *result = r;
   return stream;
 }
@@ -181,14 +269,15 @@ CompressResult compress_to_file(const Field& field, const CompressOptions& optio
   return result;
 }
 
-Field decompress(std::span<const std::byte> stream, const std::string& source) {
+Field decompress(std::span<const std::byte> stream, const std::string& source,
+                 const CodebookSet* codebooks) {
   const StreamLayout layout = read_layout(stream, source);
   Field field = make_field(source, layout.header.type, layout.header.shape);
   field.fill_value = layout.header.fill_value;
   if (field.type == DataType::kFloat64) {
-    decompress_typed<double>(stream, layout, source, field);
+    decompress_typed<double>(stream, layout, codebooks, source, field);
   } else {
-    decompress_typed<float>(stream, layout, source, field);
+    decompress_typed<float>(stream, layout, codebooks, source, field);
   }
   return field;
 }

@@ -23,8 +23,9 @@ void put_magic(const std::array<std::uint8_t, N>& magic, ByteWriter& out) {
 
 template <std::size_t N>
 bool has_magic(std::span<const std::byte> bytes, const std::array<std::uint8_t, N>& magic) {
-  return bytes.size() >= N && std::equal(magic.begin(), magic.end(), bytes.begin(),
-                                         [](std::uint8_t a, std::byte b) { return std::byte{a} == b; });
+  return bytes.size() >= N &&
+         std::equal(magic.begin(), magic.end(), bytes.begin(),
+                    [](std::uint8_t a, std::byte b) { return std::byte{a} == b; });
 }
 
 // Reads a u32 CRC and compares it with the CRC of `covered`.
@@ -70,6 +71,9 @@ StreamHeader parse_header(ByteReader& in, const std::string& source) {
   const auto lossless = in.get<std::uint8_t>();
   if (lossless > 1) fail(fmt::format("unknown lossless stage {}", lossless));
   h.lossless = static_cast<Lossless>(lossless);
+  h.codebook_set = in.get<std::uint16_t>();
+  h.codebook_hash = in.get<std::uint32_t>();
+  if (h.codebook_set == kNoCodebookSet && h.codebook_hash != 0) fail("hash of no codebook set");
   try {
     validate(QuantizerSettings{h.error_bound, h.radius, h.fill_value});
   } catch (const Error& e) {
@@ -111,6 +115,8 @@ void write_header(const StreamHeader& h, ByteWriter& out) {
   body.put(h.fill_value.value_or(0.0));
   body.put_varint_u64(h.slices_per_chunk);
   body.put(static_cast<std::uint8_t>(h.lossless));
+  body.put(h.codebook_set);
+  body.put(h.codebook_hash);
   out.put_varint_u64(body.position());
   out.put_bytes(body.bytes());
   out.put(crc32c(body.bytes()));
@@ -165,7 +171,8 @@ StreamLayout read_layout(std::span<const std::byte> stream, const std::string& s
   if (table_offset < chunks_start || table_offset > stream.size() - kTrailerBytes) {
     throw Error(source, "invalid trailer: chunk table offset out of range");
   }
-  const auto table_span = stream.subspan(table_offset, stream.size() - kTrailerBytes - table_offset);
+  const auto table_span =
+      stream.subspan(table_offset, stream.size() - kTrailerBytes - table_offset);
   if (table_span.size() < 4) throw Error(source, "truncated chunk table");
   ByteReader table(table_span.first(table_span.size() - 4), source);
   ByteReader table_crc(table_span.last(4), source);

@@ -1,5 +1,6 @@
 // Offline codebook sets: the .tcb round trip and its validation of corrupt input, the built-in set,
-// and deterministic training.
+// how streams name their set, deterministic training, and the quality of the built-in books on
+// real fields at matched bit-rates (../shared/papers/compress.md §6 goal 6).
 #include "tessera/compress/codebook.hpp"
 
 #include <fmt/format.h>
@@ -8,9 +9,12 @@
 
 #include <cmath>
 #include <filesystem>
+#include <iostream>
 #include <string>
 #include <vector>
 
+#include "tessera/compress/compressor.hpp"
+#include "tessera/compress/field_io.hpp"
 #include "tessera/core/bytes.hpp"
 #include "tessera/core/crc32c.hpp"
 #include "tessera/core/error.hpp"
@@ -179,6 +183,44 @@ TEST(DefaultCodebookSet, IsValidAndCodesEverySymbolOfRadius512) {
             codebook_set_hash(set));
 }
 
+TEST(CodebookSetLookup, StreamsFindTheirSetOrSayWhatIsMissing) {
+  StreamHeader header;
+  header.radius = kDefaultRadius;
+  EXPECT_EQ(codebook_set_for(header, nullptr, "none.tsz"), nullptr);
+
+  header.codebook_set = kDefaultCodebookSet;
+  header.codebook_hash = codebook_set_hash(default_codebook_set());
+  EXPECT_EQ(codebook_set_for(header, nullptr, "built-in.tsz"), &default_codebook_set());
+  header.codebook_hash ^= 1;
+  EXPECT_THROW(codebook_set_for(header, nullptr, "old.tsz"), Error);
+
+  const CodebookSet custom = small_set();
+  header.radius = 4;
+  header.codebook_set = kCustomCodebookSet;
+  header.codebook_hash = codebook_set_hash(custom);
+  EXPECT_EQ(codebook_set_for(header, &custom, "custom.tsz"), &custom);
+  try {
+    codebook_set_for(header, nullptr, "custom.tsz");
+    FAIL() << "a custom set is needed";
+  } catch (const Error& e) {
+    EXPECT_EQ(e.input(), "custom.tsz");
+    EXPECT_NE(e.problem().find("custom codebook set"), std::string::npos) << e.what();
+  }
+  CodebookSet other = custom;
+  other.books.pop_back();
+  EXPECT_THROW(codebook_set_for(header, &other, "custom.tsz"), Error);
+
+  header.codebook_set = 7;
+  try {
+    codebook_set_for(header, &custom, "future.tsz");
+    FAIL() << "set 7 does not exist";
+  } catch (const Error& e) {
+    EXPECT_NE(e.problem().find("built-in codebook set 7, which this build lacks"),
+              std::string::npos)
+        << e.what();
+  }
+}
+
 TEST(CodebookTraining, TunesBoundsToBitRates) {
   const Field f = noisy_waves(96, 160, 0.01, 1);
   for (double target : {1.5, 3.0, 5.0}) {
@@ -238,6 +280,66 @@ TEST(CodebookTraining, BadOptionsAreUsageErrors) {
   options.bit_rates = {2};
   options.radius = 1;
   expect_usage(fields, options);
+}
+
+/// A real field of the Debian data packages and whether the built-in set was trained on it.
+struct RealField {
+  const char* path;
+  const char* variable;
+  bool trained;
+};
+
+constexpr RealField kRealFields[] = {
+    {"/usr/share/ferret-vis/data/levitus_climatology.cdf", "TEMP", true},
+    {"/usr/share/ferret-vis/data/coads_climatology.cdf", "SST", true},
+    {"/usr/share/ferret-vis/data/monthly_navy_winds.cdf", "UWND", true},
+    {"/usr/share/ncarg/data/cdf/hgt.nc", "HGT", true},
+    {"/usr/share/ncarg/data/cdf/fice.nc", "fice", true},
+    {"/usr/share/ncarg/data/cdf/pop.nc", "t", true},
+    {"/usr/share/ncarg/data/nug/rectilinear_grid_3D.nc", "t", true},
+    {"/usr/share/ferret-vis/data/etopo20.cdf", "ROSE", false},
+    {"/usr/share/ferret-vis/data/coads_climatology.cdf", "SLP", false},
+    {"/usr/share/ncarg/data/cdf/vinth2p.nc", "T", false},
+    {"/usr/share/ncarg/data/nug/rectilinear_grid_3D.nc", "rhumidity", false},
+};
+
+// Goal 6: offline-only Huffman output within 10% of each chunk's own optimal code, at matched
+// bit-rates; auto mode never larger than inline-only. Prints the overheads.
+TEST(DefaultCodebookSet, OfflineBooksStayWithinTenPercentOfOptimalOnRealFields) {
+  std::size_t measured = 0;
+  for (const RealField& r : kRealFields) {
+    if (!fs::exists(r.path)) continue;
+    const Field field = read_netcdf(r.path, r.variable);
+    for (double target : {2.0, 3.0, 4.0}) {
+      const double eb =
+          error_bound_for_bit_rate(field, target, kDefaultRadius, kDefaultChunkValues);
+      CompressOptions options;
+      options.bound = {BoundMode::kAbs, eb, 0};
+      options.lossless = Lossless::kNone;
+      CompressResult offline, automatic, own;
+      options.codebook_mode = CodebookMode::kOffline;
+      compress_to_memory(field, options, &offline);
+      options.codebook_mode = CodebookMode::kAuto;
+      compress_to_memory(field, options, &automatic);
+      options.codebook_mode = CodebookMode::kInline;
+      compress_to_memory(field, options, &own);
+      const double overhead =
+          static_cast<double>(offline.huffman_bits) / static_cast<double>(offline.optimal_bits) - 1;
+      const double auto_gain =
+          static_cast<double>(automatic.output_bytes) / static_cast<double>(own.output_bytes) - 1;
+      std::cout << fmt::format(
+          "[ overhead ] {:>26} {:>8} {:g} bits/value: offline {:+6.2f}%, auto vs inline "
+          "{:+6.2f}% ({} inline, {} offline, {} reused)\n",
+          fs::path(r.path).filename().string() + ":" + r.variable,
+          r.trained ? "trained" : "held-out", target, 100 * overhead, 100 * auto_gain,
+          automatic.chunks_by_source[0], automatic.chunks_by_source[1],
+          automatic.chunks_by_source[2]);
+      EXPECT_LT(overhead, 0.10) << r.path << ":" << r.variable << " at " << target;
+      EXPECT_LE(automatic.output_bytes, own.output_bytes) << r.path << ":" << r.variable;
+      ++measured;
+    }
+  }
+  if (measured == 0) GTEST_SKIP() << "needs Debian's ferret-datasets and libncarg-data";
 }
 
 }  // namespace

@@ -4,6 +4,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <array>
 #include <iostream>
 #include <memory>
 #include <nlohmann/json.hpp>
@@ -12,6 +13,7 @@
 #include <vector>
 
 #include "tessera/compress/codebook.hpp"
+#include "tessera/compress/codec.hpp"
 #include "tessera/compress/compressor.hpp"
 #include "tessera/compress/field_io.hpp"
 #include "tessera/compress/metrics.hpp"
@@ -108,7 +110,21 @@ struct CompressCommand {
   std::uint32_t radius = kDefaultRadius;
   std::size_t chunk_values = kDefaultChunkValues;
   std::string lossless = "zstd";
+  std::string codebooks;
+  std::string codebook_mode = "auto";
 };
+
+CodebookMode parse_codebook_mode(const std::string& mode) {
+  for (CodebookMode m : {CodebookMode::kAuto, CodebookMode::kOffline, CodebookMode::kInline}) {
+    if (mode == to_string(m)) return m;
+  }
+  throw usage_error("--codebook-mode", fmt::format("'{}' is not auto, offline or inline", mode));
+}
+
+// Chunks per codebook source, e.g. "3 inline, 10 offline, 2 reused".
+std::string source_counts(const std::array<std::size_t, kCodebookSources>& counts) {
+  return fmt::format("{} inline, {} offline, {} reused", counts[0], counts[1], counts[2]);
+}
 
 nlohmann::json error_json(const ErrorStats& e) {
   return {{"max_abs_error", e.max_abs_error},
@@ -118,26 +134,39 @@ nlohmann::json error_json(const ErrorStats& e) {
           {"compared", e.compared}};
 }
 
+// Huffman bits over those of each chunk's own optimal code, minus one.
+double huffman_overhead(const CompressResult& r) {
+  return r.optimal_bits == 0
+             ? 0.0
+             : static_cast<double>(r.huffman_bits) / static_cast<double>(r.optimal_bits) - 1.0;
+}
+
 void print_analysis(const CompressResult& r, const ErrorStats& e, double compress_s,
                     double decompress_s) {
   const double mb = static_cast<double>(r.input_bytes) / 1e6;
+  const double values = static_cast<double>(r.input_bytes / element_bytes(r.header.type));
   std::cerr << fmt::format(
       "ratio {:.3f} ({:.3f} bits/value), error bound {:.6g} ({}), max error {:.6g} "
       "(rel {:.3g}), PSNR {:.2f} dB, NRMSE {:.3g}\n"
-      "compress {:.1f} MB/s, decompress {:.1f} MB/s, {} chunks, {} outliers\n",
+      "compress {:.1f} MB/s, decompress {:.1f} MB/s, {} chunks, {} outliers\n"
+      "Huffman {:.3f} bits/value ({:+.2f}% over each chunk's own code), chunk codes: {}\n",
       r.ratio(), r.bits_per_value(), r.header.error_bound, to_string(r.header.requested),
       e.max_abs_error, e.max_rel_error, e.psnr_db, e.nrmse, mb / compress_s, mb / decompress_s,
-      r.chunks, r.outliers);
+      r.chunks, r.outliers, static_cast<double>(r.huffman_bits) / values, 100 * huffman_overhead(r),
+      source_counts(r.chunks_by_source));
 }
 
 void run_compress(const CompressCommand& c) {
   if (c.input.empty() && c.compressed.empty()) {
     throw usage_error("tessera compress", "give -i to compress and/or -z to decompress");
   }
+  std::optional<CodebookSet> codebooks;
+  if (!c.codebooks.empty()) codebooks = read_codebook_set(c.codebooks);
+  const CodebookSet* custom = codebooks ? &*codebooks : nullptr;
   if (c.input.empty()) {  // decompress -z into -o
     if (c.decompressed.empty()) throw usage_error("-o", "needed to decompress -z");
     const MappedFile stream(c.compressed);
-    write_raw(c.decompressed, decompress(stream.bytes(), c.compressed));
+    write_raw(c.decompressed, decompress(stream.bytes(), c.compressed, custom));
     return;
   }
   if (c.lossless != "zstd" && c.lossless != "none") {
@@ -149,6 +178,8 @@ void run_compress(const CompressCommand& c) {
   options.radius = c.radius;
   options.chunk_values = c.chunk_values;
   options.lossless = c.lossless == "zstd" ? Lossless::kZstd : Lossless::kNone;
+  options.codebook_mode = parse_codebook_mode(c.codebook_mode);
+  options.codebooks = custom;
   options.progress = true;
 
   Stopwatch compress_time;
@@ -170,7 +201,7 @@ void run_compress(const CompressCommand& c) {
   std::optional<MappedFile> mapped;
   if (!c.compressed.empty()) mapped.emplace(c.compressed);
   const Field decoded = decompress(mapped ? mapped->bytes() : std::span<const std::byte>(stream),
-                                   c.compressed.empty() ? c.input : c.compressed);
+                                   c.compressed.empty() ? c.input : c.compressed, custom);
   const double decompress_s = decompress_time.elapsed();
   if (!c.decompressed.empty()) write_raw(c.decompressed, decoded);
 
@@ -183,6 +214,11 @@ void run_compress(const CompressCommand& c) {
                                 {"error_bound", result.header.error_bound},
                                 {"ratio", result.ratio()},
                                 {"bits_per_value", result.bits_per_value()},
+                                {"huffman_overhead", huffman_overhead(result)},
+                                {"codebook_chunks",
+                                 {{"inline", result.chunks_by_source[0]},
+                                  {"offline", result.chunks_by_source[1]},
+                                  {"reused", result.chunks_by_source[2]}}},
                                 {"compress_mb_s", result.input_bytes / 1e6 / compress_s},
                                 {"decompress_mb_s", result.input_bytes / 1e6 / decompress_s},
                                 {"errors", error_json(errors)}}
@@ -240,20 +276,32 @@ void add_info(CLI::App& parent) {
     const StreamLayout layout = read_layout(stream.bytes(), *file);
     const StreamHeader& h = layout.header;
     std::uint64_t outliers = 0, zstd_chunks = 0;
-    for (const ChunkRecord& c : layout.chunks) {
+    std::array<std::size_t, kCodebookSources> sources{};
+    for (std::size_t i = 0; i < layout.chunks.size(); ++i) {
+      const ChunkRecord& c = layout.chunks[i];
       outliers += c.outliers;
       zstd_chunks += (c.flags & kChunkZstd) != 0 ? 1 : 0;
+      const auto payload = stream.bytes().subspan(layout.offsets[i], c.bytes);
+      ++sources[static_cast<std::size_t>(
+          codebook_source_of(payload, fmt::format("{} chunk {}", *file, i)))];
+    }
+    std::string set = "none";
+    if (h.codebook_set == kCustomCodebookSet) {
+      set = fmt::format("custom set, hash {:08x}", h.codebook_hash);
+    } else if (h.codebook_set != kNoCodebookSet) {
+      set = fmt::format("built-in set {}, hash {:08x}", h.codebook_set, h.codebook_hash);
     }
     std::size_t values = 1;
     for (std::size_t d : h.shape) values *= d;
     const double raw = static_cast<double>(values * element_bytes(h.type));
     std::cout << fmt::format(
         "{}: {} {} (slowest first), {} -> error bound {:.6g}, radius {}, {}\n"
-        "{} chunks of {} slices ({} with zstd), {} outliers, {} bytes, ratio {:.3f}\n",
+        "{} chunks of {} slices ({} with zstd), {} outliers, {} bytes, ratio {:.3f}\n"
+        "offline codebooks: {}; chunk codes: {}\n",
         *file, to_string(h.type), shape_string(h.shape), to_string(h.requested), h.error_bound,
         h.radius, h.fill_value ? fmt::format("fill value {:g}", *h.fill_value) : "no fill value",
         layout.chunks.size(), h.slices_per_chunk, zstd_chunks, outliers, stream.bytes().size(),
-        raw / static_cast<double>(stream.bytes().size()));
+        raw / static_cast<double>(stream.bytes().size()), set, source_counts(sources));
   });
 }
 
@@ -335,7 +383,9 @@ void add_train(CLI::App& parent) {
       "histograms. Examples:\n"
       "  tessera compress train -o books.tcb /usr/share/ferret-vis/data/etopo5.cdf:ROSE "
       "/usr/share/ncarg/data/cdf/hgt.nc:HGT\n"
-      "  tessera compress train -o books.tcb --bit-rates 2,3,4 a.f32 b.f32 -f -2 360 180");
+      "  tessera compress train -o books.tcb --bit-rates 2,3,4 a.f32 b.f32 -f -2 360 180\n"
+      "  tessera compress -i field.f32 -z field.tsz -f -2 360 180 -M REL 1e-3 --codebooks "
+      "books.tcb");
   train->callback([c] { run_train(*c); });
 }
 
@@ -356,6 +406,12 @@ const cli::Registrar kCompress(
       app.add_option("--chunk", c->chunk_values, "Target values per chunk")
           ->check(CLI::Range(std::size_t{1024}, std::size_t{1} << 30));
       app.add_option("--lossless", c->lossless, "Back end over the Huffman stream: zstd or none");
+      app.add_option("--codebooks", c->codebooks,
+                     "Offline codebook set (.tcb from `train`) instead of the built-in one; "
+                     "needed again to decompress");
+      app.add_option("--codebook-mode", c->codebook_mode,
+                     "Chunk codes: auto (smallest of offline book, reused and own code), "
+                     "offline or inline");
       app.footer(
           "Dimensions are given fastest first, as in SZ3 and zfp.\n"
           "Examples:\n"
@@ -365,7 +421,11 @@ const cli::Registrar kCompress(
           "-M ABS 0.01 -a\n"
           "  tessera compress -i /usr/share/ferret-vis/data/etopo5.cdf:ROSE -z rose.tsz "
           "-M REL 1e-4 -a\n"
+          "  tessera compress -i field.f32 -z field.tsz -f -3 360 180 20 -M REL 1e-3 "
+          "--codebook-mode offline\n"
           "  tessera compress train -o books.tcb field1.nc:T field2.nc:T\n"
+          "  tessera compress -i field.nc:T -z field.tsz -M REL 1e-3 --codebooks books.tcb\n"
+          "  tessera compress -z field.tsz -o field.out --codebooks books.tcb\n"
           "  tessera compress verify field.f32 field.out -f -3 360 180 20 -M REL 1e-3\n"
           "  tessera compress info field.tsz");
       app.callback([c, &app] {

@@ -1,6 +1,6 @@
 // Offline Huffman codebooks indexed by bit-rate (CEAZ, ../shared/papers/compress.md §1 "Huffman:
 // offline codebook plus online update" and "Offline codebook quality"): codebook sets, their .tcb
-// file, the set the library ships, and training sets from fields.
+// file, the set the library ships, how a stream names its set, and training sets from fields.
 #pragma once
 
 #include <array>
@@ -9,10 +9,12 @@
 #include <filesystem>
 #include <span>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "tessera/compress/chunking.hpp"
 #include "tessera/compress/field.hpp"
+#include "tessera/compress/format.hpp"
 #include "tessera/compress/huffman.hpp"
 #include "tessera/compress/quantizer.hpp"
 
@@ -29,6 +31,22 @@ inline constexpr std::array<std::uint8_t, 8> kCodebookMagic = {0x89, 'T',  'C', 
                                                                0x0D, 0x0A, 0x1A, 0x0A};
 inline constexpr std::uint16_t kCodebookFormatVersion = 1;
 inline constexpr std::size_t kMaxCodebooks = 64;
+
+/// Where a chunk's Huffman code comes from; the first byte of its payload (codec.hpp).
+enum class CodebookSource : std::uint8_t {
+  kInline = 0,   // the chunk's own optimal code, its lengths stored in the payload
+  kOffline = 1,  // a book of the stream's offline set
+  kReused = 2,   // the inline code of an earlier chunk: online adaptation
+};
+inline constexpr std::size_t kCodebookSources = 3;
+
+/// How the compressor picks each chunk's code. kAuto: the smallest of the best offline book, the
+/// latest inline code of the stream and the chunk's own code; kOffline: always the best offline
+/// book; kInline: always the chunk's own code (no offline set).
+enum class CodebookMode : std::uint8_t { kAuto, kOffline, kInline };
+
+/// "auto", "offline" or "inline".
+std::string_view to_string(CodebookMode mode);
 
 /// One offline code and the bit-rate it was trained for: bits per non-fill value of its training
 /// fields under each chunk's own optimal code.
@@ -63,6 +81,13 @@ std::uint32_t codebook_set_hash(const CodebookSet& set);
 /// The set that ships with the library (default_codebooks.inc, trained on Debian's
 /// ferret-datasets and libncarg-data fields); parsed once, read-only.
 const CodebookSet& default_codebook_set();
+
+/// The offline set a stream needs: null for kNoCodebookSet, the built-in set for
+/// kDefaultCodebookSet, else `custom`. Throws tessera::Error naming `source` when the stream names
+/// a set this build lacks, a custom set is needed but `custom` is null, or the hash or radius of
+/// the set found differs from the header's.
+const CodebookSet* codebook_set_for(const StreamHeader& header, const CodebookSet* custom,
+                                    const std::string& source);
 
 /// Bit-rates, in bits per non-fill value, of the books train_codebooks builds by default.
 inline constexpr std::array<double, 9> kDefaultTrainingBitRates = {1.1, 1.25, 1.5, 2, 2.5,
