@@ -1,19 +1,22 @@
-// Chunk encoding and decoding: quantizer, Huffman coder and zstd glued by the payload layout of
-// codec.hpp, with the payload CRC checked before anything is parsed.
+// Chunk encoding and decoding: quantizer, codebook choice (offline books, online reuse, own code),
+// Huffman coder and zstd glued by the payload layout of codec.hpp, with CRCs checked before
+// anything is parsed.
 #include "tessera/compress/codec.hpp"
 
 #include <fmt/format.h>
 #include <zstd.h>
 
-#include "tessera/compress/huffman.hpp"
+#include <algorithm>
+#include <bit>
+#include <cmath>
+#include <limits>
+
 #include "tessera/core/crc32c.hpp"
 #include "tessera/core/error.hpp"
 
 namespace tessera::compress {
 
 namespace {
-
-enum class CodebookSource : std::uint8_t { kInline = 0 };
 
 std::vector<std::byte> zstd_compress(std::span<const std::byte> raw, int level) {
   std::vector<std::byte> out(ZSTD_compressBound(raw.size()));
@@ -38,49 +41,206 @@ std::vector<std::byte> zstd_decompress(std::span<const std::byte> frame, std::si
   return out;
 }
 
-// Largest raw payload a chunk of `values` values can legitimately have: codes of at most 32 bits,
-// a verbatim outlier record of at most 10 + 8 bytes per value, and a code table.
-std::size_t payload_limit(std::size_t values) { return values * 26 + (std::size_t{1} << 20); }
+// Largest raw body a chunk of `values` values can legitimately have: codes of at most 32 bits and
+// a verbatim outlier record of at most 10 + 8 bytes per value, plus slack for the varints.
+std::size_t body_limit(std::size_t values) { return values * 26 + (std::size_t{1} << 20); }
 
-// A raw payload (layout in codec.hpp) up to its bitstream: code table, outliers and the
-// bitstream's byte count. encode_chunk appends the bitstream; measure_chunk needs only the size.
-ByteWriter payload_head(const HuffmanCode& code, const QuantizedSlab& slab,
-                        std::uint64_t bitstream_bytes) {
-  ByteWriter payload("chunk");
-  payload.put(static_cast<std::uint8_t>(CodebookSource::kInline));
-  write_code_lengths(code, payload);
-  payload.put_varint_u64(slab.outlier_count);
-  payload.put_varint_u64(slab.outliers.size());
-  payload.put_bytes(slab.outliers);
-  payload.put_varint_u64(bitstream_bytes);
-  return payload;
+// Bytes of `value` as a varint.
+std::size_t varint_bytes(std::uint64_t value) {
+  return value == 0 ? 1 : (static_cast<std::size_t>(std::bit_width(value)) + 6) / 7;
+}
+
+// Payload bytes before zstd that depend on the code: its header and the bitstream with its length.
+std::uint64_t coded_bytes(const CodebookChoice& choice) {
+  const std::uint64_t stream_bytes = (choice.bits + 7) / 8;
+  return choice.header.size() + varint_bytes(stream_bytes) + stream_bytes;
+}
+
+ByteWriter choice_header(CodebookSource source) {
+  ByteWriter header("codebook choice");
+  header.put(static_cast<std::uint8_t>(source));
+  return header;
+}
+
+// Whether `code` has a codeword for every symbol that occurs in `histogram`.
+bool covers(const HuffmanCode& code, std::span<const std::uint64_t> histogram) {
+  for (std::size_t s = 0; s < histogram.size(); ++s) {
+    if (histogram[s] > 0 && (s >= code.lengths.size() || code.lengths[s] == 0)) return false;
+  }
+  return true;
+}
+
+// Counts of the codes whose share an offline book takes from the chunk: the zero-residual code
+// (radius) and the fill code (2·radius), whose frequencies vary between fields regardless of
+// bit-rate (smooth or sparse regions, masks).
+struct PinnedCounts {
+  std::uint64_t zero = 0;
+  std::uint64_t fill = 0;
+};
+
+// The book's weights in units of 2^-32 (2^(32 - length) per symbol), pinned codes excluded: the
+// other symbols' share of the book's implied distribution. Below 2^32 (the pinned codes had some).
+std::vector<std::uint64_t> unpinned_weights(const HuffmanCode& book, const QuantizerSettings& q) {
+  std::vector<std::uint64_t> weights(book.lengths.size());
+  for (std::size_t s = 0; s < weights.size(); ++s) {
+    weights[s] = std::uint64_t{1} << (kMaxCodeLength - book.lengths[s]);
+  }
+  weights[q.radius] = 0;
+  weights[q.fill_code()] = 0;
+  return weights;
+}
+
+// An offline book adapted to a chunk of `values` codes: the Huffman code of the book's implied
+// distribution with the pinned codes given the chunk's shares, in proportion to the other weights
+// (products below 2^64: counts are below 2^32).
+HuffmanCode adapted_code(const HuffmanCode& book, const QuantizerSettings& q, PinnedCounts counts,
+                         std::uint64_t values) {
+  std::vector<std::uint64_t> weights = unpinned_weights(book, q);
+  std::uint64_t others = 0;
+  for (std::uint64_t w : weights) others += w;
+  const std::uint64_t rest = std::max<std::uint64_t>(1, values - counts.zero - counts.fill);
+  weights[q.radius] = std::max<std::uint64_t>(1, others * counts.zero / rest);
+  weights[q.fill_code()] = std::max<std::uint64_t>(1, others * counts.fill / rest);
+  return build_huffman_code(weights);
+}
+
+// The inline code that chunk `holder` stores, for the chunk `source` names, which reuses it.
+HuffmanCode inline_code_of(std::span<const std::byte> stream, const StreamLayout& layout,
+                           std::size_t holder, std::size_t alphabet, const std::string& source) {
+  const ChunkRecord& record = layout.chunks[holder];
+  const auto payload = stream.subspan(layout.offsets[holder], record.bytes);
+  if (crc32c(payload) != record.crc) {
+    throw Error(source, fmt::format("reuses the code of chunk {}, whose checksum does not match: "
+                                    "that chunk is corrupt",
+                                    holder));
+  }
+  if (codebook_source_of(payload, source) != CodebookSource::kInline) {
+    throw Error(source, fmt::format("reuses the code of chunk {}, which stores none", holder));
+  }
+  ByteReader in(payload, fmt::format("{} (code of chunk {})", source, holder));
+  in.skip(1);
+  return read_code_lengths(in, alphabet);
 }
 
 }  // namespace
 
 template <class T>
-EncodedChunk encode_chunk(std::span<const T> values, const SlabGeometry& geometry,
-                          const CodecSettings& settings) {
-  QuantizedSlab slab;
-  quantize_slab<T>(values, geometry, settings.quantizer, slab);
-  const HuffmanCode code = build_huffman_code(slab.histogram);
-  std::vector<std::byte> bits;
-  huffman_encode(code, slab.codes, bits);
+QuantizedChunk quantize_chunk(std::span<const T> values, const SlabGeometry& geometry,
+                              const QuantizerSettings& settings) {
+  QuantizedChunk q;
+  quantize_slab<T>(values, geometry, settings, q.slab);
+  auto code = std::make_shared<HuffmanCode>(build_huffman_code(q.slab.histogram));
+  ByteWriter table("code table");
+  write_code_lengths(*code, table);
+  q.table = table.release();
+  q.optimal_bits = encoded_bits(*code, q.slab.histogram);
+  q.code = std::move(code);
+  return q;
+}
 
-  ByteWriter payload = payload_head(code, slab, bits.size());
-  payload.put_bytes(bits);
+CodebookSelector::CodebookSelector(CodebookMode mode, const CodecSettings& settings)
+    : mode_(mode),
+      offline_(mode == CodebookMode::kInline ? nullptr : settings.offline),
+      quantizer_(settings.quantizer) {
+  if (mode == CodebookMode::kOffline && offline_ == nullptr) {
+    throw usage_error("codebook mode", "offline needs an offline codebook set");
+  }
+  if (offline_ == nullptr) return;
+  if (offline_->radius != quantizer_.radius) {
+    throw usage_error("codebook set", fmt::format("has radius {}, the quantizer {}",
+                                                  offline_->radius, quantizer_.radius));
+  }
+  for (const OfflineCodebook& book : offline_->books) {
+    std::uint64_t others = 0;
+    for (std::uint64_t w : unpinned_weights(book.code, quantizer_)) others += w;
+    log_unpinned_.push_back(std::log2(static_cast<double>(others)));
+  }
+}
+
+std::optional<CodebookChoice> CodebookSelector::offline_candidate(const QuantizedChunk& q) const {
+  if (offline_ == nullptr) return std::nullopt;
+  const std::vector<std::uint64_t>& histogram = q.slab.histogram;
+  const PinnedCounts counts{histogram[quantizer_.radius], histogram[quantizer_.fill_code()]};
+  const std::uint64_t values = q.slab.codes.size();
+  // Adapted to the chunk, book k codes an unpinned symbol s in about length_k(s) + log2(unpinned
+  // weight of k) bits, plus terms that are the same for every book: pick the smallest estimate.
+  const auto rest = static_cast<double>(values - counts.zero - counts.fill);
+  std::size_t best = 0;
+  double best_estimate = std::numeric_limits<double>::infinity();
+  for (std::size_t k = 0; k < offline_->books.size(); ++k) {
+    const std::vector<std::uint8_t>& lengths = offline_->books[k].code.lengths;
+    std::uint64_t bits = 0;
+    for (std::size_t s = 0; s < histogram.size(); ++s) bits += histogram[s] * lengths[s];
+    bits -=
+        counts.zero * lengths[quantizer_.radius] + counts.fill * lengths[quantizer_.fill_code()];
+    const double estimate = static_cast<double>(bits) + rest * log_unpinned_[k];
+    if (estimate < best_estimate) {
+      best = k;
+      best_estimate = estimate;
+    }
+  }
+  ByteWriter header = choice_header(CodebookSource::kOffline);
+  header.put_varint_u64(best);
+  header.put_varint_u64(counts.zero);
+  header.put_varint_u64(counts.fill);
+  auto code = std::make_shared<const HuffmanCode>(
+      adapted_code(offline_->books[best].code, quantizer_, counts, values));
+  const std::uint64_t bits = encoded_bits(*code, histogram);
+  return CodebookChoice{CodebookSource::kOffline, header.release(), std::move(code), bits};
+}
+
+CodebookChoice CodebookSelector::choose(std::size_t chunk, const QuantizedChunk& q,
+                                        std::optional<CodebookChoice> offline) {
+  if (mode_ == CodebookMode::kOffline) return std::move(offline.value());
+  ByteWriter own_header = choice_header(CodebookSource::kInline);
+  own_header.put_bytes(q.table);
+  CodebookChoice best{CodebookSource::kInline, own_header.release(), q.code, q.optimal_bits};
+  if (mode_ == CodebookMode::kAuto) {
+    std::vector<CodebookChoice> candidates;
+    if (offline) candidates.push_back(std::move(*offline));
+    if (online_code_ != nullptr && covers(*online_code_, q.slab.histogram)) {
+      ByteWriter header = choice_header(CodebookSource::kReused);
+      header.put_varint_u64(chunk - online_chunk_);
+      candidates.push_back({CodebookSource::kReused, header.release(), online_code_,
+                            encoded_bits(*online_code_, q.slab.histogram)});
+    }
+    for (CodebookChoice& candidate : candidates) {
+      if (coded_bytes(candidate) < coded_bytes(best)) best = std::move(candidate);
+    }
+  }
+  if (best.source == CodebookSource::kInline) {
+    online_chunk_ = chunk;
+    online_code_ = best.code;
+  }
+  return best;
+}
+
+EncodedChunk encode_chunk(const QuantizedChunk& q, const CodebookChoice& choice,
+                          const CodecSettings& settings) {
+  std::vector<std::byte> bits;
+  huffman_encode(*choice.code, q.slab.codes, bits);
+  ByteWriter body("chunk");
+  body.put_varint_u64(q.slab.outlier_count);
+  body.put_varint_u64(q.slab.outliers.size());
+  body.put_bytes(q.slab.outliers);
+  body.put_varint_u64(bits.size());
+  body.put_bytes(bits);
 
   EncodedChunk chunk;
-  chunk.huffman_bits = encoded_bits(code, slab.histogram);
-  chunk.record.outliers = slab.outlier_count;
-  chunk.payload = payload.release();
+  chunk.source = choice.source;
+  chunk.huffman_bits = choice.bits;
+  chunk.optimal_bits = q.optimal_bits;
+  chunk.record.outliers = q.slab.outlier_count;
+  chunk.payload = choice.header;
+  std::vector<std::byte> stored = body.release();
   if (settings.lossless == Lossless::kZstd) {
-    std::vector<std::byte> frame = zstd_compress(chunk.payload, settings.zstd_level);
-    if (frame.size() < chunk.payload.size()) {
-      chunk.payload = std::move(frame);
+    std::vector<std::byte> frame = zstd_compress(stored, settings.zstd_level);
+    if (frame.size() < stored.size()) {
+      stored = std::move(frame);
       chunk.record.flags |= kChunkZstd;
     }
   }
+  chunk.payload.insert(chunk.payload.end(), stored.begin(), stored.end());
   chunk.record.bytes = chunk.payload.size();
   chunk.record.crc = crc32c(chunk.payload);
   return chunk;
@@ -91,56 +251,104 @@ ChunkSize measure_chunk(std::span<const T> values, const SlabGeometry& geometry,
                         const QuantizerSettings& settings, QuantizedSlab& scratch) {
   quantize_slab<T>(values, geometry, settings, scratch);
   const HuffmanCode code = build_huffman_code(scratch.histogram);
-  const std::uint64_t bitstream_bytes = (encoded_bits(code, scratch.histogram) + 7) / 8;
-  return {payload_head(code, scratch, bitstream_bytes).position() + bitstream_bytes,
-          scratch.outlier_count};
+  ByteWriter table("code table");
+  write_code_lengths(code, table);
+  const std::uint64_t stream_bytes = (encoded_bits(code, scratch.histogram) + 7) / 8;
+  // encode_chunk's layout: source byte, code table, then the body.
+  const std::uint64_t body = varint_bytes(scratch.outlier_count) +
+                             varint_bytes(scratch.outliers.size()) + scratch.outliers.size() +
+                             varint_bytes(stream_bytes) + stream_bytes;
+  return {1 + table.position() + body, scratch.outlier_count};
+}
+
+CodebookSource codebook_source_of(std::span<const std::byte> payload, const std::string& source) {
+  ByteReader in(payload, source);
+  const auto value = in.get<std::uint8_t>();
+  if (value >= kCodebookSources) {
+    throw Error(source, fmt::format("unknown codebook source {}", value));
+  }
+  return static_cast<CodebookSource>(value);
 }
 
 template <class T>
-void decode_chunk(std::span<const std::byte> payload, const ChunkRecord& record,
+void decode_chunk(std::span<const std::byte> stream, const StreamLayout& layout, std::size_t chunk,
                   const SlabGeometry& geometry, const CodecSettings& settings, std::span<T> out,
                   const std::string& source) {
-  if (kVerifyChecksums && crc32c(payload) != record.crc) {
+  const ChunkRecord& record = layout.chunks[chunk];
+  const auto payload = stream.subspan(layout.offsets[chunk], record.bytes);
+  if (crc32c(payload) != record.crc) {
     throw Error(source, "checksum mismatch: the chunk is corrupt");
   }
-  std::vector<std::byte> inflated;
-  if ((record.flags & kChunkZstd) != 0) {
-    inflated = zstd_decompress(payload, payload_limit(geometry.size()), source);
-    payload = inflated;
-  } else if (record.flags != 0) {
+  if ((record.flags & ~kChunkZstd) != 0) {
     throw Error(source, fmt::format("unknown chunk flags {:#x}", record.flags));
   }
+  const std::size_t alphabet = settings.quantizer.alphabet_size();
   ByteReader in(payload, source);
-  const auto codebook = in.get<std::uint8_t>();
-  if (codebook != static_cast<std::uint8_t>(CodebookSource::kInline)) {
-    throw Error(source, fmt::format("unknown codebook source {}", codebook));
+  const CodebookSource codebook = codebook_source_of(payload, source);
+  in.skip(1);
+  HuffmanCode code;
+  switch (codebook) {
+    case CodebookSource::kInline:
+      code = read_code_lengths(in, alphabet);
+      break;
+    case CodebookSource::kOffline: {
+      const CodebookSet* set = settings.offline;
+      if (set == nullptr) throw Error(source, "uses an offline codebook, but the stream has none");
+      const std::uint64_t book = in.get_varint_u64();
+      PinnedCounts counts;
+      counts.zero = in.get_varint_u64();
+      counts.fill = in.get_varint_u64();
+      const std::uint64_t values = geometry.size();
+      if (book >= set->books.size() || counts.zero > values || counts.fill > values - counts.zero) {
+        throw Error(source, fmt::format("offline codebook {} with {} zero and {} fill codes does "
+                                        "not fit a set of {} books and a chunk of {} values",
+                                        book, counts.zero, counts.fill, set->books.size(), values));
+      }
+      code = adapted_code(set->books[book].code, settings.quantizer, counts, values);
+      break;
+    }
+    case CodebookSource::kReused: {
+      const std::uint64_t distance = in.get_varint_u64();
+      if (distance == 0 || distance > chunk) {
+        throw Error(source, fmt::format("reuses the code of a chunk {} back, which does not exist",
+                                        distance));
+      }
+      code = inline_code_of(stream, layout, chunk - distance, alphabet, source);
+      break;
+    }
   }
-  const HuffmanCode code = read_code_lengths(in, settings.quantizer.alphabet_size());
-  const std::uint64_t outlier_count = in.get_varint_u64();
+  std::span<const std::byte> body = in.get_bytes(in.remaining());
+  std::vector<std::byte> inflated;
+  if ((record.flags & kChunkZstd) != 0) {
+    inflated = zstd_decompress(body, body_limit(geometry.size()), source);
+    body = inflated;
+  }
+  ByteReader reader(body, source);
+  const std::uint64_t outlier_count = reader.get_varint_u64();
   if (outlier_count != record.outliers) {
     throw Error(source, "outlier count differs from the chunk table");
   }
-  const auto outliers = in.get_bytes(in.get_varint_u64());
-  const auto bits = in.get_bytes(in.get_varint_u64());
-  in.expect_end();
+  const auto outliers = reader.get_bytes(reader.get_varint_u64());
+  const auto bits = reader.get_bytes(reader.get_varint_u64());
+  reader.expect_end();
 
   std::vector<std::uint16_t> codes(geometry.size());
   huffman_decode(code, bits, codes, source);
   dequantize_slab<T>(codes, outliers, outlier_count, geometry, settings.quantizer, out, source);
 }
 
-template EncodedChunk encode_chunk<float>(std::span<const float>, const SlabGeometry&,
-                                          const CodecSettings&);
-template EncodedChunk encode_chunk<double>(std::span<const double>, const SlabGeometry&,
-                                           const CodecSettings&);
 template ChunkSize measure_chunk<float>(std::span<const float>, const SlabGeometry&,
                                         const QuantizerSettings&, QuantizedSlab&);
 template ChunkSize measure_chunk<double>(std::span<const double>, const SlabGeometry&,
                                          const QuantizerSettings&, QuantizedSlab&);
-template void decode_chunk<float>(std::span<const std::byte>, const ChunkRecord&,
+template QuantizedChunk quantize_chunk<float>(std::span<const float>, const SlabGeometry&,
+                                              const QuantizerSettings&);
+template QuantizedChunk quantize_chunk<double>(std::span<const double>, const SlabGeometry&,
+                                               const QuantizerSettings&);
+template void decode_chunk<float>(std::span<const std::byte>, const StreamLayout&, std::size_t,
                                   const SlabGeometry&, const CodecSettings&, std::span<float>,
                                   const std::string&);
-template void decode_chunk<double>(std::span<const std::byte>, const ChunkRecord&,
+template void decode_chunk<double>(std::span<const std::byte>, const StreamLayout&, std::size_t,
                                    const SlabGeometry&, const CodecSettings&, std::span<double>,
                                    const std::string&);
 

@@ -1,11 +1,16 @@
 // Compression and decompression of whole fields: error-bound resolution, the ordered chunk
-// pipeline, and the stream assembly of format.hpp (header, chunks, table, trailer).
+// pipeline with codebook choices taken in chunk order, and the stream assembly of format.hpp
+// (header, chunks, table, trailer).
 #include "tessera/compress/compressor.hpp"
 
 #include <fmt/format.h>
 
 #include <bit>
 #include <cmath>
+#include <condition_variable>
+#include <exception>
+#include <mutex>
+#include <optional>
 
 #include "tessera/compress/codec.hpp"
 #include "tessera/compress/fixed_ratio.hpp"
@@ -62,19 +67,89 @@ class CountingSink {
   std::uint32_t crc_ = 0;
 };
 
+// Lets the workers of an ordered pipeline take one step each in chunk order: chunk c's step
+// starts once chunk c-1's has finished, so state the steps share evolves in chunk order whatever
+// the timing. A failure before or during a step is rethrown to every later chunk, so that no
+// worker waits for a turn that never comes.
+class Turnstile {
+ public:
+  template <class Step>
+  auto take_turn(std::size_t index, Step&& step) {
+    {
+      std::unique_lock lock(mutex_);
+      turned_.wait(lock, [&] { return failure_ || next_ == index; });
+      if (failure_) std::rethrow_exception(failure_);
+    }
+    try {
+      auto result = step();
+      {
+        const std::lock_guard lock(mutex_);
+        ++next_;
+      }
+      turned_.notify_all();
+      return result;
+    } catch (...) {
+      fail(std::current_exception());
+      throw;
+    }
+  }
+
+  // Records the failure of a chunk before its turn.
+  void fail(std::exception_ptr failure) {
+    {
+      const std::lock_guard lock(mutex_);
+      if (!failure_) failure_ = std::move(failure);
+    }
+    turned_.notify_all();
+  }
+
+ private:
+  std::mutex mutex_;
+  std::condition_variable turned_;
+  std::size_t next_ = 0;
+  std::exception_ptr failure_;
+};
+
+// The offline set the stream uses (null for none), named in `header`.
+const CodebookSet* offline_set(const CompressOptions& options, StreamHeader& header) {
+  if (options.codebook_mode == CodebookMode::kInline) return nullptr;
+  const CodebookSet& set =
+      options.codebooks != nullptr ? *options.codebooks : default_codebook_set();
+  if (set.radius != options.radius) {
+    if (options.codebook_mode == CodebookMode::kAuto && options.codebooks == nullptr) {
+      return nullptr;
+    }
+    const bool given = options.codebooks != nullptr;
+    throw usage_error(given ? "--codebooks" : "--codebook-mode",
+                      fmt::format("the {} codebook set has radius {}, the quantizer {} (--radius)",
+                                  given ? "given" : "built-in", set.radius, options.radius));
+  }
+  header.codebook_hash = codebook_set_hash(set);
+  header.codebook_set = header.codebook_hash == codebook_set_hash(default_codebook_set())
+                            ? kDefaultCodebookSet
+                            : kCustomCodebookSet;
+  return &set;
+}
+
 template <class T>
 CompressResult compress_typed(const FieldView& field, const CompressOptions& options,
                               CountingSink& sink) {
   CompressResult result;
+  // FXR streams use inline codes only: the ratio search sizes them exactly (fixed_ratio.hpp).
+  CompressOptions effective = options;
+  if (options.bound.mode == BoundMode::kFixedRatio) effective.codebook_mode = CodebookMode::kInline;
   result.header =
-      stream_header(field, options,
+      stream_header(field, effective,
                     options.bound.mode == BoundMode::kFixedRatio
-                        ? find_fixed_ratio_bound(field, options.bound.ratio, options).error_bound
+                        ? find_fixed_ratio_bound(field, options.bound.ratio, effective).error_bound
                         : resolve_error_bound(field, options.bound));
-  const StreamHeader& header = result.header;
-  const CodecSettings codec{
-      {header.error_bound, header.radius, header.fill_value}, header.lossless, options.zstd_level};
+  StreamHeader& header = result.header;
+  const CodecSettings codec{{header.error_bound, header.radius, header.fill_value},
+                            header.lossless,
+                            options.zstd_level,
+                            offline_set(effective, header)};
   validate(codec.quantizer);
+  CodebookSelector selector(effective.codebook_mode, codec);
 
   ByteWriter head("header");
   write_header(header, head);
@@ -85,17 +160,31 @@ CompressResult compress_typed(const FieldView& field, const CompressOptions& opt
   std::vector<ChunkRecord> records;
   ProgressBar bar("compress", chunking.chunk_count(), stderr,
                   options.progress ? ProgressMode::kAuto : ProgressMode::kNever);
+  Turnstile turnstile;
   run_ordered_pipeline<EncodedChunk>(
       chunking.chunk_count(),
       [&](std::size_t c) {
-        return encode_chunk<T>(values.subspan(chunking.first_value(c), chunking.values(c)),
-                               chunking.geometry(c), codec);
+        QuantizedChunk quantized;
+        std::optional<CodebookChoice> offline;
+        try {
+          quantized = quantize_chunk<T>(values.subspan(chunking.first_value(c), chunking.values(c)),
+                                        chunking.geometry(c), codec.quantizer);
+          offline = selector.offline_candidate(quantized);
+        } catch (...) {
+          turnstile.fail(std::current_exception());
+          throw;
+        }
+        const CodebookChoice choice = turnstile.take_turn(
+            c, [&] { return selector.choose(c, quantized, std::move(offline)); });
+        return encode_chunk(quantized, choice, codec);
       },
       [&](std::size_t, EncodedChunk& chunk) {
         sink.write(chunk.payload);
         records.push_back(chunk.record);
         result.outliers += chunk.record.outliers;
         result.huffman_bits += chunk.huffman_bits;
+        result.optimal_bits += chunk.optimal_bits;
+        ++result.chunks_by_source[static_cast<std::size_t>(chunk.source)];
         bar.advance();
       });
   bar.finish();
@@ -126,16 +215,18 @@ void check_chunk_count(const StreamLayout& layout, const Chunking& chunking,
 
 template <class T>
 void decompress_typed(std::span<const std::byte> stream, const StreamLayout& layout,
-                      const std::string& source, Field& field) {
+                      const CodebookSet* codebooks, const std::string& source, Field& field) {
   const StreamHeader& h = layout.header;
   const Chunking chunking(h.shape, h.slices_per_chunk);
   check_chunk_count(layout, chunking, source);
-  const CodecSettings codec{{h.error_bound, h.radius, h.fill_value}, h.lossless, 0};
+  const CodecSettings codec{{h.error_bound, h.radius, h.fill_value},
+                            h.lossless,
+                            0,
+                            codebook_set_for(h, codebooks, source)};
   const std::span<T> out = field.values<T>();
   parallel_for(chunking.chunk_count(), 1, [&](std::size_t, Range range) {
     for (std::size_t c = range.begin; c < range.end; ++c) {
-      decode_chunk<T>(stream.subspan(layout.offsets[c], layout.chunks[c].bytes), layout.chunks[c],
-                      chunking.geometry(c), codec,
+      decode_chunk<T>(stream, layout, c, chunking.geometry(c), codec,
                       out.subspan(chunking.first_value(c), chunking.values(c)),
                       fmt::format("{} chunk {}", source, c));
     }
@@ -144,18 +235,21 @@ void decompress_typed(std::span<const std::byte> stream, const StreamLayout& lay
 
 template <class T>
 void decompress_typed_to_file(std::span<const std::byte> stream, const StreamLayout& layout,
-                              const std::string& source, AtomicFileWriter& writer) {
+                              const CodebookSet* codebooks, const std::string& source,
+                              AtomicFileWriter& writer) {
   static_assert(std::endian::native == std::endian::little, "raw output is little-endian");
   const StreamHeader& h = layout.header;
   const Chunking chunking(h.shape, h.slices_per_chunk);
   check_chunk_count(layout, chunking, source);
-  const CodecSettings codec{{h.error_bound, h.radius, h.fill_value}, h.lossless, 0};
+  const CodecSettings codec{{h.error_bound, h.radius, h.fill_value},
+                            h.lossless,
+                            0,
+                            codebook_set_for(h, codebooks, source)};
   run_ordered_pipeline<std::vector<T>>(
       chunking.chunk_count(),
       [&](std::size_t c) {
         std::vector<T> values(chunking.values(c));
-        decode_chunk<T>(stream.subspan(layout.offsets[c], layout.chunks[c].bytes),
-                        layout.chunks[c], chunking.geometry(c), codec, std::span<T>(values),
+        decode_chunk<T>(stream, layout, c, chunking.geometry(c), codec, std::span<T>(values),
                         fmt::format("{} chunk {}", source, c));
         return values;
       },
@@ -223,26 +317,27 @@ CompressResult compress_to_file(const FieldView& field, const CompressOptions& o
   return result;
 }
 
-Field decompress(std::span<const std::byte> stream, const std::string& source) {
+Field decompress(std::span<const std::byte> stream, const std::string& source,
+                 const CodebookSet* codebooks) {
   const StreamLayout layout = read_layout(stream, source);
   Field field = make_field(source, layout.header.type, layout.header.shape);
   field.fill_value = layout.header.fill_value;
   if (field.type == DataType::kFloat64) {
-    decompress_typed<double>(stream, layout, source, field);
+    decompress_typed<double>(stream, layout, codebooks, source, field);
   } else {
-    decompress_typed<float>(stream, layout, source, field);
+    decompress_typed<float>(stream, layout, codebooks, source, field);
   }
   return field;
 }
 
 void decompress_to_file(std::span<const std::byte> stream, const std::string& source,
-                        const std::filesystem::path& path) {
+                        const std::filesystem::path& path, const CodebookSet* codebooks) {
   const StreamLayout layout = read_layout(stream, source);
   AtomicFileWriter writer(path);
   if (layout.header.type == DataType::kFloat64) {
-    decompress_typed_to_file<double>(stream, layout, source, writer);
+    decompress_typed_to_file<double>(stream, layout, codebooks, source, writer);
   } else {
-    decompress_typed_to_file<float>(stream, layout, source, writer);
+    decompress_typed_to_file<float>(stream, layout, codebooks, source, writer);
   }
   writer.commit();
 }

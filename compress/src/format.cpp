@@ -72,6 +72,9 @@ StreamHeader parse_header(ByteReader& in, const std::string& source) {
   const auto lossless = in.get<std::uint8_t>();
   if (lossless > 1) fail(fmt::format("unknown lossless stage {}", lossless));
   h.lossless = static_cast<Lossless>(lossless);
+  h.codebook_set = in.get<std::uint16_t>();
+  h.codebook_hash = in.get<std::uint32_t>();
+  if (h.codebook_set == kNoCodebookSet && h.codebook_hash != 0) fail("hash of no codebook set");
   try {
     validate(QuantizerSettings{h.error_bound, h.radius, h.fill_value});
   } catch (const Error& e) {
@@ -115,6 +118,8 @@ void write_header(const StreamHeader& h, ByteWriter& out) {
   body.put(h.fill_value.value_or(0.0));
   body.put_varint_u64(h.slices_per_chunk);
   body.put(static_cast<std::uint8_t>(h.lossless));
+  body.put(h.codebook_set);
+  body.put(h.codebook_hash);
   out.put_varint_u64(body.position());
   out.put_bytes(body.bytes());
   out.put(crc32c(body.bytes()));

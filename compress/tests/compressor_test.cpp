@@ -1,5 +1,6 @@
 // Whole-stream compression: the bound holds for every shape, type and mode; bytes do not depend on
-// the thread count; corrupt or truncated streams fail with clear errors; real fields round-trip.
+// the thread count; codebook modes and sets behave; corrupt or truncated streams fail with clear
+// errors; real fields round-trip.
 #include "tessera/compress/compressor.hpp"
 
 #include <gtest/gtest.h>
@@ -9,6 +10,7 @@
 #include <filesystem>
 #include <limits>
 
+#include "tessera/compress/codebook.hpp"
 #include "tessera/compress/field_io.hpp"
 #include "tessera/compress/metrics.hpp"
 #include "tessera/core/error.hpp"
@@ -79,6 +81,134 @@ TEST(Compressor, BytesAreIdenticalForAnyThreadCount) {
   EXPECT_EQ(compress_with_threads(f, options, 1), compress_with_threads(f, options, 2));
 }
 
+// Chunks of 64 rows that call for every codebook source at ABS 1e-3: noisy waves, whose many
+// codes an offline book codes for less than their own table costs, then two identical chunks of a
+// few far-apart residuals (their own code, then reused), then waves again.
+Field mixed_field() {
+  Field f = wave_field(DataType::kFloat32, {256, 64}, 7, 0.01);
+  auto v = f.values<float>();
+  for (std::size_t i = 64 * 64; i < 192 * 64; ++i) {
+    const std::size_t x = i % 64;
+    const std::size_t y = i / 64;
+    v[i] = static_cast<float>(static_cast<double>(x * x % 7 + y % 8) * 0.022);
+  }
+  return f;
+}
+
+// Books trained on waves like those of mixed_field.
+const CodebookSet& wave_books() {
+  static const CodebookSet set = [] {
+    std::vector<Field> fields;
+    fields.push_back(wave_field(DataType::kFloat32, {128, 64}, 11, 0.01));
+    TrainingOptions options;
+    options.bit_rates = {2, 3, 4, 5, 6};
+    options.chunk_values = 64 * 64;
+    return train_codebooks(fields, options);
+  }();
+  return set;
+}
+
+CompressOptions mixed_options(Lossless lossless) {
+  CompressOptions options;
+  options.codebooks = &wave_books();
+  options.bound = {BoundMode::kAbs, 0.001, 0};
+  options.chunk_values = 64 * 64;
+  options.lossless = lossless;
+  return options;
+}
+
+TEST(Compressor, AutoModeUsesEveryCodebookSourceWithTheSameBytesForAnyThreadCount) {
+  const Field f = mixed_field();
+  for (Lossless lossless : {Lossless::kZstd, Lossless::kNone}) {
+    const CompressOptions options = mixed_options(lossless);
+    CompressResult result;
+    std::vector<std::byte> one, two;
+    {
+      const ThreadCountScope threads(1);
+      one = compress_to_memory(f, options, &result);
+    }
+    {
+      const ThreadCountScope threads(2);
+      two = compress_to_memory(f, options);
+    }
+    EXPECT_EQ(one, two);
+    EXPECT_EQ(result.header.codebook_set, kCustomCodebookSet);
+    for (std::size_t source = 0; source < kCodebookSources; ++source) {
+      EXPECT_GT(result.chunks_by_source[source], 0u) << source;
+    }
+    expect_bound_holds(f, decompress(one, "mixed.tsz", options.codebooks), options.bound.abs);
+  }
+}
+
+TEST(Compressor, AutoIsNeverLargerThanInlineOnlyAndOfflineOnlyRoundTrips) {
+  std::vector<Field> fields;
+  fields.push_back(mixed_field());
+  fields.push_back(wave_field(DataType::kFloat64, {12, 40, 50}, 8));
+  fields.push_back(wave_field(DataType::kFloat32, {30000}, 9));
+  for (const Field& f : fields) {
+    CompressOptions options = mixed_options(Lossless::kNone);
+    CompressResult automatic, own, offline;
+    compress_to_memory(f, options, &automatic);
+    options.codebook_mode = CodebookMode::kInline;
+    compress_to_memory(f, options, &own);
+    options.codebook_mode = CodebookMode::kOffline;
+    const auto stream = compress_to_memory(f, options, &offline);
+    EXPECT_LE(automatic.output_bytes, own.output_bytes) << shape_string(f.shape);
+    EXPECT_EQ(own.huffman_bits, own.optimal_bits);
+    EXPECT_EQ(own.header.codebook_set, kNoCodebookSet);
+    EXPECT_EQ(own.chunks_by_source[0], own.chunks);
+    EXPECT_EQ(offline.chunks_by_source[1], offline.chunks);
+    EXPECT_GE(offline.huffman_bits, offline.optimal_bits);
+    expect_bound_holds(f, decompress(stream, "offline.tsz", options.codebooks), options.bound.abs);
+  }
+}
+
+TEST(Compressor, CustomCodebookSetsMustBeGivenToTheDecoder) {
+  const Field f = mixed_field();
+  const CodebookSet& custom = wave_books();
+  CompressOptions options = mixed_options(Lossless::kZstd);
+  CompressResult result;
+  const auto stream = compress_to_memory(f, options, &result);
+  EXPECT_EQ(result.header.codebook_set, kCustomCodebookSet);
+  EXPECT_EQ(result.header.codebook_hash, codebook_set_hash(custom));
+  expect_bound_holds(f, decompress(stream, "custom.tsz", &custom), options.bound.abs);
+  try {
+    decompress(stream, "custom.tsz");
+    FAIL() << "the custom set is needed";
+  } catch (const Error& e) {
+    EXPECT_EQ(e.input(), "custom.tsz");
+    EXPECT_NE(e.problem().find("custom codebook set"), std::string::npos) << e.what();
+  }
+  EXPECT_THROW(decompress(stream, "custom.tsz", &default_codebook_set()), Error);
+
+  const CodebookSet copy = default_codebook_set();  // a given set equal to the built-in one
+  options.codebooks = &copy;
+  compress_to_memory(f, options, &result);
+  EXPECT_EQ(result.header.codebook_set, kDefaultCodebookSet);
+}
+
+TEST(Compressor, ARadiusOtherThanTheSetsDropsTheBuiltInSetOnlyInAutoMode) {
+  const Field f = mixed_field();
+  CompressOptions options = mixed_options(Lossless::kZstd);
+  options.codebooks = nullptr;
+  options.radius = 100;
+  CompressResult result;
+  const auto stream = compress_to_memory(f, options, &result);
+  EXPECT_EQ(result.header.codebook_set, kNoCodebookSet);
+  EXPECT_EQ(result.chunks_by_source[1], 0u);
+  expect_bound_holds(f, decompress(stream, "r100.tsz"), options.bound.abs);
+  for (CodebookMode mode : {CodebookMode::kOffline, CodebookMode::kAuto}) {
+    options.codebook_mode = mode;
+    options.codebooks = mode == CodebookMode::kAuto ? &default_codebook_set() : nullptr;
+    try {
+      compress_to_memory(f, options);
+      FAIL() << "radius 100 does not fit the set";
+    } catch (const Error& e) {
+      EXPECT_EQ(e.exit_code(), ExitCode::kUsage) << e.what();
+    }
+  }
+}
+
 TEST(Compressor, SpecialValuesConstantAndFillFields) {
   Field f = make_field("special", DataType::kFloat32, {64, 64});
   auto v = f.values<float>();
@@ -141,7 +271,8 @@ TEST(Compressor, CorruptAndTruncatedStreamsFailCleanly) {
   const CounterRng rng(6, 0);
   for (std::uint64_t trial = 0; trial < 200; ++trial) {
     auto bad = stream;
-    bad[rng.uniform_int(trial, bad.size())] ^= std::byte{static_cast<unsigned char>(1 + trial % 255)};
+    bad[rng.uniform_int(trial, bad.size())] ^=
+        std::byte{static_cast<unsigned char>(1 + trial % 255)};
     EXPECT_THROW(decompress(bad, "flipped.tsz"), Error) << trial;
   }
   try {

@@ -60,6 +60,7 @@ TEST(FixedRatio, EstimateEqualsStreamSizeExactly) {
       CompressOptions options;
       options.bound = {BoundMode::kAbs, eb, 0};
       options.lossless = Lossless::kNone;
+      options.codebook_mode = CodebookMode::kInline;  // what the fixed-ratio search sizes
       options.chunk_values = 8192;
       options.radius = 200;
       const auto stream = compress_to_memory(*field, options);

@@ -12,12 +12,13 @@
 
 namespace tessera::compress::testing {
 
-/// A smooth field: a sum of waves along every dimension plus small Gaussian noise (seeded).
-inline Field wave_field(DataType type, std::vector<std::size_t> shape, std::uint64_t seed) {
+/// A smooth field: a sum of waves along every dimension plus Gaussian noise (seeded).
+inline Field wave_field(DataType type, std::vector<std::size_t> shape, std::uint64_t seed,
+                        double noise = 0.02) {
   Field f = make_field("waves", type, shape);
   const CounterRng rng(seed, 0);
   for (std::size_t i = 0; i < f.size(); ++i) {
-    double v = rng.normal(i, 0.0, 0.02);
+    double v = rng.normal(i, 0.0, noise);
     std::size_t rest = i;
     for (std::size_t d = shape.size(); d-- > 0;) {
       const auto x = static_cast<double>(rest % shape[d]);

@@ -1,8 +1,10 @@
 // `tessera compress ...`: SZ3/zfp-style command line for the error-bounded compressor, plus
-// `verify` (exit 3 on a violated bound) and `info` (what a .tsz stream holds).
+// `verify` (exit 3 on a violated bound), `info` (what a .tsz stream holds) and `train` (offline
+// codebook sets, CEAZ's offline Huffman codebooks).
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <array>
 #include <cmath>
 #include <iostream>
 #include <memory>
@@ -11,6 +13,8 @@
 #include <string>
 #include <vector>
 
+#include "tessera/compress/codebook.hpp"
+#include "tessera/compress/codec.hpp"
 #include "tessera/compress/compressor.hpp"
 #include "tessera/compress/field_io.hpp"
 #include "tessera/compress/metrics.hpp"
@@ -39,6 +43,9 @@ struct FieldOptions {
                            "3-D raw input: nx ny nz (fastest first)",
                            "4-D raw input: nx ny nz nw (fastest first)"};
     for (int d = 0; d < 4; ++d) app.add_option(names[d], dims[d], help[d])->expected(d + 1);
+  }
+
+  void add_bound_to(CLI::App& app) {
     app.add_option("-M", mode,
                    "Error bound: ABS eb | REL eb | ABS_AND_REL abs rel | FXR (compress, with -C)")
         ->expected(1, 3);
@@ -90,6 +97,18 @@ struct FieldOptions {
     return b;
   }
 
+  /// The field named by `spec`, loaded (training reads several).
+  Field read(const std::string& spec) const { return read_field(spec, type(), shape()); }
+
+  // The type and shape flags as given, e.g. " -f -3 360 180 20".
+  std::string flags() const {
+    std::string out = f32 ? " -f" : (f64 ? " -d" : "");
+    for (std::size_t d = 0; d < 4; ++d) {
+      if (!dims[d].empty()) out += fmt::format(" -{} {}", d + 1, fmt::join(dims[d], " "));
+    }
+    return out;
+  }
+
   /// The field named by `spec` (a raw file is mapped, not loaded).
   std::unique_ptr<InputField> open(const std::string& spec) const {
     return std::make_unique<InputField>(spec, type(), shape());
@@ -104,7 +123,22 @@ struct CompressCommand {
   std::uint32_t radius = kDefaultRadius;
   std::size_t chunk_values = kDefaultChunkValues;
   std::string lossless;  // zstd or none; empty: zstd, or none under -M FXR
+  std::string codebooks;
+  std::string codebook_mode = "auto";
 };
+
+CodebookMode parse_codebook_mode(const std::string& mode) {
+  for (CodebookMode m : {CodebookMode::kAuto, CodebookMode::kOffline, CodebookMode::kInline}) {
+    if (mode == to_string(m)) return m;
+  }
+  throw usage_error("--codebook-mode", fmt::format("'{}' is not auto, offline or inline", mode));
+}
+
+// Chunks per codebook source, e.g. "3 inline, 10 offline, 2 reused".
+std::string source_counts(const std::array<std::size_t, kCodebookSources>& counts) {
+  return fmt::format("{} inline, {} offline, {} reused", counts[0], counts[1], counts[2]);
+}
+
 
 // How far from its target a fixed ratio may land before a warning (compress.md §6, goal 5).
 constexpr double kFixedRatioTolerance = 0.05;
@@ -117,26 +151,39 @@ nlohmann::json error_json(const ErrorStats& e) {
           {"compared", e.compared}};
 }
 
+// Huffman bits over those of each chunk's own optimal code, minus one.
+double huffman_overhead(const CompressResult& r) {
+  return r.optimal_bits == 0
+             ? 0.0
+             : static_cast<double>(r.huffman_bits) / static_cast<double>(r.optimal_bits) - 1.0;
+}
+
 void print_analysis(const CompressResult& r, const ErrorStats& e, double compress_s,
                     double decompress_s) {
   const double mb = static_cast<double>(r.input_bytes) / 1e6;
+  const double values = static_cast<double>(r.input_bytes / element_bytes(r.header.type));
   std::cerr << fmt::format(
       "ratio {:.3f} ({:.3f} bits/value), error bound {:.6g} ({}), max error {:.6g} "
       "(rel {:.3g}), PSNR {:.2f} dB, NRMSE {:.3g}\n"
-      "compress {:.1f} MB/s, decompress {:.1f} MB/s, {} chunks, {} outliers\n",
+      "compress {:.1f} MB/s, decompress {:.1f} MB/s, {} chunks, {} outliers\n"
+      "Huffman {:.3f} bits/value ({:+.2f}% over each chunk's own code), chunk codes: {}\n",
       r.ratio(), r.bits_per_value(), r.header.error_bound, to_string(r.header.requested),
       e.max_abs_error, e.max_rel_error, e.psnr_db, e.nrmse, mb / compress_s, mb / decompress_s,
-      r.chunks, r.outliers);
+      r.chunks, r.outliers, static_cast<double>(r.huffman_bits) / values, 100 * huffman_overhead(r),
+      source_counts(r.chunks_by_source));
 }
 
 void run_compress(const CompressCommand& c) {
   if (c.input.empty() && c.compressed.empty()) {
     throw usage_error("tessera compress", "give -i to compress and/or -z to decompress");
   }
+  std::optional<CodebookSet> codebooks;
+  if (!c.codebooks.empty()) codebooks = read_codebook_set(c.codebooks);
+  const CodebookSet* custom = codebooks ? &*codebooks : nullptr;
   if (c.input.empty()) {  // decompress -z into -o
     if (c.decompressed.empty()) throw usage_error("-o", "needed to decompress -z");
     const MappedFile stream(c.compressed);
-    decompress_to_file(stream.bytes(), c.compressed, c.decompressed);
+    decompress_to_file(stream.bytes(), c.compressed, c.decompressed, custom);
     return;
   }
   if (!c.lossless.empty() && c.lossless != "zstd" && c.lossless != "none") {
@@ -153,6 +200,8 @@ void run_compress(const CompressCommand& c) {
   options.radius = c.radius;
   options.chunk_values = c.chunk_values;
   options.lossless = c.lossless == "none" ? Lossless::kNone : Lossless::kZstd;
+  options.codebook_mode = parse_codebook_mode(c.codebook_mode);
+  options.codebooks = custom;
   options.progress = true;
   const auto input = c.field.open(c.input);
   const FieldView& original = input->view();
@@ -183,11 +232,11 @@ void run_compress(const CompressCommand& c) {
   const std::span<const std::byte> bytes = mapped ? mapped->bytes() : std::span(stream);
   const std::string source = c.compressed.empty() ? c.input : c.compressed;
   if (!c.analyse) {  // -o alone: streamed to the file, a few chunks in memory at a time
-    decompress_to_file(bytes, source, c.decompressed);
+    decompress_to_file(bytes, source, c.decompressed, custom);
     return;
   }
   Stopwatch decompress_time;
-  const Field decoded = decompress(bytes, source);
+  const Field decoded = decompress(bytes, source, custom);
   const double decompress_s = decompress_time.elapsed();
   if (!c.decompressed.empty()) write_raw(c.decompressed, decoded);
 
@@ -202,6 +251,11 @@ void run_compress(const CompressCommand& c) {
                                 {"bits_per_value", result.bits_per_value()},
                                 {"compress_mb_s", result.input_bytes / 1e6 / compress_s},
                                 {"decompress_mb_s", result.input_bytes / 1e6 / decompress_s},
+                                {"huffman_overhead", huffman_overhead(result)},
+                                {"codebook_chunks",
+                                 {{"inline", result.chunks_by_source[0]},
+                                  {"offline", result.chunks_by_source[1]},
+                                  {"reused", result.chunks_by_source[2]}}},
                                 {"errors", error_json(errors)}}
                      .dump()
               << "\n";
@@ -224,6 +278,7 @@ void add_verify(CLI::App& parent) {
       ->expected(2)
       ->required();
   options->add_to(*verify);
+  options->add_bound_to(*verify);
   verify->footer(
       "Examples:\n"
       "  tessera compress verify field.f32 field.out -f -3 360 180 20 -M REL 1e-3\n"
@@ -263,21 +318,117 @@ void add_info(CLI::App& parent) {
     const StreamLayout layout = read_layout(stream.bytes(), *file);
     const StreamHeader& h = layout.header;
     std::uint64_t outliers = 0, zstd_chunks = 0;
-    for (const ChunkRecord& c : layout.chunks) {
+    std::array<std::size_t, kCodebookSources> sources{};
+    for (std::size_t i = 0; i < layout.chunks.size(); ++i) {
+      const ChunkRecord& c = layout.chunks[i];
       outliers += c.outliers;
       zstd_chunks += (c.flags & kChunkZstd) != 0 ? 1 : 0;
+      const auto payload = stream.bytes().subspan(layout.offsets[i], c.bytes);
+      ++sources[static_cast<std::size_t>(
+          codebook_source_of(payload, fmt::format("{} chunk {}", *file, i)))];
+    }
+    std::string set = "none";
+    if (h.codebook_set == kCustomCodebookSet) {
+      set = fmt::format("custom set, hash {:08x}", h.codebook_hash);
+    } else if (h.codebook_set != kNoCodebookSet) {
+      set = fmt::format("built-in set {}, hash {:08x}", h.codebook_set, h.codebook_hash);
     }
     std::size_t values = 1;
     for (std::size_t d : h.shape) values *= d;
     const double raw = static_cast<double>(values * element_bytes(h.type));
     std::cout << fmt::format(
         "{}: {} {} (slowest first), {} -> error bound {:.6g}, radius {}, {}\n"
-        "{} chunks of {} slices ({} with zstd), {} outliers, {} bytes, ratio {:.3f}\n",
+        "{} chunks of {} slices ({} with zstd), {} outliers, {} bytes, ratio {:.3f}\n"
+        "offline codebooks: {}; chunk codes: {}\n",
         *file, to_string(h.type), shape_string(h.shape), to_string(h.requested), h.error_bound,
         h.radius, h.fill_value ? fmt::format("fill value {:g}", *h.fill_value) : "no fill value",
         layout.chunks.size(), h.slices_per_chunk, zstd_chunks, outliers, stream.bytes().size(),
-        raw / static_cast<double>(stream.bytes().size()));
+        raw / static_cast<double>(stream.bytes().size()), set, source_counts(sources));
   });
+}
+
+// The C++ table of .tcb bytes that codebook.cpp includes (compress/src/default_codebooks.inc),
+// with a header comment that names the command regenerating it.
+std::string codebook_table_source(std::span<const std::byte> tcb, const CodebookSet& set,
+                                  const std::string& command) {
+  std::string out = fmt::format(
+      "// Generated by `tessera compress train`; do not edit: the .tcb bytes (codebook.hpp)\n"
+      "// of the offline codebook set built into the library, included by codebook.cpp:\n"
+      "// {} books over radius {}, hash {:08x}. Regenerate from the repository root with a\n"
+      "// Release build:\n"
+      "// {}\n",
+      set.books.size(), set.radius, codebook_set_hash(set), command);
+  for (std::size_t i = 0; i < tcb.size(); i += 16) {
+    const auto line = tcb.subspan(i, std::min<std::size_t>(16, tcb.size() - i));
+    for (std::size_t j = 0; j < line.size(); ++j) {
+      out += fmt::format("{}0x{:02x},", j == 0 ? "" : " ", static_cast<unsigned>(line[j]));
+    }
+    out += "\n";
+  }
+  return out;
+}
+
+struct TrainCommand {
+  FieldOptions field;
+  std::vector<std::string> inputs;
+  std::string output;
+  TrainingOptions training;
+};
+
+void run_train(const TrainCommand& c) {
+  std::vector<Field> fields;
+  for (const std::string& input : c.inputs) fields.push_back(c.field.read(input));
+  std::vector<TrainingPoint> report;
+  const CodebookSet set = train_codebooks(fields, c.training, &report);
+  for (const TrainingPoint& p : report) {
+    std::cerr << fmt::format("{:5.2f} bits/value: {} at error bound {:.6g} gives {:.3f}{}\n",
+                             p.target, p.field, p.error_bound, p.bits_per_value,
+                             p.used ? "" : " (too far: not used)");
+  }
+  const std::vector<std::byte> tcb = encode_codebook_set(set);
+  if (c.output.ends_with(".inc")) {
+    const std::string command = fmt::format(
+        "tessera compress train -o {} --radius {} --chunk {} --bit-rates {}{} {}", c.output,
+        c.training.radius, c.training.chunk_values, fmt::join(c.training.bit_rates, ","),
+        c.field.flags(), fmt::join(c.inputs, " "));
+    const std::string source = codebook_table_source(tcb, set, command);
+    write_file_atomic(c.output, std::as_bytes(std::span(source)));
+  } else {
+    write_file_atomic(c.output, tcb);
+  }
+  std::cerr << fmt::format("{}: {} books over radius {} ({} bytes of .tcb), hash {:08x}\n",
+                           c.output, set.books.size(), set.radius, tcb.size(),
+                           codebook_set_hash(set));
+}
+
+void add_train(CLI::App& parent) {
+  auto c = std::make_shared<TrainCommand>();
+  CLI::App* train = parent.add_subcommand(
+      "train", "Train an offline codebook set (.tcb): one Huffman code per bit-rate");
+  train->add_option("inputs", c->inputs, "Training fields: raw files or file.nc:VARIABLE")
+      ->required();
+  train
+      ->add_option("-o", c->output,
+                   "Output: a .tcb file, or with .inc the C++ table of the built-in set")
+      ->required();
+  c->field.add_to(*train);
+  train->add_option("--radius", c->training.radius, "Quantization radius of the books")
+      ->check(CLI::Range(2u, kMaxRadius));
+  train->add_option("--chunk", c->training.chunk_values, "Target values per chunk")
+      ->check(CLI::Range(std::size_t{1024}, std::size_t{1} << 30));
+  train
+      ->add_option("--bit-rates", c->training.bit_rates,
+                   "Bit-rates of the books in bits per non-fill value, increasing")
+      ->delimiter(',');
+  train->footer(
+      "Each field's error bound is tuned to each bit-rate; the books average the fields' code\n"
+      "histograms. Examples:\n"
+      "  tessera compress train -o books.tcb /usr/share/ferret-vis/data/etopo5.cdf:ROSE "
+      "/usr/share/ncarg/data/cdf/hgt.nc:HGT\n"
+      "  tessera compress train -o books.tcb --bit-rates 2,3,4 a.f32 b.f32 -f -2 360 180\n"
+      "  tessera compress -i field.f32 -z field.tsz -f -2 360 180 -M REL 1e-3 --codebooks "
+      "books.tcb");
+  train->callback([c] { run_train(*c); });
 }
 
 const cli::Registrar kCompress(
@@ -289,6 +440,7 @@ const cli::Registrar kCompress(
       app.add_option("-z", c->compressed, "Compressed stream (.tsz): written, or read without -i");
       app.add_option("-o", c->decompressed, "Decompressed raw output");
       c->field.add_to(app);
+      c->field.add_bound_to(app);
       app.add_flag("-a", c->analyse, "Print ratio, errors, PSNR, NRMSE and speeds");
       app.add_flag("--json", c->json, "Print the results as one JSON object");
       app.add_option("--radius", c->radius, "Quantization radius (codes 1..2r-1)")
@@ -296,6 +448,12 @@ const cli::Registrar kCompress(
       app.add_option("--chunk", c->chunk_values, "Target values per chunk")
           ->check(CLI::Range(std::size_t{1024}, std::size_t{1} << 30));
       app.add_option("-C", c->field.ratio, "Target compression ratio of -M FXR (as in SZx)");
+      app.add_option("--codebooks", c->codebooks,
+                     "Offline codebook set (.tcb from `train`) instead of the built-in one; "
+                     "needed again to decompress");
+      app.add_option("--codebook-mode", c->codebook_mode,
+                     "Chunk codes: auto (smallest of offline book, reused and own code), "
+                     "offline or inline");
       app.add_option("--lossless", c->lossless,
                      "Back end over the Huffman stream: zstd (default) or none (always, with FXR)");
       app.footer(
@@ -310,12 +468,18 @@ const cli::Registrar kCompress(
           "  tessera compress -i /usr/share/ferret-vis/data/etopo5.cdf:ROSE -z rose.tsz "
           "-M FXR -C 10 -a\n"
           "  tessera compress verify field.f32 field.out -f -3 360 180 20 -M REL 1e-3\n"
+          "  tessera compress -i field.f32 -z field.tsz -f -3 360 180 20 -M REL 1e-3 "
+          "--codebook-mode offline\n"
+          "  tessera compress train -o books.tcb field1.nc:T field2.nc:T\n"
+          "  tessera compress -i field.nc:T -z field.tsz -M REL 1e-3 --codebooks books.tcb\n"
+          "  tessera compress -z field.tsz -o field.out --codebooks books.tcb\n"
           "  tessera compress info field.tsz");
       app.callback([c, &app] {
         if (app.get_subcommands().empty()) run_compress(*c);
       });
       add_verify(app);
       add_info(app);
+      add_train(app);
     });
 
 }  // namespace

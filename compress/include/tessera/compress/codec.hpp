@@ -1,16 +1,24 @@
-// One chunk through the stages Quantizer -> Encoder (canonical Huffman) -> Lossless (zstd), and
-// back. A chunk payload (before the optional zstd frame) is:
-//   u8 codebook source (0: code lengths inline), code lengths (huffman.hpp), varint outlier count,
-//   varint outlier bytes, outlier records (quantizer.hpp), varint bitstream bytes, bitstream.
-// A zstd-flagged payload is the zstd frame of that.
+// One chunk through the stages Quantizer -> codebook choice -> Encoder (canonical Huffman) ->
+// Lossless (zstd), and back. A chunk payload is:
+//   u8 codebook source (codebook.hpp), then by source: 0 the code lengths (huffman.hpp);
+//   1 varint book index in the stream's offline set, varint counts of the chunk's zero-residual
+//   and fill codes (the book is adapted to them); 2 varint distance back to the earlier chunk
+//   whose inline code lengths this chunk reuses;
+//   then the body: varint outlier count, varint outlier bytes, outlier records (quantizer.hpp),
+//   varint bitstream bytes, bitstream. A zstd-flagged chunk stores its body as one zstd frame;
+//   the code stays outside it, so a later chunk reads it without inflating anything.
 #pragma once
 
 #include <cstddef>
+#include <memory>
+#include <optional>
 #include <span>
 #include <string>
 #include <vector>
 
+#include "tessera/compress/codebook.hpp"
 #include "tessera/compress/format.hpp"
+#include "tessera/compress/huffman.hpp"
 #include "tessera/compress/quantizer.hpp"
 
 namespace tessera::compress {
@@ -19,37 +27,96 @@ struct CodecSettings {
   QuantizerSettings quantizer;
   Lossless lossless = Lossless::kZstd;
   int zstd_level = 3;
+  const CodebookSet* offline = nullptr;  // the stream's offline set (borrowed); null for none
+};
+
+/// A quantized chunk with its own optimal code: what the codebook choice looks at.
+struct QuantizedChunk {
+  QuantizedSlab slab;
+  std::shared_ptr<const HuffmanCode> code;  // optimal for slab.histogram
+  std::vector<std::byte> table;             // the code's lengths as an inline payload stores them
+  std::uint64_t optimal_bits = 0;           // encoded_bits(*code, slab.histogram)
+};
+
+/// Quantizes one chunk and builds its optimal code.
+template <class T>
+QuantizedChunk quantize_chunk(std::span<const T> values, const SlabGeometry& geometry,
+                              const QuantizerSettings& settings);
+
+/// The code a chunk is encoded with, and the payload bytes that name it.
+struct CodebookChoice {
+  CodebookSource source = CodebookSource::kInline;
+  std::vector<std::byte> header;  // the payload's codebook source byte and what follows it
+  std::shared_ptr<const HuffmanCode> code;
+  std::uint64_t bits = 0;  // encoded_bits of the chunk's codes under `code`
+};
+
+/// Chooses the chunks' codes one after another in chunk order (CodebookMode, codebook.hpp). Its
+/// online state is the latest chunk that stored its code inline, whose code later chunks may
+/// reuse. An offline book is adapted to a chunk: the zero-residual and fill codes get their shares
+/// of the chunk (smooth or masked regions vary between fields), the other codes keep the book's
+/// shape; the book is the one an estimate of that size prefers. Candidates are compared by exact
+/// payload bytes before zstd (ties: own code, offline, reused), so choices depend on the chunks'
+/// histograms and their order only.
+class CodebookSelector {
+ public:
+  /// kOffline needs settings.offline (usage error otherwise); kInline ignores it. A set whose
+  /// radius differs from the quantizer's is a usage error.
+  CodebookSelector(CodebookMode mode, const CodecSettings& settings);
+
+  /// The chunk's best offline book adapted to it; nothing in kInline mode or without a set.
+  /// Depends on the chunk alone: call from any thread, in any order.
+  std::optional<CodebookChoice> offline_candidate(const QuantizedChunk& quantized) const;
+
+  /// The choice for chunk `chunk` given its offline_candidate; call for chunks 0, 1, 2, ... in
+  /// turn (it updates the online state).
+  CodebookChoice choose(std::size_t chunk, const QuantizedChunk& quantized,
+                        std::optional<CodebookChoice> offline);
+
+ private:
+  CodebookMode mode_;
+  const CodebookSet* offline_;
+  QuantizerSettings quantizer_;
+  std::vector<double> log_unpinned_;  // per book: log2 of its weight outside the adapted codes
+  std::size_t online_chunk_ = 0;
+  std::shared_ptr<const HuffmanCode> online_code_;  // null until a chunk stores its code inline
 };
 
 struct EncodedChunk {
   std::vector<std::byte> payload;
-  ChunkRecord record;              // bytes, outliers, flags and CRC of the payload
+  ChunkRecord record;  // bytes, outliers, flags and CRC of the payload
+  CodebookSource source = CodebookSource::kInline;
   std::uint64_t huffman_bits = 0;  // size of the entropy-coded codes alone
+  std::uint64_t optimal_bits = 0;  // the same under the chunk's own optimal code
 };
 
-/// Encodes one chunk; zstd is applied only when it makes the payload smaller (a decision that
-/// depends on the data alone).
-template <class T>
-EncodedChunk encode_chunk(std::span<const T> values, const SlabGeometry& geometry,
+/// Encodes a quantized chunk with the chosen code; zstd is applied to the body only when it makes
+/// it smaller (a decision that depends on the data alone).
+EncodedChunk encode_chunk(const QuantizedChunk& quantized, const CodebookChoice& choice,
                           const CodecSettings& settings);
 
-/// A chunk's size under Lossless::kNone, known without writing its bitstream.
+/// A chunk's size when it stores its own code and uses Lossless::kNone, known without writing
+/// its bitstream.
 struct ChunkSize {
-  std::uint64_t payload_bytes = 0;  // encode_chunk's record.bytes with Lossless::kNone
+  std::uint64_t payload_bytes = 0;  // encode_chunk's record.bytes for such a chunk
   std::uint64_t outliers = 0;
 };
 
-/// The size encode_chunk's payload has with Lossless::kNone, exactly: the quantizer pass and the
-/// Huffman code with its exact bit count, but no bitstream. `scratch` keeps the quantizer's buffers
-/// between calls.
+/// The exact payload size of an inline-coded chunk under Lossless::kNone: the quantizer pass and
+/// the chunk's optimal code with its exact bit count, but no bitstream (the fixed-ratio search).
+/// `scratch` keeps the quantizer's buffers between calls.
 template <class T>
 ChunkSize measure_chunk(std::span<const T> values, const SlabGeometry& geometry,
                         const QuantizerSettings& settings, QuantizedSlab& scratch);
 
-/// Decodes one chunk into `out` (geometry.size() values) after checking its CRC. Errors name
+/// The codebook source of a chunk payload (its first byte); errors name `source`.
+CodebookSource codebook_source_of(std::span<const std::byte> payload, const std::string& source);
+
+/// Decodes chunk `chunk` of `stream` (parsed into `layout`) into `out` (geometry.size() values)
+/// after checking its CRC, and for a reused code the CRC of the chunk that holds it. Errors name
 /// `source` (e.g. "field.tsz chunk 3").
 template <class T>
-void decode_chunk(std::span<const std::byte> payload, const ChunkRecord& record,
+void decode_chunk(std::span<const std::byte> stream, const StreamLayout& layout, std::size_t chunk,
                   const SlabGeometry& geometry, const CodecSettings& settings, std::span<T> out,
                   const std::string& source);
 

@@ -2,6 +2,7 @@
 // parallel through an ordered pipeline so the output bytes are the same for any thread count.
 #pragma once
 
+#include <array>
 #include <cstddef>
 #include <cstdint>
 #include <filesystem>
@@ -11,6 +12,7 @@
 #include <vector>
 
 #include "tessera/compress/chunking.hpp"
+#include "tessera/compress/codebook.hpp"
 #include "tessera/compress/field.hpp"
 #include "tessera/compress/format.hpp"
 
@@ -22,7 +24,9 @@ struct CompressOptions {
   std::size_t chunk_values = kDefaultChunkValues;  // target values per chunk
   Lossless lossless = Lossless::kZstd;
   int zstd_level = 3;
-  bool progress = false;  // a progress bar on stderr (drawn only on a terminal)
+  CodebookMode codebook_mode = CodebookMode::kAuto;
+  const CodebookSet* codebooks = nullptr;  // offline set (borrowed); null: the built-in set
+  bool progress = false;                   // a progress bar on stderr (drawn only on a terminal)
 };
 
 struct CompressResult {
@@ -32,6 +36,8 @@ struct CompressResult {
   std::size_t chunks = 0;
   std::uint64_t outliers = 0;
   std::uint64_t huffman_bits = 0;  // entropy-coded codes alone, before zstd
+  std::uint64_t optimal_bits = 0;  // the same if every chunk used its own optimal code
+  std::array<std::size_t, kCodebookSources> chunks_by_source{};  // indexed by CodebookSource
 
   double ratio() const {
     return static_cast<double>(input_bytes) / static_cast<double>(output_bytes);
@@ -51,7 +57,13 @@ double resolve_error_bound(const FieldView& field, const ErrorBound& bound);
 StreamHeader stream_header(const FieldView& field, const CompressOptions& options, double error_bound);
 
 /// Compresses `field`, passing the stream to `sink` in consecutive pieces. Under FXR the bound is
-/// found first by find_fixed_ratio_bound, then the field is compressed like ABS with that bound.
+/// found first by find_fixed_ratio_bound, then the field is compressed like ABS with that bound
+/// (and inline codes only, so that the estimate stays exact). Chunks are quantized and
+/// encoded in parallel; their codes are chosen in chunk order (CodebookSelector, codec.hpp), so the
+/// bytes are the same for any thread count. With a codebook mode other than kInline the stream
+/// uses options.codebooks or the built-in set, and its header names that set even if no chunk
+/// ends up using it; a set whose radius differs from options.radius is a usage error, except that
+/// kAuto then does without the built-in set.
 CompressResult compress_field(const FieldView& field, const CompressOptions& options,
                               const std::function<void(std::span<const std::byte>)>& sink);
 /// The stream in memory.
@@ -61,11 +73,13 @@ std::vector<std::byte> compress_to_memory(const FieldView& field, const Compress
 CompressResult compress_to_file(const FieldView& field, const CompressOptions& options,
                                 const std::filesystem::path& path);
 
-/// Decodes a whole stream (chunks in parallel). `source` names it in errors.
-Field decompress(std::span<const std::byte> stream, const std::string& source);
+/// Decodes a whole stream (chunks in parallel). `source` names it in errors. A stream written with
+/// a custom codebook set needs that set as `codebooks` (codebook_set_for, codebook.hpp).
+Field decompress(std::span<const std::byte> stream, const std::string& source,
+                 const CodebookSet* codebooks = nullptr);
 /// Decodes a stream into a raw little-endian file at `path`, atomically, chunk by chunk through the
 /// ordered pipeline: only a few chunks are in memory at a time, whatever the field's size.
 void decompress_to_file(std::span<const std::byte> stream, const std::string& source,
-                        const std::filesystem::path& path);
+                        const std::filesystem::path& path, const CodebookSet* codebooks = nullptr);
 
 }  // namespace tessera::compress

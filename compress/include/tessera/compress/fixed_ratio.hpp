@@ -16,7 +16,8 @@ namespace tessera::compress {
 double max_fixed_ratio(DataType type);
 
 /// Exact size in bytes of the stream compress_field writes for `field` under ABS `error_bound` with
-/// Lossless::kNone and the radius and chunking of `options` (its bound and lossless are ignored).
+/// Lossless::kNone, inline codes (CodebookMode::kInline) and the radius and chunking of `options`
+/// (its bound, lossless and codebook mode are ignored).
 /// Quantizes every chunk and builds its Huffman code (chunks in parallel), but encodes nothing.
 std::uint64_t estimate_stream_bytes(const FieldView& field, double error_bound,
                                     const CompressOptions& options);

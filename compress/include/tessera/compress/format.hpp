@@ -6,8 +6,10 @@
 //   header     varint length, then: u8 type (1 f32, 2 f64), u8 rank, varint dims (slowest first),
 //              u8 bound mode, f64 requested abs, f64 requested rel (FXR: the target ratio),
 //              f64 effective abs bound, u32 radius, u8 has fill, f64 fill, varint slices per
-//              chunk, u8 lossless; then u32 CRC32C of the header bytes
-//   chunks     payloads back to back (see codec.hpp), each independently decodable
+//              chunk, u8 lossless, u16 codebook set, u32 codebook set hash; then u32 CRC32C of
+//              the header bytes
+//   chunks     payloads back to back (see codec.hpp), each decodable without decoding the others
+//              (a chunk may reuse the code table at the start of an earlier chunk's payload)
 //   table      varint chunk count, per chunk {varint bytes, varint outliers, u8 flags, u32 CRC32C
 //              of the payload}; then u32 CRC32C of the table bytes
 //   trailer    u64 offset of the table, u32 CRC32C of every byte before it, 4 bytes "TSZE"
@@ -28,7 +30,7 @@ namespace tessera::compress {
 
 inline constexpr std::array<std::uint8_t, 8> kMagic = {0x89, 'T', 'S', 'Z', 0x0D, 0x0A, 0x1A, 0x0A};
 inline constexpr std::array<std::uint8_t, 4> kEndMagic = {'T', 'S', 'Z', 'E'};
-inline constexpr std::uint16_t kFormatVersion = 1;
+inline constexpr std::uint16_t kFormatVersion = 2;
 inline constexpr std::size_t kTrailerBytes = 16;
 
 /// Checksums are verified on every read, except in fuzzing builds (the usual
@@ -39,6 +41,12 @@ inline constexpr bool kVerifyChecksums = false;
 #else
 inline constexpr bool kVerifyChecksums = true;
 #endif
+
+/// Header values naming the offline codebook set (codebook.hpp) the chunks may use: none, a set
+/// built into the library (this build has set 1), or a custom set the decoder must be given.
+inline constexpr std::uint16_t kNoCodebookSet = 0;
+inline constexpr std::uint16_t kDefaultCodebookSet = 1;
+inline constexpr std::uint16_t kCustomCodebookSet = 0xFFFF;
 
 enum class BoundMode : std::uint8_t { kAbs = 1, kRel = 2, kAbsAndRel = 3, kFixedRatio = 4 };
 enum class Lossless : std::uint8_t { kNone = 0, kZstd = 1 };
@@ -64,6 +72,8 @@ struct StreamHeader {
   std::optional<double> fill_value;
   std::size_t slices_per_chunk = 0;  // chunks are slabs of this many slices (see chunking.hpp)
   Lossless lossless = Lossless::kZstd;
+  std::uint16_t codebook_set = kNoCodebookSet;
+  std::uint32_t codebook_hash = 0;  // codebook_set_hash of the set; 0 without one
 };
 
 enum ChunkFlags : std::uint8_t { kChunkZstd = 1 };
