@@ -1,5 +1,5 @@
-// Offline Huffman codebooks indexed by bit-rate (CEAZ, ../shared/papers/compress.md §1 "Huffman:
-// offline codebook plus online update" and "Offline codebook quality"): codebook sets, their .tcb
+// Offline Huffman codebooks indexed by bit-rate, not by error bound (CEAZ, Zhang et al., ICS'22:
+// codewords generated offline, adapted online): codebook sets, their .tcb
 // file, the set the library ships, how a stream names its set, and training sets from fields.
 #pragma once
 
