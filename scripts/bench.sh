@@ -7,6 +7,7 @@ set -euo pipefail
 build=${1:?usage: scripts/bench.sh <build-dir>}
 list="$build/benchmarks.txt"
 [ -f "$list" ] || { echo "bench: $list missing (configure first)" >&2; exit 1; }
+rm -rf "$build/bench-results"  # results of this run only (the suites append)
 mkdir -p "$build/bench-results"
 count=0
 while read -r binary; do

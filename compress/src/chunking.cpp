@@ -31,6 +31,10 @@ Chunking::Chunking(std::span<const std::size_t> shape, std::size_t slices_per_ch
   }
 }
 
+std::size_t automatic_chunk_values(std::size_t values) {
+  return std::clamp(values / 8, kMinAutoChunkValues, kDefaultChunkValues);
+}
+
 std::size_t Chunking::slices_for(std::span<const std::size_t> shape, std::size_t target_values) {
   return std::max<std::size_t>(1, target_values / values_per_slice(shape));
 }

@@ -285,7 +285,9 @@ StreamHeader stream_header(const FieldView& field, const CompressOptions& option
   header.error_bound = error_bound;
   header.radius = options.radius;
   header.fill_value = field.fill_value;
-  header.slices_per_chunk = Chunking::slices_for(field.shape, options.chunk_values);
+  header.slices_per_chunk = Chunking::slices_for(
+      field.shape,
+      options.chunk_values > 0 ? options.chunk_values : automatic_chunk_values(field.size()));
   header.lossless =
       options.bound.mode == BoundMode::kFixedRatio ? Lossless::kNone : options.lossless;
   return header;

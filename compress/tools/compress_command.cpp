@@ -121,7 +121,7 @@ struct CompressCommand {
   bool analyse = false;
   bool json = false;
   std::uint32_t radius = kDefaultRadius;
-  std::size_t chunk_values = kDefaultChunkValues;
+  std::size_t chunk_values = 0;  // automatic
   std::string lossless;  // zstd or none; empty: zstd, or none under -M FXR
   std::string codebooks;
   std::string codebook_mode = "auto";
@@ -445,7 +445,8 @@ const cli::Registrar kCompress(
       app.add_flag("--json", c->json, "Print the results as one JSON object");
       app.add_option("--radius", c->radius, "Quantization radius (codes 1..2r-1)")
           ->check(CLI::Range(2u, kMaxRadius));
-      app.add_option("--chunk", c->chunk_values, "Target values per chunk")
+      app.add_option("--chunk", c->chunk_values,
+                     "Target values per chunk (default: 2^18, fewer for small fields)")
           ->check(CLI::Range(std::size_t{1024}, std::size_t{1} << 30));
       app.add_option("-C", c->field.ratio, "Target compression ratio of -M FXR (as in SZx)");
       app.add_option("--codebooks", c->codebooks,

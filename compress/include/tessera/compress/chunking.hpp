@@ -13,6 +13,13 @@ namespace tessera::compress {
 /// Default chunk size target, in values (1 MiB of f32): large enough that per-chunk Huffman tables
 /// and zero-boundary prediction cost little, small enough for parallelism and bounded memory.
 inline constexpr std::size_t kDefaultChunkValues = std::size_t{1} << 18;
+/// Smallest automatic chunk target: fields under 8 default chunks are cut into about 8 chunks of
+/// at least this many values, so that they too compress in parallel.
+inline constexpr std::size_t kMinAutoChunkValues = std::size_t{1} << 15;
+
+/// The chunk target for a field of `values` values when none is given: depends on the field's
+/// size only (never on the thread count), so the bytes do not either.
+std::size_t automatic_chunk_values(std::size_t values);
 
 class Chunking {
  public:

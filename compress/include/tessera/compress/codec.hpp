@@ -26,7 +26,7 @@ namespace tessera::compress {
 struct CodecSettings {
   QuantizerSettings quantizer;
   Lossless lossless = Lossless::kZstd;
-  int zstd_level = 3;
+  int zstd_level = 1;
   const CodebookSet* offline = nullptr;  // the stream's offline set (borrowed); null for none
 };
 

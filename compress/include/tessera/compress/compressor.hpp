@@ -21,9 +21,9 @@ namespace tessera::compress {
 struct CompressOptions {
   ErrorBound bound;  // FXR: the bound is searched (fixed_ratio.hpp) and `lossless` is ignored
   std::uint32_t radius = kDefaultRadius;
-  std::size_t chunk_values = kDefaultChunkValues;  // target values per chunk
+  std::size_t chunk_values = 0;  // target values per chunk; 0: automatic_chunk_values
+  int zstd_level = 1;            // fastest level: on Huffman output, higher levels gain < 0.5%
   Lossless lossless = Lossless::kZstd;
-  int zstd_level = 3;
   CodebookMode codebook_mode = CodebookMode::kAuto;
   const CodebookSet* codebooks = nullptr;  // offline set (borrowed); null: the built-in set
   bool progress = false;                   // a progress bar on stderr (drawn only on a terminal)
