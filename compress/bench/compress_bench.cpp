@@ -169,9 +169,8 @@ class Runner {
         f.name, rel, ours.ratio, zfp_same.ratio, ours.ratio / zfp_same.ratio, zfp_match.ratio,
         ours.ratio / zfp_match.ratio, ours.max_error, zfp_same.max_error, eb, ours.psnr,
         zfp_same.psnr, mb / compress_speed.a.median, mb / compress_speed.b.median,
-        compress_speed.ratio.median, mb / decompress_speed.a.median,
-        mb / decompress_speed.b.median, decompress_speed.ratio.median,
-        has_fill ? "  [fill values: zfp cannot honour them]" : "");
+        compress_speed.ratio.median, mb / decompress_speed.a.median, mb / decompress_speed.b.median,
+        decompress_speed.ratio.median, has_fill ? "  [fill values: zfp cannot honour them]" : "");
     if (!has_fill) {
       totals.ratio_vs_zfp.push_back(ours.ratio / zfp_same.ratio);
       totals.ratio_vs_matched.push_back(ours.ratio / zfp_match.ratio);
@@ -301,8 +300,8 @@ int run(int argc, char** argv) {
     fmt::print(
         "geomean over {} fill-free fields, REL {:g}: ratio {:.2f}x zfp (same bound), {:.2f}x zfp "
         "(matched max error); compress {:.2f}x, decompress {:.2f}x zfp's speed\n",
-        fields, bounds[b], geometric_mean(same), geometric_mean(matched),
-        geometric_mean(comp), geometric_mean(decomp));
+        fields, bounds[b], geometric_mean(same), geometric_mean(matched), geometric_mean(comp),
+        geometric_mean(decomp));
   }
   return 0;
 }

@@ -710,7 +710,8 @@ class Report {
   }
 
  private:
-  void write(std::string_view name, const std::vector<double>& samples, nlohmann::json fields) {
+  void write(std::string_view name, const std::vector<double>& samples,
+             const nlohmann::json& fields) {
     if (!jsonl_.is_open()) return;
     nlohmann::json extra = common_;
     extra.update(fields);

@@ -49,7 +49,8 @@ std::vector<unsigned char> zfp_compress(const Field& field, double tolerance) {
   const auto view = zfp_view(field);
   const auto zfp = zfp_accuracy_stream(tolerance);
   std::vector<unsigned char> buffer(zfp_stream_maximum_size(zfp.get(), view.get()));
-  const std::unique_ptr<bitstream, BitstreamDeleter> bits(stream_open(buffer.data(), buffer.size()));
+  const std::unique_ptr<bitstream, BitstreamDeleter> bits(
+      stream_open(buffer.data(), buffer.size()));
   zfp_stream_set_bit_stream(zfp.get(), bits.get());
   zfp_stream_rewind(zfp.get());
   const std::size_t size = zfp_compress(zfp.get(), view.get());
@@ -61,7 +62,8 @@ std::vector<unsigned char> zfp_compress(const Field& field, double tolerance) {
 void zfp_decompress(std::vector<unsigned char>& stream, double tolerance, Field& out) {
   const auto view = zfp_view(out);
   const auto zfp = zfp_accuracy_stream(tolerance);
-  const std::unique_ptr<bitstream, BitstreamDeleter> bits(stream_open(stream.data(), stream.size()));
+  const std::unique_ptr<bitstream, BitstreamDeleter> bits(
+      stream_open(stream.data(), stream.size()));
   zfp_stream_set_bit_stream(zfp.get(), bits.get());
   zfp_stream_rewind(zfp.get());
   if (zfp_decompress(zfp.get(), view.get()) == 0) throw Error(out.name, "zfp_decompress failed");

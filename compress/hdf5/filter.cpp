@@ -19,6 +19,7 @@
 #include "tessera/compress/hdf5_filter.hpp"
 #include "tessera/compress/quantizer.hpp"
 #include "tessera/core/error.hpp"
+#include "tessera/core/threads.hpp"
 
 namespace tessera::compress {
 namespace {
@@ -224,10 +225,13 @@ herr_t set_local(hid_t dcpl, hid_t type, hid_t /*space*/) noexcept {
   return -1;
 }
 
-// H5Z filter: one chunk in, one .tsz stream out (or back); 0 on failure, as HDF5 expects.
+// H5Z filter: one chunk in, one .tsz stream out (or back); 0 on failure, as HDF5 expects. One
+// thread: HDF5 calls filters chunk by chunk from its own thread, and a thread pool started from a
+// plugin would outlive the plugin when HDF5 unloads it.
 std::size_t filter(unsigned flags, std::size_t cd_nelmts, const unsigned cd_values[],
                    std::size_t nbytes, std::size_t* buf_size, void** buf) noexcept {
   try {
+    const ThreadCountScope one_thread(1);
     const ChunkSettings settings = chunk_settings({cd_values, cd_nelmts});
     return (flags & H5Z_FLAG_REVERSE) != 0 ? decode(settings, nbytes, buf_size, buf)
                                            : encode(settings, nbytes, buf_size, buf);

@@ -1,6 +1,7 @@
 // Training offline codebooks as CEAZ does (Zhang et al., ICS'22, Huffman codewords generated
-// offline from representative datasets): tune each field's error bound to a common bit-rate, average the
-// fields' normalised code histograms, floor every symbol (calc_ave_freq's +1) and build the code.
+// offline from representative datasets): tune each field's error bound to a common bit-rate,
+// average the fields' normalised code histograms, floor every symbol (calc_ave_freq's +1) and build
+// the code.
 #include <fmt/format.h>
 
 #include <algorithm>

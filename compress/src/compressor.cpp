@@ -277,7 +277,8 @@ double resolve_error_bound(const FieldView& field, const ErrorBound& bound) {
   return bound.mode == BoundMode::kAbsAndRel ? std::min(bound.abs, rel) : rel;
 }
 
-StreamHeader stream_header(const FieldView& field, const CompressOptions& options, double error_bound) {
+StreamHeader stream_header(const FieldView& field, const CompressOptions& options,
+                           double error_bound) {
   StreamHeader header;
   header.type = field.type;
   header.shape = field.shape;
@@ -313,7 +314,7 @@ std::vector<std::byte> compress_to_memory(const FieldView& field, const Compress
 CompressResult compress_to_file(const FieldView& field, const CompressOptions& options,
                                 const std::filesystem::path& path) {
   AtomicFileWriter writer(path);
-  const CompressResult result =
+  CompressResult result =
       compress_field(field, options, [&](std::span<const std::byte> b) { writer.write(b); });
   writer.commit();
   return result;

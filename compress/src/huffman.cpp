@@ -327,10 +327,9 @@ void huffman_encode(const HuffmanCode& code, std::span<const std::uint16_t> symb
       }
     }
     if (uncoded != 0) [[unlikely]] {
-      const auto bad = std::find_if(symbols.begin() + static_cast<std::ptrdiff_t>(begin),
-                                    symbols.end(), [&](std::uint16_t s) {
-                                      return table[std::min<std::size_t>(s, alphabet)] == 0;
-                                    });
+      const auto bad = std::find_if(
+          symbols.begin() + static_cast<std::ptrdiff_t>(begin), symbols.end(),
+          [&](std::uint16_t s) { return table[std::min<std::size_t>(s, alphabet)] == 0; });
       throw_uncoded_symbol(*bad, static_cast<std::size_t>(bad - symbols.begin()));
     }
     out.insert(out.end(), staged.data(), at);

@@ -75,34 +75,35 @@ TEST_P(QuantizerGeometry, SmoothDataRoundTripsWithinTheBoundF32AndF64) {
   }
 }
 
-INSTANTIATE_TEST_SUITE_P(
-    Geometries, QuantizerGeometry,
-    ::testing::Values(GeometryCase{"1d", {1, 1, 5000, 0, 0}},
-                      GeometryCase{"2d", {1, 37, 101, 0, 0}},
-                      GeometryCase{"3d", {9, 13, 17, 0, 0}},
-                      GeometryCase{"4d_volumes_of_4", {10, 7, 11, 3, 4}},
-                      GeometryCase{"single_value", {1, 1, 1, 0, 0}}),
-    [](const auto& test) { return std::string(test.param.name); });
+INSTANTIATE_TEST_SUITE_P(Geometries, QuantizerGeometry,
+                         ::testing::Values(GeometryCase{"1d", {1, 1, 5000, 0, 0}},
+                                           GeometryCase{"2d", {1, 37, 101, 0, 0}},
+                                           GeometryCase{"3d", {9, 13, 17, 0, 0}},
+                                           GeometryCase{"4d_volumes_of_4", {10, 7, 11, 3, 4}},
+                                           GeometryCase{"single_value", {1, 1, 1, 0, 0}}),
+                         [](const auto& test) { return std::string(test.param.name); });
 
 TEST(Quantizer, SmoothDataMostlyHitsTheCentralCodes) {
   const SlabGeometry g{1, 100, 100, 0, 0};
   std::vector<double> v;
   for (std::size_t y = 0; y < g.rows; ++y) {
-    for (std::size_t x = 0; x < g.cols; ++x) v.push_back(100.0 * std::sin(0.01 * y) * std::cos(0.01 * x));
+    for (std::size_t x = 0; x < g.cols; ++x)
+      v.push_back(100.0 * std::sin(0.01 * y) * std::cos(0.01 * x));
   }
   QuantizedSlab slab;
   const QuantizerSettings s{1e-2, kDefaultRadius, std::nullopt};
   quantize_slab<double>(v, g, s, slab);
   std::uint64_t central = 0;
-  for (std::uint32_t c = kDefaultRadius - 8; c <= kDefaultRadius + 8; ++c) central += slab.histogram[c];
+  for (std::uint32_t c = kDefaultRadius - 8; c <= kDefaultRadius + 8; ++c)
+    central += slab.histogram[c];
   EXPECT_GT(central, g.size() * 9 / 10);
   EXPECT_LT(slab.outlier_count, g.size() / 100);
 }
 
 TEST(Quantizer, SpecialValuesAreVerbatimAndExact) {
   const float inf = std::numeric_limits<float>::infinity();
-  const std::vector<float> v = {1.0f, std::nanf("0x123"), inf,  -inf, 3e38f, -3e38f,
-                                1e-45f, -0.0f,             2.5f, 1e30f, 0.0f, 7.0f};
+  const std::vector<float> v = {
+      1.0f, std::nanf("0x123"), inf, -inf, 3e38f, -3e38f, 1e-45f, -0.0f, 2.5f, 1e30f, 0.0f, 7.0f};
   const SlabGeometry g{1, 3, 4, 0, 0};
   const QuantizerSettings s{1e-3, kDefaultRadius, std::nullopt};
   QuantizedSlab slab;
@@ -129,8 +130,8 @@ TEST(Quantizer, AdversarialHalfStepsNeverViolateTheBound) {
   }
   const SlabGeometry g{1, 1, v.size(), 0, 0};
   QuantizedSlab slab;
-  expect_within_bound(v, round_trip(v, g, QuantizerSettings{eb, kDefaultRadius, std::nullopt}, slab),
-                      eb);
+  expect_within_bound(
+      v, round_trip(v, g, QuantizerSettings{eb, kDefaultRadius, std::nullopt}, slab), eb);
 }
 
 TEST(Quantizer, LargeMagnitudesWithTinyBoundStayStrict) {
@@ -245,8 +246,7 @@ void expect_identical_across_kernels(const SlabGeometry& g, const QuantizerSetti
     EXPECT_EQ(slab.codes, reference.codes) << level;
     EXPECT_EQ(slab.outliers, reference.outliers) << level;
     EXPECT_EQ(slab.histogram, reference.histogram) << level;
-    EXPECT_EQ(std::memcmp(out.data(), reference_values.data(), out.size() * sizeof(T)), 0)
-        << level;
+    EXPECT_EQ(std::memcmp(out.data(), reference_values.data(), out.size() * sizeof(T)), 0) << level;
   }
 }
 

@@ -122,7 +122,7 @@ struct CompressCommand {
   bool json = false;
   std::uint32_t radius = kDefaultRadius;
   std::size_t chunk_values = 0;  // automatic
-  std::string lossless;  // zstd or none; empty: zstd, or none under -M FXR
+  std::string lossless;          // zstd or none; empty: zstd, or none under -M FXR
   std::string codebooks;
   std::string codebook_mode = "auto";
 };
@@ -138,7 +138,6 @@ CodebookMode parse_codebook_mode(const std::string& mode) {
 std::string source_counts(const std::array<std::size_t, kCodebookSources>& counts) {
   return fmt::format("{} inline, {} offline, {} reused", counts[0], counts[1], counts[2]);
 }
-
 
 // How far from its target a fixed ratio may land before a warning (compress.md §6, goal 5).
 constexpr double kFixedRatioTolerance = 0.05;

@@ -1,6 +1,6 @@
 // The strict bound over every real field of Debian's ferret-datasets and libncarg-data that the
-// benchmarks use × {ABS, REL 1e-2 … 1e-6} × {f32, f64}, and over adversarial fields: no value of any
-// decompressed field may miss its bound, and NaN, ±Inf and fill points come back bit for bit.
+// benchmarks use × {ABS, REL 1e-2 … 1e-6} × {f32, f64}, and over adversarial fields: no value of
+// any decompressed field may miss its bound, and NaN, ±Inf and fill points come back bit for bit.
 #include <gtest/gtest.h>
 
 #include <cmath>
@@ -39,8 +39,8 @@ constexpr RealField kRealFields[] = {
 
 const std::vector<ErrorBound>& bounds() {
   static const std::vector<ErrorBound> all = {
-      {BoundMode::kAbs, 1e-3, 0},      {BoundMode::kRel, 0, 1e-2}, {BoundMode::kRel, 0, 1e-3},
-      {BoundMode::kRel, 0, 1e-4},      {BoundMode::kRel, 0, 1e-5}, {BoundMode::kRel, 0, 1e-6},
+      {BoundMode::kAbs, 1e-3, 0},         {BoundMode::kRel, 0, 1e-2}, {BoundMode::kRel, 0, 1e-3},
+      {BoundMode::kRel, 0, 1e-4},         {BoundMode::kRel, 0, 1e-5}, {BoundMode::kRel, 0, 1e-6},
       {BoundMode::kAbsAndRel, 1e-2, 1e-4}};
   return all;
 }
@@ -95,8 +95,14 @@ TEST(BoundSweep, AdversarialFields) {
     const double magnitude = std::ldexp(1.0, static_cast<int>(rng.uniform_int(i, 250)) - 125);
     wild.values<float>()[i] = static_cast<float>(rng.uniform(i, -1, 1) * magnitude);
   }
-  const float specials[] = {std::numeric_limits<float>::quiet_NaN(), inf, -inf, 1e-45f, -1e-40f,
-                            3.4e38f, -3.4e38f, -9999.0f};
+  const float specials[] = {std::numeric_limits<float>::quiet_NaN(),
+                            inf,
+                            -inf,
+                            1e-45f,
+                            -1e-40f,
+                            3.4e38f,
+                            -3.4e38f,
+                            -9999.0f};
   for (std::size_t i = 0; i < wild.size(); i += 37) wild.values<float>()[i] = specials[i % 8];
   wild.fill_value = -9999.0;
   fields.push_back(std::move(wild));

@@ -41,10 +41,10 @@ class Chunking {
 
  private:
   std::size_t rank_;
-  std::size_t slices_;        // along the (merged) slowest dimension
+  std::size_t slices_;  // along the (merged) slowest dimension
   std::size_t slice_values_;
-  std::size_t rows_;          // of one plane (3-D, 4-D)
-  std::size_t cols_;          // fastest dimension
+  std::size_t rows_;               // of one plane (3-D, 4-D)
+  std::size_t cols_;               // fastest dimension
   std::size_t planes_per_volume_;  // 4-D: the second-slowest dimension
   std::size_t slices_per_chunk_;
 };

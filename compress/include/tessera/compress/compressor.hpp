@@ -54,7 +54,8 @@ double resolve_error_bound(const FieldView& field, const ErrorBound& bound);
 /// The header compress_field writes for `field` under `options` once the effective absolute bound
 /// is known. FXR streams are written with Lossless::kNone, so that their size is what
 /// find_fixed_ratio_bound estimated (zstd's gain cannot be predicted from histograms).
-StreamHeader stream_header(const FieldView& field, const CompressOptions& options, double error_bound);
+StreamHeader stream_header(const FieldView& field, const CompressOptions& options,
+                           double error_bound);
 
 /// Compresses `field`, passing the stream to `sink` in consecutive pieces. Under FXR the bound is
 /// found first by find_fixed_ratio_bound, then the field is compressed like ABS with that bound

@@ -30,7 +30,7 @@ constexpr DataType data_type_of() {
 }
 
 struct Field {
-  std::string name;                  // "etopo5.cdf:ROSE" or a file path, for messages
+  std::string name;  // "etopo5.cdf:ROSE" or a file path, for messages
   DataType type = DataType::kFloat32;
   std::vector<std::size_t> shape;    // slowest first; 1 to 4 dimensions, none zero
   AlignedBuffer<std::byte> bytes;    // values in native byte order, row-major

@@ -1,6 +1,6 @@
-// Fixed-ratio mode (CEAZ, Zhang et al., ICS'22, contribution 2: doubling the error bound saves about
-// one bit per value): the absolute error bound whose stream has a target compression ratio, found
-// from exact size estimates.
+// Fixed-ratio mode (CEAZ, Zhang et al., ICS'22, contribution 2: doubling the error bound saves
+// about one bit per value): the absolute error bound whose stream has a target compression ratio,
+// found from exact size estimates.
 #pragma once
 
 #include <cstddef>

@@ -1,8 +1,8 @@
 // Dual quantization with integer Lorenzo prediction (cuSZ, as adopted by CEAZ, ICS'22 §3): each
 // value is prequantized to q = round(x / 2eb), q is predicted from already coded integer
-// neighbours, and the residual becomes a code in [1, 2·radius). The encoder reconstructs every value
-// exactly as the decoder will and keeps any value whose error would exceed eb verbatim, so the bound
-// is strict. Works on a slab: consecutive planes of (rows × cols) values.
+// neighbours, and the residual becomes a code in [1, 2·radius). The encoder reconstructs every
+// value exactly as the decoder will and keeps any value whose error would exceed eb verbatim, so
+// the bound is strict. Works on a slab: consecutive planes of (rows × cols) values.
 #pragma once
 
 #include <cstddef>
@@ -21,7 +21,7 @@ inline constexpr std::uint32_t kDefaultRadius = 512;
 inline constexpr std::uint32_t kMaxRadius = 32767;
 
 struct QuantizerSettings {
-  double error_bound = 0;            // absolute bound eb > 0 (finite)
+  double error_bound = 0;  // absolute bound eb > 0 (finite)
   std::uint32_t radius = kDefaultRadius;
   std::optional<double> fill_value;  // points equal to it get the fill code, no payload
 
@@ -30,9 +30,10 @@ struct QuantizerSettings {
   std::uint16_t fill_code() const { return static_cast<std::uint16_t>(2 * radius); }
 };
 
-/// Where a slab sits (fewer than 2^32 values): `planes` planes of (rows × cols) values. Prediction uses the previous plane
-/// except on the slab's first plane and on planes where (first_plane + p) % planes_per_volume == 0
-/// (4-D fields are stacks of 3-D volumes). 1-D: one plane of one row; 2-D: one plane of rows.
+/// Where a slab sits (fewer than 2^32 values): `planes` planes of (rows × cols) values. Prediction
+/// uses the previous plane except on the slab's first plane and on planes where (first_plane + p) %
+/// planes_per_volume == 0 (4-D fields are stacks of 3-D volumes). 1-D: one plane of one row; 2-D:
+/// one plane of rows.
 struct SlabGeometry {
   std::size_t planes = 1;
   std::size_t rows = 1;

@@ -45,9 +45,9 @@ std::string_view to_string(IsaLevel level);
 /// Parses "scalar", "avx2" or "avx512"; nullopt for anything else.
 std::optional<IsaLevel> parse_isa_level(std::string_view text);
 
-/// The level kernels dispatch to: max_isa_level of this CPU (detected on the first call), lowered to
-/// the TESSERA_ISA environment variable when set (so tests and benchmarks can force the AVX2 or scalar kernels). An unknown
-/// TESSERA_ISA value throws tessera::Error naming the variable.
+/// The level kernels dispatch to: max_isa_level of this CPU (detected on the first call), lowered
+/// to the TESSERA_ISA environment variable when set (so tests and benchmarks can force the AVX2 or
+/// scalar kernels). An unknown TESSERA_ISA value throws tessera::Error naming the variable.
 IsaLevel dispatch_isa_level();
 
 }  // namespace tessera

@@ -10,8 +10,8 @@
 namespace tessera {
 
 struct PipelineOptions {
-  int threads = 0;          // worker threads; 0 = thread_count()
-  std::size_t window = 0;   // items in flight; 0 = 2 × threads
+  int threads = 0;         // worker threads; 0 = thread_count()
+  std::size_t window = 0;  // items in flight; 0 = 2 × threads
 };
 
 /// Runs produce(i) on `threads` threads and consume(i, item) in order i = 0, 1, ..., n-1, one call
