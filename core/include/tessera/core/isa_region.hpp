@@ -4,19 +4,15 @@
 // attribute). FMA is never enabled: kernels must match the baseline build bit for bit.
 #pragma once
 
-// clang-format off (_Pragma takes a single string literal)
+// _Pragma takes a single string literal, so these lines stay as they are.
+// clang-format off
 #if defined(__clang__)
-#define TESSERA_ISA_REGION_AVX2 \
-  _Pragma("clang attribute push(__attribute__((target(\"avx2\"))), apply_to = function)")
-#define TESSERA_ISA_REGION_AVX512                                                              \
-  _Pragma(                                                                                     \
-      "clang attribute push(__attribute__((target(\"avx512f,avx512dq,avx512bw,avx512vl\"))), " \
-      "apply_to = function)")
+#define TESSERA_ISA_REGION_AVX2 _Pragma("clang attribute push(__attribute__((target(\"avx2\"))), apply_to = function)")
+#define TESSERA_ISA_REGION_AVX512 _Pragma("clang attribute push(__attribute__((target(\"avx512f,avx512dq,avx512bw,avx512vl\"))), apply_to = function)")
 #define TESSERA_ISA_REGION_END _Pragma("clang attribute pop")
 #else
 #define TESSERA_ISA_REGION_AVX2 _Pragma("GCC push_options") _Pragma("GCC target(\"avx2\")")
-#define TESSERA_ISA_REGION_AVX512 \
-  _Pragma("GCC push_options") _Pragma("GCC target(\"avx512f,avx512dq,avx512bw,avx512vl\")")
+#define TESSERA_ISA_REGION_AVX512 _Pragma("GCC push_options") _Pragma("GCC target(\"avx512f,avx512dq,avx512bw,avx512vl\")")
 #define TESSERA_ISA_REGION_END _Pragma("GCC pop_options")
 #endif
 // clang-format on
