@@ -213,44 +213,59 @@ void check_chunk_count(const StreamLayout& layout, const Chunking& chunking,
   }
 }
 
+// What decoding any chunk of a parsed stream needs, set up and checked once.
+class ChunkDecoder {
+ public:
+  ChunkDecoder(std::span<const std::byte> stream, const StreamLayout& layout,
+               const CodebookSet* codebooks, const std::string& source)
+      : stream_(stream),
+        layout_(layout),
+        chunking_(layout.header.shape, layout.header.slices_per_chunk),
+        codec_{{layout.header.error_bound, layout.header.radius, layout.header.fill_value},
+               layout.header.lossless,
+               0,
+               codebook_set_for(layout.header, codebooks, source)},
+        source_(source) {
+    check_chunk_count(layout, chunking_, source);
+  }
+
+  const Chunking& chunking() const { return chunking_; }
+
+  /// Decodes chunk `c` into `out` (chunking().values(c) values).
+  template <class T>
+  void decode(std::size_t c, std::span<T> out) const {
+    decode_chunk<T>(stream_, layout_, c, chunking_.geometry(c), codec_, out,
+                    fmt::format("{} chunk {}", source_, c));
+  }
+
+ private:
+  std::span<const std::byte> stream_;
+  const StreamLayout& layout_;
+  Chunking chunking_;
+  CodecSettings codec_;
+  std::string source_;
+};
+
 template <class T>
-void decompress_typed(std::span<const std::byte> stream, const StreamLayout& layout,
-                      const CodebookSet* codebooks, const std::string& source, Field& field) {
-  const StreamHeader& h = layout.header;
-  const Chunking chunking(h.shape, h.slices_per_chunk);
-  check_chunk_count(layout, chunking, source);
-  const CodecSettings codec{{h.error_bound, h.radius, h.fill_value},
-                            h.lossless,
-                            0,
-                            codebook_set_for(h, codebooks, source)};
+void decompress_typed(const ChunkDecoder& decoder, Field& field) {
+  const Chunking& chunking = decoder.chunking();
   const std::span<T> out = field.values<T>();
   parallel_for(chunking.chunk_count(), 1, [&](std::size_t, Range range) {
     for (std::size_t c = range.begin; c < range.end; ++c) {
-      decode_chunk<T>(stream, layout, c, chunking.geometry(c), codec,
-                      out.subspan(chunking.first_value(c), chunking.values(c)),
-                      fmt::format("{} chunk {}", source, c));
+      decoder.decode<T>(c, out.subspan(chunking.first_value(c), chunking.values(c)));
     }
   });
 }
 
 template <class T>
-void decompress_typed_to_file(std::span<const std::byte> stream, const StreamLayout& layout,
-                              const CodebookSet* codebooks, const std::string& source,
-                              AtomicFileWriter& writer) {
+void decompress_typed_to_file(const ChunkDecoder& decoder, AtomicFileWriter& writer) {
   static_assert(std::endian::native == std::endian::little, "raw output is little-endian");
-  const StreamHeader& h = layout.header;
-  const Chunking chunking(h.shape, h.slices_per_chunk);
-  check_chunk_count(layout, chunking, source);
-  const CodecSettings codec{{h.error_bound, h.radius, h.fill_value},
-                            h.lossless,
-                            0,
-                            codebook_set_for(h, codebooks, source)};
+  const Chunking& chunking = decoder.chunking();
   run_ordered_pipeline<std::vector<T>>(
       chunking.chunk_count(),
       [&](std::size_t c) {
         std::vector<T> values(chunking.values(c));
-        decode_chunk<T>(stream, layout, c, chunking.geometry(c), codec, std::span<T>(values),
-                        fmt::format("{} chunk {}", source, c));
+        decoder.decode<T>(c, std::span<T>(values));
         return values;
       },
       [&](std::size_t, std::vector<T>& values) { writer.write(std::as_bytes(std::span(values))); });
@@ -326,9 +341,9 @@ Field decompress(std::span<const std::byte> stream, const std::string& source,
   Field field = make_field(source, layout.header.type, layout.header.shape);
   field.fill_value = layout.header.fill_value;
   if (field.type == DataType::kFloat64) {
-    decompress_typed<double>(stream, layout, codebooks, source, field);
+    decompress_typed<double>(ChunkDecoder(stream, layout, codebooks, source), field);
   } else {
-    decompress_typed<float>(stream, layout, codebooks, source, field);
+    decompress_typed<float>(ChunkDecoder(stream, layout, codebooks, source), field);
   }
   return field;
 }
@@ -336,11 +351,12 @@ Field decompress(std::span<const std::byte> stream, const std::string& source,
 void decompress_to_file(std::span<const std::byte> stream, const std::string& source,
                         const std::filesystem::path& path, const CodebookSet* codebooks) {
   const StreamLayout layout = read_layout(stream, source);
+  const ChunkDecoder decoder(stream, layout, codebooks, source);
   AtomicFileWriter writer(path);
   if (layout.header.type == DataType::kFloat64) {
-    decompress_typed_to_file<double>(stream, layout, codebooks, source, writer);
+    decompress_typed_to_file<double>(decoder, writer);
   } else {
-    decompress_typed_to_file<float>(stream, layout, codebooks, source, writer);
+    decompress_typed_to_file<float>(decoder, writer);
   }
   writer.commit();
 }
