@@ -57,6 +57,11 @@ void check_set(const CodebookSet& set, const std::string& source) {
   }
 }
 
+std::uint32_t hash_of_encoded(const CodebookSet& set) {
+  const std::vector<std::byte> bytes = encode_codebook_set(set);
+  return crc32c(std::span(bytes).first(bytes.size() - kChecksumBytes));
+}
+
 }  // namespace
 
 std::string_view to_string(CodebookMode mode) {
@@ -136,15 +141,16 @@ void write_codebook_set(const std::filesystem::path& path, const CodebookSet& se
   write_file_atomic(path, encode_codebook_set(set));
 }
 
-std::uint32_t codebook_set_hash(const CodebookSet& set) {
-  const std::vector<std::byte> bytes = encode_codebook_set(set);
-  return crc32c(std::span(bytes).first(bytes.size() - kChecksumBytes));
-}
-
 const CodebookSet& default_codebook_set() {
   static const CodebookSet set =
       decode_codebook_set(std::as_bytes(std::span(kDefaultSetBytes)), "built-in codebook set");
   return set;
+}
+
+std::uint32_t codebook_set_hash(const CodebookSet& set) {
+  // Every stream names its set by hash: the built-in set's is computed once.
+  static const std::uint32_t default_hash = hash_of_encoded(default_codebook_set());
+  return &set == &default_codebook_set() ? default_hash : hash_of_encoded(set);
 }
 
 const CodebookSet* codebook_set_for(const StreamHeader& header, const CodebookSet* custom,

@@ -10,6 +10,7 @@
 #include <bit>
 #include <cmath>
 #include <limits>
+#include <memory>
 
 #include "tessera/core/crc32c.hpp"
 #include "tessera/core/error.hpp"
@@ -18,12 +19,26 @@ namespace tessera::compress {
 
 namespace {
 
-std::vector<std::byte> zstd_compress(std::span<const std::byte> raw, int level) {
-  std::vector<std::byte> out(ZSTD_compressBound(raw.size()));
-  const std::size_t n = ZSTD_compress(out.data(), out.size(), raw.data(), raw.size(), level);
+// A zstd frame of `raw`, valid until the calling thread's next call. Each thread keeps its
+// compression context and output buffer: a reused context resets its tables instead of allocating
+// and clearing new ones for every chunk, and the frame is the same as a fresh context's.
+std::span<const std::byte> zstd_compress(std::span<const std::byte> raw, int level) {
+  struct Scratch {
+    std::unique_ptr<ZSTD_CCtx, decltype(&ZSTD_freeCCtx)> context{ZSTD_createCCtx(), &ZSTD_freeCCtx};
+    std::unique_ptr<std::byte[]> frame;
+    std::size_t capacity = 0;
+  };
+  thread_local Scratch scratch;
+  if (scratch.context == nullptr) throw Error("zstd", "cannot allocate a compression context");
+  const std::size_t bound = ZSTD_compressBound(raw.size());
+  if (bound > scratch.capacity) {
+    scratch.frame = std::make_unique_for_overwrite<std::byte[]>(bound);
+    scratch.capacity = bound;
+  }
+  const std::size_t n = ZSTD_compressCCtx(scratch.context.get(), scratch.frame.get(), bound,
+                                          raw.data(), raw.size(), level);
   if (ZSTD_isError(n) != 0) throw Error("zstd", ZSTD_getErrorName(n));
-  out.resize(n);
-  return out;
+  return {scratch.frame.get(), n};
 }
 
 std::vector<std::byte> zstd_decompress(std::span<const std::byte> frame, std::size_t limit,
@@ -70,40 +85,6 @@ bool covers(const HuffmanCode& code, std::span<const std::uint64_t> histogram) {
   return true;
 }
 
-// Counts of the codes whose share an offline book takes from the chunk: the zero-residual code
-// (radius) and the fill code (2·radius), whose frequencies vary between fields regardless of
-// bit-rate (smooth or sparse regions, masks).
-struct PinnedCounts {
-  std::uint64_t zero = 0;
-  std::uint64_t fill = 0;
-};
-
-// The book's weights in units of 2^-32 (2^(32 - length) per symbol), pinned codes excluded: the
-// other symbols' share of the book's implied distribution. Below 2^32 (the pinned codes had some).
-std::vector<std::uint64_t> unpinned_weights(const HuffmanCode& book, const QuantizerSettings& q) {
-  std::vector<std::uint64_t> weights(book.lengths.size());
-  for (std::size_t s = 0; s < weights.size(); ++s) {
-    weights[s] = std::uint64_t{1} << (kMaxCodeLength - book.lengths[s]);
-  }
-  weights[q.radius] = 0;
-  weights[q.fill_code()] = 0;
-  return weights;
-}
-
-// An offline book adapted to a chunk of `values` codes: the Huffman code of the book's implied
-// distribution with the pinned codes given the chunk's shares, in proportion to the other weights
-// (products below 2^64: counts are below 2^32).
-HuffmanCode adapted_code(const HuffmanCode& book, const QuantizerSettings& q, PinnedCounts counts,
-                         std::uint64_t values) {
-  std::vector<std::uint64_t> weights = unpinned_weights(book, q);
-  std::uint64_t others = 0;
-  for (std::uint64_t w : weights) others += w;
-  const std::uint64_t rest = std::max<std::uint64_t>(1, values - counts.zero - counts.fill);
-  weights[q.radius] = std::max<std::uint64_t>(1, others * counts.zero / rest);
-  weights[q.fill_code()] = std::max<std::uint64_t>(1, others * counts.fill / rest);
-  return build_huffman_code(weights);
-}
-
 // The inline code that chunk `holder` stores, for the chunk `source` names, which reuses it.
 HuffmanCode inline_code_of(std::span<const std::byte> stream, const StreamLayout& layout,
                            std::size_t holder, std::size_t alphabet, const std::string& source) {
@@ -123,6 +104,47 @@ HuffmanCode inline_code_of(std::span<const std::byte> stream, const StreamLayout
 }
 
 }  // namespace
+
+AdaptedBook::AdaptedBook(const HuffmanCode& book, const QuantizerSettings& q)
+    : zero_code_(q.radius), fill_code_(q.fill_code()), alphabet_(book.lengths.size()) {
+  for (std::size_t s = 0; s < alphabet_; ++s) {
+    if (s == zero_code_ || s == fill_code_) continue;
+    const std::uint64_t weight = std::uint64_t{1} << (kMaxCodeLength - book.lengths[s]);
+    others_ += weight;
+    unpinned_.push_back({weight, static_cast<std::uint32_t>(s)});
+  }
+  sort_leaves(unpinned_);
+}
+
+double AdaptedBook::log_unpinned() const { return std::log2(static_cast<double>(others_)); }
+
+HuffmanCode AdaptedBook::code_for(PinnedCounts counts, std::uint64_t values) const {
+  // Products below 2^64: counts are below 2^32, the weights sum to at most 2^32.
+  const std::uint64_t rest = std::max<std::uint64_t>(1, values - counts.zero - counts.fill);
+  std::array<HuffmanLeaf, 2> pinned{
+      HuffmanLeaf{std::max<std::uint64_t>(1, others_ * counts.zero / rest), zero_code_},
+      HuffmanLeaf{std::max<std::uint64_t>(1, others_ * counts.fill / rest), fill_code_}};
+  const auto lighter = [](const HuffmanLeaf& a, const HuffmanLeaf& b) {
+    return a.weight != b.weight ? a.weight < b.weight : a.symbol < b.symbol;
+  };
+  std::ranges::sort(pinned, lighter);
+  std::vector<HuffmanLeaf> leaves(unpinned_.size() + pinned.size());
+  std::ranges::merge(unpinned_, pinned, leaves.begin(), lighter);
+  return build_huffman_code_sorted(leaves, alphabet_);
+}
+
+std::shared_ptr<const std::vector<AdaptedBook>> adapted_books(const CodebookSet& set) {
+  const auto adapt = [](const CodebookSet& books) {
+    QuantizerSettings quantizer;
+    quantizer.radius = books.radius;
+    auto adapted = std::make_shared<std::vector<AdaptedBook>>();
+    for (const OfflineCodebook& book : books.books) adapted->emplace_back(book.code, quantizer);
+    return adapted;
+  };
+  static const std::shared_ptr<const std::vector<AdaptedBook>> built_in =
+      adapt(default_codebook_set());
+  return &set == &default_codebook_set() ? built_in : adapt(set);
+}
 
 template <class T>
 QuantizedChunk quantize_chunk(std::span<const T> values, const SlabGeometry& geometry,
@@ -150,11 +172,7 @@ CodebookSelector::CodebookSelector(CodebookMode mode, const CodecSettings& setti
     throw usage_error("codebook set", fmt::format("has radius {}, the quantizer {}",
                                                   offline_->radius, quantizer_.radius));
   }
-  for (const OfflineCodebook& book : offline_->books) {
-    std::uint64_t others = 0;
-    for (std::uint64_t w : unpinned_weights(book.code, quantizer_)) others += w;
-    log_unpinned_.push_back(std::log2(static_cast<double>(others)));
-  }
+  books_ = adapted_books(*offline_);
 }
 
 std::optional<CodebookChoice> CodebookSelector::offline_candidate(const QuantizedChunk& q) const {
@@ -173,7 +191,7 @@ std::optional<CodebookChoice> CodebookSelector::offline_candidate(const Quantize
     for (std::size_t s = 0; s < histogram.size(); ++s) bits += histogram[s] * lengths[s];
     bits -=
         counts.zero * lengths[quantizer_.radius] + counts.fill * lengths[quantizer_.fill_code()];
-    const double estimate = static_cast<double>(bits) + rest * log_unpinned_[k];
+    const double estimate = static_cast<double>(bits) + rest * (*books_)[k].log_unpinned();
     if (estimate < best_estimate) {
       best = k;
       best_estimate = estimate;
@@ -183,8 +201,7 @@ std::optional<CodebookChoice> CodebookSelector::offline_candidate(const Quantize
   header.put_varint_u64(best);
   header.put_varint_u64(counts.zero);
   header.put_varint_u64(counts.fill);
-  auto code = std::make_shared<const HuffmanCode>(
-      adapted_code(offline_->books[best].code, quantizer_, counts, values));
+  auto code = std::make_shared<const HuffmanCode>((*books_)[best].code_for(counts, values));
   const std::uint64_t bits = encoded_bits(*code, histogram);
   return CodebookChoice{CodebookSource::kOffline, header.release(), std::move(code), bits};
 }
@@ -217,32 +234,37 @@ CodebookChoice CodebookSelector::choose(std::size_t chunk, const QuantizedChunk&
 
 EncodedChunk encode_chunk(const QuantizedChunk& q, const CodebookChoice& choice,
                           const CodecSettings& settings) {
-  std::vector<std::byte> bits;
-  huffman_encode(*choice.code, q.slab.codes, bits);
-  ByteWriter body("chunk");
-  body.put_varint_u64(q.slab.outlier_count);
-  body.put_varint_u64(q.slab.outliers.size());
-  body.put_bytes(q.slab.outliers);
-  body.put_varint_u64(bits.size());
-  body.put_bytes(bits);
+  // The payload is written in place: codebook header, body prefix, then the bitstream, whose size
+  // choice.bits gives in advance.
+  const std::uint64_t stream_bytes = (choice.bits + 7) / 8;
+  ByteWriter prefix("chunk");
+  prefix.reserve(choice.header.size() + q.slab.outliers.size() + 3 * kMaxVarintBytes +
+                 stream_bytes);
+  prefix.put_bytes(choice.header);
+  const std::size_t body = prefix.position();
+  prefix.put_varint_u64(q.slab.outlier_count);
+  prefix.put_varint_u64(q.slab.outliers.size());
+  prefix.put_bytes(q.slab.outliers);
+  prefix.put_varint_u64(stream_bytes);
+  std::vector<std::byte> payload = prefix.release();
+  huffman_encode(*choice.code, q.slab.codes, payload);
 
   EncodedChunk chunk;
   chunk.source = choice.source;
   chunk.huffman_bits = choice.bits;
   chunk.optimal_bits = q.optimal_bits;
   chunk.record.outliers = q.slab.outlier_count;
-  chunk.payload = choice.header;
-  std::vector<std::byte> stored = body.release();
   if (settings.lossless == Lossless::kZstd) {
-    std::vector<std::byte> frame = zstd_compress(stored, settings.zstd_level);
-    if (frame.size() < stored.size()) {
-      stored = std::move(frame);
+    const auto frame = zstd_compress(std::span(payload).subspan(body), settings.zstd_level);
+    if (frame.size() < payload.size() - body) {
+      payload.resize(body + frame.size());
+      std::ranges::copy(frame, payload.begin() + static_cast<std::ptrdiff_t>(body));
       chunk.record.flags |= kChunkZstd;
     }
   }
-  chunk.payload.insert(chunk.payload.end(), stored.begin(), stored.end());
-  chunk.record.bytes = chunk.payload.size();
-  chunk.record.crc = crc32c(chunk.payload);
+  chunk.record.bytes = payload.size();
+  chunk.record.crc = crc32c(payload);
+  chunk.payload = std::move(payload);
   return chunk;
 }
 
@@ -304,7 +326,10 @@ void decode_chunk(std::span<const std::byte> stream, const StreamLayout& layout,
                                         "not fit a set of {} books and a chunk of {} values",
                                         book, counts.zero, counts.fill, set->books.size(), values));
       }
-      code = adapted_code(set->books[book].code, settings.quantizer, counts, values);
+      // Only the built-in set's books are adapted ahead; a custom set's book is adapted here.
+      code = set == &default_codebook_set()
+                 ? (*adapted_books(*set))[book].code_for(counts, values)
+                 : AdaptedBook(set->books[book].code, settings.quantizer).code_for(counts, values);
       break;
     }
     case CodebookSource::kReused: {

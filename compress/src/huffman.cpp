@@ -8,6 +8,7 @@
 #include <algorithm>
 #include <cstring>
 #include <limits>
+#include <utility>
 
 #include "tessera/core/error.hpp"
 
@@ -234,40 +235,67 @@ std::vector<std::uint64_t> package_merge_lengths(std::span<const std::uint64_t> 
 
 }  // namespace
 
-HuffmanCode build_huffman_code(std::span<const std::uint64_t> histogram, int max_length) {
-  if (max_length < 1 || max_length > kMaxCodeLength) {
-    throw usage_error(kCodeName, fmt::format("maximum codeword length {} is outside 1..{}",
-                                             max_length, kMaxCodeLength));
+void sort_leaves(std::vector<HuffmanLeaf>& leaves) {
+  // Least-significant-byte-first radix sort: stable, branch-free, and only over the bytes in
+  // which some weights differ (two or three for a chunk's counts, a few for a book's weights).
+  std::uint64_t varying = 0;
+  for (const HuffmanLeaf& leaf : leaves) varying |= leaf.weight ^ leaves.front().weight;
+  std::vector<HuffmanLeaf> sorted(leaves.size());
+  for (unsigned shift = 0; shift < 64; shift += 8) {
+    if (((varying >> shift) & 0xFF) == 0) continue;
+    std::array<std::size_t, 256> start{};
+    for (const HuffmanLeaf& leaf : leaves) ++start[(leaf.weight >> shift) & 0xFF];
+    std::size_t position = 0;
+    for (std::size_t& bucket : start) position += std::exchange(bucket, position);
+    for (const HuffmanLeaf& leaf : leaves) sorted[start[(leaf.weight >> shift) & 0xFF]++] = leaf;
+    leaves.swap(sorted);
   }
+}
+
+HuffmanCode build_huffman_code(std::span<const std::uint64_t> histogram, int max_length) {
   if (histogram.size() > kMaxAlphabetSize) {
     throw usage_error(kCodeName, fmt::format("histogram of {} symbols exceeds the alphabet of {}",
                                              histogram.size(), kMaxAlphabetSize));
   }
-  // Used symbols, lightest first; stable sorting keeps equal counts in symbol order.
-  std::vector<std::uint32_t> order;
+  std::vector<HuffmanLeaf> leaves;
+  leaves.reserve(histogram.size());
   for (std::size_t symbol = 0; symbol < histogram.size(); ++symbol) {
-    if (histogram[symbol] > 0) order.push_back(static_cast<std::uint32_t>(symbol));
+    if (histogram[symbol] > 0) {
+      leaves.push_back({histogram[symbol], static_cast<std::uint32_t>(symbol)});
+    }
   }
-  if (order.empty()) throw usage_error(kCodeName, "histogram has no nonzero count");
-  if (order.size() > (std::uint64_t{1} << max_length)) {
-    throw usage_error(kCodeName, fmt::format("{} symbols do not fit in codewords of {} bits",
-                                             order.size(), max_length));
-  }
-  std::ranges::stable_sort(order, {}, [&](std::uint32_t symbol) { return histogram[symbol]; });
+  if (leaves.empty()) throw usage_error(kCodeName, "histogram has no nonzero count");
+  sort_leaves(leaves);
+  return build_huffman_code_sorted(leaves, histogram.size(), max_length);
+}
 
+HuffmanCode build_huffman_code_sorted(std::span<const HuffmanLeaf> leaves,
+                                      std::size_t alphabet_size, int max_length) {
+  if (max_length < 1 || max_length > kMaxCodeLength) {
+    throw usage_error(kCodeName, fmt::format("maximum codeword length {} is outside 1..{}",
+                                             max_length, kMaxCodeLength));
+  }
+  if (leaves.empty()) throw usage_error(kCodeName, "no symbol to code");
+  if (leaves.size() > (std::uint64_t{1} << max_length)) {
+    throw usage_error(kCodeName, fmt::format("{} symbols do not fit in codewords of {} bits",
+                                             leaves.size(), max_length));
+  }
   std::vector<std::uint64_t> sorted_lengths(1, 1);  // a lone symbol gets a 1-bit codeword
-  if (order.size() > 1) {
-    std::vector<std::uint64_t> weights(order.size());
-    std::ranges::transform(order, weights.begin(),
-                           [&](std::uint32_t symbol) { return histogram[symbol]; });
+  if (leaves.size() > 1) {
+    std::vector<std::uint64_t> weights(leaves.size());
+    std::ranges::transform(leaves, weights.begin(), &HuffmanLeaf::weight);
     sorted_lengths = huffman_lengths(weights);
     if (sorted_lengths.front() > static_cast<std::uint64_t>(max_length)) {
       sorted_lengths = package_merge_lengths(weights, max_length);
     }
   }
-  std::vector<std::uint8_t> lengths(histogram.size(), 0);
-  for (std::size_t i = 0; i < order.size(); ++i) {
-    lengths[order[i]] = static_cast<std::uint8_t>(sorted_lengths[i]);
+  std::vector<std::uint8_t> lengths(alphabet_size, 0);
+  for (std::size_t i = 0; i < leaves.size(); ++i) {
+    if (leaves[i].symbol >= alphabet_size) {
+      throw usage_error(kCodeName, fmt::format("symbol {} is outside the alphabet of {}",
+                                               leaves[i].symbol, alphabet_size));
+    }
+    lengths[leaves[i].symbol] = static_cast<std::uint8_t>(sorted_lengths[i]);
   }
   return canonical_code(lengths);
 }
@@ -297,47 +325,62 @@ void huffman_encode(const HuffmanCode& code, std::span<const std::uint16_t> symb
     throw Error(kCodeName, fmt::format("has {} codeword lengths but {} codewords",
                                        code.lengths.size(), code.codewords.size()));
   }
-  // One table entry per symbol: codeword in the low 32 bits, length above. A symbol without a
-  // codeword has length 0, as has the extra last entry that every symbol past the alphabet reads;
-  // both are detected per block after the fact.
+  // One table entry per symbol: codeword in the low 32 bits, length above (0: no codeword).
   const std::size_t alphabet = code.lengths.size();
-  std::vector<std::uint64_t> table(alphabet + 1, 0);
+  std::vector<std::uint64_t> table(alphabet);
+  int longest = 0;
   for (std::size_t s = 0; s < alphabet; ++s) {
     table[s] = code.codewords[s] | (std::uint64_t{code.lengths[s]} << 32);
+    longest = std::max<int>(longest, code.lengths[s]);
   }
-  // Fewer than 32 bits wait in `pending`; whenever 32 or more are there, 4 bytes are flushed.
+  // Fewer than 8 bits wait in `pending` between stores; each store writes 8 bytes and keeps the
+  // whole ones. Two codewords fit between stores when 7 + 2·longest <= 64.
+  const bool paired = 2 * longest + 7 <= 64;
   std::array<std::byte, kEncodeBlock * kMaxCodeLength / 8 + sizeof(std::uint64_t)> staged;
   std::uint64_t pending = 0;
   unsigned pending_bits = 0;
   for (std::size_t begin = 0; begin < symbols.size(); begin += kEncodeBlock) {
-    const std::size_t end = std::min(symbols.size(), begin + kEncodeBlock);
+    const auto block = symbols.subspan(begin, std::min(kEncodeBlock, symbols.size() - begin));
+    const auto check = [&](auto uncoded) {
+      const auto bad = std::ranges::find_if(block, uncoded);
+      if (bad != block.end()) {
+        throw_uncoded_symbol(*bad, begin + static_cast<std::size_t>(bad - block.begin()));
+      }
+    };
+    if (std::ranges::max(block) >= alphabet) check([&](std::uint16_t s) { return s >= alphabet; });
     std::byte* at = staged.data();
-    std::uint64_t uncoded = 0;
-    for (std::size_t i = begin; i < end; ++i) {
-      const std::uint64_t entry = table[std::min<std::size_t>(symbols[i], alphabet)];
-      const auto length = static_cast<unsigned>(entry >> 32);
-      uncoded |= length == 0 ? 1 : 0;
+    std::uint64_t missing = 0;  // top bit set once a symbol without a codeword was seen
+    const auto put = [&](std::uint16_t symbol) {
+      const std::uint64_t entry = table[symbol];
+      missing |= entry - (std::uint64_t{1} << 32);
       pending |= (entry & 0xFFFFFFFFu) << pending_bits;
-      pending_bits += length;
-      if (pending_bits >= 32) {
-        store_le64(at, pending);
-        at += 4;
-        pending >>= 32;
-        pending_bits -= 32;
+      pending_bits += static_cast<unsigned>(entry >> 32);
+    };
+    const auto store = [&] {
+      store_le64(at, pending);
+      at += pending_bits / 8;
+      pending >>= pending_bits & ~7u;
+      pending_bits &= 7;
+    };
+    std::size_t i = 0;
+    if (paired) {
+      for (; i + 2 <= block.size(); i += 2) {
+        put(block[i]);
+        put(block[i + 1]);
+        store();
       }
     }
-    if (uncoded != 0) [[unlikely]] {
-      const auto bad = std::find_if(
-          symbols.begin() + static_cast<std::ptrdiff_t>(begin), symbols.end(),
-          [&](std::uint16_t s) { return table[std::min<std::size_t>(s, alphabet)] == 0; });
-      throw_uncoded_symbol(*bad, static_cast<std::size_t>(bad - symbols.begin()));
+    for (; i < block.size(); ++i) {
+      put(block[i]);
+      store();
+    }
+    if ((missing >> 63) != 0) [[unlikely]] {
+      check([&](std::uint16_t s) { return table[s] == 0; });
     }
     out.insert(out.end(), staged.data(), at);
   }
-  // The last 0..31 bits, whole bytes, zero padded.
-  for (; pending_bits > 0; pending >>= 8, pending_bits -= std::min(pending_bits, 8u)) {
-    out.push_back(static_cast<std::byte>(pending & 0xFF));
-  }
+  // The last 0..7 bits, zero padded to a byte.
+  if (pending_bits > 0) out.push_back(static_cast<std::byte>(pending & 0xFF));
 }
 
 HuffmanDecoder::HuffmanDecoder(const HuffmanCode& code) {

@@ -14,7 +14,9 @@
 #include <type_traits>
 #include <vector>
 
+#include "tessera/core/cpu_features.hpp"
 #include "tessera/core/error.hpp"
+#include "tessera/core/isa_region.hpp"
 #include "tessera/core/threads.hpp"
 
 namespace tessera::compress {
@@ -118,48 +120,36 @@ double relative_to(double value, double range) {
   return range > 0.0 ? value / range : kInfinity;
 }
 
-}  // namespace
+namespace baseline {
+#include "range_kernel.inc"
+}  // namespace baseline
 
-// Floats mapped to signed integers of the same order (negative values have their magnitude bits
-// flipped), so that min/max reductions become integer reductions, which vectorize.
-template <class T>
-using OrderKey = std::conditional_t<sizeof(T) == 4, std::int32_t, std::int64_t>;
+TESSERA_ISA_REGION_AVX2
+namespace avx2 {
+#include "range_kernel.inc"
+}  // namespace avx2
+TESSERA_ISA_REGION_END
 
-template <class T>
-T from_order_key(OrderKey<T> key) {
-  using Key = OrderKey<T>;
-  return std::bit_cast<T>(key ^ ((key >> (8 * sizeof(T) - 1)) & std::numeric_limits<Key>::max()));
-}
+TESSERA_ISA_REGION_AVX512
+namespace avx512 {
+#include "range_kernel.inc"
+}  // namespace avx512
+TESSERA_ISA_REGION_END
 
-// Min, max and count of the non-special values of one piece (at most kGrain values). Written with
-// bit masks instead of branches or selects, the form GCC vectorizes, so that the compressor's REL
-// pass over the field costs little next to the compression itself.
 template <class T>
 RangePartial range_of(std::span<const T> values, const std::optional<double>& fill) {
-  using Key = OrderKey<T>;
-  constexpr Key kMax = std::numeric_limits<Key>::max();
-  constexpr Key kMin = std::numeric_limits<Key>::min();
-  const Key infinity_bits = std::bit_cast<Key>(std::numeric_limits<T>::infinity());
-  const bool has_fill = fill.has_value();
-  const T fill_value = static_cast<T>(fill.value_or(0.0));
-  Key lo = kMax;
-  Key hi = kMin;
-  Key counted = 0;
-  for (const T x : values) {
-    const Key bits = std::bit_cast<Key>(x);
-    const Key key = bits ^ ((bits >> (8 * sizeof(T) - 1)) & kMax);
-    const Key keep = -static_cast<Key>(((bits & kMax) < infinity_bits) &
-                                       !(has_fill & (x == fill_value)));  // all ones or zero
-    const Key low_candidate = (key & keep) | (kMax & ~keep);
-    const Key high_candidate = (key & keep) | (kMin & ~keep);
-    lo = low_candidate < lo ? low_candidate : lo;
-    hi = high_candidate > hi ? high_candidate : hi;
-    counted -= keep;
+  switch (dispatch_isa_level()) {
+    case IsaLevel::kAvx512:
+      return avx512::range_of(values, fill);
+    case IsaLevel::kAvx2:
+      return avx2::range_of(values, fill);
+    case IsaLevel::kScalar:
+      break;
   }
-  if (counted == 0) return {};
-  return {static_cast<double>(from_order_key<T>(lo)), static_cast<double>(from_order_key<T>(hi)),
-          static_cast<std::size_t>(counted)};
+  return baseline::range_of(values, fill);
 }
+
+}  // namespace
 
 ValueRange value_range(const FieldView& field) {
   return with_value_type(field.type,

@@ -8,7 +8,6 @@
 namespace tessera {
 
 namespace {
-constexpr std::size_t kMaxVarintBytes = 10;
 constexpr std::uint64_t kVarintPayload = 0x7F;
 constexpr std::uint64_t kVarintContinuation = 0x80;
 }  // namespace

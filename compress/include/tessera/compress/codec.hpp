@@ -43,6 +43,37 @@ template <class T>
 QuantizedChunk quantize_chunk(std::span<const T> values, const SlabGeometry& geometry,
                               const QuantizerSettings& settings);
 
+/// Counts of the codes whose share an offline book takes from the chunk it codes: the
+/// zero-residual code (radius) and the fill code (2·radius), whose frequencies vary between
+/// fields regardless of bit-rate (smooth or sparse regions, masks).
+struct PinnedCounts {
+  std::uint64_t zero = 0;
+  std::uint64_t fill = 0;
+};
+
+/// An offline book adapted to chunks: the Huffman code of the book's implied distribution (weight
+/// 2^(32 - length) per symbol) with the pinned codes given a chunk's shares, in proportion to the
+/// other weights. The other symbols' order by weight is sorted once per book.
+class AdaptedBook {
+ public:
+  AdaptedBook(const HuffmanCode& book, const QuantizerSettings& q);
+  /// log2 of the book's weight outside the pinned codes.
+  double log_unpinned() const;
+  /// The code for a chunk of `values` codes with these pinned counts.
+  HuffmanCode code_for(PinnedCounts counts, std::uint64_t values) const;
+
+ private:
+  std::uint32_t zero_code_;
+  std::uint32_t fill_code_;
+  std::size_t alphabet_;
+  std::uint64_t others_ = 0;
+  std::vector<HuffmanLeaf> unpinned_;  // by (weight, symbol)
+};
+
+/// The books of `set` as chunks adapt them (the set's radius pins the codes); the built-in set's
+/// are prepared once and shared.
+std::shared_ptr<const std::vector<AdaptedBook>> adapted_books(const CodebookSet& set);
+
 /// The code a chunk is encoded with, and the payload bytes that name it.
 struct CodebookChoice {
   CodebookSource source = CodebookSource::kInline;
@@ -77,7 +108,7 @@ class CodebookSelector {
   CodebookMode mode_;
   const CodebookSet* offline_;
   QuantizerSettings quantizer_;
-  std::vector<double> log_unpinned_;  // per book: log2 of its weight outside the adapted codes
+  std::shared_ptr<const std::vector<AdaptedBook>> books_;  // the offline set's, adapted
   std::size_t online_chunk_ = 0;
   std::shared_ptr<const HuffmanCode> online_code_;  // null until a chunk stores its code inline
 };

@@ -38,6 +38,21 @@ struct HuffmanCode {
 HuffmanCode build_huffman_code(std::span<const std::uint64_t> histogram,
                                int max_length = kMaxCodeLength);
 
+/// A symbol with a weight, the unit Huffman code construction sorts.
+struct HuffmanLeaf {
+  std::uint64_t weight = 0;
+  std::uint32_t symbol = 0;
+};
+
+/// Sorts leaves by weight, stably (leaves listed in symbol order come out in build_huffman_code's
+/// order: lighter first, equal weights by symbol).
+void sort_leaves(std::vector<HuffmanLeaf>& leaves);
+
+/// build_huffman_code for leaves in that order (weights > 0, distinct symbols below
+/// `alphabet_size`): callers that keep most of a distribution sorted between codes skip the sort.
+HuffmanCode build_huffman_code_sorted(std::span<const HuffmanLeaf> leaves,
+                                      std::size_t alphabet_size, int max_length = kMaxCodeLength);
+
 /// The canonical code with the given lengths: shorter codewords first, equal lengths by symbol.
 /// Throws tessera::Error naming `source` unless 1 <= lengths.size() <= kMaxAlphabetSize, every
 /// length is <= kMaxCodeLength, some symbol has a codeword and the Kraft sum is at most 1.

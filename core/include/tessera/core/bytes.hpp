@@ -57,6 +57,9 @@ constexpr T from_little_endian(std::span<const std::byte, sizeof(T)> bytes) {
 }
 
 /// Appends encoded values to a byte buffer it owns. `name` labels the output in errors.
+/// Longest unsigned LEB128 varint of a 64-bit value, in bytes.
+inline constexpr std::size_t kMaxVarintBytes = 10;
+
 class ByteWriter {
  public:
   explicit ByteWriter(std::string name = "output") : name_(std::move(name)) {}
@@ -89,6 +92,8 @@ class ByteWriter {
                       bytes_.begin() + static_cast<std::ptrdiff_t>(offset));
   }
 
+  /// Makes room for `total` bytes in all, so that writing up to that many reallocates nothing.
+  void reserve(std::size_t total) { bytes_.reserve(total); }
   /// Bytes written so far, i.e. the offset the next value is written at.
   std::size_t position() const noexcept { return bytes_.size(); }
   /// The bytes written so far; valid until the next put, patch or release.
