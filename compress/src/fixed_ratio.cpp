@@ -28,6 +28,8 @@ constexpr std::size_t kSampleChunks = 8;         // fields of 2× as many chunks
 constexpr double kDoublingsPerBit = 1;           // the high-resolution rule: eb × 2, bits − 1
 constexpr double kMinStepLimit = 4;              // a step goes at most 2× the rule's step, and
 constexpr double kMaxStepLimit = 16;             // at least 4 and at most 16 doublings
+constexpr int kScanStepsPerDoubling = 8;         // the scan of an irregular curve: bounds 2^(1/8)
+constexpr int kScanDoublings = 1;                // apart, one doubling either side of the best
 // Candidate bounds lie between 2^-40 and 2^20 times the probe (REL 1e-3): from REL 1e-15, finer
 // than f64 data resolves, to REL 1000, where the whole field is one quantization level. And
 // |log2 eb| <= 1000 keeps eb and 1/(2eb) normal doubles.
@@ -181,23 +183,32 @@ FixedRatioBound search(const FieldView& field, double target, const CompressOpti
   const std::size_t stride =
       sizer.chunk_count() >= 2 * kSampleChunks ? sizer.chunk_count() / kSampleChunks : 1;
   const auto off_target = [&](double ratio) { return std::fabs(std::log(ratio / target)); };
+  const auto near = [&](double ratio) { return std::fabs(ratio / target - 1) <= kTolerance; };
+  FixedRatioBound best;
+  // The exact ratio at `eb`, kept in `best` when it is the closest yet.
+  const auto consider = [&](double eb) {
+    const double ratio = input_bytes / static_cast<double>(sizer.bytes(eb));
+    ++best.estimates;
+    if (best.ratio == 0 || off_target(ratio) < off_target(best.ratio)) {
+      best.error_bound = eb;
+      best.ratio = ratio;
+    }
+    return ratio;
+  };
 
   double x = probe_log2_bound(value_range(field));
-  BoundSearch steps(value_bits / target, std::max(x - kDoublingsBelowProbe, -kLog2BoundLimit),
-                    std::min(x + kDoublingsAboveProbe, kLog2BoundLimit));
-  FixedRatioBound best;
+  const double x_min = std::max(x - kDoublingsBelowProbe, -kLog2BoundLimit);
+  const double x_max = std::min(x + kDoublingsAboveProbe, kLog2BoundLimit);
+  BoundSearch steps(value_bits / target, x_min, x_max);
   bool sampled = stride > 1;
   for (std::size_t estimate = 1; estimate <= kMaxEstimates; ++estimate) {
-    const double eb = std::exp2(x);
     double bits = 0;
     if (sampled) {
-      bits = sizer.sampled_bits_per_value(eb, stride);
+      bits = sizer.sampled_bits_per_value(std::exp2(x), stride);
+      ++best.estimates;
     } else {
-      const double ratio = input_bytes / static_cast<double>(sizer.bytes(eb));
-      if (best.ratio == 0 || off_target(ratio) < off_target(best.ratio)) best = {eb, ratio, 0};
-      bits = value_bits / ratio;
+      bits = value_bits / consider(std::exp2(x));
     }
-    best.estimates = estimate;
     const bool on_target = std::fabs(value_bits / bits / target - 1) <= kTolerance;
     const double next = on_target ? x : steps.next(x, bits);
     if (next == x && !sampled) break;  // on target, or held at the end of the range
@@ -206,6 +217,18 @@ FixedRatioBound search(const FieldView& field, double target, const CompressOpti
       steps.restart();
     }
     x = next;
+  }
+  // Off target after the search: the curve jumps or turns back near the best bound (bounds near
+  // the data's float spacing make reconstructions miss the bound and become outliers, so the
+  // size can grow with eb). Scan exact sizes on a grid around it; keep the closest.
+  const double best_x = std::log2(best.error_bound);
+  for (int k = 1; k <= kScanStepsPerDoubling * kScanDoublings && !near(best.ratio); ++k) {
+    for (const int side : {-1, 1}) {
+      const double scan_x =
+          std::clamp(best_x + side * k / double{kScanStepsPerDoubling}, x_min, x_max);
+      consider(std::exp2(scan_x));
+      if (near(best.ratio)) break;
+    }
   }
   return best;
 }

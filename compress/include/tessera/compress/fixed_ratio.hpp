@@ -34,9 +34,10 @@ struct FixedRatioBound {
 /// (log2 eb, log2(bits per value - 1)) safeguarded by bisection. Fields of 16 chunks or more are
 /// first estimated from every k-th chunk (8 to 15 of them), then exactly. When no estimate lands
 /// within ±2% (the ratio jumps over the target, e.g. as a Huffman code drops to two symbols, or
-/// jitters where eb nears the data's resolution), the exact estimate closest to the target (in
-/// log ratio) wins. Throws tessera::usage_error naming -C and the field unless
-/// 1 <= target_ratio < max_fixed_ratio(field.type).
+/// jitters and turns back where eb nears the data's float spacing), up to 16 more exact estimates
+/// scan the doubling on either side of the closest bound in steps of 2^(1/8), and the estimate
+/// closest to the target (in log ratio) wins. Throws tessera::usage_error naming -C and the field
+/// unless 1 <= target_ratio < max_fixed_ratio(field.type).
 FixedRatioBound find_fixed_ratio_bound(const FieldView& field, double target_ratio,
                                        const CompressOptions& options);
 
