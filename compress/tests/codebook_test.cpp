@@ -310,7 +310,7 @@ TEST(DefaultCodebookSet, OfflineBooksStayWithinTenPercentOfOptimalOnRealFields) 
   for (const RealField& r : kRealFields) {
     if (!fs::exists(r.path)) continue;
     const Field field = read_netcdf(r.path, r.variable);
-    for (double target : {2.0, 3.0, 4.0}) {
+    for (double target : {2.0, 3.0, 4.0, 6.0, 8.0}) {
       const double eb =
           error_bound_for_bit_rate(field, target, kDefaultRadius, kDefaultChunkValues);
       CompressOptions options;

@@ -417,8 +417,10 @@ void add_train(CLI::App& parent) {
       ->check(CLI::Range(std::size_t{1024}, std::size_t{1} << 30));
   train
       ->add_option("--bit-rates", c->training.bit_rates,
-                   "Bit-rates of the books in bits per non-fill value, increasing")
-      ->delimiter(',');
+                   "Bit-rates of the books in bits per non-fill value, increasing, as one "
+                   "comma-separated list (e.g. 2,3,4)")
+      ->delimiter(',')
+      ->allow_extra_args(false);
   train->footer(
       "Each field's error bound is tuned to each bit-rate; the books average the fields' code\n"
       "histograms. Examples:\n"

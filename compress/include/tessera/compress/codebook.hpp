@@ -90,8 +90,8 @@ const CodebookSet* codebook_set_for(const StreamHeader& header, const CodebookSe
                                     const std::string& source);
 
 /// Bit-rates, in bits per non-fill value, of the books train_codebooks builds by default.
-inline constexpr std::array<double, 9> kDefaultTrainingBitRates = {1.1, 1.25, 1.5, 2, 2.5,
-                                                                   3,   4,    5,   6};
+inline constexpr std::array<double, 12> kDefaultTrainingBitRates = {1.1, 1.25, 1.5, 2, 2.5, 3,
+                                                                    4,   5,    6,   7, 8,   9};
 
 struct TrainingOptions {
   std::vector<double> bit_rates{kDefaultTrainingBitRates.begin(), kDefaultTrainingBitRates.end()};

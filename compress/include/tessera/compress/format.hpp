@@ -43,9 +43,10 @@ inline constexpr bool kVerifyChecksums = true;
 #endif
 
 /// Header values naming the offline codebook set (codebook.hpp) the chunks may use: none, a set
-/// built into the library (this build has set 1), or a custom set the decoder must be given.
+/// built into the library (this build has set 2; set 1, with no books above 6 bits per value, is
+/// retired), or a custom set the decoder must be given.
 inline constexpr std::uint16_t kNoCodebookSet = 0;
-inline constexpr std::uint16_t kDefaultCodebookSet = 1;
+inline constexpr std::uint16_t kDefaultCodebookSet = 2;
 inline constexpr std::uint16_t kCustomCodebookSet = 0xFFFF;
 
 enum class BoundMode : std::uint8_t { kAbs = 1, kRel = 2, kAbsAndRel = 3, kFixedRatio = 4 };
