@@ -1,17 +1,21 @@
 // Regions of source compiled for a wider instruction set than the build's baseline, for kernels
 // that are included once per instruction set (inside their own namespace) and chosen at run time
 // with dispatch_isa_level(). Works with GCC (#pragma GCC target) and Clang (#pragma clang
-// attribute). FMA is never enabled: kernels must match the baseline build bit for bit.
+// attribute). The AVX2 and AVX-512 regions leave FMA out of what the compiler may contract into:
+// kernels there match the baseline build bit for bit. AVX2_FMA is for kernels that use FMA on
+// purpose and need not match (GEMM micro-kernels); dispatch_isa_level() >= kAvx2 guarantees FMA.
 #pragma once
 
 // _Pragma takes a single string literal, so these lines stay as they are.
 // clang-format off
 #if defined(__clang__)
 #define TESSERA_ISA_REGION_AVX2 _Pragma("clang attribute push(__attribute__((target(\"avx2\"))), apply_to = function)")
+#define TESSERA_ISA_REGION_AVX2_FMA _Pragma("clang attribute push(__attribute__((target(\"avx2,fma\"))), apply_to = function)")
 #define TESSERA_ISA_REGION_AVX512 _Pragma("clang attribute push(__attribute__((target(\"avx512f,avx512dq,avx512bw,avx512vl\"))), apply_to = function)")
 #define TESSERA_ISA_REGION_END _Pragma("clang attribute pop")
 #else
 #define TESSERA_ISA_REGION_AVX2 _Pragma("GCC push_options") _Pragma("GCC target(\"avx2\")")
+#define TESSERA_ISA_REGION_AVX2_FMA _Pragma("GCC push_options") _Pragma("GCC target(\"avx2,fma\")")
 #define TESSERA_ISA_REGION_AVX512 _Pragma("GCC push_options") _Pragma("GCC target(\"avx512f,avx512dq,avx512bw,avx512vl\")")
 #define TESSERA_ISA_REGION_END _Pragma("GCC pop_options")
 #endif

@@ -1,0 +1,42 @@
+// TW-GEMM on the CPU: C = A·W with W in tile-wise form (tw_matrix.hpp). Per tile, the kept K-rows
+// of A are gathered while A is packed into micro-panels (no separate gather pass, as the paper's
+// masked loader gathers inside its global-to-shared copy), and a register-blocked micro-kernel
+// multiplies them with the tile's dense block. Kernels: a scalar reference, AVX2+FMA and AVX-512,
+// one registry; parallel over tiles and row blocks of A.
+#pragma once
+
+#include <cstddef>
+#include <optional>
+#include <span>
+#include <string_view>
+
+#include "tessera/core/cpu_features.hpp"
+#include "tessera/core/view.hpp"
+#include "tessera/tilewise/tw_matrix.hpp"
+
+namespace tessera::tilewise {
+
+/// One TW-GEMM implementation.
+struct TwKernel {
+  std::string_view name;  // "scalar", "avx2", "avx512"
+  IsaLevel isa;           // the instruction set it needs
+  /// C (m × w.n(), row stride ldc) = A (m × w.k(), row stride lda) · W, for rows [row_begin,
+  /// row_end) of tile `tile` (its columns only).
+  void (*run)(const float* a, std::size_t lda, const TwMatrix& w, std::size_t tile,
+              std::size_t row_begin, std::size_t row_end, float* c, std::size_t ldc);
+};
+
+/// Every kernel, scalar first; the ones this CPU can run have isa <= dispatch_isa_level().
+std::span<const TwKernel> tw_kernels();
+/// The kernel named `name` ("auto": the widest this CPU runs); tessera::usage_error for an unknown
+/// name or one this CPU cannot run.
+const TwKernel& tw_kernel(std::string_view name = "auto");
+
+/// C = A · W: a (m, k) and c (m, n) row-major with unit column stride; every element of C is
+/// written (columns in no tile and tiles without rows give 0). Deterministic: each element is one
+/// kernel call's sum in a fixed order, whatever the thread count. Throws tessera::usage_error on a
+/// shape mismatch.
+void tw_gemm(View<const float, 2> a, const TwMatrix& w, View<float, 2> c,
+             const TwKernel& kernel = tw_kernel());
+
+}  // namespace tessera::tilewise

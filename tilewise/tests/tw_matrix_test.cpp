@@ -1,0 +1,139 @@
+// The tile pattern's invariants and statistics, packing and unpacking, and the .tw format: round
+// trips, and corrupt, truncated or foreign bytes failing with an error that names the input.
+#include "tessera/tilewise/tw_matrix.hpp"
+
+#include <gtest/gtest.h>
+
+#include <cstring>
+#include <filesystem>
+#include <string>
+
+#include "tessera/core/error.hpp"
+#include "tw_test_patterns.hpp"
+
+namespace tessera::tilewise {
+namespace {
+
+using testing::random_contiguous;
+using testing::random_matrix;
+using testing::random_two_dimensional;
+
+void expect_invalid(const TilePattern& pattern, const std::string& fragment) {
+  try {
+    pattern.validate("layer.tw");
+    FAIL() << "expected an error mentioning '" << fragment << "'";
+  } catch (const Error& e) {
+    EXPECT_EQ(e.input(), "layer.tw");
+    EXPECT_NE(e.problem().find(fragment), std::string::npos) << e.what();
+  }
+}
+
+TEST(TilePattern, ValidationNamesTheBrokenRule) {
+  TilePattern p = random_contiguous(10, 20, 8, 0.5, 1);
+  EXPECT_NO_THROW(p.validate("layer.tw"));
+  TilePattern wide = p;
+  wide.g = 4;
+  expect_invalid(wide, "columns");
+  TilePattern shared = p;
+  shared.tiles[1].columns[0] = shared.tiles[0].columns[0];
+  expect_invalid(shared, "column");
+  TilePattern unsorted = p;
+  unsorted.tiles[0].rows = {3, 2};
+  expect_invalid(unsorted, "row index");
+  TilePattern outside = p;
+  outside.tiles[0].rows = {10};
+  expect_invalid(outside, "row index 10");
+  TilePattern empty = p;
+  empty.tiles[0].columns.clear();
+  expect_invalid(empty, "0 columns");
+}
+
+TEST(TilePattern, SparsityCountsKeptWeights) {
+  const TilePattern p = TilePattern::contiguous(4, 6, 4, {{0, 1}, {}});
+  EXPECT_EQ(p.kept_weights(), 8u);  // 2 rows × 4 columns, then 0 rows × 2 columns
+  EXPECT_DOUBLE_EQ(p.sparsity(), 1.0 - 8.0 / 24.0);
+  const std::vector<bool> mask = p.mask();
+  EXPECT_TRUE(mask[0 * 6 + 3]);
+  EXPECT_FALSE(mask[0 * 6 + 4]);
+  EXPECT_FALSE(mask[2 * 6 + 0]);
+}
+
+TEST(TwMatrix, UnpackGivesTheMaskedWeights) {
+  const TilePattern p = random_two_dimensional(50, 70, 16, 0.3, 0.6, 2);
+  const AlignedBuffer<float> w = random_matrix(50, 70, 3);
+  const TwMatrix tw = TwMatrix::pack(p, View<const float, 2>(w.data(), {50, 70}));
+  const AlignedBuffer<float> dense = tw.unpack();
+  const std::vector<bool> mask = p.mask();
+  for (std::size_t i = 0; i < 50 * 70; ++i) EXPECT_EQ(dense[i], mask[i] ? w[i] : 0.0f) << i;
+  for (std::size_t t = 0; t < tw.tile_count(); ++t) {
+    EXPECT_EQ(tw.block_width(t) % kPanelWidth, 0u);
+    EXPECT_EQ(tw.block(t).size(), p.tiles[t].rows.size() * tw.block_width(t));
+  }
+  EXPECT_FALSE(tw.pruned_columns().empty());
+}
+
+TEST(TwMatrix, SerialisationRoundTripsExactly) {
+  for (const TilePattern& p :
+       {random_contiguous(100, 300, 128, 0.75, 4), random_two_dimensional(64, 90, 32, 0.4, 0.5, 5),
+        TilePattern{7, 9, 4, {}}}) {
+    const AlignedBuffer<float> w = random_matrix(p.k, p.n, 6);
+    const TwMatrix tw = TwMatrix::pack(p, View<const float, 2>(w.data(), {p.k, p.n}));
+    const std::vector<std::byte> bytes = tw.serialize();
+    const TwMatrix back = TwMatrix::deserialize(bytes, "w.tw");
+    EXPECT_EQ(back.serialize(), bytes);
+    const AlignedBuffer<float> a = tw.unpack(), b = back.unpack();
+    EXPECT_EQ(std::memcmp(a.data(), b.data(), a.size_bytes()), 0);
+  }
+}
+
+TEST(TwMatrix, CorruptTruncatedAndForeignBytesAreErrors) {
+  const TilePattern p = random_contiguous(40, 60, 16, 0.5, 7);
+  const AlignedBuffer<float> w = random_matrix(40, 60, 8);
+  const std::vector<std::byte> bytes =
+      TwMatrix::pack(p, View<const float, 2>(w.data(), {40, 60})).serialize();
+  const auto expect_error = [](std::span<const std::byte> b, const std::string& fragment) {
+    try {
+      TwMatrix::deserialize(b, "w.tw");
+      FAIL() << "expected an error mentioning '" << fragment << "'";
+    } catch (const Error& e) {
+      EXPECT_EQ(e.input(), "w.tw");
+      EXPECT_NE(e.problem().find(fragment), std::string::npos) << e.what();
+    }
+  };
+  for (std::size_t at : {10ul, bytes.size() / 2, bytes.size() - 1}) {
+    std::vector<std::byte> corrupt = bytes;
+    corrupt[at] ^= std::byte{0x40};
+    expect_error(corrupt, "checksum");
+  }
+  expect_error(std::span(bytes).first(bytes.size() - 3), "checksum");
+  expect_error(std::span(bytes).first(3), "");
+  std::vector<std::byte> foreign = bytes;
+  foreign[0] = std::byte{'X'};
+  expect_error(foreign, "magic");
+}
+
+TEST(TwMatrix, FilesRoundTripAndMissingFilesNameThePath) {
+  const TilePattern p = random_contiguous(30, 40, 8, 0.5, 9);
+  const AlignedBuffer<float> w = random_matrix(30, 40, 10);
+  const TwMatrix tw = TwMatrix::pack(p, View<const float, 2>(w.data(), {30, 40}));
+  const std::filesystem::path path =
+      std::filesystem::temp_directory_path() / "tessera_tw_matrix_test.tw";
+  write_tw(path, tw);
+  EXPECT_EQ(read_tw(path).serialize(), tw.serialize());
+  std::filesystem::remove(path);
+  try {
+    read_tw(path);
+    FAIL() << "expected an error for a missing file";
+  } catch (const Error& e) {
+    EXPECT_NE(e.input().find("tessera_tw_matrix_test.tw"), std::string::npos);
+  }
+}
+
+TEST(TwMatrix, PackingChecksTheShape) {
+  const TilePattern p = random_contiguous(8, 16, 8, 0.5, 1);
+  const AlignedBuffer<float> w = random_matrix(8, 15, 1);
+  EXPECT_THROW(TwMatrix::pack(p, View<const float, 2>(w.data(), {8, 15})), Error);
+}
+
+}  // namespace
+}  // namespace tessera::tilewise
