@@ -40,6 +40,7 @@ struct Simd {
   static V load(const float* p) { return _mm256_loadu_ps(p); }
   static V broadcast(float x) { return _mm256_set1_ps(x); }
   static V fma(V a, V b, V c) { return _mm256_fmadd_ps(a, b, c); }
+  static V add(V a, V b) { return _mm256_add_ps(a, b); }
   static void store(float* p, V v) { _mm256_storeu_ps(p, v); }
   static V zero() { return _mm256_setzero_ps(); }
 };
@@ -56,6 +57,7 @@ struct Simd {
   static V load(const float* p) { return _mm512_loadu_ps(p); }
   static V broadcast(float x) { return _mm512_set1_ps(x); }
   static V fma(V a, V b, V c) { return _mm512_fmadd_ps(a, b, c); }
+  static V add(V a, V b) { return _mm512_add_ps(a, b); }
   static void store(float* p, V v) { _mm512_storeu_ps(p, v); }
   static V zero() { return _mm512_setzero_ps(); }
 };
@@ -110,11 +112,13 @@ void tw_gemm(View<const float, 2> a, const TwMatrix& w, View<float, 2> c, const 
   }
   const std::size_t row_blocks = (m + kRowBlock - 1) / kRowBlock;
   const std::size_t items = w.tile_count() * row_blocks;
-  // Work items: (tile, block of rows); each C element belongs to exactly one.
+  // Work items: (block of rows, tile); each C element belongs to exactly one. Consecutive items
+  // share their rows of A, which stay in cache while every tile gathers from them; the packed
+  // weights (all tiles) are read again for each block of rows.
   parallel_for(items, 1, [&](std::size_t, Range range) {
     for (std::size_t item = range.begin; item < range.end; ++item) {
-      const std::size_t t = item / row_blocks;
-      const std::size_t row_begin = item % row_blocks * kRowBlock;
+      const std::size_t t = item % w.tile_count();
+      const std::size_t row_begin = item / w.tile_count() * kRowBlock;
       const std::size_t row_end = std::min(m, row_begin + kRowBlock);
       if (w.pattern().tiles[t].rows.empty()) {
         for (std::size_t r = row_begin; r < row_end; ++r) {
