@@ -41,6 +41,10 @@ struct Simd {
   static V broadcast(float x) { return _mm256_set1_ps(x); }
   static V fma(V a, V b, V c) { return _mm256_fmadd_ps(a, b, c); }
   static V add(V a, V b) { return _mm256_add_ps(a, b); }
+  static V gather(const float* base, const std::uint32_t* index) {
+    const __m256i offsets = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(index));
+    return _mm256_i32gather_ps(base, offsets, sizeof(float));
+  }
   static void store(float* p, V v) { _mm256_storeu_ps(p, v); }
   static V zero() { return _mm256_setzero_ps(); }
 };
@@ -58,6 +62,11 @@ struct Simd {
   static V broadcast(float x) { return _mm512_set1_ps(x); }
   static V fma(V a, V b, V c) { return _mm512_fmadd_ps(a, b, c); }
   static V add(V a, V b) { return _mm512_add_ps(a, b); }
+  static V gather(const float* base, const std::uint32_t* index) {
+    // The masked form with a zero source: GCC 12 warns on the unmasked one's undefined source.
+    return _mm512_mask_i32gather_ps(_mm512_setzero_ps(), 0xFFFF, _mm512_loadu_si512(index), base,
+                                    sizeof(float));
+  }
   static void store(float* p, V v) { _mm512_storeu_ps(p, v); }
   static V zero() { return _mm512_setzero_ps(); }
 };
