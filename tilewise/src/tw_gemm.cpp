@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <array>
+#include <vector>
 
 #include "tessera/core/error.hpp"
 #include "tessera/core/isa_region.hpp"
@@ -15,19 +16,21 @@ namespace tessera::tilewise {
 
 namespace {
 
-// The reference: for each output, the sum over the tile's kept rows in increasing order.
-void run_scalar(const float* a, std::size_t lda, const TwMatrix& w, std::size_t t,
-                std::size_t row_begin, std::size_t row_end, float* c, std::size_t ldc) {
-  const Tile& tile = w.pattern().tiles[t];
-  const std::size_t width = w.block_width(t);
-  const float* block = w.block(t).data();
-  for (std::size_t m = row_begin; m < row_end; ++m) {
-    for (std::size_t j = 0; j < tile.columns.size(); ++j) {
-      float sum = 0.0f;
-      for (std::size_t k = 0; k < tile.rows.size(); ++k) {
-        sum += a[m * lda + tile.rows[k]] * block[k * width + j];
+// The reference: for each output, the sum over its tile's kept rows in increasing order.
+void run_scalar(const float* a, std::size_t lda, const TwMatrix& w, std::size_t row_begin,
+                std::size_t row_end, float* c, std::size_t ldc) {
+  for (std::size_t t = 0; t < w.tile_count(); ++t) {
+    const Tile& tile = w.pattern().tiles[t];
+    const std::size_t width = w.block_width(t);
+    const float* block = w.block(t).data();
+    for (std::size_t m = row_begin; m < row_end; ++m) {
+      for (std::size_t j = 0; j < tile.columns.size(); ++j) {
+        float sum = 0.0f;
+        for (std::size_t k = 0; k < tile.rows.size(); ++k) {
+          sum += a[m * lda + tile.rows[k]] * block[k * width + j];
+        }
+        c[m * ldc + tile.columns[j]] = sum;
       }
-      c[m * ldc + tile.columns[j]] = sum;
     }
   }
 }
@@ -41,10 +44,6 @@ struct Simd {
   static V broadcast(float x) { return _mm256_set1_ps(x); }
   static V fma(V a, V b, V c) { return _mm256_fmadd_ps(a, b, c); }
   static V add(V a, V b) { return _mm256_add_ps(a, b); }
-  static V gather(const float* base, const std::uint32_t* index) {
-    const __m256i offsets = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(index));
-    return _mm256_i32gather_ps(base, offsets, sizeof(float));
-  }
   static void store(float* p, V v) { _mm256_storeu_ps(p, v); }
   static V zero() { return _mm256_setzero_ps(); }
 };
@@ -62,11 +61,6 @@ struct Simd {
   static V broadcast(float x) { return _mm512_set1_ps(x); }
   static V fma(V a, V b, V c) { return _mm512_fmadd_ps(a, b, c); }
   static V add(V a, V b) { return _mm512_add_ps(a, b); }
-  static V gather(const float* base, const std::uint32_t* index) {
-    // The masked form with a zero source: GCC 12 warns on the unmasked one's undefined source.
-    return _mm512_mask_i32gather_ps(_mm512_setzero_ps(), 0xFFFF, _mm512_loadu_si512(index), base,
-                                    sizeof(float));
-  }
   static void store(float* p, V v) { _mm512_storeu_ps(p, v); }
   static V zero() { return _mm512_setzero_ps(); }
 };
@@ -77,12 +71,15 @@ TESSERA_ISA_REGION_END
 
 constexpr std::array<TwKernel, 3> kKernels = {{
     {"scalar", IsaLevel::kScalar, &run_scalar},
-    {"avx2", IsaLevel::kAvx2, &avx2::run_tile},
-    {"avx512", IsaLevel::kAvx512, &avx512::run_tile},
+    {"avx2", IsaLevel::kAvx2, &avx2::run_rows},
+    {"avx512", IsaLevel::kAvx512, &avx512::run_rows},
 }};
 
-// Rows of A per work item: a multiple of both kernels' register blocks.
-constexpr std::size_t kRowBlock = 96;
+// Rows of A per work item: a multiple of both kernels' register blocks (12 and 6 rows), at most
+// kMaxRowBlock, small enough for every thread to get several items.
+constexpr std::size_t kRowGranule = 12;
+constexpr std::size_t kMaxRowBlock = 96;
+constexpr std::size_t kItemsPerThread = 4;
 
 }  // namespace
 
@@ -119,23 +116,22 @@ void tw_gemm(View<const float, 2> a, const TwMatrix& w, View<float, 2> c, const 
                                "column stride is not 1)",
                                a.extent(0), a.extent(1), w.k(), w.n(), c.extent(0), c.extent(1)));
   }
-  const std::size_t row_blocks = (m + kRowBlock - 1) / kRowBlock;
-  const std::size_t items = w.tile_count() * row_blocks;
-  // Work items: (block of rows, tile); each C element belongs to exactly one. Consecutive items
-  // share their rows of A, which stay in cache while every tile gathers from them; the packed
-  // weights (all tiles) are read again for each block of rows.
-  parallel_for(items, 1, [&](std::size_t, Range range) {
+  const std::size_t items_wanted = kItemsPerThread * static_cast<std::size_t>(thread_count());
+  const std::size_t row_block = std::clamp<std::size_t>(
+      (m / items_wanted + kRowGranule - 1) / kRowGranule * kRowGranule, kRowGranule, kMaxRowBlock);
+  // Work items: blocks of rows of C, every tile. Each C element is summed by one item in a fixed
+  // order, so the block size (which follows the thread count) changes no result.
+  parallel_for((m + row_block - 1) / row_block, 1, [&](std::size_t, Range range) {
     for (std::size_t item = range.begin; item < range.end; ++item) {
-      const std::size_t t = item % w.tile_count();
-      const std::size_t row_begin = item / w.tile_count() * kRowBlock;
-      const std::size_t row_end = std::min(m, row_begin + kRowBlock);
-      if (w.pattern().tiles[t].rows.empty()) {
+      const std::size_t row_begin = item * row_block;
+      const std::size_t row_end = std::min(m, row_begin + row_block);
+      kernel.run(a.data(), a.stride(0), w, row_begin, row_end, c.data(), c.stride(0));
+      for (const Tile& tile : w.pattern().tiles) {
+        if (!tile.rows.empty()) continue;
         for (std::size_t r = row_begin; r < row_end; ++r) {
-          for (std::uint32_t col : w.pattern().tiles[t].columns) c(r, col) = 0.0f;
+          for (std::uint32_t col : tile.columns) c(r, col) = 0.0f;
         }
-        continue;
       }
-      kernel.run(a.data(), a.stride(0), w, t, row_begin, row_end, c.data(), c.stride(0));
     }
   });
   for (std::size_t r = 0; r < m; ++r) {

@@ -1,8 +1,9 @@
-// TW-GEMM on the CPU: C = A·W with W in tile-wise form (tw_matrix.hpp). Per tile, the kept K-rows
-// of A are gathered while A is packed into micro-panels (no separate gather pass, as the paper's
-// masked loader gathers inside its global-to-shared copy), and a register-blocked micro-kernel
-// multiplies them with the tile's dense block. Kernels: a scalar reference, AVX2+FMA and AVX-512,
-// one registry; parallel over tiles and row blocks of A.
+// TW-GEMM on the CPU: C = A·W with W in tile-wise form (tw_matrix.hpp). A is packed once per row
+// group and K range for all tiles, and each tile's kept K-rows are gathered by the micro-kernel's
+// own loads from that panel (no gather pass, as the paper's masked loader gathers inside its
+// global-to-shared copy); a register-blocked micro-kernel multiplies them with the tile's dense
+// block. Kernels: a scalar reference, AVX2+FMA and AVX-512, one registry; parallel over blocks of
+// rows of A.
 #pragma once
 
 #include <cstddef>
@@ -20,10 +21,10 @@ namespace tessera::tilewise {
 struct TwKernel {
   std::string_view name;  // "scalar", "avx2", "avx512"
   IsaLevel isa;           // the instruction set it needs
-  /// C (m × w.n(), row stride ldc) = A (m × w.k(), row stride lda) · W, for rows [row_begin,
-  /// row_end) of tile `tile` (its columns only).
-  void (*run)(const float* a, std::size_t lda, const TwMatrix& w, std::size_t tile,
-              std::size_t row_begin, std::size_t row_end, float* c, std::size_t ldc);
+  /// C (m × w.n(), row stride ldc) = A (m × w.k(), row stride lda) · W for rows [row_begin,
+  /// row_end), the columns of every tile that keeps rows.
+  void (*run)(const float* a, std::size_t lda, const TwMatrix& w, std::size_t row_begin,
+              std::size_t row_end, float* c, std::size_t ldc);
 };
 
 /// Every kernel, scalar first; the ones this CPU can run have isa <= dispatch_isa_level().
