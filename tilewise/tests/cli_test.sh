@@ -1,0 +1,58 @@
+#!/usr/bin/env bash
+# `tessera tilewise` end to end: prune .npy weights of two layers into .tw and .npy files under one
+# threshold, read the tile statistics back, and check the errors of bad inputs (exit codes 1, 2).
+# Usage: cli_test.sh <tessera>
+set -euo pipefail
+tessera=$1
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+fail() { echo "FAIL: $*" >&2; exit 1; }
+
+# Two float32 layers as .npy (numpy's own header layout), values from a fixed linear congruence.
+python3 - "$work" <<'PY'
+import struct, sys
+def npy(path, rows, cols, seed, descr="<f4"):
+    header = "{'descr': '%s', 'fortran_order': False, 'shape': (%d, %d), }" % (descr, rows, cols)
+    header += " " * (64 - (10 + len(header) + 1) % 64) + "\n"
+    x = seed
+    values = []
+    for _ in range(rows * cols):
+        x = (1103515245 * x + 12345) % 2**31
+        values.append(x / 2**31 - 0.5)
+    fmt = "<%d%s" % (rows * cols, "f" if descr == "<f4" else "d")
+    with open(path, "wb") as f:
+        f.write(b"\x93NUMPY\x01\x00" + struct.pack("<H", len(header)) + header.encode())
+        f.write(struct.pack(fmt, *values))
+npy(sys.argv[1] + "/fc1.npy", 256, 300, 1)
+npy(sys.argv[1] + "/fc2.npy", 300, 64, 2)
+npy(sys.argv[1] + "/f64.npy", 4, 4, 3, "<f8")
+PY
+
+"$tessera" tilewise prune -i "$work/fc1.npy" -i "$work/fc2.npy" -o "$work/fc1.tw" \
+  -o "$work/fc2.npy" --sparsity 0.75 -G 64 --json >"$work/prune.json" 2>"$work/prune.log"
+grep -Eq 'sparsity 7[45]\.[0-9]+% \(asked 75\.00%\)' "$work/prune.log" || fail "prune summary: $(cat "$work/prune.log")"
+grep -q '"pattern":"tw"' "$work/prune.json" || fail "prune --json: $(cat "$work/prune.json")"
+"$tessera" tilewise info "$work/fc1.tw" >"$work/info.txt"
+grep -Eq '256x300 \(K x N\), G 64, 5 tiles, 0 pruned columns' "$work/info.txt" || fail "info: $(cat "$work/info.txt")"
+"$tessera" tilewise info "$work/fc1.tw" --json | grep -q '"tiles":5' || fail "info --json"
+
+expect() {  # expect <code> <regex> <args...>
+  local code=$1 pattern=$2
+  shift 2
+  set +e
+  output=$("$tessera" tilewise "$@" 2>&1)
+  got=$?
+  set -e
+  [ "$got" -eq "$code" ] || fail "exit $got (wanted $code) from: $* -> $output"
+  grep -Eq -- "$pattern" <<<"$output" || fail "output of $* does not match /$pattern/: $output"
+}
+expect 2 "only the tw and tw2d patterns pack into .tw" prune -i "$work/fc1.npy" -o "$work/x.tw" --pattern tew
+expect 2 "one -o per -i" prune -i "$work/fc1.npy" -i "$work/fc2.npy" -o "$work/x.npy"
+expect 2 "unknown pattern 'diagonal'" prune -i "$work/fc1.npy" -o "$work/x.npy" --pattern diagonal
+expect 2 "must be in \[0, 1\]" prune -i "$work/fc1.npy" -o "$work/x.npy" --sparsity 1.5
+expect 1 "f64.npy: .npy dtype '<f8' is not little-endian float32" prune -i "$work/f64.npy" -o "$work/x.npy"
+expect 1 "missing.npy" prune -i "$work/missing.npy" -o "$work/x.npy"
+head -c 100 "$work/fc1.tw" >"$work/cut.tw"
+expect 1 "cut.tw: checksum mismatch" info "$work/cut.tw"
+[ ! -e "$work/x.npy" ] && [ ! -e "$work/x.tw" ] || fail "a failed command left an output file"
+echo "tilewise CLI: all checks passed"

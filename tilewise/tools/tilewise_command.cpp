@@ -1,0 +1,209 @@
+// `tessera tilewise prune` (weights in as .npy; out as .npy with the pruned weights zeroed, or as
+// packed .tw) and `tessera tilewise info` (tile statistics of a .tw file).
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <iostream>
+#include <memory>
+#include <nlohmann/json.hpp>
+#include <string>
+#include <vector>
+
+#include "tessera/core/cli.hpp"
+#include "tessera/core/error.hpp"
+#include "tessera/core/npy.hpp"
+#include "tessera/tilewise/pruning.hpp"
+#include "tessera/tilewise/tw_matrix.hpp"
+
+namespace tessera::tilewise {
+namespace {
+
+struct PruneCommand {
+  std::vector<std::string> inputs;
+  std::vector<std::string> outputs;
+  std::vector<std::string> scores;
+  std::string pattern = "tw";
+  PruneOptions options;
+  bool json = false;
+};
+
+// A 2-D .npy array as a (k, n) view, or an error naming the file.
+View<const float, 2> matrix_of(const NpyArray& a, const std::string& path) {
+  if (a.shape.size() != 2) {
+    throw Error(path, fmt::format("has {} dimensions; a layer's weights are a 2-D (K, N) array",
+                                  a.shape.size()));
+  }
+  return View<const float, 2>(a.values.data(), {a.shape[0], a.shape[1]});
+}
+
+bool ends_with(const std::string& text, std::string_view suffix) {
+  return text.size() >= suffix.size() &&
+         text.compare(text.size() - suffix.size(), suffix.size(), suffix) == 0;
+}
+
+void run_prune(const PruneCommand& c) {
+  if (c.outputs.size() != c.inputs.size()) {
+    throw usage_error("-o", fmt::format("{} outputs for {} inputs: give one -o per -i",
+                                        c.outputs.size(), c.inputs.size()));
+  }
+  if (!c.scores.empty() && c.scores.size() != c.inputs.size()) {
+    throw usage_error(
+        "--scores", fmt::format("{} score files for {} inputs", c.scores.size(), c.inputs.size()));
+  }
+  PruneOptions options = c.options;
+  options.pattern = parse_pattern(c.pattern);
+  for (const std::string& out : c.outputs) {
+    if (ends_with(out, ".tw") && options.pattern != PatternKind::kTileWise1D &&
+        options.pattern != PatternKind::kTileWise2D) {
+      throw usage_error("-o", fmt::format("{}: only the tw and tw2d patterns pack into .tw files; "
+                                          "write .npy for {}",
+                                          out, c.pattern));
+    }
+    if (!ends_with(out, ".tw") && !ends_with(out, ".npy")) {
+      throw usage_error("-o", fmt::format("{}: give a .npy or .tw file", out));
+    }
+  }
+  std::vector<NpyArray> weights, given_scores;
+  std::vector<AlignedBuffer<float>> magnitudes;
+  std::vector<View<const float, 2>> score_views;
+  for (std::size_t l = 0; l < c.inputs.size(); ++l) {
+    weights.push_back(read_npy(c.inputs[l]));
+    const View<const float, 2> w = matrix_of(weights.back(), c.inputs[l]);
+    if (c.scores.empty()) {
+      magnitudes.push_back(magnitude_scores(w));
+      score_views.emplace_back(magnitudes.back().data(), w.shape());
+    } else {
+      given_scores.push_back(read_npy(c.scores[l]));
+      const View<const float, 2> s = matrix_of(given_scores.back(), c.scores[l]);
+      if (s.shape() != w.shape()) {
+        throw Error(c.scores[l], fmt::format("is {}x{}, its layer {} is {}x{}", s.extent(0),
+                                             s.extent(1), c.inputs[l], w.extent(0), w.extent(1)));
+      }
+      score_views.push_back(s);
+    }
+  }
+  const std::vector<LayerMask> masks = prune(score_views, options);
+  nlohmann::json layers = nlohmann::json::array();
+  std::size_t kept = 0, total = 0;
+  for (std::size_t l = 0; l < masks.size(); ++l) {
+    const LayerMask& m = masks[l];
+    const View<const float, 2> w = matrix_of(weights[l], c.inputs[l]);
+    if (ends_with(c.outputs[l], ".tw")) {
+      write_tw(c.outputs[l], TwMatrix::pack(*m.tiles, w));
+    } else {
+      AlignedBuffer<float> pruned(m.k * m.n);
+      for (std::size_t i = 0; i < pruned.size(); ++i) {
+        pruned[i] = m.kept[i] != 0 ? w(i / m.n, i % m.n) : 0.0f;
+      }
+      write_npy(c.outputs[l], weights[l].shape, pruned.span());
+    }
+    kept += m.kept_count();
+    total += m.k * m.n;
+    const double sparsity =
+        1.0 - static_cast<double>(m.kept_count()) / static_cast<double>(m.k * m.n);
+    layers.push_back({{"input", c.inputs[l]},
+                      {"output", c.outputs[l]},
+                      {"k", m.k},
+                      {"n", m.n},
+                      {"sparsity", sparsity},
+                      {"tiles", m.tiles ? m.tiles->tiles.size() : 0}});
+    std::cerr << fmt::format(
+        "{}: {}x{}, sparsity {:.2f}%{} -> {}\n", c.inputs[l], m.k, m.n, 100 * sparsity,
+        m.tiles ? fmt::format(", {} tiles", m.tiles->tiles.size()) : "", c.outputs[l]);
+  }
+  const double overall = 1.0 - static_cast<double>(kept) / static_cast<double>(total);
+  std::cerr << fmt::format("{} over {} layer(s): sparsity {:.2f}% (asked {:.2f}%)\n", c.pattern,
+                           masks.size(), 100 * overall, 100 * options.sparsity);
+  if (c.json) {
+    std::cout << nlohmann::json{{"pattern", c.pattern}, {"sparsity", overall}, {"layers", layers}}
+              << "\n";
+  }
+}
+
+void add_prune(CLI::App& parent) {
+  auto c = std::make_shared<PruneCommand>();
+  CLI::App* prune_app = parent.add_subcommand(
+      "prune", "Prune layers' weights under one global threshold (TW, TW-2D, TEW, EW, VW, BW)");
+  prune_app->add_option("-i", c->inputs, "A layer's weights, (K, N) float32 .npy (repeatable)")
+      ->required();
+  prune_app
+      ->add_option("-o", c->outputs,
+                   "Output per layer: .npy (pruned weights zeroed) or .tw (packed; tw, tw2d)")
+      ->required();
+  prune_app->add_option("--scores", c->scores,
+                        "Importance scores per layer, e.g. Taylor (grad·w)² (default: |w|)");
+  prune_app->add_option("--pattern", c->pattern, "tw, tw2d, tew, ew, vw or bw")
+      ->capture_default_str();
+  prune_app->add_option("--sparsity", c->options.sparsity, "Fraction of all weights removed")
+      ->capture_default_str();
+  prune_app->add_option("-G,--tile-width", c->options.tile_width, "Columns per tile")
+      ->capture_default_str()
+      ->check(CLI::PositiveNumber);
+  prune_app
+      ->add_option("--delta", c->options.hybrid_delta,
+                   "tew: fraction of all weights restored element-wise")
+      ->capture_default_str();
+  prune_app->add_flag("--json", c->json, "Print the per-layer results as one JSON object");
+  prune_app->footer(
+      "All layers share one threshold on length-normalised unit scores, so sensitive layers keep\n"
+      "more. Examples:\n"
+      "  tessera tilewise prune -i fc1.npy -o fc1.tw --sparsity 0.75\n"
+      "  tessera tilewise prune -i fc1.npy -i fc2.npy -o fc1.tw -o fc2.tw --pattern tw2d -G 64\n"
+      "  tessera tilewise prune -i fc1.npy -o fc1_ew.npy --pattern ew --sparsity 0.9 --json");
+  prune_app->callback([c] { run_prune(*c); });
+}
+
+void add_info(CLI::App& parent) {
+  auto file = std::make_shared<std::string>();
+  auto json = std::make_shared<bool>(false);
+  CLI::App* info = parent.add_subcommand("info", "Tile statistics of a packed .tw file");
+  info->add_option("file", *file, "Packed weights (.tw)")->required();
+  info->add_flag("--json", *json, "Print the statistics as one JSON object");
+  info->footer("Example:\n  tessera tilewise info fc1.tw");
+  info->callback([file, json] {
+    const TwMatrix w = read_tw(*file);
+    const TilePattern& p = w.pattern();
+    std::vector<std::size_t> kept;
+    for (const Tile& tile : p.tiles) kept.push_back(tile.rows.size());
+    std::ranges::sort(kept);
+    const auto at = [&](double q) {
+      return kept.empty()
+                 ? 0
+                 : kept[static_cast<std::size_t>(q * static_cast<double>(kept.size() - 1))];
+    };
+    if (*json) {
+      std::cout << nlohmann::json{{"file", *file},
+                                  {"k", p.k},
+                                  {"n", p.n},
+                                  {"g", p.g},
+                                  {"tiles", p.tiles.size()},
+                                  {"pruned_columns", w.pruned_columns().size()},
+                                  {"sparsity", p.sparsity()},
+                                  {"kept_rows_min", at(0)},
+                                  {"kept_rows_median", at(0.5)},
+                                  {"kept_rows_max", at(1)}}
+                << "\n";
+      return;
+    }
+    std::cout << fmt::format(
+        "{}: {}x{} (K x N), G {}, {} tiles, {} pruned columns, sparsity {:.2f}%\n"
+        "kept rows per tile: min {}, median {}, max {} of {}\n",
+        *file, p.k, p.n, p.g, p.tiles.size(), w.pruned_columns().size(), 100 * p.sparsity(), at(0),
+        at(0.5), at(1), p.k);
+  });
+}
+
+const cli::Registrar kTilewise(
+    "tilewise", "Tile-wise sparsity: prune weights to GEMM-tile patterns, pack them for TW-GEMM",
+    [](CLI::App& app) {
+      app.require_subcommand(1);
+      app.footer(
+          "Examples:\n"
+          "  tessera tilewise prune -i fc1.npy -o fc1.tw --sparsity 0.75\n"
+          "  tessera tilewise info fc1.tw");
+      add_prune(app);
+      add_info(app);
+    });
+
+}  // namespace
+}  // namespace tessera::tilewise
