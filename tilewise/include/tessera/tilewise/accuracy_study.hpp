@@ -1,0 +1,65 @@
+// The accuracy study of the tile-wise patterns on real data (Guo et al., SC'20, §5): train a dense
+// MLP on Fashion-MNIST, then for each pattern and sparsity prune its hidden layers gradually (one
+// global threshold per step, fine-tuning between steps) and measure test accuracy; and run the
+// pruned model with TW-GEMM against the dense one with oneDNN.
+#pragma once
+
+#include <cstddef>
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "tessera/tilewise/idx_dataset.hpp"
+#include "tessera/tilewise/mlp.hpp"
+#include "tessera/tilewise/pruning.hpp"
+#include "tessera/tilewise/tw_matrix.hpp"
+
+namespace tessera::tilewise {
+
+struct StudyOptions {
+  std::vector<std::size_t> sizes{784, 1024, 1024, 10};  // the MLP; hidden layers are pruned
+  std::size_t dense_epochs = 8;
+  std::size_t steps = 3;  // gradual: sparsity s·i/steps at step i, then fine-tuning
+  std::size_t epochs_per_step = 1;
+  float fine_tune_learning_rate = 0.01f;  // fine-tuning after each step
+  // Rank by first-order Taylor scores (∂L/∂w · w)², summed over the batches of the latest epoch
+  // (dense training's last, then each step's fine-tuning): comparable across layers, unlike
+  // magnitudes, which a layer's fan-in scales (a global threshold on |w| strips the widest layer).
+  bool taylor = true;
+  PruneOptions prune;  // pattern and sparsity are set per case
+  TrainOptions train;
+};
+
+struct StudyCase {
+  PatternKind pattern = PatternKind::kTileWise1D;
+  double sparsity = 0;                 // asked
+  double achieved = 0;                 // of the pruned layers' weights
+  std::vector<double> layer_sparsity;  // per hidden layer
+  double accuracy = 0;                 // test accuracy
+};
+
+/// Trains the dense model (the loss of each epoch reported through `progress`); with
+/// options.taylor its last epoch accumulates Taylor scores.
+Mlp train_dense(const ImageSet& train, const StudyOptions& options,
+                const std::function<void(const std::string&)>& progress);
+
+/// A pruned model and the masks of its hidden layers (layer l's at index l).
+struct PrunedModel {
+  Mlp model;
+  std::vector<LayerMask> masks;
+};
+
+/// Prunes a copy of `dense` to (result.pattern, result.sparsity) gradually with fine-tuning, and
+/// fills the case's achieved sparsity and test accuracy.
+PrunedModel prune_gradually(const Mlp& dense, const ImageSet& train, const ImageSet& test,
+                            const StudyOptions& options, StudyCase& result);
+
+/// The hidden layers of a TW-1D or TW-2D pruned model, packed for TW-GEMM.
+std::vector<TwMatrix> pack_hidden_layers(const PrunedModel& pruned);
+
+/// Logits of `count` inputs with the hidden layers run by TW-GEMM from `hidden` (one per hidden
+/// layer) and the output layer by oneDNN: the pruned model's inference path.
+void tw_forward(const Mlp& model, std::span<const TwMatrix> hidden, std::span<const float> inputs,
+                std::size_t count, std::span<float> logits);
+
+}  // namespace tessera::tilewise

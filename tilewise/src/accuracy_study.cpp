@@ -1,0 +1,108 @@
+// Dense training, gradual pruning with fine-tuning, packing and the TW inference path of the
+// accuracy study.
+#include "tessera/tilewise/accuracy_study.hpp"
+
+#include <fmt/format.h>
+
+#include <cmath>
+
+#include "tessera/core/error.hpp"
+#include "tessera/tilewise/tw_gemm.hpp"
+
+namespace tessera::tilewise {
+
+Mlp train_dense(const ImageSet& train, const StudyOptions& options,
+                const std::function<void(const std::string&)>& progress) {
+  Mlp model(options.sizes, options.train.seed);
+  for (std::size_t e = 0; e < options.dense_epochs; ++e) {
+    TrainOptions epoch_options = options.train;
+    epoch_options.taylor = options.taylor && e + 1 == options.dense_epochs;
+    const double loss = model.train_epoch(train, e, epoch_options);
+    progress(fmt::format("dense epoch {}/{}: loss {:.4f}", e + 1, options.dense_epochs, loss));
+  }
+  return model;
+}
+
+PrunedModel prune_gradually(const Mlp& dense, const ImageSet& train, const ImageSet& test,
+                            const StudyOptions& options, StudyCase& result) {
+  PrunedModel pruned{dense.clone(), {}};
+  const std::size_t hidden = pruned.model.layers().size() - 1;  // the output layer stays dense
+  TrainOptions train_options = options.train;
+  train_options.taylor = options.taylor;
+  train_options.learning_rate = options.fine_tune_learning_rate;
+  for (std::size_t step = 1; step <= options.steps; ++step) {
+    // Element scores: |w|, or √Σ(∂L/∂w·w)² so that a unit's L2 norm is the square root of its
+    // summed first-order importance and the threshold ranks units by that importance.
+    std::vector<View<const float, 2>> scores;
+    std::vector<AlignedBuffer<float>> element_scores;
+    for (std::size_t l = 0; l < hidden; ++l) {
+      const MlpLayer& layer = pruned.model.layers()[l];
+      if (options.taylor) {
+        AlignedBuffer<float> root(layer.taylor.size());
+        for (std::size_t i = 0; i < root.size(); ++i) root[i] = std::sqrt(layer.taylor[i]);
+        element_scores.push_back(std::move(root));
+      } else {
+        element_scores.push_back(magnitude_scores(layer.weights()));
+      }
+      scores.emplace_back(element_scores.back().data(), layer.weights().shape());
+    }
+    PruneOptions prune_options = options.prune;
+    prune_options.pattern = result.pattern;
+    prune_options.sparsity =
+        result.sparsity * static_cast<double>(step) / static_cast<double>(options.steps);
+    pruned.masks = prune(scores, prune_options);
+    for (std::size_t l = 0; l < hidden; ++l) pruned.model.set_mask(l, pruned.masks[l].kept);
+    for (std::size_t e = 0; e < options.epochs_per_step; ++e) {
+      pruned.model.train_epoch(train, options.dense_epochs + step * options.epochs_per_step + e,
+                               train_options);
+    }
+  }
+  std::size_t kept = 0, total = 0;
+  result.layer_sparsity.clear();
+  for (const LayerMask& m : pruned.masks) {
+    kept += m.kept_count();
+    total += m.k * m.n;
+    result.layer_sparsity.push_back(1.0 - static_cast<double>(m.kept_count()) /
+                                              static_cast<double>(m.k * m.n));
+  }
+  result.achieved = total == 0 ? 0 : 1.0 - static_cast<double>(kept) / static_cast<double>(total);
+  result.accuracy = pruned.model.accuracy(test);
+  return pruned;
+}
+
+std::vector<TwMatrix> pack_hidden_layers(const PrunedModel& pruned) {
+  std::vector<TwMatrix> packed;
+  for (std::size_t l = 0; l < pruned.masks.size(); ++l) {
+    if (!pruned.masks[l].tiles) {
+      throw usage_error("pattern", "only TW-1D and TW-2D models pack for TW-GEMM");
+    }
+    packed.push_back(TwMatrix::pack(*pruned.masks[l].tiles, pruned.model.layers()[l].weights()));
+  }
+  return packed;
+}
+
+void tw_forward(const Mlp& model, std::span<const TwMatrix> hidden, std::span<const float> inputs,
+                std::size_t count, std::span<float> logits) {
+  const auto& layers = model.layers();
+  if (hidden.size() + 1 != layers.size()) {
+    throw usage_error("TW forward", fmt::format("{} packed layers for {} hidden layers",
+                                                hidden.size(), layers.size() - 1));
+  }
+  AlignedBuffer<float> a(inputs.size());
+  std::copy(inputs.begin(), inputs.end(), a.begin());
+  for (std::size_t l = 0; l < hidden.size(); ++l) {
+    const MlpLayer& layer = layers[l];
+    AlignedBuffer<float> z(count * layer.out);
+    tw_gemm(View<const float, 2>(a.data(), {count, layer.in}), hidden[l],
+            View<float, 2>(z.data(), {count, layer.out}));
+    for (std::size_t r = 0; r < count; ++r) {
+      for (std::size_t j = 0; j < layer.out; ++j) {
+        z[r * layer.out + j] = std::max(z[r * layer.out + j] + layer.b[j], 0.0f);
+      }
+    }
+    a = std::move(z);
+  }
+  model.layer_forward(hidden.size(), a.data(), count, logits.data());
+}
+
+}  // namespace tessera::tilewise

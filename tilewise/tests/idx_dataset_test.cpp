@@ -1,0 +1,76 @@
+// IDX image sets: parsing, the checks that name the bad file, and the real Fashion-MNIST files of
+// Debian's dataset-fashion-mnist (skipped visibly when the package is absent).
+#include "tessera/tilewise/idx_dataset.hpp"
+
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <fstream>
+
+#include "tessera/core/error.hpp"
+#include "tessera/core/file_io.hpp"
+
+namespace tessera::tilewise {
+namespace {
+
+std::vector<std::byte> idx(std::vector<std::uint32_t> dims, std::size_t values) {
+  std::vector<std::byte> b{std::byte{0}, std::byte{0}, std::byte{8},
+                           static_cast<std::byte>(dims.size())};
+  for (std::uint32_t d : dims) {
+    for (int shift : {24, 16, 8, 0}) b.push_back(static_cast<std::byte>((d >> shift) & 0xFF));
+  }
+  for (std::size_t i = 0; i < values; ++i) b.push_back(static_cast<std::byte>(i % 7));
+  return b;
+}
+
+TEST(Idx, ParsesDimensionsAndValues) {
+  const IdxArray a = parse_idx(idx({2, 3, 4}, 24), "x.idx");
+  EXPECT_EQ(a.dims, (std::vector<std::size_t>{2, 3, 4}));
+  ASSERT_EQ(a.values.size(), 24u);
+  EXPECT_EQ(a.values[8], 1);
+}
+
+TEST(Idx, BadFilesNameTheProblem) {
+  const auto expect_error = [](const std::vector<std::byte>& b, const std::string& fragment) {
+    try {
+      parse_idx(b, "x.idx");
+      FAIL() << "expected an error mentioning " << fragment;
+    } catch (const Error& e) {
+      EXPECT_EQ(e.input(), "x.idx");
+      EXPECT_NE(e.problem().find(fragment), std::string::npos) << e.what();
+    }
+  };
+  std::vector<std::byte> float_type = idx({4}, 4);
+  float_type[2] = std::byte{0x0D};
+  expect_error(float_type, "magic");
+  expect_error(idx({2, 3}, 5), "need 6");
+  expect_error(idx({65536, 65536, 65536}, 4), "more values than");
+  EXPECT_THROW(parse_idx(std::vector<std::byte>(3), "x.idx"), Error);
+}
+
+TEST(Idx, ImagesAndLabelsMustAgree) {
+  const auto dir = std::filesystem::temp_directory_path();
+  write_file_atomic(dir / "tessera_idx_images", idx({3, 2, 2}, 12));
+  write_file_atomic(dir / "tessera_idx_labels", idx({2}, 2));
+  EXPECT_THROW(read_idx_images(dir / "tessera_idx_images", dir / "tessera_idx_labels"), Error);
+  write_file_atomic(dir / "tessera_idx_labels", idx({3}, 3));
+  const ImageSet set = read_idx_images(dir / "tessera_idx_images", dir / "tessera_idx_labels");
+  EXPECT_EQ(set.count, 3u);
+  EXPECT_FLOAT_EQ(set.pixels[1], 1.0f / 255.0f);
+  EXPECT_THROW(read_idx_images(dir / "tessera_idx_images", dir / "tessera_idx_labels", 2), Error);
+  std::filesystem::remove(dir / "tessera_idx_images");
+  std::filesystem::remove(dir / "tessera_idx_labels");
+}
+
+TEST(Idx, ReadsDebianFashionMnist) {
+  if (!fashion_mnist_present()) GTEST_SKIP() << "needs Debian's dataset-fashion-mnist";
+  const ImageSet test = fashion_mnist(false);
+  EXPECT_EQ(test.count, 10000u);
+  EXPECT_EQ(test.pixels_per_image(), 784u);
+  std::array<std::size_t, 10> per_class{};
+  for (std::uint8_t label : test.labels) ++per_class[label];
+  for (std::size_t n : per_class) EXPECT_EQ(n, 1000u);  // the test set is balanced
+}
+
+}  // namespace
+}  // namespace tessera::tilewise
