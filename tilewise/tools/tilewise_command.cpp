@@ -269,12 +269,13 @@ void run_study(const StudyCommand& c) {
                             {"accuracy", result.accuracy},
                             {"dense_accuracy", dense_accuracy},
                             {"dense_fine_tuned_accuracy", reference.accuracy}};
+      std::vector<double> layer_percent;
+      for (double v : result.layer_sparsity) layer_percent.push_back(100 * v);
       std::string line = fmt::format(
           "{:>4} {:3.0f}%: test accuracy {:.2f}% ({:+.2f} points against the fine-tuned dense "
           "model), layers {:.0f}% sparse",
           name, 100 * s, 100 * result.accuracy, 100 * (result.accuracy - reference.accuracy),
-          fmt::join(result.layer_sparsity | std::views::transform([](double v) { return 100 * v; }),
-                    "/"));
+          fmt::join(layer_percent, "/"));
       if (pattern == PatternKind::kTileWise1D || pattern == PatternKind::kTileWise2D) {
         const nlohmann::json latency = compare_latency(dense, pruned, test, c.budget);
         record["latency"] = latency;
