@@ -19,7 +19,7 @@ namespace tessera::tilewise {
 struct StudyOptions {
   std::vector<std::size_t> sizes{784, 1024, 1024, 10};  // the MLP; hidden layers are pruned
   std::size_t dense_epochs = 8;
-  std::size_t steps = 3;  // gradual: sparsity s·i/steps at step i, then fine-tuning
+  std::size_t steps = 6;  // gradual: sparsity s·i/steps at step i, then fine-tuning
   std::size_t epochs_per_step = 1;
   float fine_tune_learning_rate = 0.01f;  // fine-tuning after each step
   // Rank by first-order Taylor scores (∂L/∂w · w)², summed over the batches of the latest epoch
