@@ -119,8 +119,8 @@ void run_case(BenchReport& report, Shape shape, std::size_t m, double s, int thr
   std::printf("  %zux%zu M=%zu s=%.2f threads=%d: %.0f%% of the ideal %.1fx over oneDNN\n", n, k, m,
               s, threads, 100.0 * vs_onednn.ratio.median * (1.0 - s), 1.0 / (1.0 - s));
   // OpenBLAS (Debian's pthread build) and Eigen's sparse-dense product are compared on one thread:
-  // OpenBLAS's own thread pool contends with OpenMP's (2-thread times vary 0.5-20x between runs),
-  // and Eigen's product is single-threaded.
+  // OpenBLAS's own thread pool contends with OpenMP's (2-thread ratios ranged 0.5-51x between
+  // cases), and Eigen's product is single-threaded.
   if (threads == 1) {
     options.check_b = [&] {
       openblas();
