@@ -10,6 +10,7 @@
 
 #include "tessera/compress/codebook.hpp"
 #include "tessera/compress/metrics.hpp"
+#include "tessera/compress/value_grid.hpp"
 #include "tessera/core/error.hpp"
 #include "tessera/core/threads.hpp"
 
@@ -132,7 +133,8 @@ double CodeStatistics::bits_per_value() const {
 
 CodeStatistics code_statistics(const Field& field, double error_bound, std::uint32_t radius,
                                std::size_t chunk_values) {
-  const QuantizerSettings settings{error_bound, radius, field.fill_value};
+  const QuantizerSettings settings{error_bound, radius, field.fill_value,
+                                   grid_step_for(field, error_bound)};
   validate(settings);
   const Chunking chunking(field.shape, Chunking::slices_for(field.shape, chunk_values));
   return field.type == DataType::kFloat64 ? statistics_typed<double>(field, settings, chunking)

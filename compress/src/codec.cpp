@@ -117,10 +117,14 @@ HuffmanCode inline_code_of(std::span<const std::byte> stream, const StreamLayout
 
 }  // namespace
 
+std::array<std::uint32_t, kPinnedCodes> pinned_codes(const QuantizerSettings& q) {
+  return {0, q.radius, q.fill_code()};
+}
+
 AdaptedBook::AdaptedBook(const HuffmanCode& book, const QuantizerSettings& q)
-    : zero_code_(q.radius), fill_code_(q.fill_code()), alphabet_(book.lengths.size()) {
+    : pinned_(pinned_codes(q)), alphabet_(book.lengths.size()) {
   for (std::size_t s = 0; s < alphabet_; ++s) {
-    if (s == zero_code_ || s == fill_code_) continue;
+    if (std::ranges::find(pinned_, s) != pinned_.end()) continue;
     const std::uint64_t weight = std::uint64_t{1} << (kMaxCodeLength - book.lengths[s]);
     others_ += weight;
     unpinned_.push_back({weight, static_cast<std::uint32_t>(s)});
@@ -132,10 +136,13 @@ double AdaptedBook::log_unpinned() const { return std::log2(static_cast<double>(
 
 HuffmanCode AdaptedBook::code_for(PinnedCounts counts, std::uint64_t values) const {
   // Products below 2^64: counts are below 2^32, the weights sum to at most 2^32.
-  const std::uint64_t rest = std::max<std::uint64_t>(1, values - counts.zero - counts.fill);
-  std::array<HuffmanLeaf, 2> pinned{
-      HuffmanLeaf{std::max<std::uint64_t>(1, others_ * counts.zero / rest), zero_code_},
-      HuffmanLeaf{std::max<std::uint64_t>(1, others_ * counts.fill / rest), fill_code_}};
+  std::uint64_t pinned_total = 0;
+  for (std::uint64_t count : counts) pinned_total += count;
+  const std::uint64_t rest = std::max<std::uint64_t>(1, values - pinned_total);
+  std::array<HuffmanLeaf, kPinnedCodes> pinned;
+  for (std::size_t p = 0; p < kPinnedCodes; ++p) {
+    pinned[p] = {std::max<std::uint64_t>(1, others_ * counts[p] / rest), pinned_[p]};
+  }
   const auto lighter = [](const HuffmanLeaf& a, const HuffmanLeaf& b) {
     return a.weight != b.weight ? a.weight < b.weight : a.symbol < b.symbol;
   };
@@ -190,19 +197,24 @@ CodebookSelector::CodebookSelector(CodebookMode mode, const CodecSettings& setti
 std::optional<CodebookChoice> CodebookSelector::offline_candidate(const QuantizedChunk& q) const {
   if (offline_ == nullptr) return std::nullopt;
   const std::vector<std::uint64_t>& histogram = q.slab.histogram;
-  const PinnedCounts counts{histogram[quantizer_.radius], histogram[quantizer_.fill_code()]};
+  const std::array<std::uint32_t, kPinnedCodes> pinned = pinned_codes(quantizer_);
+  PinnedCounts counts;
+  std::uint64_t pinned_total = 0;
+  for (std::size_t p = 0; p < kPinnedCodes; ++p) {
+    counts[p] = histogram[pinned[p]];
+    pinned_total += counts[p];
+  }
   const std::uint64_t values = q.slab.codes.size();
   // Adapted to the chunk, book k codes an unpinned symbol s in about length_k(s) + log2(unpinned
   // weight of k) bits, plus terms that are the same for every book: pick the smallest estimate.
-  const auto rest = static_cast<double>(values - counts.zero - counts.fill);
+  const auto rest = static_cast<double>(values - pinned_total);
   std::size_t best = 0;
   double best_estimate = std::numeric_limits<double>::infinity();
   for (std::size_t k = 0; k < offline_->books.size(); ++k) {
     const std::vector<std::uint8_t>& lengths = offline_->books[k].code.lengths;
     std::uint64_t bits = 0;
     for (std::size_t s = 0; s < histogram.size(); ++s) bits += histogram[s] * lengths[s];
-    bits -=
-        counts.zero * lengths[quantizer_.radius] + counts.fill * lengths[quantizer_.fill_code()];
+    for (std::size_t p = 0; p < kPinnedCodes; ++p) bits -= counts[p] * lengths[pinned[p]];
     const double estimate = static_cast<double>(bits) + rest * (*books_)[k].log_unpinned();
     if (estimate < best_estimate) {
       best = k;
@@ -211,8 +223,7 @@ std::optional<CodebookChoice> CodebookSelector::offline_candidate(const Quantize
   }
   ByteWriter header = choice_header(CodebookSource::kOffline);
   header.put_varint_u64(best);
-  header.put_varint_u64(counts.zero);
-  header.put_varint_u64(counts.fill);
+  for (std::uint64_t count : counts) header.put_varint_u64(count);
   auto code = std::make_shared<const HuffmanCode>((*books_)[best].code_for(counts, values));
   const std::uint64_t bits = encoded_bits(*code, histogram);
   return CodebookChoice{CodebookSource::kOffline, header.release(), std::move(code), bits};
@@ -330,13 +341,20 @@ void decode_chunk(std::span<const std::byte> stream, const StreamLayout& layout,
       if (set == nullptr) throw Error(source, "uses an offline codebook, but the stream has none");
       const std::uint64_t book = in.get_varint_u64();
       PinnedCounts counts;
-      counts.zero = in.get_varint_u64();
-      counts.fill = in.get_varint_u64();
       const std::uint64_t values = geometry.size();
-      if (book >= set->books.size() || counts.zero > values || counts.fill > values - counts.zero) {
-        throw Error(source, fmt::format("offline codebook {} with {} zero and {} fill codes does "
-                                        "not fit a set of {} books and a chunk of {} values",
-                                        book, counts.zero, counts.fill, set->books.size(), values));
+      std::uint64_t left = values;
+      bool fits = book < set->books.size();
+      for (std::uint64_t& count : counts) {
+        count = in.get_varint_u64();
+        fits = fits && count <= left;
+        left -= fits ? count : 0;
+      }
+      if (!fits) {
+        throw Error(source,
+                    fmt::format("offline codebook {} with {} outlier, {} zero and {} fill "
+                                "codes does not fit a set of {} books and a chunk of {} "
+                                "values",
+                                book, counts[0], counts[1], counts[2], set->books.size(), values));
       }
       // Only the built-in set's books are adapted ahead; a custom set's book is adapted here.
       code = set == &default_codebook_set()

@@ -15,6 +15,7 @@
 #include "tessera/compress/codec.hpp"
 #include "tessera/compress/fixed_ratio.hpp"
 #include "tessera/compress/metrics.hpp"
+#include "tessera/compress/value_grid.hpp"
 #include "tessera/core/crc32c.hpp"
 #include "tessera/core/error.hpp"
 #include "tessera/core/file_io.hpp"
@@ -144,10 +145,11 @@ CompressResult compress_typed(const FieldView& field, const CompressOptions& opt
                         ? find_fixed_ratio_bound(field, options.bound.ratio, effective).error_bound
                         : resolve_error_bound(field, options.bound));
   StreamHeader& header = result.header;
-  const CodecSettings codec{{header.error_bound, header.radius, header.fill_value},
-                            header.lossless,
-                            options.zstd_level,
-                            offline_set(effective, header)};
+  const CodecSettings codec{
+      {header.error_bound, header.radius, header.fill_value, header.grid_step},
+      header.lossless,
+      options.zstd_level,
+      offline_set(effective, header)};
   validate(codec.quantizer);
   CodebookSelector selector(effective.codebook_mode, codec);
 
@@ -221,7 +223,8 @@ class ChunkDecoder {
       : stream_(stream),
         layout_(layout),
         chunking_(layout.header.shape, layout.header.slices_per_chunk),
-        codec_{{layout.header.error_bound, layout.header.radius, layout.header.fill_value},
+        codec_{{layout.header.error_bound, layout.header.radius, layout.header.fill_value,
+                layout.header.grid_step},
                layout.header.lossless,
                0,
                codebook_set_for(layout.header, codebooks, source)},
@@ -299,6 +302,10 @@ StreamHeader stream_header(const FieldView& field, const CompressOptions& option
   header.shape = field.shape;
   header.requested = options.bound;
   header.error_bound = error_bound;
+  // FXR sizes streams by the bound alone (fixed_ratio.hpp), so it prequantizes by 2eb.
+  if (options.bound.mode != BoundMode::kFixedRatio) {
+    header.grid_step = grid_step_for(field, error_bound);
+  }
   header.radius = options.radius;
   header.fill_value = field.fill_value;
   header.slices_per_chunk = Chunking::slices_for(

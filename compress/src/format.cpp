@@ -64,6 +64,7 @@ StreamHeader parse_header(ByteReader& in, const std::string& source) {
   (h.requested.mode == BoundMode::kFixedRatio ? h.requested.ratio : h.requested.rel) =
       in.get<double>();
   h.error_bound = in.get<double>();
+  h.grid_step = in.get<double>();
   h.radius = in.get<std::uint32_t>();
   const bool has_fill = in.get<std::uint8_t>() != 0;
   const double fill = in.get<double>();
@@ -76,7 +77,7 @@ StreamHeader parse_header(ByteReader& in, const std::string& source) {
   h.codebook_hash = in.get<std::uint32_t>();
   if (h.codebook_set == kNoCodebookSet && h.codebook_hash != 0) fail("hash of no codebook set");
   try {
-    validate(QuantizerSettings{h.error_bound, h.radius, h.fill_value});
+    validate(QuantizerSettings{h.error_bound, h.radius, h.fill_value, h.grid_step});
   } catch (const Error& e) {
     fail(e.what());
   }
@@ -113,6 +114,7 @@ void write_header(const StreamHeader& h, ByteWriter& out) {
   body.put(h.requested.abs);
   body.put(h.requested.mode == BoundMode::kFixedRatio ? h.requested.ratio : h.requested.rel);
   body.put(h.error_bound);
+  body.put(h.grid_step);
   body.put(h.radius);
   body.put(static_cast<std::uint8_t>(h.fill_value.has_value()));
   body.put(h.fill_value.value_or(0.0));

@@ -54,6 +54,12 @@ void validate(const QuantizerSettings& s) {
     throw usage_error("error bound",
                       fmt::format("must be a positive finite number, got {}", s.error_bound));
   }
+  if (s.grid_step != 0 && !(s.grid_step > 2.0 * s.error_bound && std::isfinite(s.grid_step) &&
+                            std::isfinite(1.0 / s.grid_step))) {
+    throw usage_error("grid step",
+                      fmt::format("must be 0 or a finite number above 2·eb = {}, got {}",
+                                  2.0 * s.error_bound, s.grid_step));
+  }
   if (s.radius < 2 || s.radius > kMaxRadius) {
     throw usage_error("quantization radius",
                       fmt::format("must be in [2, {}], got {}", kMaxRadius, s.radius));

@@ -177,14 +177,16 @@ TEST(Codec, PayloadsNamingMissingOrUnusableCodesFailCleanly) {
   s.add(encode_chunk(q, pick(offline_only, 0, q), c));  // chunk 0: offline
   s.add_raw(payload({2, 1, 0}));                        // 1: reuses chunk 0, which has no code
   s.add_raw(payload({2, 5, 0}));                        // 2: reuses a chunk before the first
-  s.add_raw(payload({1, 99, 0, 0, 0}));                 // 3: book 99
-  s.add_raw(payload({1, 0, 5000, 0, 0}));               // 4: more zero codes than values
+  s.add_raw(payload({1, 99, 0, 0, 0, 0}));              // 3: book 99
+  s.add_raw(payload({1, 0, 0, 5000, 0, 0}));            // 4: more zero codes than values
   s.add_raw(payload({7, 0}));                           // 5: unknown source
+  s.add_raw(payload({1, 0, 1200, 1200, 1200, 0}));      // 6: more pinned codes than values
   expect_decode_error(s, 1, c, "reuses the code of chunk 0, which stores none");
   expect_decode_error(s, 2, c, "reuses the code of a chunk 5 back, which does not exist");
   expect_decode_error(s, 3, c, "offline codebook 99");
   expect_decode_error(s, 4, c, "5000 zero");
   expect_decode_error(s, 5, c, "unknown codebook source 7");
+  expect_decode_error(s, 6, c, "1200 outlier, 1200 zero and 1200 fill codes does not fit");
   CodecSettings no_set = c;
   no_set.offline = nullptr;
   expect_decode_error(s, 0, no_set, "uses an offline codebook, but the stream has none");

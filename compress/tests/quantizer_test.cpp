@@ -208,9 +208,36 @@ TEST(Quantizer, InvalidSettingsAreUsageErrors) {
        {QuantizerSettings{0.0, 512, std::nullopt}, QuantizerSettings{-1.0, 512, std::nullopt},
         QuantizerSettings{std::nan(""), 512, std::nullopt},
         QuantizerSettings{1e308, 512, std::nullopt}, QuantizerSettings{1e-3, 1, std::nullopt},
-        QuantizerSettings{1e-3, 40000, std::nullopt}}) {
+        QuantizerSettings{1e-3, 40000, std::nullopt},
+        QuantizerSettings{0.5, 512, std::nullopt, 1.0},  // grid step not above 2eb
+        QuantizerSettings{1e-3, 512, std::nullopt, -1.0},
+        QuantizerSettings{1e-3, 512, std::nullopt, std::numeric_limits<double>::infinity()}}) {
     EXPECT_THROW(validate(s), Error);
   }
+}
+
+TEST(Quantizer, ValuesOnTheGridStepComeBackExactlyAndOthersWithinTheBound) {
+  // Whole numbers asked for eb = 0.01, prequantized by their grid of 1: exact, and the residuals
+  // are the integers' own, not multiples of 50.
+  std::vector<float> v(4000);
+  for (std::size_t i = 0; i < v.size(); ++i)
+    v[i] = std::round(3000.0f * std::sin(0.01f * static_cast<float>(i)));
+  v[17] += 0.37f;  // off the grid: verbatim, within the bound
+  const SlabGeometry g{1, 1, v.size(), 0, 0};
+  const QuantizerSettings on_grid{0.01, 512, std::nullopt, 1.0};
+  QuantizedSlab slab;
+  const auto out = round_trip(v, g, on_grid, slab);
+  expect_within_bound(v, out, 0.01);
+  for (std::size_t i = 0; i < v.size(); ++i) {
+    if (i != 17) {
+      ASSERT_EQ(out[i], v[i]) << i;
+    }
+  }
+  EXPECT_EQ(slab.outlier_count, 1u);
+  EXPECT_EQ(slab.histogram[512 + 50], 0u);  // no comb
+  QuantizedSlab plain;
+  round_trip(v, g, QuantizerSettings{0.01, 512, std::nullopt}, plain);
+  EXPECT_GT(plain.outlier_count, 1000u);  // jumps of 11 or more leave the radius of 512/50
 }
 
 }  // namespace

@@ -151,6 +151,11 @@ nlohmann::json error_json(const ErrorStats& e) {
 }
 
 // Huffman bits over those of each chunk's own optimal code, minus one.
+// ", values on a grid of 3.28" when the stream prequantizes by the values' grid (value_grid.hpp).
+std::string grid_note(const StreamHeader& h) {
+  return h.grid_step > 0 ? fmt::format(", values on a grid of {:.6g}", h.grid_step) : "";
+}
+
 double huffman_overhead(const CompressResult& r) {
   return r.optimal_bits == 0
              ? 0.0
@@ -162,14 +167,14 @@ void print_analysis(const CompressResult& r, const ErrorStats& e, double compres
   const double mb = static_cast<double>(r.input_bytes) / 1e6;
   const double values = static_cast<double>(r.input_bytes / element_bytes(r.header.type));
   std::cerr << fmt::format(
-      "ratio {:.3f} ({:.3f} bits/value), error bound {:.6g} ({}), max error {:.6g} "
+      "ratio {:.3f} ({:.3f} bits/value), error bound {:.6g} ({}){}, max error {:.6g} "
       "(rel {:.3g}), PSNR {:.2f} dB, NRMSE {:.3g}\n"
       "compress {:.1f} MB/s, decompress {:.1f} MB/s, {} chunks, {} outliers\n"
       "Huffman {:.3f} bits/value ({:+.2f}% over each chunk's own code), chunk codes: {}\n",
       r.ratio(), r.bits_per_value(), r.header.error_bound, to_string(r.header.requested),
-      e.max_abs_error, e.max_rel_error, e.psnr_db, e.nrmse, mb / compress_s, mb / decompress_s,
-      r.chunks, r.outliers, static_cast<double>(r.huffman_bits) / values, 100 * huffman_overhead(r),
-      source_counts(r.chunks_by_source));
+      grid_note(r.header), e.max_abs_error, e.max_rel_error, e.psnr_db, e.nrmse, mb / compress_s,
+      mb / decompress_s, r.chunks, r.outliers, static_cast<double>(r.huffman_bits) / values,
+      100 * huffman_overhead(r), source_counts(r.chunks_by_source));
 }
 
 void run_compress(const CompressCommand& c) {
@@ -246,6 +251,7 @@ void run_compress(const CompressCommand& c) {
                                 {"type", to_string(original.type)},
                                 {"bound", to_string(result.header.requested)},
                                 {"error_bound", result.header.error_bound},
+                                {"grid_step", result.header.grid_step},
                                 {"ratio", result.ratio()},
                                 {"bits_per_value", result.bits_per_value()},
                                 {"compress_mb_s", result.input_bytes / 1e6 / compress_s},
@@ -336,11 +342,12 @@ void add_info(CLI::App& parent) {
     for (std::size_t d : h.shape) values *= d;
     const double raw = static_cast<double>(values * element_bytes(h.type));
     std::cout << fmt::format(
-        "{}: {} {} (slowest first), {} -> error bound {:.6g}, radius {}, {}\n"
+        "{}: {} {} (slowest first), {} -> error bound {:.6g}{}, radius {}, {}\n"
         "{} chunks of {} slices ({} with zstd), {} outliers, {} bytes, ratio {:.3f}\n"
         "offline codebooks: {}; chunk codes: {}\n",
         *file, to_string(h.type), shape_string(h.shape), to_string(h.requested), h.error_bound,
-        h.radius, h.fill_value ? fmt::format("fill value {:g}", *h.fill_value) : "no fill value",
+        grid_note(h), h.radius,
+        h.fill_value ? fmt::format("fill value {:g}", *h.fill_value) : "no fill value",
         layout.chunks.size(), h.slices_per_chunk, zstd_chunks, outliers, stream.bytes().size(),
         raw / static_cast<double>(stream.bytes().size()), set, source_counts(sources));
   });

@@ -109,7 +109,8 @@ struct CodeStatistics {
   double bits_per_value() const;
 };
 
-/// The code statistics of `field` at absolute bound `error_bound` (chunks in parallel).
+/// The code statistics of `field` at absolute bound `error_bound`, quantized as compress_field
+/// quantizes it (on the values' grid where there is one: value_grid.hpp; chunks in parallel).
 CodeStatistics code_statistics(const Field& field, double error_bound, std::uint32_t radius,
                                std::size_t chunk_values);
 

@@ -1,14 +1,15 @@
 // One chunk through the stages Quantizer -> codebook choice -> Encoder (canonical Huffman) ->
 // Lossless (zstd), and back. A chunk payload is:
 //   u8 codebook source (codebook.hpp), then by source: 0 the code lengths (huffman.hpp);
-//   1 varint book index in the stream's offline set, varint counts of the chunk's zero-residual
-//   and fill codes (the book is adapted to them); 2 varint distance back to the earlier chunk
-//   whose inline code lengths this chunk reuses;
-//   then the body: varint outlier count, varint outlier bytes, outlier records (quantizer.hpp),
-//   varint bitstream bytes, bitstream. A zstd-flagged chunk stores its body as one zstd frame;
-//   the code stays outside it, so a later chunk reads it without inflating anything.
+//   1 varint book index in the stream's offline set, varint counts of the chunk's outlier,
+//   zero-residual and fill codes (the book is adapted to them); 2 varint distance back to the
+//   earlier chunk whose inline code lengths this chunk reuses; then the body: varint outlier count,
+//   varint outlier bytes, outlier records (quantizer.hpp), varint bitstream bytes, bitstream. A
+//   zstd-flagged chunk stores its body as one zstd frame; the code stays outside it, so a later
+//   chunk reads it without inflating anything.
 #pragma once
 
+#include <array>
 #include <cstddef>
 #include <memory>
 #include <optional>
@@ -43,13 +44,12 @@ template <class T>
 QuantizedChunk quantize_chunk(std::span<const T> values, const SlabGeometry& geometry,
                               const QuantizerSettings& settings);
 
-/// Counts of the codes whose share an offline book takes from the chunk it codes: the
-/// zero-residual code (radius) and the fill code (2·radius), whose frequencies vary between
-/// fields regardless of bit-rate (smooth or sparse regions, masks).
-struct PinnedCounts {
-  std::uint64_t zero = 0;
-  std::uint64_t fill = 0;
-};
+/// The codes whose share an offline book takes from the chunk it codes: the outlier code (0), the
+/// zero-residual code (radius) and the fill code (2·radius). Their frequencies vary between fields
+/// regardless of bit-rate (rough regions, smooth or constant regions, masks).
+inline constexpr std::size_t kPinnedCodes = 3;
+using PinnedCounts = std::array<std::uint64_t, kPinnedCodes>;  // in the order of pinned_codes
+std::array<std::uint32_t, kPinnedCodes> pinned_codes(const QuantizerSettings& q);
 
 /// An offline book adapted to chunks: the Huffman code of the book's implied distribution (weight
 /// 2^(32 - length) per symbol) with the pinned codes given a chunk's shares, in proportion to the
@@ -63,8 +63,7 @@ class AdaptedBook {
   HuffmanCode code_for(PinnedCounts counts, std::uint64_t values) const;
 
  private:
-  std::uint32_t zero_code_;
-  std::uint32_t fill_code_;
+  std::array<std::uint32_t, kPinnedCodes> pinned_;
   std::size_t alphabet_;
   std::uint64_t others_ = 0;
   std::vector<HuffmanLeaf> unpinned_;  // by (weight, symbol)
@@ -84,8 +83,8 @@ struct CodebookChoice {
 
 /// Chooses the chunks' codes one after another in chunk order (CodebookMode, codebook.hpp). Its
 /// online state is the latest chunk that stored its code inline, whose code later chunks may
-/// reuse. An offline book is adapted to a chunk: the zero-residual and fill codes get their shares
-/// of the chunk (smooth or masked regions vary between fields), the other codes keep the book's
+/// reuse. An offline book is adapted to a chunk: the pinned codes get their shares of the chunk
+/// (rough, smooth or masked regions vary between fields), the other codes keep the book's
 /// shape; the book is the one an estimate of that size prefers. Candidates are compared by exact
 /// payload bytes before zstd (ties: own code, offline, reused), so choices depend on the chunks'
 /// histograms and their order only.

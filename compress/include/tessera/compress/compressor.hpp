@@ -52,7 +52,8 @@ struct CompressResult {
 double resolve_error_bound(const FieldView& field, const ErrorBound& bound);
 
 /// The header compress_field writes for `field` under `options` once the effective absolute bound
-/// is known. FXR streams are written with Lossless::kNone, so that their size is what
+/// is known, with the grid step of values on a grid coarser than 2eb (value_grid.hpp; not under
+/// FXR). FXR streams are written with Lossless::kNone, so that their size is what
 /// find_fixed_ratio_bound estimated (zstd's gain cannot be predicted from histograms).
 StreamHeader stream_header(const FieldView& field, const CompressOptions& options,
                            double error_bound);

@@ -5,9 +5,9 @@
 //   version    u16      kFormatVersion
 //   header     varint length, then: u8 type (1 f32, 2 f64), u8 rank, varint dims (slowest first),
 //              u8 bound mode, f64 requested abs, f64 requested rel (FXR: the target ratio),
-//              f64 effective abs bound, u32 radius, u8 has fill, f64 fill, varint slices per
-//              chunk, u8 lossless, u16 codebook set, u32 codebook set hash; then u32 CRC32C of
-//              the header bytes
+//              f64 effective abs bound, f64 grid step (0: none; quantizer.hpp), u32 radius, u8 has
+//              fill, f64 fill, varint slices per chunk, u8 lossless, u16 codebook set, u32 codebook
+//              set hash; then u32 CRC32C of the header bytes
 //   chunks     payloads back to back (see codec.hpp), each decodable without decoding the others
 //              (a chunk may reuse the code table at the start of an earlier chunk's payload)
 //   table      varint chunk count, per chunk {varint bytes, varint outliers, u8 flags, u32 CRC32C
@@ -30,7 +30,7 @@ namespace tessera::compress {
 
 inline constexpr std::array<std::uint8_t, 8> kMagic = {0x89, 'T', 'S', 'Z', 0x0D, 0x0A, 0x1A, 0x0A};
 inline constexpr std::array<std::uint8_t, 4> kEndMagic = {'T', 'S', 'Z', 'E'};
-inline constexpr std::uint16_t kFormatVersion = 2;
+inline constexpr std::uint16_t kFormatVersion = 3;
 inline constexpr std::size_t kTrailerBytes = 16;
 
 /// Checksums are verified on every read, except in fuzzing builds (the usual
@@ -43,10 +43,10 @@ inline constexpr bool kVerifyChecksums = true;
 #endif
 
 /// Header values naming the offline codebook set (codebook.hpp) the chunks may use: none, a set
-/// built into the library (this build has set 2; set 1, with no books above 6 bits per value, is
-/// retired), or a custom set the decoder must be given.
+/// built into the library (this build has set 3, trained with outlier codes pinned and gridded
+/// fields on their grid; sets 1 and 2 are retired), or a custom set the decoder must be given.
 inline constexpr std::uint16_t kNoCodebookSet = 0;
-inline constexpr std::uint16_t kDefaultCodebookSet = 2;
+inline constexpr std::uint16_t kDefaultCodebookSet = 3;
 inline constexpr std::uint16_t kCustomCodebookSet = 0xFFFF;
 
 enum class BoundMode : std::uint8_t { kAbs = 1, kRel = 2, kAbsAndRel = 3, kFixedRatio = 4 };
@@ -69,6 +69,7 @@ struct StreamHeader {
   std::vector<std::size_t> shape;  // slowest first
   ErrorBound requested;
   double error_bound = 0;  // effective absolute bound every value honours
+  double grid_step = 0;    // prequantization step of values on a grid coarser than 2eb; 0: none
   std::uint32_t radius = 0;
   std::optional<double> fill_value;
   std::size_t slices_per_chunk = 0;  // chunks are slabs of this many slices (see chunking.hpp)

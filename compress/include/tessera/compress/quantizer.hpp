@@ -1,5 +1,6 @@
 // Dual quantization with integer Lorenzo prediction (cuSZ, as adopted by CEAZ, ICS'22 §3): each
-// value is prequantized to q = round(x / 2eb), q is predicted from already coded integer
+// value is prequantized to q = round(x / step), step = 2eb (or the spacing of a coarser grid the
+// values lie on: value_grid.hpp), q is predicted from already coded integer
 // neighbours, and the residual becomes a code in [1, 2·radius). The encoder reconstructs every
 // value exactly as the decoder will and keeps any value whose error would exceed eb verbatim, so
 // the bound is strict. Works on a slab: consecutive planes of (rows × cols) values.
@@ -24,6 +25,10 @@ struct QuantizerSettings {
   double error_bound = 0;  // absolute bound eb > 0 (finite)
   std::uint32_t radius = kDefaultRadius;
   std::optional<double> fill_value;  // points equal to it get the fill code, no payload
+  double grid_step = 0;              // 0, or a step > 2eb that the values lie on (value_grid.hpp)
+
+  /// The prequantization step: grid_step if set, else 2·error_bound.
+  double step() const { return grid_step > 0 ? grid_step : 2.0 * error_bound; }
 
   /// Symbols used: outlier code 0, residual codes 1 .. 2·radius-1, fill code 2·radius.
   std::size_t alphabet_size() const { return 2 * std::size_t{radius} + 1; }
@@ -52,7 +57,7 @@ struct QuantizedSlab {
   std::vector<std::uint64_t> histogram;  // alphabet_size() counts
 };
 
-/// Checks eb and radius; throws tessera::usage_error naming the bad setting.
+/// Checks eb, grid step and radius; throws tessera::usage_error naming the bad setting.
 void validate(const QuantizerSettings& settings);
 
 /// Quantizes `values` (geometry.size() of them, row-major) into `out` (buffers are reused).

@@ -1,0 +1,82 @@
+// Grid detection over a sample: the smallest spacing of the sorted distinct sample values gives
+// each value's grid index, the extreme values' indices a first step, least squares over all
+// values the final one, and every sample value must sit on a multiple of it.
+#include "tessera/compress/value_grid.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <cstddef>
+#include <limits>
+#include <vector>
+
+namespace tessera::compress {
+
+namespace {
+
+constexpr std::size_t kSampleSize = 1024;
+// Sample values may miss the grid by this fraction of its step (rounding of the stored values).
+constexpr double kMaxRelativeDeviation = 1.0 / 64;
+
+template <class T>
+std::vector<double> distinct_sample(const FieldView& field) {
+  const std::span<const T> values = field.values<T>();
+  const std::size_t n = values.size();
+  const std::size_t count = std::min(n, kSampleSize);
+  std::vector<double> sample;
+  sample.reserve(count);
+  for (std::size_t i = 0; i < count; ++i) {
+    const T x = values[i * n / count];
+    if (!std::isfinite(x) || (field.fill_value && x == static_cast<T>(*field.fill_value))) continue;
+    sample.push_back(static_cast<double>(x));
+  }
+  std::ranges::sort(sample);
+  sample.erase(std::unique(sample.begin(), sample.end()), sample.end());
+  return sample;
+}
+
+std::optional<ValueGrid> grid_of(const std::vector<double>& sorted) {
+  if (sorted.size() < 2) return std::nullopt;
+  double spacing = std::numeric_limits<double>::infinity();
+  for (std::size_t i = 1; i < sorted.size(); ++i)
+    spacing = std::min(spacing, sorted[i] - sorted[i - 1]);
+  // Grid indices relative to the smallest value, from the (small, hence accurate) neighbour gaps.
+  double index = 0;
+  for (std::size_t i = 1; i < sorted.size(); ++i) {
+    index += std::round((sorted[i] - sorted[i - 1]) / spacing);
+  }
+  const double rough = (sorted.back() - sorted.front()) / index;
+  if (!(rough > 0) || !std::isfinite(1.0 / rough)) return std::nullopt;
+  // Least squares over every sample value refines the step (exact for whole numbers).
+  double kx = 0;
+  double kk = 0;
+  for (double x : sorted) {
+    const double k = std::round(x / rough);
+    kx += k * x;
+    kk += k * k;
+  }
+  const double step = kx / kk;
+  if (!(step > 0) || !std::isfinite(1.0 / step)) return std::nullopt;
+  ValueGrid grid{step, 0.0};
+  for (double x : sorted) {
+    grid.max_deviation = std::max(grid.max_deviation, std::fabs(x - std::round(x / step) * step));
+  }
+  if (!(grid.max_deviation <= step * kMaxRelativeDeviation)) return std::nullopt;
+  return grid;
+}
+
+}  // namespace
+
+std::optional<ValueGrid> detect_value_grid(const FieldView& field) {
+  return grid_of(field.type == DataType::kFloat64 ? distinct_sample<double>(field)
+                                                  : distinct_sample<float>(field));
+}
+
+double grid_step_for(const FieldView& field, double error_bound) {
+  const std::optional<ValueGrid> grid = detect_value_grid(field);
+  if (!grid || !(grid->step > 2.0 * error_bound) || !(grid->max_deviation <= error_bound / 2)) {
+    return 0.0;
+  }
+  return grid->step;
+}
+
+}  // namespace tessera::compress
