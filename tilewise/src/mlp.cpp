@@ -2,7 +2,6 @@
 #include "tessera/tilewise/mlp.hpp"
 
 #include <fmt/format.h>
-#include <oneapi/dnnl/dnnl.h>
 
 #include <algorithm>
 #include <cmath>
@@ -10,27 +9,17 @@
 
 #include "tessera/core/error.hpp"
 #include "tessera/core/rng.hpp"
+#include "tessera/tilewise/onednn_gemm.hpp"
 
 namespace tessera::tilewise {
 
 namespace {
 
-// C (m × n) = alpha · op(A) · op(B) + beta · C, row-major, through oneDNN.
-void sgemm(char transa, char transb, std::size_t m, std::size_t n, std::size_t k, const float* a,
-           std::size_t lda, const float* b, std::size_t ldb, float beta, float* c,
-           std::size_t ldc) {
-  const auto d = [](std::size_t x) { return static_cast<dnnl_dim_t>(x); };
-  if (dnnl_sgemm(transa, transb, d(m), d(n), d(k), 1.0f, a, d(lda), b, d(ldb), beta, c, d(ldc)) !=
-      dnnl_success) {
-    throw Error("oneDNN", fmt::format("sgemm {}x{}x{} failed", m, n, k));
-  }
-}
-
 // z (rows × out) = x · W + b.
 void affine(const MlpLayer& layer, const float* x, std::size_t rows, float* z) {
   for (std::size_t r = 0; r < rows; ++r) std::copy_n(layer.b.data(), layer.out, z + r * layer.out);
-  sgemm('N', 'N', rows, layer.out, layer.in, x, layer.in, layer.w.data(), layer.out, 1.0f, z,
-        layer.out);
+  onednn_sgemm('N', 'N', rows, layer.out, layer.in, x, layer.in, layer.w.data(), layer.out, 1.0f, z,
+               layer.out);
 }
 
 void relu(std::span<float> z) {
@@ -130,8 +119,8 @@ double Mlp::train_epoch(const ImageSet& data, std::size_t epoch, const TrainOpti
     }
     for (std::size_t l = layers; l-- > 0;) {
       MlpLayer& layer = layers_[l];
-      sgemm('T', 'N', layer.in, layer.out, rows, activations[l].data(), layer.in, dz.data(),
-            layer.out, 0.0f, gradient_w[l].data(), layer.out);
+      onednn_sgemm('T', 'N', layer.in, layer.out, rows, activations[l].data(), layer.in, dz.data(),
+                   layer.out, 0.0f, gradient_w[l].data(), layer.out);
       AlignedBuffer<float> db(layer.out);
       for (std::size_t r = 0; r < rows; ++r) {
         for (std::size_t j = 0; j < layer.out; ++j) db[j] += dz[r * layer.out + j];
@@ -139,8 +128,8 @@ double Mlp::train_epoch(const ImageSet& data, std::size_t epoch, const TrainOpti
       AlignedBuffer<float> previous;
       if (l > 0) {  // da = dz · Wᵀ, through the ReLU of z_{l-1} (a > 0 exactly where z > 0)
         previous = AlignedBuffer<float>(rows * layer.in);
-        sgemm('N', 'T', rows, layer.in, layer.out, dz.data(), layer.out, layer.w.data(), layer.out,
-              0.0f, previous.data(), layer.in);
+        onednn_sgemm('N', 'T', rows, layer.in, layer.out, dz.data(), layer.out, layer.w.data(),
+                     layer.out, 0.0f, previous.data(), layer.in);
         for (std::size_t i = 0; i < previous.size(); ++i) {
           if (activations[l][i] <= 0.0f) previous[i] = 0.0f;
         }

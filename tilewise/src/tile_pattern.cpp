@@ -4,8 +4,11 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <cmath>
+#include <numeric>
 
 #include "tessera/core/error.hpp"
+#include "tessera/core/rng.hpp"
 
 namespace tessera::tilewise {
 
@@ -86,6 +89,28 @@ TilePattern TilePattern::contiguous(std::size_t k, std::size_t n, std::size_t g,
   }
   pattern.validate("tile pattern");
   return pattern;
+}
+
+TilePattern TilePattern::random(std::size_t k, std::size_t n, std::size_t g, double sparsity,
+                                std::uint64_t seed) {
+  if (!(sparsity >= 0 && sparsity <= 1)) {
+    throw usage_error("sparsity", fmt::format("must be in [0, 1], got {}", sparsity));
+  }
+  if (g == 0) throw usage_error("tile width", "must be at least 1");
+  const CounterRng rng(seed, 0);
+  const auto keep =
+      static_cast<std::size_t>(std::lround((1.0 - sparsity) * static_cast<double>(k)));
+  std::vector<std::vector<std::uint32_t>> rows((n + g - 1) / g);
+  std::vector<std::uint32_t> order(k);
+  for (std::size_t t = 0; t < rows.size(); ++t) {
+    std::iota(order.begin(), order.end(), 0u);
+    for (std::size_t i = 0; i < keep; ++i) {  // partial Fisher-Yates
+      std::swap(order[i], order[i + rng.uniform_int(t * k + i, k - i)]);
+    }
+    rows[t].assign(order.begin(), order.begin() + static_cast<std::ptrdiff_t>(keep));
+    std::ranges::sort(rows[t]);
+  }
+  return contiguous(k, n, g, std::move(rows));
 }
 
 }  // namespace tessera::tilewise

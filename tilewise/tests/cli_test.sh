@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # `tessera tilewise` end to end: prune .npy weights of two layers into .tw and .npy files under one
-# threshold, read the tile statistics back, and check the errors of bad inputs (exit codes 1, 2).
+# threshold, read the tile statistics back, sweep the kernel benchmark, and check the errors of bad
+# inputs (exit codes 1, 2).
 # Usage: cli_test.sh <tessera>
 set -euo pipefail
 tessera=$1
@@ -36,6 +37,13 @@ grep -q '"pattern":"tw"' "$work/prune.json" || fail "prune --json: $(cat "$work/
 grep -Eq '256x300 \(K x N\), G 64, 5 tiles, 0 pruned columns' "$work/info.txt" || fail "info: $(cat "$work/info.txt")"
 "$tessera" tilewise info "$work/fc1.tw" --json | grep -q '"tiles":5' || fail "info --json"
 
+# A sweep of 2 x 3 x 2 = 12 checked cases, one JSON line each.
+"$tessera" tilewise bench --n 64,100 --k 96 --m 8:32:*2 --sparsity 0,0.99 -G 32 --budget 0 \
+  --json >"$work/bench.jsonl" 2>/dev/null
+[ "$(wc -l <"$work/bench.jsonl")" -eq 12 ] || fail "bench: $(wc -l <"$work/bench.jsonl") lines, wanted 12"
+grep -q '"extra":{"achieved_sparsity":0.98958' "$work/bench.jsonl" || fail "bench --json: $(head -c 300 "$work/bench.jsonl")"
+"$tessera" tilewise bench --n 64 --k 64 --m 16 --sparsity 0.5 --budget 0 2>/dev/null | grep -Eq '^64x64 \(N x K\) M=16 s=0.50 G=128 threads=1: TW .* ms, oneDNN dense .* ms: [0-9.]+x' || fail "bench table"
+
 expect() {  # expect <code> <regex> <args...>
   local code=$1 pattern=$2
   shift 2
@@ -52,6 +60,9 @@ expect 2 "unknown pattern 'diagonal'" prune -i "$work/fc1.npy" -o "$work/x.npy" 
 expect 2 "must be in \[0, 1\]" prune -i "$work/fc1.npy" -o "$work/x.npy" --sparsity 1.5
 expect 1 "f64.npy: .npy dtype '<f8' is not little-endian float32" prune -i "$work/f64.npy" -o "$work/x.npy"
 expect 1 "missing.npy" prune -i "$work/missing.npy" -o "$work/x.npy"
+expect 2 "--sparsity: 1 is not in \[0, 1\)" bench --sparsity 1
+expect 2 "--m: '1:2' is not start:stop:step" bench --m 1:2
+expect 2 "unknown TW-GEMM kernel 'avx9'" bench --kernel avx9
 head -c 100 "$work/fc1.tw" >"$work/cut.tw"
 expect 1 "cut.tw: checksum mismatch" info "$work/cut.tw"
 [ ! -e "$work/x.npy" ] && [ ! -e "$work/x.tw" ] || fail "a failed command left an output file"

@@ -1,6 +1,7 @@
 // `tessera tilewise prune` (weights in as .npy; out as .npy with the pruned weights zeroed, or as
 // packed .tw), `tessera tilewise info` (tile statistics of a .tw file) and `tessera tilewise study`
-// (accuracy of the patterns on Fashion-MNIST, inference speed of the TW model).
+// (accuracy of the patterns on Fashion-MNIST, inference speed of the TW model); registers them with
+// `bench` (bench_command.cpp).
 #include <fmt/format.h>
 #include <fmt/ranges.h>
 
@@ -19,6 +20,7 @@
 #include "tessera/tilewise/accuracy_study.hpp"
 #include "tessera/tilewise/pruning.hpp"
 #include "tessera/tilewise/tw_matrix.hpp"
+#include "tilewise_commands.hpp"
 
 namespace tessera::tilewise {
 namespace {
@@ -345,10 +347,12 @@ const cli::Registrar kTilewise(
           "Examples:\n"
           "  tessera tilewise prune -i fc1.npy -o fc1.tw --sparsity 0.75\n"
           "  tessera tilewise info fc1.tw\n"
-          "  tessera tilewise study --patterns tw --sparsities 0.75");
+          "  tessera tilewise study --patterns tw --sparsities 0.75\n"
+          "  tessera tilewise bench --m 128:2048:*4 --sparsity 0.5,0.75,0.9");
       add_prune(app);
       add_info(app);
       add_study(app);
+      add_bench(app);
     });
 
 }  // namespace

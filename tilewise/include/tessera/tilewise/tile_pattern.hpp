@@ -44,6 +44,10 @@ struct TilePattern {
   /// Tiles over consecutive columns [t·g, min((t+1)·g, n)), tile t keeping rows[t].
   static TilePattern contiguous(std::size_t k, std::size_t n, std::size_t g,
                                 std::vector<std::vector<std::uint32_t>> rows);
+  /// A TW-1D pattern at `sparsity` in [0, 1]: contiguous tiles, each keeping round((1 - s)·k) rows
+  /// drawn uniformly without replacement (seeded): what kernel benchmarks time.
+  static TilePattern random(std::size_t k, std::size_t n, std::size_t g, double sparsity,
+                            std::uint64_t seed);
 };
 
 }  // namespace tessera::tilewise
