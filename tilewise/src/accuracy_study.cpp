@@ -73,10 +73,10 @@ PrunedModel prune_gradually(const Mlp& dense, const ImageSet& train, const Image
 std::vector<TwMatrix> pack_hidden_layers(const PrunedModel& pruned) {
   std::vector<TwMatrix> packed;
   for (std::size_t l = 0; l < pruned.masks.size(); ++l) {
-    if (!pruned.masks[l].tiles) {
-      throw usage_error("pattern", "only TW-1D and TW-2D models pack for TW-GEMM");
-    }
-    packed.push_back(TwMatrix::pack(*pruned.masks[l].tiles, pruned.model.layers()[l].weights()));
+    const LayerMask& mask = pruned.masks[l];
+    if (!mask.tiles)
+      throw usage_error("pattern", "only TW-1D, TW-2D and TEW models pack for TW-GEMM");
+    packed.push_back(TwMatrix::pack(*mask.tiles, pruned.model.layers()[l].weights(), mask.kept));
   }
   return packed;
 }

@@ -1,8 +1,11 @@
 // The kernel benchmark's data, its TW-GEMM check and its comparison with oneDNN.
 #include "tessera/tilewise/kernel_bench.hpp"
 
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <cmath>
+#include <vector>
 
 #include "tessera/core/error.hpp"
 #include "tessera/core/rng.hpp"
@@ -26,12 +29,24 @@ KernelBench::KernelBench(const KernelCase& c, const TwKernel& kernel) : case_(c)
     throw usage_error("kernel benchmark", "n, k and m must be at least 1");
   }
   if (c.threads < 1) throw usage_error("--threads", "must be at least 1");
+  if (!(c.restored >= 0 && c.sparsity + c.restored <= 1)) {
+    throw usage_error("--delta", fmt::format("{} restored over a sparsity of {} leaves [0, 1]",
+                                             c.restored, c.sparsity));
+  }
   a_ = AlignedBuffer<float>(c.m * c.k);
   w_ = AlignedBuffer<float>(c.k * c.n);
   fill_uniform(a_.span(), CounterRng(c.seed, 0), -1.0f, 1.0f);
   fill_uniform(w_.span(), CounterRng(c.seed, 1), -1.0f, 1.0f);
-  tw_ = TwMatrix::pack(TilePattern::random(c.k, c.n, c.g, c.sparsity, c.seed),
-                       View<const float, 2>(w_.data(), {c.k, c.n}));
+  const TilePattern pattern = TilePattern::random(c.k, c.n, c.g, c.sparsity + c.restored, c.seed);
+  std::vector<std::uint8_t> kept;
+  if (c.restored > 0) {  // each pruned weight restored with probability δ / (s + δ)
+    const std::vector<bool> tiles = pattern.mask();
+    const CounterRng rng(c.seed, 2);
+    const double p = c.restored / (c.sparsity + c.restored);
+    kept.resize(tiles.size());
+    for (std::size_t i = 0; i < kept.size(); ++i) kept[i] = tiles[i] || rng.uniform(i) < p;
+  }
+  tw_ = TwMatrix::pack(pattern, View<const float, 2>(w_.data(), {c.k, c.n}), kept);
   masked_ = tw_.unpack();
   c_tw_ = AlignedBuffer<float>(c.m * c.n);
   c_dense_ = AlignedBuffer<float>(c.m * c.n);
@@ -58,7 +73,9 @@ BenchOptions KernelBench::options(BenchOptions base) {
                 {"m", case_.m},
                 {"g", case_.g},
                 {"sparsity", case_.sparsity},
-                {"achieved_sparsity", tw_.pattern().sparsity()},
+                {"restored", case_.restored},
+                {"achieved_sparsity", 1.0 - static_cast<double>(tw_.kept_weights()) /
+                                                static_cast<double>(case_.k * case_.n)},
                 {"threads", case_.threads},
                 {"kernel", std::string(kernel_->name)},
                 {"ideal", 1.0 / (1.0 - case_.sparsity)}};

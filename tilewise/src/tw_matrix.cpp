@@ -2,8 +2,9 @@
 // integers little-endian):
 //   magic "TWSPARSE" | u16 version | varint k, n, g, tile count |
 //   per tile: varint column count, first column, then gaps - 1; varint row count, first row, gaps -
-//   1 | f32 kept weights, tile by tile, row-major over (rows × columns) | u32 CRC32C of all before
-//   it.
+//   1 | f32 kept weights, tile by tile, row-major over (rows × columns) | varint restored count,
+//   their column-major positions j·k + row (first, then gaps - 1), f32 values | u32 CRC32C of all
+//   before it.
 #include "tessera/tilewise/tw_matrix.hpp"
 
 #include <fmt/format.h>
@@ -22,7 +23,7 @@ namespace tessera::tilewise {
 namespace {
 
 constexpr std::array<char, 8> kMagic = {'T', 'W', 'S', 'P', 'A', 'R', 'S', 'E'};
-constexpr std::uint16_t kVersion = 1;
+constexpr std::uint16_t kVersion = 2;
 constexpr std::size_t kChecksumBytes = sizeof(std::uint32_t);
 #ifdef FUZZING_BUILD_MODE_UNSAFE_FOR_PRODUCTION
 constexpr bool kVerifyChecksum = false;  // let the fuzzer reach the parser behind the checksum
@@ -62,6 +63,32 @@ std::vector<std::uint32_t> get_indices(ByteReader& in, std::size_t limit, std::s
   return indices;
 }
 
+// Throws unless no restored element lies inside a tile (it would be counted twice); errors name
+// `source`. Memory follows the tiles' column lists, not k × n.
+void check_outside_tiles(const TilePattern& pattern, const RestoredElements& restored,
+                         const std::string& source) {
+  std::vector<std::pair<std::uint32_t, std::uint32_t>> tile_of;  // (column, tile), by column
+  for (std::size_t t = 0; t < pattern.tiles.size(); ++t) {
+    for (std::uint32_t c : pattern.tiles[t].columns) {
+      tile_of.emplace_back(c, static_cast<std::uint32_t>(t));
+    }
+  }
+  std::ranges::sort(tile_of);
+  for (std::size_t c = 0; c < restored.columns.size(); ++c) {
+    const std::uint32_t j = restored.columns[c];
+    const auto it =
+        std::ranges::lower_bound(tile_of, std::pair<std::uint32_t, std::uint32_t>{j, 0});
+    if (it == tile_of.end() || it->first != j) continue;
+    const std::vector<std::uint32_t>& rows = pattern.tiles[it->second].rows;
+    for (std::size_t e = restored.offsets[c]; e < restored.offsets[c + 1]; ++e) {
+      if (std::ranges::binary_search(rows, restored.rows[e])) {
+        throw Error(source, fmt::format("restored element ({}, {}) lies inside tile {}",
+                                        restored.rows[e], j, it->second));
+      }
+    }
+  }
+}
+
 }  // namespace
 
 void TwMatrix::build_layout() {
@@ -89,15 +116,33 @@ std::span<const float> TwMatrix::block(std::size_t t) const {
   return values_.span().subspan(offsets_[t], offsets_[t + 1] - offsets_[t]);
 }
 
-TwMatrix TwMatrix::pack(const TilePattern& pattern, View<const float, 2> w) {
+TwMatrix TwMatrix::pack(const TilePattern& pattern, View<const float, 2> w,
+                        std::span<const std::uint8_t> kept) {
   pattern.validate("tile pattern");
   if (w.extent(0) != pattern.k || w.extent(1) != pattern.n) {
     throw usage_error("weights", fmt::format("are {}x{}, the pattern {}x{}", w.extent(0),
                                              w.extent(1), pattern.k, pattern.n));
   }
+  if (!kept.empty() && kept.size() != pattern.k * pattern.n) {
+    throw usage_error("kept mask", fmt::format("has {} entries for {}x{} weights", kept.size(),
+                                               pattern.k, pattern.n));
+  }
   TwMatrix m;
   m.pattern_ = pattern;
   m.build_layout();
+  const std::vector<bool> in_tiles = kept.empty() ? std::vector<bool>() : pattern.mask();
+  for (std::size_t j = 0; j < pattern.n && !kept.empty(); ++j) {
+    for (std::size_t r = 0; r < pattern.k; ++r) {
+      const std::size_t i = r * pattern.n + j;
+      if (kept[i] == 0 || in_tiles[i]) continue;
+      m.restored_.rows.push_back(static_cast<std::uint32_t>(r));
+      m.restored_.values.push_back(w(r, j));
+    }
+    if (m.restored_.rows.size() > m.restored_.offsets.back()) {
+      m.restored_.columns.push_back(static_cast<std::uint32_t>(j));
+      m.restored_.offsets.push_back(m.restored_.rows.size());
+    }
+  }
   for (std::size_t t = 0; t < pattern.tiles.size(); ++t) {
     const Tile& tile = pattern.tiles[t];
     float* block = m.values_.data() + m.offsets_[t];
@@ -120,6 +165,11 @@ AlignedBuffer<float> TwMatrix::unpack() const {
       for (std::size_t j = 0; j < tile.columns.size(); ++j) {
         dense[tile.rows[r] * pattern_.n + tile.columns[j]] = b[r * block_width(t) + j];
       }
+    }
+  }
+  for (std::size_t c = 0; c < restored_.columns.size(); ++c) {
+    for (std::size_t e = restored_.offsets[c]; e < restored_.offsets[c + 1]; ++e) {
+      dense[restored_.rows[e] * pattern_.n + restored_.columns[c]] = restored_.values[e];
     }
   }
   return dense;
@@ -145,6 +195,17 @@ std::vector<std::byte> TwMatrix::serialize() const {
       }
     }
   }
+  out.put_varint_u64(restored_.rows.size());
+  std::uint64_t next = 0;
+  for (std::size_t c = 0; c < restored_.columns.size(); ++c) {
+    for (std::size_t e = restored_.offsets[c]; e < restored_.offsets[c + 1]; ++e) {
+      const std::uint64_t position =
+          std::uint64_t{restored_.columns[c]} * pattern_.k + restored_.rows[e];
+      out.put_varint_u64(position - next);
+      next = position + 1;
+    }
+  }
+  for (float v : restored_.values) out.put(v);
   out.put(crc32c(out.bytes()));
   return out.release();
 }
@@ -185,7 +246,7 @@ TwMatrix TwMatrix::deserialize(std::span<const std::byte> bytes, const std::stri
     pattern.tiles.push_back(std::move(tile));
   }
   pattern.validate(source);
-  if (kept * sizeof(float) != in.remaining() - kChecksumBytes) {
+  if (kept > (in.remaining() - kChecksumBytes) / sizeof(float)) {
     throw Error(source, fmt::format("holds {} bytes of weights for {} kept weights",
                                     in.remaining() - kChecksumBytes, kept));
   }
@@ -200,9 +261,39 @@ TwMatrix TwMatrix::deserialize(std::span<const std::byte> bytes, const std::stri
       }
     }
   }
+  m.read_restored(in, source);
   in.skip(kChecksumBytes);
   in.expect_end();
   return m;
+}
+
+void TwMatrix::read_restored(ByteReader& in, const std::string& source) {
+  const std::uint64_t count = in.get_varint_u64();
+  const std::uint64_t positions = std::uint64_t{pattern_.k} * pattern_.n;
+  if (count > positions || count > in.remaining() / (1 + sizeof(float))) {
+    throw Error(source, fmt::format("lists {} restored elements, more than the weights or the "
+                                    "file hold",
+                                    count));
+  }
+  std::uint64_t next = 0;
+  for (std::uint64_t e = 0; e < count; ++e) {
+    const std::uint64_t gap = in.get_varint_u64();
+    if (gap >= positions - next) {
+      throw Error(source, fmt::format("restored element {} lies outside the {}x{} weights", e,
+                                      pattern_.k, pattern_.n));
+    }
+    const std::uint64_t position = next + gap;
+    const auto column = static_cast<std::uint32_t>(position / pattern_.k);
+    if (restored_.columns.empty() || restored_.columns.back() != column) {
+      restored_.columns.push_back(column);
+      restored_.offsets.push_back(restored_.offsets.back());
+    }
+    restored_.rows.push_back(static_cast<std::uint32_t>(position % pattern_.k));
+    ++restored_.offsets.back();
+    next = position + 1;
+  }
+  for (std::uint64_t e = 0; e < count; ++e) restored_.values.push_back(in.get<float>());
+  check_outside_tiles(pattern_, restored_, source);
 }
 
 TwMatrix read_tw(const std::filesystem::path& path) {

@@ -34,8 +34,16 @@ PY
 grep -Eq 'sparsity 7[45]\.[0-9]+% \(asked 75\.00%\)' "$work/prune.log" || fail "prune summary: $(cat "$work/prune.log")"
 grep -q '"pattern":"tw"' "$work/prune.json" || fail "prune --json: $(cat "$work/prune.json")"
 "$tessera" tilewise info "$work/fc1.tw" >"$work/info.txt"
-grep -Eq '256x300 \(K x N\), G 64, 5 tiles, 0 pruned columns' "$work/info.txt" || fail "info: $(cat "$work/info.txt")"
+grep -Eq '256x300 \(K x N\), G 64, 5 tiles, 0 pruned columns, 0 restored elements' "$work/info.txt" || fail "info: $(cat "$work/info.txt")"
 "$tessera" tilewise info "$work/fc1.tw" --json | grep -q '"tiles":5' || fail "info --json"
+# TEW packs its restored elements beside the tiles: 5% of the weights outside them.
+"$tessera" tilewise prune -i "$work/fc1.npy" -o "$work/tew.tw" --pattern tew --sparsity 0.75 \
+  --delta 0.05 -G 64 2>/dev/null
+"$tessera" tilewise info "$work/tew.tw" --json | python3 -c '
+import json, sys
+info = json.load(sys.stdin)
+assert abs(info["restored"] - 0.05 * 256 * 300) <= 1, info
+assert abs(info["sparsity"] - 0.75) < 0.01, info' || fail "tew info"
 
 # A sweep of 2 x 3 x 2 = 12 checked cases, one JSON line each.
 "$tessera" tilewise bench --n 64,100 --k 96 --m 8:32:*2 --sparsity 0,0.99 -G 32 --budget 0 \
@@ -54,7 +62,7 @@ expect() {  # expect <code> <regex> <args...>
   [ "$got" -eq "$code" ] || fail "exit $got (wanted $code) from: $* -> $output"
   grep -Eq -- "$pattern" <<<"$output" || fail "output of $* does not match /$pattern/: $output"
 }
-expect 2 "only the tw and tw2d patterns pack into .tw" prune -i "$work/fc1.npy" -o "$work/x.tw" --pattern tew
+expect 2 "only the tw, tw2d and tew patterns pack into .tw" prune -i "$work/fc1.npy" -o "$work/x.tw" --pattern vw
 expect 2 "one -o per -i" prune -i "$work/fc1.npy" -i "$work/fc2.npy" -o "$work/x.npy"
 expect 2 "unknown pattern 'diagonal'" prune -i "$work/fc1.npy" -o "$work/x.npy" --pattern diagonal
 expect 2 "must be in \[0, 1\]" prune -i "$work/fc1.npy" -o "$work/x.npy" --sparsity 1.5

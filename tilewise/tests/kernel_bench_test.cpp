@@ -54,6 +54,15 @@ TEST(KernelBench, ChecksTwGemmAgainstOneDnnThenTimesBoth) {
   EXPECT_FALSE(close_to(bench.masked_product(), bench.dense_product()));
 }
 
+TEST(KernelBench, TewCasesRestoreTheAskedFractionAndPassTheCheck) {
+  KernelBench bench({256, 256, 20, 64, 0.75, 1, 2, 0.05});
+  BenchOptions options;
+  options.budget_seconds = 0;
+  const Comparison c = bench.against_onednn(options);  // checks TW-GEMM + restored first
+  EXPECT_NEAR(c.extra["achieved_sparsity"].get<double>(), 0.75, 0.01);
+  EXPECT_THROW(KernelBench({64, 64, 8, 32, 0.97, 1, 1, 0.05}), Error);  // 1.02 > 1
+}
+
 TEST(KernelBench, CloseToComparesAgainstTheLargestMagnitude) {
   const std::vector<float> reference{100.0f, -1.0f, 0.5f};
   EXPECT_TRUE(close_to(std::vector<float>{100.0f, -1.005f, 0.5f}, reference));

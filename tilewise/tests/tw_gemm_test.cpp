@@ -1,5 +1,6 @@
 // TW-GEMM: every kernel this CPU runs against the masked dense product computed in double, over
-// tile widths, sparsities, ragged and empty tiles, TW-2D column maps and fully pruned layers;
+// tile widths, sparsities, ragged and empty tiles, TW-2D column maps, fully pruned layers and TEW's
+// restored elements;
 // results do not depend on the thread count; bad shapes and kernel names are usage errors.
 #include "tessera/tilewise/tw_gemm.hpp"
 
@@ -19,6 +20,7 @@ namespace {
 using testing::random_contiguous;
 using testing::random_matrix;
 using testing::random_two_dimensional;
+using testing::with_restored;
 
 // C = A·W for a (m, k) and W (k, n), row-major, in double.
 std::vector<double> dense_product(const AlignedBuffer<float>& a, const AlignedBuffer<float>& w,
@@ -35,11 +37,13 @@ std::vector<double> dense_product(const AlignedBuffer<float>& a, const AlignedBu
 
 // Runs every available kernel on (a, w) and checks each element to 1e-5 relative to the sum of
 // the magnitudes of its terms (the scale of fp32 rounding in any summation order).
-void expect_matches_masked_dense(const TilePattern& pattern, std::size_t m, std::uint64_t seed) {
+// `kept`: a TEW mask (tiles plus restored elements), or empty.
+void expect_matches_masked_dense(const TilePattern& pattern, std::size_t m, std::uint64_t seed,
+                                 std::span<const std::uint8_t> kept = {}) {
   const std::size_t k = pattern.k, n = pattern.n;
   const AlignedBuffer<float> a = random_matrix(m, k, seed);
   const AlignedBuffer<float> w = random_matrix(k, n, seed + 1);
-  const TwMatrix tw = TwMatrix::pack(pattern, View<const float, 2>(w.data(), {k, n}));
+  const TwMatrix tw = TwMatrix::pack(pattern, View<const float, 2>(w.data(), {k, n}), kept);
   const AlignedBuffer<float> masked = tw.unpack();
   const std::vector<double> expected = dense_product(a, masked, m, k, n);
   AlignedBuffer<float> abs_a(m * k), abs_w(k * n);
@@ -101,6 +105,20 @@ TEST(TwGemm, EmptyTilesAndFullyPrunedLayersGiveZeros) {
   expect_matches_masked_dense(TilePattern{64, 200, 32, {}}, 29, 3);            // no tiles at all
 }
 
+TEST(TwGemm, RestoredElementsAddTheirElementWisePass) {
+  // TW-1D with restored elements everywhere, TW-2D with some in its pruned columns, and empty
+  // tiles whose columns get only restored elements.
+  const TilePattern one = random_contiguous(600, 300, 128, 0.8, 12);
+  expect_matches_masked_dense(one, 101, 13, with_restored(one, 0.03, 14));
+  const TilePattern two = random_two_dimensional(200, 333, 64, 0.5, 0.5, 3);
+  expect_matches_masked_dense(two, 37, 5, with_restored(two, 0.05, 6));
+  TilePattern empty_tiles = random_contiguous(64, 200, 32, 0.5, 9);
+  empty_tiles.tiles[1].rows.clear();
+  expect_matches_masked_dense(empty_tiles, 29, 1, with_restored(empty_tiles, 0.2, 2));
+  const TilePattern none{40, 50, 16, {}};  // restored elements only
+  expect_matches_masked_dense(none, 17, 3, with_restored(none, 0.1, 4));
+}
+
 TEST(TwGemm, SmallShapes) {
   expect_matches_masked_dense(random_contiguous(1, 1, 128, 0.0, 1), 1, 1);
   expect_matches_masked_dense(random_contiguous(5, 7, 4, 0.3, 2), 3, 2);
@@ -112,7 +130,8 @@ TEST(TwGemm, ResultsDoNotDependOnTheThreadCount) {
   const std::size_t m = 200;
   const AlignedBuffer<float> a = random_matrix(m, 768, 1);
   const AlignedBuffer<float> w = random_matrix(768, 768, 2);
-  const TwMatrix tw = TwMatrix::pack(pattern, View<const float, 2>(w.data(), {768, 768}));
+  const TwMatrix tw = TwMatrix::pack(pattern, View<const float, 2>(w.data(), {768, 768}),
+                                     with_restored(pattern, 0.02, 3));
   const auto run = [&](int threads) {
     const ThreadCountScope scope(threads);
     AlignedBuffer<float> c(m * 768);

@@ -8,6 +8,7 @@
 #include <filesystem>
 #include <string>
 
+#include "tessera/core/crc32c.hpp"
 #include "tessera/core/error.hpp"
 #include "tw_test_patterns.hpp"
 
@@ -17,6 +18,7 @@ namespace {
 using testing::random_contiguous;
 using testing::random_matrix;
 using testing::random_two_dimensional;
+using testing::with_restored;
 
 void expect_invalid(const TilePattern& pattern, const std::string& fragment) {
   try {
@@ -77,12 +79,49 @@ TEST(TwMatrix, SerialisationRoundTripsExactly) {
        {random_contiguous(100, 300, 128, 0.75, 4), random_two_dimensional(64, 90, 32, 0.4, 0.5, 5),
         TilePattern{7, 9, 4, {}}}) {
     const AlignedBuffer<float> w = random_matrix(p.k, p.n, 6);
-    const TwMatrix tw = TwMatrix::pack(p, View<const float, 2>(w.data(), {p.k, p.n}));
-    const std::vector<std::byte> bytes = tw.serialize();
-    const TwMatrix back = TwMatrix::deserialize(bytes, "w.tw");
-    EXPECT_EQ(back.serialize(), bytes);
-    const AlignedBuffer<float> a = tw.unpack(), b = back.unpack();
-    EXPECT_EQ(std::memcmp(a.data(), b.data(), a.size_bytes()), 0);
+    for (double restored : {0.0, 0.05}) {
+      const TwMatrix tw = TwMatrix::pack(p, View<const float, 2>(w.data(), {p.k, p.n}),
+                                         with_restored(p, restored, 7));
+      const std::vector<std::byte> bytes = tw.serialize();
+      const TwMatrix back = TwMatrix::deserialize(bytes, "w.tw");
+      EXPECT_EQ(back.serialize(), bytes);
+      EXPECT_EQ(back.kept_weights(), tw.kept_weights());
+      const AlignedBuffer<float> a = tw.unpack(), b = back.unpack();
+      EXPECT_EQ(std::memcmp(a.data(), b.data(), a.size_bytes()), 0);
+    }
+  }
+}
+
+TEST(TwMatrix, RestoredElementsAreTheMaskOutsideTheTiles) {
+  // One tile over columns 0-1 keeping row 0; the mask also keeps (1, 0) and (1, 2).
+  const TilePattern p = TilePattern::contiguous(2, 3, 2, {{0}, {}});
+  const std::vector<float> w{1, 2, 3, 4, 5, 6};
+  const std::vector<std::uint8_t> kept{1, 1, 0, 1, 0, 1};
+  const TwMatrix tw = TwMatrix::pack(p, View<const float, 2>(w.data(), {2, 3}), kept);
+  EXPECT_EQ(tw.restored().columns, (std::vector<std::uint32_t>{0, 2}));
+  EXPECT_EQ(tw.restored().rows, (std::vector<std::uint32_t>{1, 1}));
+  EXPECT_EQ(tw.restored().values, (std::vector<float>{4, 6}));
+  EXPECT_EQ(tw.kept_weights(), 4u);
+  const AlignedBuffer<float> dense = tw.unpack();
+  EXPECT_EQ(std::vector<float>(dense.begin(), dense.end()), (std::vector<float>{1, 2, 0, 4, 0, 6}));
+  EXPECT_THROW(TwMatrix::pack(p, View<const float, 2>(w.data(), {2, 3}), std::span(kept).first(5)),
+               Error);
+
+  // A file whose restored element lies inside a tile is rejected: the last element's position gap
+  // (the byte before the two f32 values and the checksum) set from 3 to 0 moves it from (1, 2)
+  // onto the tile's (0, 1); the checksum is redone.
+  std::vector<std::byte> bytes = tw.serialize();
+  bytes[bytes.size() - 4 - 8 - 1] = std::byte{0};
+  const std::uint32_t crc = crc32c(std::span(bytes).first(bytes.size() - 4));
+  for (std::size_t b = 0; b < 4; ++b) {
+    bytes[bytes.size() - 4 + b] = static_cast<std::byte>(crc >> (8 * b));
+  }
+  try {
+    TwMatrix::deserialize(bytes, "w.tw");
+    FAIL() << "expected an error for a restored element inside a tile";
+  } catch (const Error& e) {
+    EXPECT_NE(e.problem().find("restored element (0, 1) lies inside tile 0"), std::string::npos)
+        << e.what();
   }
 }
 

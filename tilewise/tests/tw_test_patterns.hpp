@@ -53,4 +53,14 @@ inline AlignedBuffer<float> random_matrix(std::size_t rows, std::size_t cols, st
   return m;
 }
 
+/// A TEW mask over `pattern`: its tiles' weights plus each other weight with probability `p`.
+inline std::vector<std::uint8_t> with_restored(const TilePattern& pattern, double p,
+                                               std::uint64_t seed) {
+  const CounterRng rng(seed, 3);
+  const std::vector<bool> tiles = pattern.mask();
+  std::vector<std::uint8_t> kept(tiles.size());
+  for (std::size_t i = 0; i < kept.size(); ++i) kept[i] = tiles[i] || rng.uniform(i) < p;
+  return kept;
+}
+
 }  // namespace tessera::tilewise::testing

@@ -23,6 +23,7 @@ struct BenchCommand {
   std::string sparsity = "0.5,0.75,0.9";
   std::string tile_width = "128";
   std::string threads = "1";
+  std::string delta = "0";
   std::string kernel = "auto";
   double budget = 0.5;
   std::uint64_t seed = 1;
@@ -36,6 +37,7 @@ void run_bench(const BenchCommand& c) {
   const auto gs = parse_size_sweep(c.tile_width, "-G");
   const auto threads = parse_size_sweep(c.threads, "--threads");
   const auto sparsities = parse_sweep(c.sparsity, "--sparsity");
+  const auto deltas = parse_sweep(c.delta, "--delta");
   for (double s : sparsities) {
     if (!(s >= 0 && s < 1)) {
       throw usage_error("--sparsity", fmt::format("{:g} is not in [0, 1)", s));
@@ -43,8 +45,8 @@ void run_bench(const BenchCommand& c) {
   }
   if (!(c.budget >= 0)) throw usage_error("--budget", "must be at least 0 seconds");
   const TwKernel& kernel = tw_kernel(c.kernel);
-  const std::size_t total =
-      ns.size() * ks.size() * ms.size() * gs.size() * threads.size() * sparsities.size();
+  const std::size_t total = ns.size() * ks.size() * ms.size() * gs.size() * threads.size() *
+                            sparsities.size() * deltas.size();
   std::cerr << fmt::format("TW-GEMM ({}) vs oneDNN sgemm on the dense weights: {} case(s)\n",
                            kernel.name, total);
   BenchOptions base;
@@ -56,19 +58,22 @@ void run_bench(const BenchCommand& c) {
         for (std::size_t g : gs) {
           for (std::size_t t : threads) {
             for (double s : sparsities) {
-              KernelBench bench({n, k, m, g, s, static_cast<int>(t), c.seed}, kernel);
-              const Comparison r = bench.against_onednn(base);
-              ++done;
-              if (c.json) {
-                write_json_line(std::cout, to_json(r));
-                std::cerr << fmt::format("\r{}/{} cases", done, total) << std::flush;
-                continue;
+              for (double delta : deltas) {
+                KernelBench bench({n, k, m, g, s, static_cast<int>(t), c.seed, delta}, kernel);
+                const Comparison r = bench.against_onednn(base);
+                ++done;
+                if (c.json) {
+                  write_json_line(std::cout, to_json(r));
+                  std::cerr << fmt::format("\r{}/{} cases", done, total) << std::flush;
+                  continue;
+                }
+                std::cout << fmt::format(
+                    "{}x{} (N x K) M={} s={:.2f}{} G={} threads={}: TW {:.3f} ms, oneDNN dense "
+                    "{:.3f} ms: {:.2f}x ({:.0f}% of the ideal {:.1f}x)\n",
+                    n, k, m, s, delta > 0 ? fmt::format(" (TEW, {:.2f} restored)", delta) : "", g,
+                    t, 1e3 * r.a.median, 1e3 * r.b.median, r.ratio.median,
+                    100 * r.ratio.median * (1 - s), 1 / (1 - s));
               }
-              std::cout << fmt::format(
-                  "{}x{} (N x K) M={} s={:.2f} G={} threads={}: TW {:.3f} ms, oneDNN dense "
-                  "{:.3f} ms: {:.2f}x ({:.0f}% of the ideal {:.1f}x)\n",
-                  n, k, m, s, g, t, 1e3 * r.a.median, 1e3 * r.b.median, r.ratio.median,
-                  100 * r.ratio.median * (1 - s), 1 / (1 - s));
             }
           }
         }
@@ -92,6 +97,11 @@ void add_bench(CLI::App& parent) {
   bench->add_option("-G,--tile-width", c->tile_width, "Columns per tile (sweep)")
       ->capture_default_str();
   bench->add_option("--threads", c->threads, "Thread counts (sweep)")->capture_default_str();
+  bench
+      ->add_option("--delta", c->delta,
+                   "TEW: fractions of all weights restored element-wise; the tiles are pruned to "
+                   "sparsity + delta (sweep)")
+      ->capture_default_str();
   bench->add_option("--kernel", c->kernel, "TW-GEMM kernel: auto, avx512, avx2 or scalar")
       ->capture_default_str();
   bench->add_option("--budget", c->budget, "Seconds of interleaved timing per case")
@@ -105,7 +115,8 @@ void add_bench(CLI::App& parent) {
       "against oneDNN on the pruned weights, then times both interleaved (medians). Examples:\n"
       "  tessera tilewise bench\n"
       "  tessera tilewise bench --n 768,3072 --k 768 --m 128:2048:*4 --sparsity 0.5:0.9:0.1\n"
-      "  tessera tilewise bench -G 32,64,128 --threads 1,2 --json > tw.jsonl");
+      "  tessera tilewise bench -G 32,64,128 --threads 1,2 --json > tw.jsonl\n"
+      "  tessera tilewise bench --sparsity 0.75 --delta 0,0.01,0.05");
   bench->callback([c] { run_bench(*c); });
 }
 

@@ -61,9 +61,9 @@ void run_prune(const PruneCommand& c) {
   options.pattern = parse_pattern(c.pattern);
   for (const std::string& out : c.outputs) {
     if (ends_with(out, ".tw") && options.pattern != PatternKind::kTileWise1D &&
-        options.pattern != PatternKind::kTileWise2D) {
-      throw usage_error("-o", fmt::format("{}: only the tw and tw2d patterns pack into .tw files; "
-                                          "write .npy for {}",
+        options.pattern != PatternKind::kTileWise2D && options.pattern != PatternKind::kHybrid) {
+      throw usage_error("-o", fmt::format("{}: only the tw, tw2d and tew patterns pack into .tw "
+                                          "files; write .npy for {}",
                                           out, c.pattern));
     }
     if (!ends_with(out, ".tw") && !ends_with(out, ".npy")) {
@@ -96,7 +96,7 @@ void run_prune(const PruneCommand& c) {
     const LayerMask& m = masks[l];
     const View<const float, 2> w = matrix_of(weights[l], c.inputs[l]);
     if (ends_with(c.outputs[l], ".tw")) {
-      write_tw(c.outputs[l], TwMatrix::pack(*m.tiles, w));
+      write_tw(c.outputs[l], TwMatrix::pack(*m.tiles, w, m.kept));
     } else {
       AlignedBuffer<float> pruned(m.k * m.n);
       for (std::size_t i = 0; i < pruned.size(); ++i) {
@@ -135,7 +135,7 @@ void add_prune(CLI::App& parent) {
       ->required();
   prune_app
       ->add_option("-o", c->outputs,
-                   "Output per layer: .npy (pruned weights zeroed) or .tw (packed; tw, tw2d)")
+                   "Output per layer: .npy (pruned weights zeroed) or .tw (packed; tw, tw2d, tew)")
       ->required();
   prune_app->add_option("--scores", c->scores,
                         "Importance scores per layer, e.g. Taylor (grad·w)² (default: |w|)");
@@ -170,6 +170,9 @@ void add_info(CLI::App& parent) {
   info->callback([file, json] {
     const TwMatrix w = read_tw(*file);
     const TilePattern& p = w.pattern();
+    const double sparsity = p.k * p.n == 0 ? 0.0
+                                           : 1.0 - static_cast<double>(w.kept_weights()) /
+                                                       static_cast<double>(p.k * p.n);
     std::vector<std::size_t> kept;
     for (const Tile& tile : p.tiles) kept.push_back(tile.rows.size());
     std::ranges::sort(kept);
@@ -185,7 +188,8 @@ void add_info(CLI::App& parent) {
                                   {"g", p.g},
                                   {"tiles", p.tiles.size()},
                                   {"pruned_columns", w.pruned_columns().size()},
-                                  {"sparsity", p.sparsity()},
+                                  {"restored", w.restored().rows.size()},
+                                  {"sparsity", sparsity},
                                   {"kept_rows_min", at(0)},
                                   {"kept_rows_median", at(0.5)},
                                   {"kept_rows_max", at(1)}}
@@ -193,10 +197,10 @@ void add_info(CLI::App& parent) {
       return;
     }
     std::cout << fmt::format(
-        "{}: {}x{} (K x N), G {}, {} tiles, {} pruned columns, sparsity {:.2f}%\n"
-        "kept rows per tile: min {}, median {}, max {} of {}\n",
-        *file, p.k, p.n, p.g, p.tiles.size(), w.pruned_columns().size(), 100 * p.sparsity(), at(0),
-        at(0.5), at(1), p.k);
+        "{}: {}x{} (K x N), G {}, {} tiles, {} pruned columns, {} restored elements, sparsity "
+        "{:.2f}%\nkept rows per tile: min {}, median {}, max {} of {}\n",
+        *file, p.k, p.n, p.g, p.tiles.size(), w.pruned_columns().size(), w.restored().rows.size(),
+        100 * sparsity, at(0), at(0.5), at(1), p.k);
   });
 }
 
@@ -278,7 +282,8 @@ void run_study(const StudyCommand& c) {
           "model), layers {:.0f}% sparse",
           name, 100 * s, 100 * result.accuracy, 100 * (result.accuracy - reference.accuracy),
           fmt::join(layer_percent, "/"));
-      if (pattern == PatternKind::kTileWise1D || pattern == PatternKind::kTileWise2D) {
+      if (pattern == PatternKind::kTileWise1D || pattern == PatternKind::kTileWise2D ||
+          pattern == PatternKind::kHybrid) {
         const nlohmann::json latency = compare_latency(dense, pruned, test, c.budget);
         record["latency"] = latency;
         line += fmt::format(

@@ -54,7 +54,8 @@ struct PrunedModel {
 PrunedModel prune_gradually(const Mlp& dense, const ImageSet& train, const ImageSet& test,
                             const StudyOptions& options, StudyCase& result);
 
-/// The hidden layers of a TW-1D or TW-2D pruned model, packed for TW-GEMM.
+/// The hidden layers of a TW-1D, TW-2D or TEW pruned model, packed for TW-GEMM (TEW's restored
+/// elements included).
 std::vector<TwMatrix> pack_hidden_layers(const PrunedModel& pruned);
 
 /// Logits of `count` inputs with the hidden layers run by TW-GEMM from `hidden` (one per hidden

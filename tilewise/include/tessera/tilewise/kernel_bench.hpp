@@ -1,8 +1,8 @@
 // One case of the TW-GEMM kernel benchmark, shared by `tessera tilewise bench` and `make bench`'s
 // tilewise_gemm_bench: C (m × n) = A (m × k) · W (k × n) with A and W uniform in [-1, 1) (seeded)
-// and W pruned to TilePattern::random. TW-GEMM is checked against oneDNN on the masked weights,
-// then timed interleaved with oneDNN sgemm on the dense weights: the speedup a user gets by
-// pruning, with its fraction of the ideal 1 / (1 - sparsity).
+// and W pruned to TilePattern::random (TEW: plus restored elements at random). TW-GEMM is checked
+// against oneDNN on the masked weights, then timed interleaved with oneDNN sgemm on the dense
+// weights: the speedup a user gets by pruning, with its fraction of the ideal 1 / (1 - sparsity).
 #pragma once
 
 #include <cstddef>
@@ -24,6 +24,8 @@ struct KernelCase {
   double sparsity = 0.75;
   int threads = 1;
   std::uint64_t seed = 1;
+  double restored = 0;  // TEW: tiles pruned to sparsity + restored, then this fraction of all
+                        // weights restored element-wise at random among the pruned ones
 };
 
 /// Whether every element of `got` is within 1e-4 of the largest magnitude of `reference`.

@@ -2,8 +2,8 @@
 // group and K range for all tiles, and each tile's kept K-rows are gathered by the micro-kernel's
 // own loads from that panel (no gather pass, as the paper's masked loader gathers inside its
 // global-to-shared copy); a register-blocked micro-kernel multiplies them with the tile's dense
-// block. Kernels: a scalar reference, AVX2+FMA and AVX-512, one registry; parallel over blocks of
-// rows of A.
+// block. Restored single weights (TEW) follow in an element-wise pass over the same rows. Kernels:
+// a scalar reference, AVX2+FMA and AVX-512, one registry; parallel over blocks of rows of A.
 #pragma once
 
 #include <cstddef>
@@ -25,6 +25,9 @@ struct TwKernel {
   /// row_end), the columns of every tile that keeps rows.
   void (*run)(const float* a, std::size_t lda, const TwMatrix& w, std::size_t row_begin,
               std::size_t row_end, float* c, std::size_t ldc);
+  /// C[rows, the restored elements' columns] += A · (W's restored elements), same arguments.
+  void (*add_restored)(const float* a, std::size_t lda, const TwMatrix& w, std::size_t row_begin,
+                       std::size_t row_end, float* c, std::size_t ldc);
 };
 
 /// Every kernel, scalar first; the ones this CPU can run have isa <= dispatch_isa_level().
@@ -34,8 +37,9 @@ std::span<const TwKernel> tw_kernels();
 const TwKernel& tw_kernel(std::string_view name = "auto");
 
 /// C = A · W: a (m, k) and c (m, n) row-major with unit column stride; every element of C is
-/// written (columns in no tile and tiles without rows give 0). Deterministic: each element is one
-/// kernel call's sum in a fixed order, whatever the thread count. Throws tessera::usage_error on a
+/// written (columns in no tile and tiles without rows give 0 plus their restored elements).
+/// Deterministic: each element is one kernel call's sum (then its restored elements' sum) in a
+/// fixed order, whatever the thread count. Throws tessera::usage_error on a
 /// shape mismatch.
 void tw_gemm(View<const float, 2> a, const TwMatrix& w, View<float, 2> c,
              const TwKernel& kernel = tw_kernel());
