@@ -181,6 +181,13 @@ CodebookSet train_codebooks(std::span<const Field> fields, const TrainingOptions
     }
     set.books.push_back({target, build_huffman_code(weights, kBookMaxLength)});
   }
+  // The limit of the books as the bound tightens past what the fields reach (their outliers, which
+  // chunks pin, take over): every code equally likely, as residuals spread past the radius.
+  const double flat_rate = std::log2(static_cast<double>(alphabet));
+  if (flat_rate > set.books.back().bits_per_value) {
+    set.books.push_back(
+        {flat_rate, build_huffman_code(std::vector<std::uint64_t>(alphabet, 1), kBookMaxLength)});
+  }
   return set;
 }
 

@@ -1,6 +1,6 @@
-// Grid detection over a sample: the smallest spacing of the sorted distinct sample values gives
-// each value's grid index, the extreme values' indices a first step, least squares over all
-// values the final one, and every sample value must sit on a multiple of it.
+// Grid detection over a sample: the smallest spacing of the sorted distinct sample values, averaged
+// over the small gaps, gives each value's grid index, the extreme values' indices a first step,
+// least squares over all values the final one, and every sample value must sit on a multiple of it.
 #include "tessera/compress/value_grid.hpp"
 
 #include <algorithm>
@@ -16,6 +16,8 @@ namespace {
 constexpr std::size_t kSampleSize = 1024;
 // Sample values may miss the grid by this fraction of its step (rounding of the stored values).
 constexpr double kMaxRelativeDeviation = 1.0 / 64;
+// Gaps of at most this many grid steps estimate the step before all gaps are counted in it.
+constexpr double kNearSteps = 8;
 
 template <class T>
 std::vector<double> distinct_sample(const FieldView& field) {
@@ -39,10 +41,21 @@ std::optional<ValueGrid> grid_of(const std::vector<double>& sorted) {
   double spacing = std::numeric_limits<double>::infinity();
   for (std::size_t i = 1; i < sorted.size(); ++i)
     spacing = std::min(spacing, sorted[i] - sorted[i - 1]);
-  // Grid indices relative to the smallest value, from the (small, hence accurate) neighbour gaps.
+  // The smallest spacing is itself rounded (float32 values near 5000 are 0.0005 apart), so first
+  // average it over the gaps of a few steps, then count the steps of every gap with that.
+  double near_gaps = 0;
+  double near_steps = 0;
+  for (std::size_t i = 1; i < sorted.size(); ++i) {
+    const double steps = std::round((sorted[i] - sorted[i - 1]) / spacing);
+    if (steps > kNearSteps) continue;
+    near_gaps += sorted[i] - sorted[i - 1];
+    near_steps += steps;
+  }
+  const double mean_spacing = near_gaps / near_steps;
+  // Grid indices relative to the smallest value, from the neighbour gaps.
   double index = 0;
   for (std::size_t i = 1; i < sorted.size(); ++i) {
-    index += std::round((sorted[i] - sorted[i - 1]) / spacing);
+    index += std::round((sorted[i] - sorted[i - 1]) / mean_spacing);
   }
   const double rough = (sorted.back() - sorted.front()) / index;
   if (!(rough > 0) || !std::isfinite(1.0 / rough)) return std::nullopt;

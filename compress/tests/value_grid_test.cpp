@@ -42,6 +42,18 @@ TEST(ValueGrid, UnitConversionsAreFoundToFullPrecision) {
   EXPECT_LE(grid->max_deviation, 1e-3);  // float32 rounding near 4000
 }
 
+TEST(ValueGrid, DecimalsWhoseSmallestGapIsRoundedInFloat32) {
+  // Geopotential heights in tenths of metres near 5000 (hgt.nc): float32 spaces them 0.0996 or
+  // 0.1004 apart, and a gap of 50 steps counted with the rounded spacing would be off by one.
+  Field f = gridded_field(0.1, {64, 128}, 1000);
+  for (float& x : f.values<float>())
+    x = static_cast<float>(std::round(x * 10.0f + 52000.0f) / 10.0);
+  const std::optional<ValueGrid> grid = detect_value_grid(f);
+  ASSERT_TRUE(grid.has_value());
+  EXPECT_NEAR(grid->step, 0.1, 1e-9);
+  EXPECT_LE(grid->max_deviation, 5e-4);  // half a float32 step at 8192-16384
+}
+
 TEST(ValueGrid, DecimalsWithFixedPlacesInDoubles) {
   Field f = wave_field(DataType::kFloat64, {4096}, 8);
   for (double& x : f.values<double>()) x = std::round(x * 1000.0) / 1000.0;
