@@ -39,8 +39,9 @@ std::vector<double> distinct_sample(const FieldView& field) {
 std::optional<ValueGrid> grid_of(const std::vector<double>& sorted) {
   if (sorted.size() < 2) return std::nullopt;
   double spacing = std::numeric_limits<double>::infinity();
-  for (std::size_t i = 1; i < sorted.size(); ++i)
+  for (std::size_t i = 1; i < sorted.size(); ++i) {
     spacing = std::min(spacing, sorted[i] - sorted[i - 1]);
+  }
   // The smallest spacing is itself rounded (float32 values near 5000 are 0.0005 apart), so first
   // average it over the gaps of a few steps, then count the steps of every gap with that.
   double near_gaps = 0;
