@@ -1,7 +1,8 @@
 // TW-GEMM on tensor cores against cuBLAS's dense fp16 GEMM (fp32 accumulation, the same precision)
 // on BERT-base shapes, M = 12800, at 50/75/90% tile-wise sparsity (G = 128, each tile keeping
 // round((1 - s)·K) random rows). TW-GEMM is first checked against cuBLAS on the pruned weights;
-// then both are timed with CUDA events, interleaved, and the medians compared. Needs only nvcc,
+// then both are timed with CUDA events, interleaved, and the medians compared. A is K-major for
+// both (cuBLAS reads it transposed at full speed). Needs only nvcc,
 // the CUDA runtime and cuBLAS (bench/gpu/tilewise.sh builds it); exits 3 on a wrong result.
 #include <cublas_v2.h>
 #include <cuda_fp16.h>
@@ -88,6 +89,7 @@ Result run_case(cublasHandle_t handle, Shape shape, double sparsity, std::uint64
   const int m = kTokens, n = shape.n, k = shape.k;
   std::mt19937_64 rng(seed);
   std::uniform_real_distribution<float> uniform(-1.0f, 1.0f);
+  // A^T (k × m): activations K-major, as TW-GEMM's loader gathers whole kept K-rows.
   std::vector<float> a(static_cast<std::size_t>(m) * k), w(static_cast<std::size_t>(k) * n);
   for (float& x : a) x = uniform(rng);
   for (float& x : w) x = uniform(rng);

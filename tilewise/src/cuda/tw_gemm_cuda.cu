@@ -1,10 +1,12 @@
 // The tensor-core TW-GEMM kernel and its host side (tw_gemm_cuda.hpp). Thread block: 128 rows of
 // A × 128 columns of one tile, 8 warps of 32 × 64 (2 × 4 WMMA fragments of 16 × 16), K in steps of
-// 32 kept rows through shared memory.
+// 32 kept rows through shared memory. A arrives K-major, so each kept row of K is a contiguous run
+// of A's rows: the masked loader gathers it with 16-byte loads, as it does the tile's block.
 #include <cuda_fp16.h>
 #include <cuda_runtime.h>
 #include <mma.h>
 
+#include <cstdint>
 #include <stdexcept>
 #include <string>
 #include <vector>
@@ -17,10 +19,11 @@ namespace {
 
 constexpr int kRows = 128;  // rows of A (and C) per thread block
 constexpr int kColumns = kBlockColumns;
-constexpr int kDepth = 32;        // kept K rows per shared-memory step
-constexpr int kThreads = 256;     // 8 warps: 4 along M × 2 along N
-constexpr int kALd = kDepth + 8;  // padded leading dimensions (multiples of 8 halves)
+constexpr int kDepth = 32;       // kept K rows per shared-memory step
+constexpr int kThreads = 256;    // 8 warps: 4 along M × 2 along N
+constexpr int kALd = kRows + 8;  // padded leading dimensions (multiples of 8 halves)
 constexpr int kBLd = kColumns + 8;
+constexpr int kVector = 8;  // halves per 16-byte load
 constexpr int kFragment = 16;
 
 void check(cudaError_t status, const char* what) {
@@ -46,14 +49,23 @@ __global__ void to_half(const float* in, __half* out, long long count) {
   }
 }
 
+// Eight halves from `source` (16-byte aligned when `vector`), those at or past `limit` zero.
+__device__ uint4 load_eight(const __half* source, int limit, bool vector) {
+  if (vector && limit >= kVector) return *reinterpret_cast<const uint4*>(source);
+  uint4 out = make_uint4(0, 0, 0, 0);
+  auto* halves = reinterpret_cast<__half*>(&out);
+  for (int e = 0; e < kVector && e < limit; ++e) halves[e] = source[e];
+  return out;
+}
+
 __global__ void __launch_bounds__(kThreads)
-    tw_gemm_kernel(const __half* __restrict__ a, int m, int k, const int* __restrict__ row_offsets,
-                   const int* __restrict__ rows, const int* __restrict__ column_offsets,
-                   const int* __restrict__ columns, const long long* __restrict__ block_offsets,
-                   const __half* __restrict__ blocks, const int2* __restrict__ work,
-                   float* __restrict__ c, int n) {
+    tw_gemm_kernel(const __half* __restrict__ a_t, int m, bool a_vectors,
+                   const int* __restrict__ row_offsets, const int* __restrict__ rows,
+                   const int* __restrict__ column_offsets, const int* __restrict__ columns,
+                   const long long* __restrict__ block_offsets, const __half* __restrict__ blocks,
+                   const int2* __restrict__ work, float* __restrict__ c, int n) {
   using namespace nvcuda;
-  __shared__ __align__(32) __half a_tile[kRows * kALd];
+  __shared__ __align__(32) __half a_tile[kDepth * kALd];  // column-major: (row, step) at step·kALd
   __shared__ __align__(32) __half b_tile[kDepth * kBLd];
   __shared__ __align__(32) float scratch[kThreads / 32][kFragment * kFragment];
 
@@ -75,27 +87,32 @@ __global__ void __launch_bounds__(kThreads)
     for (auto& s : row) wmma::fill_fragment(s, 0.0f);
   }
   for (int k0 = 0; k0 < kept; k0 += kDepth) {
-    // The masked loader: row r of the block, its kept rows k0 .. k0 + kDepth of A's K.
-    for (int i = threadIdx.x; i < kRows * kDepth; i += kThreads) {
-      const int r = i / kDepth, step = i % kDepth;
-      const int row = row0 + r, index = k0 + step;
-      a_tile[r * kALd + step] = row < m && index < kept
-                                    ? a[static_cast<long long>(row) * k + kept_rows[index]]
-                                    : __float2half_rn(0.0f);
+    // The masked loader: kept row k0 + step of K is A's run of rows row0 .. row0 + kRows.
+    for (int i = threadIdx.x; i < kDepth * kRows / kVector; i += kThreads) {
+      const int step = i / (kRows / kVector), row = i % (kRows / kVector) * kVector;
+      const int index = k0 + step;
+      const uint4 v =
+          index < kept ? load_eight(a_t + static_cast<long long>(kept_rows[index]) * m + row0 + row,
+                                    m - row0 - row, a_vectors)
+                       : make_uint4(0, 0, 0, 0);
+      *reinterpret_cast<uint4*>(a_tile + step * kALd + row) = v;
     }
-    for (int i = threadIdx.x; i < kDepth * kColumns; i += kThreads) {
-      const int step = i / kColumns, column = i % kColumns;
-      b_tile[step * kBLd + column] =
-          k0 + step < kept ? block[(k0 + step) * width + column0 + column] : __float2half_rn(0.0f);
+    for (int i = threadIdx.x; i < kDepth * kColumns / kVector; i += kThreads) {
+      const int step = i / (kColumns / kVector), column = i % (kColumns / kVector) * kVector;
+      const uint4 v =
+          k0 + step < kept
+              ? *reinterpret_cast<const uint4*>(block + (k0 + step) * width + column0 + column)
+              : make_uint4(0, 0, 0, 0);
+      *reinterpret_cast<uint4*>(b_tile + step * kBLd + column) = v;
     }
     __syncthreads();
     for (int step = 0; step < kDepth; step += kFragment) {
-      wmma::fragment<wmma::matrix_a, kFragment, kFragment, kFragment, __half, wmma::row_major>
+      wmma::fragment<wmma::matrix_a, kFragment, kFragment, kFragment, __half, wmma::col_major>
           a_part[2];
       wmma::fragment<wmma::matrix_b, kFragment, kFragment, kFragment, __half, wmma::row_major>
           b_part[4];
       for (int i = 0; i < 2; ++i) {
-        wmma::load_matrix_sync(a_part[i], a_tile + (warp_row + i * kFragment) * kALd + step, kALd);
+        wmma::load_matrix_sync(a_part[i], a_tile + step * kALd + warp_row + i * kFragment, kALd);
       }
       for (int j = 0; j < 4; ++j) {
         wmma::load_matrix_sync(b_part[j], b_tile + step * kBLd + warp_column + j * kFragment, kBLd);
@@ -157,13 +174,15 @@ DeviceTiles::~DeviceTiles() {
   }
 }
 
-void DeviceTiles::multiply(const std::uint16_t* a, int m, float* c, void* stream) const {
+void DeviceTiles::multiply(const std::uint16_t* a_t, int m, float* c, void* stream) const {
   const auto s = static_cast<cudaStream_t>(stream);
   check(cudaMemsetAsync(c, 0, static_cast<std::size_t>(m) * n_ * sizeof(float), s), "clear C");
   if (m == 0 || work_items_ == 0) return;
   const dim3 grid(work_items_, (m + kRows - 1) / kRows);
+  // 16-byte loads of A's runs need every run to start 16-byte aligned.
+  const bool a_vectors = m % kVector == 0 && reinterpret_cast<std::uintptr_t>(a_t) % 16 == 0;
   tw_gemm_kernel<<<grid, kThreads, 0, s>>>(
-      reinterpret_cast<const __half*>(a), m, k_, static_cast<const int*>(row_offsets_),
+      reinterpret_cast<const __half*>(a_t), m, a_vectors, static_cast<const int*>(row_offsets_),
       static_cast<const int*>(rows_), static_cast<const int*>(column_offsets_),
       static_cast<const int*>(columns_), static_cast<const long long*>(block_offsets_),
       static_cast<const __half*>(blocks_), static_cast<const int2*>(work_), c, n_);

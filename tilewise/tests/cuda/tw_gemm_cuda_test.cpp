@@ -1,5 +1,6 @@
 // The tensor-core TW-GEMM against the CPU kernel on the same fp16-rounded inputs, over tile widths,
-// ragged tiles and rows, TW-2D column maps and empty tiles. Skipped where no CUDA device is found.
+// ragged tiles and rows (A's rows a multiple of 8, loaded 16 bytes at a time, or not), TW-2D column
+// maps and empty tiles. Skipped where no CUDA device is found.
 #include <cuda_fp16.h>
 #include <cuda_runtime.h>
 #include <gtest/gtest.h>
@@ -38,8 +39,10 @@ void expect_matches_cpu(const TilePattern& pattern, std::size_t m, std::uint64_t
   AlignedBuffer<float> expected(m * n);
   tw_gemm(View<const float, 2>(a.data(), {m, k}), tw, View<float, 2>(expected.data(), {m, n}));
 
-  std::vector<__half> a_half(a.size());
-  for (std::size_t i = 0; i < a.size(); ++i) a_half[i] = __float2half_rn(a[i]);
+  std::vector<__half> a_half(a.size());  // A^T: the kernel takes A K-major
+  for (std::size_t r = 0; r < m; ++r) {
+    for (std::size_t p = 0; p < k; ++p) a_half[p * m + r] = __float2half_rn(a[r * k + p]);
+  }
   void* a_device = nullptr;
   void* c_device = nullptr;
   ASSERT_EQ(cudaMalloc(&a_device, a_half.size() * sizeof(__half) + 1), cudaSuccess);
@@ -72,6 +75,7 @@ TEST(TwGemmCuda, MatchesTheCpuKernel) {
   for (std::size_t g : {32, 64, 128, 200}) {
     for (double s : {0.0, 0.5, 0.9}) {
       expect_matches_cpu(random_contiguous(300, 333, g, s, 7), 301, 11);  // ragged rows, tiles
+      expect_matches_cpu(random_contiguous(300, 333, g, s, 8), 256, 12);  // 16-byte loads of A
     }
   }
   expect_matches_cpu(random_two_dimensional(200, 333, 64, 0.5, 0.5, 3), 130, 5);

@@ -1,10 +1,12 @@
 // TW-GEMM on NVIDIA tensor cores (Guo et al., SC'20, §4; built with TESSERA_WITH_CUDA=ON): fp16 A
-// and W, fp32 accumulation and C. A thread block computes a 128 × 128 block of C for one tile: its
-// loader gathers the tile's kept K-rows of A straight into shared memory (the paper's masked
-// loader, no gather pass), the tile's dense K_t × G block streams beside it, warps multiply them
-// with WMMA 16×16×16 fragments, and results go to C through the tile's column map. This header
-// needs no CUDA headers and the kernel nothing but the CUDA runtime, so that bench/gpu/tilewise.sh
-// builds it with nvcc alone on a machine without the project's other dependencies.
+// and W, fp32 accumulation and C. A is given K-major (column-major), so that each kept K-row is a
+// contiguous run of A's rows. A thread block computes a 128 × 128 block of C for one tile: its
+// loader gathers the tile's kept K-rows of A straight into shared memory with 16-byte loads (the
+// paper's masked loader, no gather pass), the tile's dense K_t × G block streams beside it, warps
+// multiply them with WMMA 16×16×16 fragments, and results go to C through the tile's column map.
+// This header needs no CUDA headers and the kernel nothing but the CUDA runtime, so that
+// bench/gpu/tilewise.sh builds it with nvcc alone on a machine without the project's other
+// dependencies.
 #pragma once
 
 #include <cstddef>
@@ -65,9 +67,10 @@ class DeviceTiles {
   int k() const { return k_; }
   int n() const { return n_; }
 
-  /// C (m × n, fp32, row-major, device memory) = A (m × k, fp16 bits, row-major, device memory) ·
-  /// W; columns in no tile are 0. Asynchronous on `stream` (a cudaStream_t; null: the default).
-  void multiply(const std::uint16_t* a, int m, float* c, void* stream = nullptr) const;
+  /// C (m × n, fp32, row-major, device memory) = A · W, with A given as `a_t`: A^T, k × m fp16
+  /// bits row-major (A column-major), in device memory; columns in no tile are 0. Asynchronous on
+  /// `stream` (a cudaStream_t; null: the default). Fastest with m a multiple of 8.
+  void multiply(const std::uint16_t* a_t, int m, float* c, void* stream = nullptr) const;
 
  private:
   int k_ = 0;
