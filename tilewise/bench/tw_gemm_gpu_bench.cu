@@ -63,14 +63,15 @@ std::vector<__half> to_half(const std::vector<float>& v) {
   return h;
 }
 
-// C (m × n, row-major) = A (m × k) · W (k × n), fp16 in, fp32 out: C^T = W^T · A^T in cuBLAS's
-// column-major terms.
-void cublas_gemm(cublasHandle_t handle, const __half* a, const __half* w, float* c, int m, int n,
+// C (m × n, row-major) = A · W (k × n, row-major), A given K-major as TW-GEMM takes it (a_t: k × m
+// row-major, which is A column-major with leading dimension m), fp16 in, fp32 out. In cuBLAS's
+// column-major terms: C^T (n × m) = W^T (W's buffer, n × k, ld n) · (A's buffer, m × k, ld m)^T.
+void cublas_gemm(cublasHandle_t handle, const __half* a_t, const __half* w, float* c, int m, int n,
                  int k) {
   const float one = 1.0f, zero = 0.0f;
   check(
-      cublasGemmEx(handle, CUBLAS_OP_N, CUBLAS_OP_N, n, m, k, &one, w, CUDA_R_16F, n, a, CUDA_R_16F,
-                   k, &zero, c, CUDA_R_32F, n, CUBLAS_COMPUTE_32F, CUBLAS_GEMM_DEFAULT),
+      cublasGemmEx(handle, CUBLAS_OP_N, CUBLAS_OP_T, n, m, k, &one, w, CUDA_R_16F, n, a_t,
+                   CUDA_R_16F, m, &zero, c, CUDA_R_32F, n, CUBLAS_COMPUTE_32F, CUBLAS_GEMM_DEFAULT),
       "cublasGemmEx");
 }
 

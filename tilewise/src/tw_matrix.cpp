@@ -246,9 +246,11 @@ TwMatrix TwMatrix::deserialize(std::span<const std::byte> bytes, const std::stri
     pattern.tiles.push_back(std::move(tile));
   }
   pattern.validate(source);
-  if (kept > (in.remaining() - kChecksumBytes) / sizeof(float)) {
-    throw Error(source, fmt::format("holds {} bytes of weights for {} kept weights",
-                                    in.remaining() - kChecksumBytes, kept));
+  const std::size_t weight_bytes =
+      in.remaining() < kChecksumBytes ? 0 : in.remaining() - kChecksumBytes;
+  if (kept > weight_bytes / sizeof(float)) {
+    throw Error(source,
+                fmt::format("holds {} bytes of weights for {} kept weights", weight_bytes, kept));
   }
   TwMatrix m;
   m.pattern_ = std::move(pattern);
