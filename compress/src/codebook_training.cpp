@@ -184,7 +184,7 @@ CodebookSet train_codebooks(std::span<const Field> fields, const TrainingOptions
   // The limit of the books as the bound tightens past what the fields reach (their outliers, which
   // chunks pin, take over): every code equally likely, as residuals spread past the radius.
   const double flat_rate = std::log2(static_cast<double>(alphabet));
-  if (flat_rate > set.books.back().bits_per_value) {
+  if (flat_rate > set.books.back().bits_per_value && set.books.size() < kMaxCodebooks) {
     set.books.push_back(
         {flat_rate, build_huffman_code(std::vector<std::uint64_t>(alphabet, 1), kBookMaxLength)});
   }

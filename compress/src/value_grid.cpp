@@ -36,6 +36,11 @@ std::vector<double> distinct_sample(const FieldView& field) {
   return sample;
 }
 
+// A step the quantizer can divide by: positive, finite, with a finite reciprocal.
+bool usable_step(double step) {
+  return step > 0 && std::isfinite(step) && std::isfinite(1.0 / step);
+}
+
 std::optional<ValueGrid> grid_of(const std::vector<double>& sorted) {
   if (sorted.size() < 2) return std::nullopt;
   double spacing = std::numeric_limits<double>::infinity();
@@ -59,7 +64,7 @@ std::optional<ValueGrid> grid_of(const std::vector<double>& sorted) {
     index += std::round((sorted[i] - sorted[i - 1]) / mean_spacing);
   }
   const double rough = (sorted.back() - sorted.front()) / index;
-  if (!(rough > 0) || !std::isfinite(1.0 / rough)) return std::nullopt;
+  if (!usable_step(rough)) return std::nullopt;
   // Least squares over every sample value refines the step (exact for whole numbers).
   double kx = 0;
   double kk = 0;
@@ -68,11 +73,12 @@ std::optional<ValueGrid> grid_of(const std::vector<double>& sorted) {
     kx += k * x;
     kk += k * k;
   }
-  const double step = kx / kk;
-  if (!(step > 0) || !std::isfinite(1.0 / step)) return std::nullopt;
+  const double step = kx / kk;  // the sums overflow to inf for values near the largest doubles
+  if (!usable_step(step)) return std::nullopt;
   ValueGrid grid{step, 0.0};
   for (double x : sorted) {
-    grid.max_deviation = std::max(grid.max_deviation, std::fabs(x - std::round(x / step) * step));
+    const double deviation = std::fabs(x - std::round(x / step) * step);
+    if (!(deviation <= grid.max_deviation)) grid.max_deviation = deviation;  // NaN sticks
   }
   if (!(grid.max_deviation <= step * kMaxRelativeDeviation)) return std::nullopt;
   return grid;

@@ -5,6 +5,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cmath>
 #include <limits>
 
@@ -68,6 +69,20 @@ TEST(ValueGrid, ContinuousAndConstantFieldsHaveNone) {
   Field constant = make_field("constant", DataType::kFloat32, {1000});
   for (float& x : constant.values<float>()) x = 2.5f;
   EXPECT_FALSE(detect_value_grid(constant).has_value());
+}
+
+TEST(ValueGrid, ValuesNearTheLargestDoublesHaveNoGridAndStillCompress) {
+  // The least-squares sums overflow to inf there: no grid, and compression as usual.
+  for (const std::vector<double>& values :
+       {std::vector<double>{1e308, 1.7e308, 1.2e308}, std::vector<double>{3e307, 6e307, 9e307}}) {
+    Field f = make_field("huge", DataType::kFloat64, {values.size()});
+    std::ranges::copy(values, f.values<double>().begin());
+    EXPECT_EQ(grid_step_for(f, 1.0), 0.0);
+    CompressOptions options;
+    options.bound = {BoundMode::kAbs, 1.0, 0};
+    const Field back = decompress(compress_to_memory(f, options), "huge");
+    EXPECT_TRUE(check_abs_bound(f, back, 1.0).ok);
+  }
 }
 
 TEST(ValueGrid, FillAndNonFiniteValuesAreIgnored) {

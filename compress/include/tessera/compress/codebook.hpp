@@ -133,9 +133,9 @@ struct TrainingPoint {
 /// averages the normalised code histograms (fill code excluded) of the fields that come within 5%
 /// of it, gives every symbol a floor weight and builds a length-limited code; then appends the flat
 /// book (every code equally likely, bit-rate log2 of the alphabet) that codes tight bounds, where
-/// residuals spread past the radius, if its bit-rate is the highest. Depends on the fields and
-/// options only. Throws a usage error for no fields, bit-rates outside [1, 16] or not
-/// increasing, a bad radius, or a bit-rate no field comes close to.
+/// residuals spread past the radius, if its bit-rate is the highest and the set has room. Depends
+/// on the fields and options only. Throws a usage error for no fields, bit-rates outside [1, 16] or
+/// not increasing, a bad radius, or a bit-rate no field comes close to.
 CodebookSet train_codebooks(std::span<const Field> fields, const TrainingOptions& options,
                             std::vector<TrainingPoint>* report = nullptr);
 
