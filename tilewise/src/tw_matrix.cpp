@@ -1,6 +1,6 @@
 // Packing, unpacking and the .tw file format of tile-wise weights. Layout of a .tw file (all
 // integers little-endian):
-//   magic "TWSPARSE" | u16 version | varint k, n, g, tile count |
+//   magic "TWSPARSE" | u16 version | varint k, n (each at most 2^24), g, tile count |
 //   per tile: varint column count, first column, then gaps - 1; varint row count, first row, gaps -
 //   1 | f32 kept weights, tile by tile, row-major over (rows × columns) | varint restored count,
 //   their column-major positions j·k + row (first, then gaps - 1), f32 values | u32 CRC32C of all
@@ -25,6 +25,9 @@ namespace {
 constexpr std::array<char, 8> kMagic = {'T', 'W', 'S', 'P', 'A', 'R', 'S', 'E'};
 constexpr std::uint16_t kVersion = 2;
 constexpr std::size_t kChecksumBytes = sizeof(std::uint32_t);
+// Largest K and N a .tw file may declare: the matrix's column bookkeeping (pruned columns) takes
+// memory in N whatever the file's size, so a few bytes must not ask for gigabytes.
+constexpr std::uint64_t kMaxExtent = std::uint64_t{1} << 24;
 #ifdef FUZZING_BUILD_MODE_UNSAFE_FOR_PRODUCTION
 constexpr bool kVerifyChecksum = false;  // let the fuzzer reach the parser behind the checksum
 #else
@@ -233,9 +236,10 @@ TwMatrix TwMatrix::deserialize(std::span<const std::byte> bytes, const std::stri
   pattern.n = in.get_varint_u64();
   pattern.g = in.get_varint_u64();
   const std::uint64_t tiles = in.get_varint_u64();
-  if (pattern.k > UINT32_MAX || pattern.n > UINT32_MAX || pattern.g == 0 || tiles > pattern.n) {
-    throw Error(source, fmt::format("bad shape: {}x{}, G {}, {} tiles", pattern.k, pattern.n,
-                                    pattern.g, tiles));
+  if (pattern.k > kMaxExtent || pattern.n > kMaxExtent || pattern.g == 0 || tiles > pattern.n) {
+    throw Error(source, fmt::format("bad shape: {}x{}, G {}, {} tiles (at most {} rows and "
+                                    "columns)",
+                                    pattern.k, pattern.n, pattern.g, tiles, kMaxExtent));
   }
   std::uint64_t kept = 0;
   for (std::size_t t = 0; t < tiles; ++t) {

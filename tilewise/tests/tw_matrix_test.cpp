@@ -8,6 +8,7 @@
 #include <filesystem>
 #include <string>
 
+#include "tessera/core/bytes.hpp"
 #include "tessera/core/crc32c.hpp"
 #include "tessera/core/error.hpp"
 #include "tw_test_patterns.hpp"
@@ -149,6 +150,27 @@ TEST(TwMatrix, CorruptTruncatedAndForeignBytesAreErrors) {
   std::vector<std::byte> foreign = bytes;
   foreign[0] = std::byte{'X'};
   expect_error(foreign, "magic");
+}
+
+TEST(TwMatrix, HugeDeclaredShapesAreRejectedBeforeAnyAllocation) {
+  // A valid 1 x 2^25 matrix with no tiles: 21 bytes that would need 2^25 pruned-column entries.
+  const TwMatrix small =
+      TwMatrix::pack(TilePattern{1, 1, 1, {}}, View<const float, 2>(nullptr, {1, 1}));
+  const std::vector<std::byte> bytes = small.serialize();
+  ByteWriter forged("forged");
+  forged.put_bytes(std::span(bytes).first(10));  // magic and version
+  forged.put_varint_u64(1);
+  forged.put_varint_u64(std::uint64_t{1} << 25);
+  forged.put_varint_u64(1);
+  forged.put_varint_u64(0);  // tiles
+  forged.put_varint_u64(0);  // restored elements
+  forged.put(crc32c(forged.bytes()));
+  try {
+    TwMatrix::deserialize(forged.bytes(), "huge.tw");
+    FAIL() << "expected a shape error";
+  } catch (const Error& e) {
+    EXPECT_NE(e.problem().find("bad shape: 1x33554432"), std::string::npos) << e.what();
+  }
 }
 
 TEST(TwMatrix, FilesRoundTripAndMissingFilesNameThePath) {
