@@ -36,6 +36,10 @@ grep -q '"pattern":"tw"' "$work/prune.json" || fail "prune --json: $(cat "$work/
 "$tessera" tilewise info "$work/fc1.tw" >"$work/info.txt"
 grep -Eq '256x300 \(K x N\), G 64, 5 tiles, 0 pruned columns, 0 restored elements' "$work/info.txt" || fail "info: $(cat "$work/info.txt")"
 "$tessera" tilewise info "$work/fc1.tw" --json | grep -q '"tiles":5' || fail "info --json"
+# A packed layer prunes further: from 75% to 90%.
+"$tessera" tilewise prune -i "$work/fc1.tw" -o "$work/fc1_90.tw" --sparsity 0.9 -G 64 2>/dev/null
+"$tessera" tilewise info "$work/fc1_90.tw" | grep -Eq 'sparsity (89|90)\.[0-9]+%' || fail "re-prune: $("$tessera" tilewise info "$work/fc1_90.tw")"
+
 # TEW packs its restored elements beside the tiles: 5% of the weights outside them.
 "$tessera" tilewise prune -i "$work/fc1.npy" -o "$work/tew.tw" --pattern tew --sparsity 0.75 \
   --delta 0.05 -G 64 2>/dev/null

@@ -1,7 +1,7 @@
-// `tessera tilewise prune` (weights in as .npy; out as .npy with the pruned weights zeroed, or as
-// packed .tw), `tessera tilewise info` (tile statistics of a .tw file) and `tessera tilewise study`
-// (accuracy of the patterns on Fashion-MNIST, inference speed of the TW model); registers them with
-// `bench` (bench_command.cpp).
+// `tessera tilewise prune` (weights in as .npy or packed .tw; out as .npy with the pruned weights
+// zeroed, or as packed .tw), `tessera tilewise info` (tile statistics of a .tw file) and `tessera
+// tilewise study` (accuracy of the patterns on Fashion-MNIST, inference speed of the TW model);
+// registers them with `bench` (bench_command.cpp).
 #include <fmt/format.h>
 #include <fmt/ranges.h>
 
@@ -48,6 +48,14 @@ bool ends_with(const std::string& text, std::string_view suffix) {
          text.compare(text.size() - suffix.size(), suffix.size(), suffix) == 0;
 }
 
+// A layer's weights from .npy, or from a packed .tw: its kept weights, zeros elsewhere (so pruning
+// it again keeps what was pruned pruned).
+NpyArray read_weights(const std::string& path) {
+  if (!ends_with(path, ".tw")) return read_npy(path);
+  const TwMatrix packed = read_tw(path);
+  return NpyArray{{packed.k(), packed.n()}, packed.unpack()};
+}
+
 void run_prune(const PruneCommand& c) {
   if (c.outputs.size() != c.inputs.size()) {
     throw usage_error("-o", fmt::format("{} outputs for {} inputs: give one -o per -i",
@@ -74,7 +82,7 @@ void run_prune(const PruneCommand& c) {
   std::vector<AlignedBuffer<float>> magnitudes;
   std::vector<View<const float, 2>> score_views;
   for (std::size_t l = 0; l < c.inputs.size(); ++l) {
-    weights.push_back(read_npy(c.inputs[l]));
+    weights.push_back(read_weights(c.inputs[l]));
     const View<const float, 2> w = matrix_of(weights.back(), c.inputs[l]);
     if (c.scores.empty()) {
       magnitudes.push_back(magnitude_scores(w));
@@ -131,7 +139,9 @@ void add_prune(CLI::App& parent) {
   auto c = std::make_shared<PruneCommand>();
   CLI::App* prune_app = parent.add_subcommand(
       "prune", "Prune layers' weights under one global threshold (TW, TW-2D, TEW, EW, VW, BW)");
-  prune_app->add_option("-i", c->inputs, "A layer's weights, (K, N) float32 .npy (repeatable)")
+  prune_app
+      ->add_option("-i", c->inputs,
+                   "A layer's weights: (K, N) float32 .npy, or packed .tw (repeatable)")
       ->required();
   prune_app
       ->add_option("-o", c->outputs,
@@ -156,7 +166,8 @@ void add_prune(CLI::App& parent) {
       "more. Examples:\n"
       "  tessera tilewise prune -i fc1.npy -o fc1.tw --sparsity 0.75\n"
       "  tessera tilewise prune -i fc1.npy -i fc2.npy -o fc1.tw -o fc2.tw --pattern tw2d -G 64\n"
-      "  tessera tilewise prune -i fc1.npy -o fc1_ew.npy --pattern ew --sparsity 0.9 --json");
+      "  tessera tilewise prune -i fc1.npy -o fc1_ew.npy --pattern ew --sparsity 0.9 --json\n"
+      "  tessera tilewise prune -i fc1.tw -o fc1_90.tw --sparsity 0.9");
   prune_app->callback([c] { run_prune(*c); });
 }
 
