@@ -76,6 +76,7 @@ TEST(TwGemmCuda, MatchesTheCpuKernel) {
     for (double s : {0.0, 0.5, 0.9}) {
       expect_matches_cpu(random_contiguous(300, 333, g, s, 7), 301, 11);  // ragged rows, tiles
       expect_matches_cpu(random_contiguous(300, 333, g, s, 8), 256, 12);  // 16-byte loads of A
+      expect_matches_cpu(random_contiguous(300, 320, g, s, 9), 136, 13);  // C stored directly
     }
   }
   expect_matches_cpu(random_two_dimensional(200, 333, 64, 0.5, 0.5, 3), 130, 5);

@@ -1,9 +1,10 @@
 // TW-GEMM on NVIDIA tensor cores (Guo et al., SC'20, §4; built with TESSERA_WITH_CUDA=ON): fp16 A
 // and W, fp32 accumulation and C. A is given K-major (column-major), so that each kept K-row is a
 // contiguous run of A's rows. A thread block computes a 128 × 128 block of C for one tile: its
-// loader gathers the tile's kept K-rows of A straight into shared memory with 16-byte loads (the
-// paper's masked loader, no gather pass), the tile's dense K_t × G block streams beside it, warps
-// multiply them with WMMA 16×16×16 fragments, and results go to C through the tile's column map.
+// loader gathers the tile's kept K-rows of A straight into shared memory with 16-byte asynchronous
+// copies (the paper's masked loader, no gather pass), the tile's dense K_t × G block streams beside
+// it through the same three-stage pipeline, warps multiply them with WMMA 16×16×16 fragments, and
+// results go to C through the tile's column map.
 // This header needs no CUDA headers and the kernel nothing but the CUDA runtime, so that
 // bench/gpu/tilewise.sh builds it with nvcc alone on a machine without the project's other
 // dependencies.
@@ -25,7 +26,8 @@ struct HostTiles {
   int n = 0;
   std::vector<int> row_offsets{0};     // tile t keeps rows[row_offsets[t] .. row_offsets[t + 1])
   std::vector<int> rows;               // increasing within a tile
-  std::vector<int> column_offsets{0};  // tile t's output columns, likewise
+  std::vector<int> column_offsets{0};  // tile t's output columns, likewise; each column in at
+                                       // most one tile
   std::vector<int> columns;
   std::vector<long long> block_offsets{0};  // tile t's block starts at blocks[block_offsets[t]]
   std::vector<float> blocks;                // row-major, converted to fp16 on upload
@@ -76,6 +78,7 @@ class DeviceTiles {
   int k_ = 0;
   int n_ = 0;
   int work_items_ = 0;  // (tile, block of kBlockColumns of its columns) pairs
+  bool covers_every_column_ = false;  // else C is cleared first: columns in no tile are 0
   void* row_offsets_ = nullptr;
   void* rows_ = nullptr;
   void* column_offsets_ = nullptr;
