@@ -4,7 +4,9 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <cmath>
+#include <numeric>
 
 #include "tessera/core/error.hpp"
 #include "tessera/tilewise/tw_gemm.hpp"
@@ -23,6 +25,30 @@ Mlp train_dense(const ImageSet& train, const StudyOptions& options,
   return model;
 }
 
+namespace {
+
+// Renumbers every hidden layer's units by the first-order importance of their outgoing weights
+// (the Taylor scores of the next layer's row), most important first, so that a tile of G
+// consecutive units gathers units of like importance. Units whose outgoing weights are all pruned
+// then share tiles, whose row segments lose their scores together and go: otherwise each tile
+// would keep whole rows of weights for a few dead units among its live ones.
+void order_units_by_importance(Mlp& model) {
+  for (std::size_t l = 0; l + 1 < model.layers().size(); ++l) {
+    const MlpLayer& next = model.layers()[l + 1];
+    std::vector<double> importance(next.in, 0.0);
+    for (std::size_t j = 0; j < next.in; ++j) {
+      for (std::size_t c = 0; c < next.out; ++c) importance[j] += next.taylor[j * next.out + c];
+    }
+    std::vector<std::size_t> order(next.in);
+    std::iota(order.begin(), order.end(), std::size_t{0});
+    std::ranges::stable_sort(
+        order, [&](std::size_t a, std::size_t b) { return importance[a] > importance[b]; });
+    model.permute_hidden(l, order);
+  }
+}
+
+}  // namespace
+
 PrunedModel prune_gradually(const Mlp& dense, const ImageSet& train, const ImageSet& test,
                             const StudyOptions& options, StudyCase& result) {
   PrunedModel pruned{dense.clone(), {}};
@@ -31,6 +57,10 @@ PrunedModel prune_gradually(const Mlp& dense, const ImageSet& train, const Image
   train_options.taylor = options.taylor;
   train_options.learning_rate = options.fine_tune_learning_rate;
   for (std::size_t step = 1; step <= options.steps; ++step) {
+    if (options.order_units && result.pattern != PatternKind::kElementWise &&
+        result.pattern != PatternKind::kVectorWise && result.pattern != PatternKind::kBlockWise) {
+      order_units_by_importance(pruned.model);
+    }
     // Element scores: |w|, or √Σ(∂L/∂w·w)² so that a unit's L2 norm is the square root of its
     // summed first-order importance and the threshold ranks units by that importance.
     std::vector<View<const float, 2>> scores;

@@ -73,6 +73,51 @@ void Mlp::set_mask(std::size_t l, std::vector<std::uint8_t> mask) {
   std::fill(layer.taylor.begin(), layer.taylor.end(), 0.0f);
 }
 
+namespace {
+
+// `values` (rows × columns, row-major) with its columns (by_columns) or rows renumbered: new i =
+// old order[i].
+template <class T>
+void permute(std::span<T> values, std::size_t columns, std::span<const std::size_t> order,
+             bool by_columns) {
+  if (values.empty()) return;
+  const std::vector<T> old(values.begin(), values.end());
+  const std::size_t rows = values.size() / columns;
+  for (std::size_t r = 0; r < rows; ++r) {
+    for (std::size_t c = 0; c < columns; ++c) {
+      values[r * columns + c] =
+          by_columns ? old[r * columns + order[c]] : old[order[r] * columns + c];
+    }
+  }
+}
+
+}  // namespace
+
+void Mlp::permute_hidden(std::size_t l, std::span<const std::size_t> order) {
+  if (l + 1 >= layers_.size()) {
+    throw usage_error("hidden unit order", fmt::format("layer {} is not a hidden layer", l));
+  }
+  MlpLayer& in = layers_[l];
+  MlpLayer& out = layers_[l + 1];
+  std::vector<std::uint8_t> seen(in.out, 0);
+  bool permutation = order.size() == in.out;
+  for (std::size_t u : order) permutation = permutation && u < in.out && seen[u]++ == 0;
+  if (!permutation) {
+    throw usage_error("hidden unit order",
+                      fmt::format("is not a permutation of layer {}'s {} units", l, in.out));
+  }
+  for (MlpLayer* layer : {&in, &out}) {
+    const bool by_columns = layer == &in;
+    const std::size_t l_index = by_columns ? l : l + 1;
+    permute(layer->w.span(), layer->out, order, by_columns);
+    permute(std::span<std::uint8_t>(layer->mask), layer->out, order, by_columns);
+    permute(layer->taylor.span(), layer->out, order, by_columns);
+    permute(velocity_w_[l_index].span(), layer->out, order, by_columns);
+  }
+  permute(in.b.span(), in.out, order, true);
+  permute(velocity_b_[l].span(), in.out, order, true);
+}
+
 double Mlp::train_epoch(const ImageSet& data, std::size_t epoch, const TrainOptions& options) {
   const std::size_t features = layers_.front().in;
   const std::size_t classes = layers_.back().out;

@@ -1,6 +1,7 @@
 // The MLP trainer: it learns a separable problem, masks keep pruned weights at zero, Taylor scores
-// accumulate, clones are independent, and on real Fashion-MNIST one epoch of a small model learns
-// (skipped visibly without Debian's dataset-fashion-mnist); TW inference matches dense inference.
+// accumulate, clones are independent, permuted hidden units compute and train alike, and on real
+// Fashion-MNIST one epoch of a small model learns (skipped visibly without Debian's
+// dataset-fashion-mnist); TW inference matches dense inference.
 #include "tessera/tilewise/mlp.hpp"
 
 #include <gtest/gtest.h>
@@ -63,6 +64,44 @@ TEST(Mlp, MasksHoldAndTaylorScoresAccumulate) {
   }
   EXPECT_GT(taylor, 0.0);
   EXPECT_NE(before.layers()[0].w[1], layer.w[1]);  // the clone did not train
+}
+
+TEST(Mlp, PermutedHiddenUnitsComputeAndTrainAlike) {
+  const ImageSet train = quadrants(600, 6), test = quadrants(200, 7);
+  const std::vector<std::size_t> sizes{16, 32, 24, 4};
+  Mlp model(sizes, 8);
+  std::vector<std::uint8_t> mask(32 * 24, 1);
+  for (std::size_t i = 0; i < mask.size(); i += 5) mask[i] = 0;
+  model.set_mask(1, mask);
+  TrainOptions options;
+  options.taylor = true;
+  model.train_epoch(train, 0, options);  // momentum and Taylor scores to move along
+  Mlp permuted = model.clone();
+  std::vector<std::size_t> first(32), second(24);
+  for (std::size_t i = 0; i < 32; ++i) first[i] = (i * 7 + 3) % 32;
+  for (std::size_t i = 0; i < 24; ++i) second[i] = 23 - i;
+  permuted.permute_hidden(0, first);
+  permuted.permute_hidden(1, second);
+  const MlpLayer& moved = permuted.layers()[1];
+  for (std::size_t i = 0; i < 32; ++i) {
+    for (std::size_t j = 0; j < 24; ++j) {
+      EXPECT_EQ(moved.mask[i * 24 + j], mask[first[i] * 24 + second[j]]);
+      EXPECT_EQ(moved.taylor[i * 24 + j], model.layers()[1].taylor[first[i] * 24 + second[j]]);
+    }
+  }
+  const auto same_outputs = [&] {
+    AlignedBuffer<float> a(200 * 4), b(200 * 4);
+    model.forward(test.pixels.span(), 200, a.span());
+    permuted.forward(test.pixels.span(), 200, b.span());
+    for (std::size_t i = 0; i < a.size(); ++i) EXPECT_NEAR(a[i], b[i], 1e-4f) << i;
+  };
+  same_outputs();
+  model.train_epoch(train, 1, options);  // the same steps, momentum included
+  permuted.train_epoch(train, 1, options);
+  same_outputs();
+  EXPECT_THROW(permuted.permute_hidden(2, second), Error);  // the output layer
+  EXPECT_THROW(permuted.permute_hidden(1, std::vector<std::size_t>(24, 0)), Error);
+  EXPECT_THROW(permuted.permute_hidden(1, first), Error);  // 32 entries for 24 units
 }
 
 TEST(Mlp, LearnsFashionMnistAndTwInferenceMatches) {

@@ -341,6 +341,9 @@ void add_study(CLI::App& parent) {
       ->capture_default_str();
   study->add_flag("--taylor,!--magnitude", c->options.taylor,
                   "Rank by |w| instead of first-order Taylor scores (grad·w)² (the default)");
+  study->add_flag("--order-units,!--keep-unit-order", c->options.order_units,
+                  "TW patterns: renumber hidden units by importance before each step (the "
+                  "default), or keep their order");
   study->add_option("--budget", c->budget, "Seconds of interleaved latency timing per TW case")
       ->capture_default_str();
   study->add_option("--seed", c->options.train.seed, "Initialisation and shuffling seed")
@@ -349,9 +352,12 @@ void add_study(CLI::App& parent) {
   study->footer(
       "Needs Debian's dataset-fashion-mnist. Hidden layers are pruned (one global threshold per\n"
       "step, sparsity s·i/steps at step i, fine-tuning between steps); the output layer stays\n"
-      "dense. Examples:\n"
+      "dense. For the TW patterns each hidden layer's units are renumbered by the importance\n"
+      "of their outgoing weights before each step (the model's function is unchanged), so\n"
+      "that a tile of consecutive units gathers units of like importance. Examples:\n"
       "  tessera tilewise study --patterns tw --sparsities 0.75\n"
-      "  tessera tilewise study --magnitude --json > study.json");
+      "  tessera tilewise study --magnitude --json > study.json\n"
+      "  tessera tilewise study --patterns tw --keep-unit-order");
   study->callback([c] { run_study(*c); });
 }
 

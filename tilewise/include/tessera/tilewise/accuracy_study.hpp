@@ -26,6 +26,11 @@ struct StudyOptions {
   // (dense training's last, then each step's fine-tuning): comparable across layers, unlike
   // magnitudes, which a layer's fan-in scales (a global threshold on |w| strips the widest layer).
   bool taylor = true;
+  // TW patterns: before each step, renumber each hidden layer's units by the importance of their
+  // outgoing weights, so that tiles of consecutive units gather units of like importance (the
+  // model computes the same function). Without it, TW-1D kills units in the next layer while
+  // each tile still keeps their incoming weights.
+  bool order_units = true;
   PruneOptions prune;  // pattern and sparsity are set per case
   TrainOptions train;
 };

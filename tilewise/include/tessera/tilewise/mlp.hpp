@@ -56,6 +56,12 @@ class Mlp {
   /// momentum, and clears its Taylor scores.
   void set_mask(std::size_t l, std::vector<std::uint8_t> mask);
 
+  /// Renumbers the units of hidden layer `l` (the outputs of layer l, the inputs of layer l + 1):
+  /// unit i becomes the old unit order[i]. Weights, biases, masks, momentum and Taylor scores move
+  /// with their units, so the model computes the same function. Throws tessera::usage_error unless
+  /// `l` is a hidden layer and `order` a permutation of its units.
+  void permute_hidden(std::size_t l, std::span<const std::size_t> order);
+
   /// One pass over `data` in shuffled mini-batches; returns the mean training loss.
   double train_epoch(const ImageSet& data, std::size_t epoch, const TrainOptions& options);
 

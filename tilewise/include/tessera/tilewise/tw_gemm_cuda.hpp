@@ -77,7 +77,7 @@ class DeviceTiles {
  private:
   int k_ = 0;
   int n_ = 0;
-  int work_items_ = 0;  // (tile, block of kBlockColumns of its columns) pairs
+  int work_items_ = 0;                // (tile, block of kBlockColumns of its columns) pairs
   bool covers_every_column_ = false;  // else C is cleared first: columns in no tile are 0
   void* row_offsets_ = nullptr;
   void* rows_ = nullptr;
