@@ -96,6 +96,19 @@ PrunedModel prune_gradually(const Mlp& dense, const ImageSet& train, const Image
                                               static_cast<double>(m.k * m.n));
   }
   result.achieved = total == 0 ? 0 : 1.0 - static_cast<double>(kept) / static_cast<double>(total);
+  result.cut_off_units = 0;
+  std::size_t idle = 0;
+  for (std::size_t l = 0; l + 1 < pruned.masks.size(); ++l) {
+    const LayerMask& in = pruned.masks[l];
+    const LayerMask& out = pruned.masks[l + 1];
+    for (std::size_t unit = 0; unit < in.n; ++unit) {
+      const auto row = out.kept.begin() + static_cast<std::ptrdiff_t>(unit * out.n);
+      if (std::find(row, row + static_cast<std::ptrdiff_t>(out.n), 1) != row + out.n) continue;
+      ++result.cut_off_units;
+      for (std::size_t i = 0; i < in.k; ++i) idle += in.kept[i * in.n + unit];
+    }
+  }
+  result.idle_weights = kept == 0 ? 0 : static_cast<double>(idle) / static_cast<double>(kept);
   result.accuracy = pruned.model.accuracy(test);
   return pruned;
 }

@@ -284,6 +284,8 @@ void run_study(const StudyCommand& c) {
                             {"achieved_sparsity", result.achieved},
                             {"layer_sparsity", result.layer_sparsity},
                             {"accuracy", result.accuracy},
+                            {"cut_off_units", result.cut_off_units},
+                            {"idle_weights", result.idle_weights},
                             {"dense_accuracy", dense_accuracy},
                             {"dense_fine_tuned_accuracy", reference.accuracy}};
       std::vector<double> layer_percent;
@@ -293,6 +295,10 @@ void run_study(const StudyCommand& c) {
           "model), layers {:.0f}% sparse",
           name, 100 * s, 100 * result.accuracy, 100 * (result.accuracy - reference.accuracy),
           fmt::join(layer_percent, "/"));
+      if (result.cut_off_units > 0) {
+        line += fmt::format(", {} units cut off ({:.1f}% of the kept weights feed them)",
+                            result.cut_off_units, 100 * result.idle_weights);
+      }
       if (pattern == PatternKind::kTileWise1D || pattern == PatternKind::kTileWise2D ||
           pattern == PatternKind::kHybrid) {
         const nlohmann::json latency = compare_latency(dense, pruned, test, c.budget);

@@ -41,6 +41,10 @@ struct StudyCase {
   double achieved = 0;                 // of the pruned layers' weights
   std::vector<double> layer_sparsity;  // per hidden layer
   double accuracy = 0;                 // test accuracy
+  // Hidden units whose outgoing weights are all pruned (next layer pruned too), and the share of
+  // all kept weights that feed them: kept, yet without effect on the output.
+  std::size_t cut_off_units = 0;
+  double idle_weights = 0;
 };
 
 /// Trains the dense model (the loss of each epoch reported through `progress`); with
