@@ -35,8 +35,8 @@ step compress-cli "grep -o 'ratio [0-9.]*\|PSNR [0-9.]* dB' | paste -sd ';'" \
 
 # tilewise: an MLP trained on Fashion-MNIST (Debian dataset-fashion-mnist), pruned to 75% tile-wise
 # sparsity, its accuracy and its TW-GEMM inference speed beside the dense model on oneDNN.
-step tilewise "grep -o 'fine-tuned as the pruned models: [0-9.]*%\|tw2d  75%: test accuracy [0-9.]*%\|inference [0-9.]*x' | paste -sd ';'" \
-  -- "$tessera" tilewise study --patterns tw2d --sparsities 0.75 --budget 0.5
+step tilewise "grep -o 'fine-tuned as the pruned models: [0-9.]*%\| tw  75%: test accuracy [0-9.]*%\|inference [0-9.]*x' | paste -sd ';'" \
+  -- "$tessera" tilewise study --patterns tw --sparsities 0.75 --budget 0.5
 
 echo
 echo "=== summary"
