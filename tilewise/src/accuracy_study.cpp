@@ -27,17 +27,20 @@ Mlp train_dense(const ImageSet& train, const StudyOptions& options,
 
 namespace {
 
-// Renumbers every hidden layer's units by the first-order importance of their outgoing weights
-// (the Taylor scores of the next layer's row), most important first, so that a tile of G
+// Renumbers every hidden layer's units by the importance of their outgoing weights (the sum of the
+// next layer's row of Taylor scores, or of magnitudes), most important first, so that a tile of G
 // consecutive units gathers units of like importance. Units whose outgoing weights are all pruned
 // then share tiles, whose row segments lose their scores together and go: otherwise each tile
 // would keep whole rows of weights for a few dead units among its live ones.
-void order_units_by_importance(Mlp& model) {
+void order_units_by_importance(Mlp& model, bool taylor) {
   for (std::size_t l = 0; l + 1 < model.layers().size(); ++l) {
     const MlpLayer& next = model.layers()[l + 1];
     std::vector<double> importance(next.in, 0.0);
     for (std::size_t j = 0; j < next.in; ++j) {
-      for (std::size_t c = 0; c < next.out; ++c) importance[j] += next.taylor[j * next.out + c];
+      for (std::size_t c = 0; c < next.out; ++c) {
+        const std::size_t i = j * next.out + c;
+        importance[j] += taylor ? next.taylor[i] : std::fabs(next.w[i]);
+      }
     }
     std::vector<std::size_t> order(next.in);
     std::iota(order.begin(), order.end(), std::size_t{0});
@@ -57,9 +60,8 @@ PrunedModel prune_gradually(const Mlp& dense, const ImageSet& train, const Image
   train_options.taylor = options.taylor;
   train_options.learning_rate = options.fine_tune_learning_rate;
   for (std::size_t step = 1; step <= options.steps; ++step) {
-    if (options.order_units && result.pattern != PatternKind::kElementWise &&
-        result.pattern != PatternKind::kVectorWise && result.pattern != PatternKind::kBlockWise) {
-      order_units_by_importance(pruned.model);
+    if (options.order_units && is_tile_wise(result.pattern)) {
+      order_units_by_importance(pruned.model, options.taylor);
     }
     // Element scores: |w|, or √Σ(∂L/∂w·w)² so that a unit's L2 norm is the square root of its
     // summed first-order importance and the threshold ranks units by that importance.

@@ -228,6 +228,11 @@ void restore_elements(std::span<const View<const float, 2>> scores, std::uint64_
 
 }  // namespace
 
+bool is_tile_wise(PatternKind kind) {
+  return kind == PatternKind::kTileWise1D || kind == PatternKind::kTileWise2D ||
+         kind == PatternKind::kHybrid;
+}
+
 std::string_view to_string(PatternKind kind) {
   for (const auto& [k, name] : kPatternNames) {
     if (k == kind) return name;

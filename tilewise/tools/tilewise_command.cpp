@@ -68,8 +68,7 @@ void run_prune(const PruneCommand& c) {
   PruneOptions options = c.options;
   options.pattern = parse_pattern(c.pattern);
   for (const std::string& out : c.outputs) {
-    if (ends_with(out, ".tw") && options.pattern != PatternKind::kTileWise1D &&
-        options.pattern != PatternKind::kTileWise2D && options.pattern != PatternKind::kHybrid) {
+    if (ends_with(out, ".tw") && !is_tile_wise(options.pattern)) {
       throw usage_error("-o", fmt::format("{}: only the tw, tw2d and tew patterns pack into .tw "
                                           "files; write .npy for {}",
                                           out, c.pattern));
@@ -299,8 +298,7 @@ void run_study(const StudyCommand& c) {
         line += fmt::format(", {} units cut off ({:.1f}% of the kept weights feed them)",
                             result.cut_off_units, 100 * result.idle_weights);
       }
-      if (pattern == PatternKind::kTileWise1D || pattern == PatternKind::kTileWise2D ||
-          pattern == PatternKind::kHybrid) {
+      if (is_tile_wise(pattern)) {
         const nlohmann::json latency = compare_latency(dense, pruned, test, c.budget);
         record["latency"] = latency;
         line += fmt::format(

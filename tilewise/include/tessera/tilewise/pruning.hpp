@@ -22,6 +22,9 @@ namespace tessera::tilewise {
 
 enum class PatternKind { kElementWise, kVectorWise, kBlockWise, kTileWise1D, kTileWise2D, kHybrid };
 
+/// Whether `kind` prunes to tiles (TW-1D, TW-2D, TEW): its layers pack for TW-GEMM.
+bool is_tile_wise(PatternKind kind);
+
 /// "ew", "vw", "bw", "tw", "tw2d", "tew".
 std::string_view to_string(PatternKind kind);
 /// Parses to_string's names; tessera::usage_error naming `--pattern` otherwise.
