@@ -2,8 +2,8 @@
 // A × 128 columns of one tile, 8 warps of 32 × 64 (2 × 4 WMMA fragments of 16 × 16), K in steps of
 // 64 kept rows through a three-stage shared-memory pipeline fed by cp.async. A arrives K-major, so
 // each kept row of K is a contiguous run of A's rows: the masked loader gathers it with 16-byte
-// copies, as it does the tile's block. On an H100 these shapes ran within a few percent of 4 warps
-// of 64 × 64, of 64-row blocks and of 32-row stages four deep.
+// copies, as it does the tile's block. On an H100, warps of 64 × 64, 64-row blocks and four stages
+// of 32 rows measured no faster.
 #include <cuda_fp16.h>
 #include <cuda_runtime.h>
 #include <mma.h>
