@@ -9,13 +9,67 @@ function(tessera_add_library target)
   target_link_libraries(${target} PUBLIC ${A_DEPS} PRIVATE ${A_PRIVATE_DEPS} tessera_warnings)
 endfunction()
 
-# tessera_add_tests(<target> LABEL <unit|slow|peer> SOURCES ... DEPS ...)
-# One GoogleTest binary; every test case becomes a CTest test carrying the label.
+# tessera_add_tests(<target> SOURCES ... DEPS ...)
+# One GoogleTest binary linked with tessera::testing; every test case becomes a CTest test. Labels
+# are per test, by name: a suite or test whose name starts with "Slow" is `slow` (minutes: training,
+# sweeps over real data), one starting with "Peer" is `peer` (side by side with a peer library),
+# every other one `unit` (seconds).
+set(TESSERA_SLOW_TESTS "Slow*:*/Slow*:*.Slow*")
+set(TESSERA_PEER_TESTS "Peer*:*/Peer*:*.Peer*")
 function(tessera_add_tests target)
-  cmake_parse_arguments(A "" "LABEL" "SOURCES;DEPS" ${ARGN})
+  cmake_parse_arguments(A "" "" "SOURCES;DEPS" ${ARGN})
   add_executable(${target} ${A_SOURCES})
-  target_link_libraries(${target} PRIVATE ${A_DEPS} GTest::gtest_main GTest::gmock tessera_warnings)
-  gtest_discover_tests(${target} PROPERTIES LABELS ${A_LABEL} DISCOVERY_TIMEOUT 120)
+  target_link_libraries(${target} PRIVATE ${A_DEPS} tessera::testing GTest::gtest_main
+    tessera_warnings)
+  gtest_discover_tests(${target} TEST_FILTER "-${TESSERA_SLOW_TESTS}:${TESSERA_PEER_TESTS}"
+    PROPERTIES LABELS unit DISCOVERY_TIMEOUT 120)
+  gtest_discover_tests(${target} TEST_FILTER "${TESSERA_SLOW_TESTS}"
+    PROPERTIES LABELS slow DISCOVERY_TIMEOUT 120)
+  gtest_discover_tests(${target} TEST_FILTER "${TESSERA_PEER_TESTS}"
+    PROPERTIES LABELS peer DISCOVERY_TIMEOUT 120)
+endfunction()
+
+# tessera_add_cli_tests(<prefix> DIR <folder>): command-line tests in the style of zstd's
+# cli-tests. Every <folder>/<name>.sh is the CTest test <prefix>.<name>, run by
+# core/testing/run_cli_test.py in a fresh folder with `tessera` on PATH; its exit code and output
+# are checked against <name>.sh.exit, .stdout.exact|.stdout.glob and .stderr.exact|.stderr.glob
+# beside it. A "# labels: slow" line sets its labels (default unit); exit 77 skips it.
+function(tessera_add_cli_tests prefix)
+  cmake_parse_arguments(A "" "DIR" "" ${ARGN})
+  file(GLOB scripts CONFIGURE_DEPENDS "${A_DIR}/*.sh")
+  foreach(script IN LISTS scripts)
+    get_filename_component(name "${script}" NAME_WE)
+    file(STRINGS "${script}" label_line REGEX "^# labels: " LIMIT_COUNT 1)
+    set(labels unit)
+    if(label_line)
+      string(REGEX REPLACE "^# labels: *" "" labels "${label_line}")
+      string(REPLACE " " ";" labels "${labels}")
+    endif()
+    add_test(NAME ${prefix}.${name}
+      COMMAND python3 "${PROJECT_SOURCE_DIR}/core/testing/run_cli_test.py"
+              --tessera $<TARGET_FILE:tessera> --source-dir "${PROJECT_SOURCE_DIR}" "${script}")
+    set_tests_properties(${prefix}.${name} PROPERTIES LABELS "${labels}" SKIP_RETURN_CODE 77)
+  endforeach()
+endfunction()
+
+# tessera_add_data_manifest(<subsystem> <data.json>): the object library tessera::<subsystem>_data
+# with the manifest compiled in: tessera::<subsystem>::data_manifest() (header
+# tessera/<subsystem>/data_manifest.hpp). Linked into `tessera` so that doctor lists it.
+function(tessera_add_data_manifest subsystem json)
+  file(READ "${json}" TESSERA_MANIFEST_TEXT)
+  set_property(DIRECTORY APPEND PROPERTY CMAKE_CONFIGURE_DEPENDS "${json}")
+  set(TESSERA_MANIFEST_SUBSYSTEM ${subsystem})
+  file(RELATIVE_PATH TESSERA_MANIFEST_ORIGIN "${PROJECT_SOURCE_DIR}" "${json}")
+  set(generated "${CMAKE_BINARY_DIR}/generated/${subsystem}_data")
+  configure_file("${PROJECT_SOURCE_DIR}/cmake/data_manifest.hpp.in"
+    "${generated}/include/tessera/${subsystem}/data_manifest.hpp" @ONLY)
+  configure_file("${PROJECT_SOURCE_DIR}/cmake/data_manifest.cpp.in"
+    "${generated}/data_manifest.cpp" @ONLY)
+  add_library(tessera_${subsystem}_data OBJECT "${generated}/data_manifest.cpp")
+  add_library(tessera::${subsystem}_data ALIAS tessera_${subsystem}_data)
+  target_include_directories(tessera_${subsystem}_data PUBLIC "${generated}/include")
+  target_link_libraries(tessera_${subsystem}_data PUBLIC tessera::core PRIVATE tessera_warnings)
+  set_property(GLOBAL APPEND PROPERTY TESSERA_CLI_DEPS tessera::${subsystem}_data)
 endfunction()
 
 # tessera_add_bench(<target> SOURCES ... DEPS ...): a benchmark binary that `make bench` runs.

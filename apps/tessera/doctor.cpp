@@ -1,5 +1,6 @@
 // `tessera doctor`: CPU features and kernel dispatch level, threads, which optional components were
-// built, the GPUs the CUDA runtime sees, and which real-data sources are present.
+// built, the kernels of every registry and which of them run here, the GPUs the CUDA runtime sees,
+// and which real-data sources of the subsystems' manifests are present.
 #include <fmt/format.h>
 #include <unistd.h>
 
@@ -9,10 +10,11 @@
 #include <thread>
 
 #include "build_info.hpp"
-#include "tessera/core/cli.hpp"
+#include "tessera/cli/cli.hpp"
 #include "tessera/core/cpu_features.hpp"
-#include "tessera/core/data_sources.hpp"
+#include "tessera/core/data_manifest.hpp"
 #include "tessera/core/gpu_info.hpp"
+#include "tessera/core/kernel_registry.hpp"
 #include "tessera/core/threads.hpp"
 
 namespace tessera::app {
@@ -22,8 +24,18 @@ struct Report {
   CpuFeatures cpu;
   IsaLevel dispatch;
   GpuInfo gpu;
-  std::vector<DataSource> data;
+  std::vector<const KernelListing*> kernels;
+  std::vector<const DataManifest*> data;
 };
+
+// The record dispatch prefers on this machine for problems every record can run: the last one
+// that runs here.
+std::string preferred(const std::vector<KernelSummary>& kernels) {
+  for (auto k = kernels.rbegin(); k != kernels.rend(); ++k) {
+    if (k->runs_here) return k->name;
+  }
+  return "none";
+}
 
 nlohmann::json to_json(const Report& r) {
   const BuildInfo& build = build_info();
@@ -48,12 +60,32 @@ nlohmann::json to_json(const Report& r) {
                                    {"memory_gib", d.memory_gib},
                                    {"multiprocessors", d.multiprocessors}});
   }
-  for (const DataSource& s : r.data) {
-    j["data_sources"].push_back({{"name", s.name},
-                                 {"contents", s.contents},
-                                 {"path", s.path.string()},
-                                 {"present", s.present}});
+  j["kernels"] = nlohmann::json::array();
+  for (const KernelListing* listing : r.kernels) {
+    nlohmann::json op{{"operation", listing->operation()},
+                      {"description", listing->description()},
+                      {"records", nlohmann::json::array()}};
+    for (const KernelSummary& k : listing->summaries()) {
+      op["records"].push_back({{"name", k.name},
+                               {"backend", to_string(k.backend)},
+                               {"isa", to_string(k.isa)},
+                               {"description", k.description},
+                               {"runs_here", k.runs_here}});
+    }
+    j["kernels"].push_back(op);
   }
+  j["data_sources"] = nlohmann::json::array();
+  for (const DataManifest* manifest : r.data) {
+    for (const DataSource& s : manifest->sources()) {
+      j["data_sources"].push_back({{"subsystem", manifest->subsystem()},
+                                   {"name", s.name},
+                                   {"contents", s.contents},
+                                   {"path", s.root.string()},
+                                   {"present", s.present}});
+    }
+  }
+  const auto shared = shared_data_dir();
+  j["shared_data"] = shared ? nlohmann::json(shared->string()) : nlohmann::json(nullptr);
   return j;
 }
 
@@ -76,7 +108,7 @@ void print_text(const Report& r, std::ostream& out) {
 
   out << "Components\n";
   for (const Component& c : build.components) {
-    out << fmt::format("  {:<10} {:<10} {}\n", c.name, c.built ? "built" : "not built", c.detail);
+    out << fmt::format("  {:<14} {:<10} {}\n", c.name, c.built ? "built" : "not built", c.detail);
   }
   out << fmt::format("GPU       {}{}\n", r.gpu.built ? "CUDA runtime " + r.gpu.runtime + ": " : "",
                      r.gpu.status);
@@ -85,17 +117,30 @@ void print_text(const Report& r, std::ostream& out) {
                        d.multiprocessors, d.memory_gib);
   }
 
+  out << "\nKernels   (the last that runs here is preferred; cap with TESSERA_ISA)\n";
+  for (const KernelListing* listing : r.kernels) {
+    const std::vector<KernelSummary> kernels = listing->summaries();
+    std::string records;
+    for (const KernelSummary& k : kernels) {
+      records += fmt::format(" {}{}", k.name, k.runs_here ? "" : " (not here)");
+    }
+    out << fmt::format("  {:<28} {} -> {}\n", listing->operation(), records, preferred(kernels));
+  }
+
   out << "\nData sources\n";
-  for (const DataSource& s : r.data) {
-    out << fmt::format("  {:<22} {:<8} {} — {}\n", s.name, s.present ? "present" : "missing",
-                       s.path.string(), s.contents);
+  const auto shared = shared_data_dir();
+  out << fmt::format("  {:<22} {:<8} {}\n", "shared data", shared ? "present" : "missing",
+                     shared ? shared->string() : "set TESSERA_SHARED_DATA or add ../shared/data");
+  bool any_missing = false;
+  for (const DataManifest* manifest : r.data) {
+    for (const DataSource& s : manifest->sources()) {
+      out << fmt::format("  {:<22} {:<8} {} — {} ({})\n", s.name, s.present ? "present" : "missing",
+                         s.root.string(), s.contents, manifest->subsystem());
+      any_missing |= !s.present;
+    }
   }
-  bool any_missing_package = false;
-  for (const DataSource& s : r.data)
-    any_missing_package |= !s.present && s.name != "../shared/data";
-  if (any_missing_package) {
-    out << "  (missing Debian data packages install with apt-get; tests that need them skip)\n";
-  }
+  if (any_missing)
+    out << "  (tests that need a missing source skip; scripts/install-deps.sh installs them)\n";
 }
 
 struct DoctorOptions {
@@ -113,7 +158,7 @@ const cli::Registrar kDoctor(
           "  TESSERA_ISA=avx2 tessera doctor    # show the level kernels would dispatch to");
       command.callback([options] {
         const Report report{detect_cpu_features(), dispatch_isa_level(), query_gpus(),
-                            known_data_sources()};
+                            kernel_catalog(), data_manifests()};
         if (options->json) {
           std::cout << to_json(report).dump(2) << "\n";
         } else {

@@ -2,7 +2,7 @@
 #include <iostream>
 
 #include "build_info.hpp"
-#include "tessera/core/cli.hpp"
+#include "tessera/cli/cli.hpp"
 
 int main(int argc, char** argv) {
   const auto& build = tessera::app::build_info();

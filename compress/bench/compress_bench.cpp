@@ -14,10 +14,10 @@
 #include <nlohmann/json.hpp>
 #include <optional>
 
+#include "tessera/bench/bench.hpp"
 #include "tessera/compress/compressor.hpp"
 #include "tessera/compress/field_io.hpp"
 #include "tessera/compress/metrics.hpp"
-#include "tessera/core/bench.hpp"
 #include "tessera/core/error.hpp"
 #include "tessera/core/threads.hpp"
 #include "zfp_peer.hpp"

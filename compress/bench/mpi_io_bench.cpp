@@ -27,13 +27,14 @@
 #include <utility>
 #include <vector>
 
+#include "tessera/bench/bench.hpp"
 #include "tessera/compress/compressor.hpp"
 #include "tessera/compress/field_io.hpp"
 #include "tessera/compress/metrics.hpp"
-#include "tessera/core/bench.hpp"
 #include "tessera/core/bytes.hpp"
 #include "tessera/core/error.hpp"
 #include "tessera/core/threads.hpp"
+#include "tessera/mpi/mpi.hpp"
 
 namespace tessera::compress {
 namespace {
@@ -42,8 +43,6 @@ namespace fs = std::filesystem;
 using SteadyClock = std::chrono::steady_clock;
 
 constexpr double kMegabyte = 1e6;  // MB and MB/s are decimal throughout
-/// Set for the benchmark's own relaunch under mpiexec, so that it never relaunches twice.
-constexpr const char* kRelaunchedVariable = "TESSERA_MPI_RELAUNCHED";
 /// First bytes of the shared file's index.
 constexpr std::array<char, 8> kIndexMagic = {'T', 'S', 'Z', 'M', 'P', 'I', '0', '1'};
 /// Index header: magic, u32 ranks, u32 pieces per rank, u8 content (0 raw values, 1 .tsz streams).
@@ -99,129 +98,6 @@ Options parse_options(int argc, char** argv) {
     std::exit(code == 0 ? 0 : static_cast<int>(ExitCode::kUsage));
   }
   return o;
-}
-
-/// True when an MPI launcher started this process (Open MPI's mpiexec sets OMPI_COMM_WORLD_SIZE,
-/// MPICH's and Slurm's PMI_SIZE), or when it is the benchmark's own relaunch.
-bool started_by_mpiexec() {
-  return std::getenv("OMPI_COMM_WORLD_SIZE") != nullptr || std::getenv("PMI_SIZE") != nullptr ||
-         std::getenv(kRelaunchedVariable) != nullptr;
-}
-
-/// Replaces this process by `mpiexec -n <ranks> --oversubscribe <this binary> <arguments>`, so
-/// that `make bench`, which runs binaries directly, measures several ranks. As root it also sets
-/// the variables with which Open MPI's mpiexec agrees to run as root.
-[[noreturn]] void relaunch_under_mpiexec(int argc, char** argv, int ranks) {
-  std::vector<std::string> args = {TESSERA_MPIEXEC, TESSERA_MPIEXEC_NUMPROC_FLAG,
-                                   std::to_string(ranks), "--oversubscribe",
-                                   fs::read_symlink("/proc/self/exe").string()};
-  args.insert(args.end(), argv + 1, argv + argc);
-  std::vector<char*> pointers;
-  for (std::string& arg : args) pointers.push_back(arg.data());
-  pointers.push_back(nullptr);
-  ::setenv(kRelaunchedVariable, "1", 1);
-  if (::geteuid() == 0) {
-    ::setenv("OMPI_ALLOW_RUN_AS_ROOT", "1", 0);
-    ::setenv("OMPI_ALLOW_RUN_AS_ROOT_CONFIRM", "1", 0);
-  }
-  ::execv(args[0].c_str(), pointers.data());
-  throw Error(args[0], fmt::format("cannot start it: {}", std::strerror(errno)));
-}
-
-/// Throws tessera::Error naming `what` (the call and its object) unless `rc` is MPI_SUCCESS.
-void check_mpi(int rc, std::string_view what) {
-  if (rc == MPI_SUCCESS) return;
-  std::array<char, MPI_MAX_ERROR_STRING> text{};
-  int length = 0;
-  MPI_Error_string(rc, text.data(), &length);
-  throw Error(what, std::string(text.data(), static_cast<std::size_t>(length)));
-}
-
-/// `bytes` as an MPI count; throws tessera::Error naming `what` past MPI's int range (2 GiB).
-int mpi_count(std::uint64_t bytes, std::string_view what) {
-  if (bytes > static_cast<std::uint64_t>(std::numeric_limits<int>::max())) {
-    throw Error(what, fmt::format("{} bytes exceed the 2 GiB of one MPI transfer", bytes));
-  }
-  return static_cast<int>(bytes);
-}
-
-struct World {
-  int rank = 0;
-  int size = 1;
-  bool root() const { return rank == 0; }
-};
-
-/// MPI from construction to destruction. Funneled: only the main thread calls MPI (compression
-/// threads never do). Errors on MPI_COMM_WORLD are returned, and check_mpi throws them.
-class MpiSession {
- public:
-  MpiSession(int& argc, char**& argv) {
-    int provided = 0;
-    check_mpi(MPI_Init_thread(&argc, &argv, MPI_THREAD_FUNNELED, &provided), "MPI_Init_thread");
-    MPI_Comm_set_errhandler(MPI_COMM_WORLD, MPI_ERRORS_RETURN);
-    MPI_Comm_rank(MPI_COMM_WORLD, &world_.rank);
-    MPI_Comm_size(MPI_COMM_WORLD, &world_.size);
-  }
-  ~MpiSession() { MPI_Finalize(); }
-  MpiSession(const MpiSession&) = delete;
-  MpiSession& operator=(const MpiSession&) = delete;
-
-  const World& world() const { return world_; }
-
- private:
-  World world_;
-};
-
-/// A file opened by every rank, closed (and so deleted: MPI_MODE_DELETE_ON_CLOSE) on destruction.
-/// While an exception unwinds, the collective close is skipped: the other ranks may never reach
-/// it, and main aborts the job.
-class MpiFile {
- public:
-  explicit MpiFile(std::string path) : path_(std::move(path)) {
-    check_mpi(MPI_File_open(MPI_COMM_WORLD, path_.c_str(),
-                            MPI_MODE_CREATE | MPI_MODE_RDWR | MPI_MODE_DELETE_ON_CLOSE,
-                            MPI_INFO_NULL, &handle_),
-              "MPI_File_open " + path_);
-  }
-  ~MpiFile() {
-    if (std::uncaught_exceptions() == 0) MPI_File_close(&handle_);
-  }
-  MpiFile(const MpiFile&) = delete;
-  MpiFile& operator=(const MpiFile&) = delete;
-
-  MPI_File get() const { return handle_; }
-  const std::string& path() const { return path_; }
-
- private:
-  std::string path_;
-  MPI_File handle_ = MPI_FILE_NULL;
-};
-
-/// A nonblocking operation (or none): completed by wait() or, at the latest, on destruction
-/// (skipped while an exception unwinds, as for MpiFile). Its buffers must outlive it.
-class Request {
- public:
-  Request() = default;
-  Request(Request&& other) noexcept : handle_(std::exchange(other.handle_, MPI_REQUEST_NULL)) {}
-  Request& operator=(Request&&) = delete;
-  ~Request() {
-    if (handle_ != MPI_REQUEST_NULL && std::uncaught_exceptions() == 0) {
-      MPI_Wait(&handle_, MPI_STATUS_IGNORE);
-    }
-  }
-
-  MPI_Request* out() { return &handle_; }
-  void wait() { check_mpi(MPI_Wait(&handle_, MPI_STATUS_IGNORE), "MPI_Wait"); }
-
- private:
-  MPI_Request handle_ = MPI_REQUEST_NULL;
-};
-
-template <class T>
-T sum_over_ranks(T value, MPI_Datatype type) {
-  T sum{};
-  check_mpi(MPI_Allreduce(&value, &sum, 1, type, MPI_SUM, MPI_COMM_WORLD), "MPI_Allreduce");
-  return sum;
 }
 
 /// Slices `range` of `source` along its slowest dimension, `copies` times over, as field `name`.
@@ -366,7 +242,7 @@ class Sink {
   /// Before each repetition (untimed).
   virtual void reset() = 0;
   /// Sends this rank's piece k: blocking, or in flight until the returned request completes.
-  virtual Request send(std::size_t k, std::span<const std::byte> bytes, bool overlapped) = 0;
+  virtual mpi::Request send(std::size_t k, std::span<const std::byte> bytes, bool overlapped) = 0;
   /// After the last piece (timed).
   virtual void finish() = 0;
   /// After the last repetition (untimed): decodes what arrived and counts, on this rank, the points
@@ -380,7 +256,7 @@ class Sink {
 /// streams), then for each rank, for each of its pieces, u64 offset and u64 bytes.
 class FileSink final : public Sink {
  public:
-  FileSink(const World& world, std::string path, bool compressed, std::size_t pieces)
+  FileSink(const mpi::World& world, std::string path, bool compressed, std::size_t pieces)
       : world_(world),
         file_(std::move(path)),
         compressed_(compressed),
@@ -388,30 +264,30 @@ class FileSink final : public Sink {
         index_bytes_(kIndexHeaderBytes + 16 * static_cast<std::size_t>(world.size) * pieces) {}
 
   void reset() override {
-    check_mpi(MPI_File_set_size(file_.get(), 0), "MPI_File_set_size " + file_.path());
+    mpi::check(MPI_File_set_size(file_.get(), 0), "MPI_File_set_size " + file_.path());
     placed_.clear();
     end_ = index_bytes_;
   }
 
-  Request send(std::size_t, std::span<const std::byte> bytes, bool overlapped) override {
+  mpi::Request send(std::size_t, std::span<const std::byte> bytes, bool overlapped) override {
     const std::uint64_t size = bytes.size();
     std::uint64_t before = 0;
     std::uint64_t total = 0;
-    check_mpi(MPI_Exscan(&size, &before, 1, MPI_UINT64_T, MPI_SUM, MPI_COMM_WORLD), "MPI_Exscan");
+    mpi::check(MPI_Exscan(&size, &before, 1, MPI_UINT64_T, MPI_SUM, MPI_COMM_WORLD), "MPI_Exscan");
     if (world_.root()) before = 0;  // MPI_Exscan leaves rank 0's result undefined
-    check_mpi(MPI_Allreduce(&size, &total, 1, MPI_UINT64_T, MPI_SUM, MPI_COMM_WORLD),
-              "MPI_Allreduce");
+    mpi::check(MPI_Allreduce(&size, &total, 1, MPI_UINT64_T, MPI_SUM, MPI_COMM_WORLD),
+               "MPI_Allreduce");
     const std::uint64_t offset = end_ + before;
     end_ += total;
     placed_.insert(placed_.end(), {offset, size});
-    const int count = mpi_count(size, file_.path());
+    const int count = mpi::count(size, file_.path());
     const auto at = static_cast<MPI_Offset>(offset);
-    Request request;
+    mpi::Request request;
     if (overlapped) {
-      check_mpi(MPI_File_iwrite_at(file_.get(), at, bytes.data(), count, MPI_BYTE, request.out()),
-                "MPI_File_iwrite_at " + file_.path());
+      mpi::check(MPI_File_iwrite_at(file_.get(), at, bytes.data(), count, MPI_BYTE, request.out()),
+                 "MPI_File_iwrite_at " + file_.path());
     } else {
-      check_mpi(
+      mpi::check(
           MPI_File_write_at_all(file_.get(), at, bytes.data(), count, MPI_BYTE, MPI_STATUS_IGNORE),
           "MPI_File_write_at_all " + file_.path());
     }
@@ -421,9 +297,9 @@ class FileSink final : public Sink {
   void finish() override {
     const int count = static_cast<int>(placed_.size());
     std::vector<std::uint64_t> all(world_.root() ? placed_.size() * world_.size : 0);
-    check_mpi(MPI_Gather(placed_.data(), count, MPI_UINT64_T, all.data(), count, MPI_UINT64_T, 0,
-                         MPI_COMM_WORLD),
-              "MPI_Gather of the index of " + file_.path());
+    mpi::check(MPI_Gather(placed_.data(), count, MPI_UINT64_T, all.data(), count, MPI_UINT64_T, 0,
+                          MPI_COMM_WORLD),
+               "MPI_Gather of the index of " + file_.path());
     if (!world_.root()) return;
     ByteWriter index(file_.path());
     for (char c : kIndexMagic) index.put(static_cast<std::uint8_t>(c));
@@ -431,17 +307,17 @@ class FileSink final : public Sink {
     index.put(static_cast<std::uint32_t>(pieces_));
     index.put(static_cast<std::uint8_t>(compressed_ ? 1 : 0));
     for (std::uint64_t v : all) index.put(v);
-    check_mpi(MPI_File_write_at(file_.get(), 0, index.bytes().data(),
-                                static_cast<int>(index.position()), MPI_BYTE, MPI_STATUS_IGNORE),
-              "MPI_File_write_at " + file_.path());
+    mpi::check(MPI_File_write_at(file_.get(), 0, index.bytes().data(),
+                                 static_cast<int>(index.position()), MPI_BYTE, MPI_STATUS_IGNORE),
+               "MPI_File_write_at " + file_.path());
   }
 
   /// Each rank reads the index, then its own pieces, back from the file.
   std::size_t verify(const Workload& work, double bound) override {
     // sync-barrier-sync makes every rank's writes visible to the others (MPI-IO consistency).
-    check_mpi(MPI_File_sync(file_.get()), "MPI_File_sync " + file_.path());
-    check_mpi(MPI_Barrier(MPI_COMM_WORLD), "MPI_Barrier");
-    check_mpi(MPI_File_sync(file_.get()), "MPI_File_sync " + file_.path());
+    mpi::check(MPI_File_sync(file_.get()), "MPI_File_sync " + file_.path());
+    mpi::check(MPI_Barrier(MPI_COMM_WORLD), "MPI_Barrier");
+    mpi::check(MPI_File_sync(file_.get()), "MPI_File_sync " + file_.path());
     const std::vector<std::byte> index = read(0, index_bytes_);
     ByteReader reader(index, file_.path() + " index");
     for (char c : kIndexMagic) {
@@ -474,9 +350,9 @@ class FileSink final : public Sink {
   std::vector<std::byte> read(std::uint64_t offset, std::uint64_t size) const {
     std::vector<std::byte> bytes(size);
     MPI_Status status;
-    check_mpi(MPI_File_read_at(file_.get(), static_cast<MPI_Offset>(offset), bytes.data(),
-                               mpi_count(size, file_.path()), MPI_BYTE, &status),
-              "MPI_File_read_at " + file_.path());
+    mpi::check(MPI_File_read_at(file_.get(), static_cast<MPI_Offset>(offset), bytes.data(),
+                                mpi::count(size, file_.path()), MPI_BYTE, &status),
+               "MPI_File_read_at " + file_.path());
     int got = 0;
     MPI_Get_count(&status, MPI_BYTE, &got);
     if (static_cast<std::uint64_t>(got) != size) {
@@ -485,8 +361,8 @@ class FileSink final : public Sink {
     return bytes;
   }
 
-  World world_;
-  MpiFile file_;
+  mpi::World world_;
+  mpi::ScratchFile file_;
   bool compressed_;
   std::size_t pieces_;
   std::size_t index_bytes_;
@@ -498,30 +374,30 @@ class FileSink final : public Sink {
 /// ones by MPI_Gatherv after an MPI_Gather of their sizes.
 class GatherSink final : public Sink {
  public:
-  GatherSink(const World& world, bool compressed, std::size_t pieces)
+  GatherSink(const mpi::World& world, bool compressed, std::size_t pieces)
       : world_(world), compressed_(compressed), pieces_(pieces) {}
 
   void reset() override { arrivals_.assign(world_.root() ? pieces_ : 0, {}); }
 
-  Request send(std::size_t k, std::span<const std::byte> bytes, bool overlapped) override {
-    const int count = mpi_count(bytes.size(), "gathered piece");
+  mpi::Request send(std::size_t k, std::span<const std::byte> bytes, bool overlapped) override {
+    const int count = mpi::count(bytes.size(), "gathered piece");
     Arrival none;  // the receive arguments of the other ranks, which MPI ignores
     Arrival& arrival = world_.root() ? arrivals_[k] : none;
     arrival.counts.assign(world_.root() ? world_.size : 0, count);
     if (compressed_) {
-      check_mpi(
+      mpi::check(
           MPI_Gather(&count, 1, MPI_INT, arrival.counts.data(), 1, MPI_INT, 0, MPI_COMM_WORLD),
           "MPI_Gather of piece sizes");
     }
     std::uint64_t total = 0;
     for (int c : arrival.counts) {
-      arrival.displs.push_back(mpi_count(total, "gathered pieces"));
+      arrival.displs.push_back(mpi::count(total, "gathered pieces"));
       total += static_cast<std::uint64_t>(c);
     }
     arrival.bytes.resize(total);
     const void* from = bytes.data();
     void* into = arrival.bytes.data();
-    Request request;
+    mpi::Request request;
     int rc = MPI_SUCCESS;
     if (!compressed_) {  // equal slabs: every rank sends `count` bytes
       rc = overlapped ? MPI_Igather(from, count, MPI_BYTE, into, count, MPI_BYTE, 0, MPI_COMM_WORLD,
@@ -535,7 +411,7 @@ class GatherSink final : public Sink {
                       : MPI_Gatherv(from, count, MPI_BYTE, into, counts, displs, MPI_BYTE, 0,
                                     MPI_COMM_WORLD);
     }
-    check_mpi(rc, fmt::format("gather of piece {}", k));
+    mpi::check(rc, fmt::format("gather of piece {}", k));
     return request;
   }
 
@@ -564,7 +440,7 @@ class GatherSink final : public Sink {
     std::vector<int> displs;
   };
 
-  World world_;
+  mpi::World world_;
   bool compressed_;
   std::size_t pieces_;
   std::vector<Arrival> arrivals_;  // rank 0: one per piece
@@ -595,7 +471,7 @@ std::uint64_t send_pieces(const Mode& mode, Sink& sink, std::span<const Field> p
   for (std::size_t k = 0; k < pieces.size(); ++k) {
     const Payload current = std::move(next);
     const SteadyClock::time_point start = SteadyClock::now();
-    Request request = sink.send(k, current.bytes(), mode.overlapped);
+    mpi::Request request = sink.send(k, current.bytes(), mode.overlapped);
     if (k + 1 < pieces.size()) next = encode(pieces[k + 1], mode.compressed, codec);
     request.wait();
     pacer.wait(start, current.bytes().size());
@@ -612,13 +488,13 @@ std::vector<double> time_ranks(const Options& options, const std::function<void(
   std::vector<double> samples;
   for (int run = 0; run < options.warmup + options.repetitions; ++run) {
     prepare();
-    check_mpi(MPI_Barrier(MPI_COMM_WORLD), "MPI_Barrier");
+    mpi::check(MPI_Barrier(MPI_COMM_WORLD), "MPI_Barrier");
     const Stopwatch watch;
     body();
     const double mine = watch.elapsed();
     double slowest = 0;
-    check_mpi(MPI_Allreduce(&mine, &slowest, 1, MPI_DOUBLE, MPI_MAX, MPI_COMM_WORLD),
-              "MPI_Allreduce");
+    mpi::check(MPI_Allreduce(&mine, &slowest, 1, MPI_DOUBLE, MPI_MAX, MPI_COMM_WORLD),
+               "MPI_Allreduce");
     if (run >= options.warmup) samples.push_back(slowest);
   }
   return samples;
@@ -630,7 +506,7 @@ std::vector<double> time_ranks(const Options& options, const std::function<void(
 /// mode's ratio CR: 1/(B/Tc + 1/CR) serial, min(CR, Tc/B) overlapped.
 class Report {
  public:
-  Report(const Options& options, const World& world, const Workload& work)
+  Report(const Options& options, const mpi::World& world, const Workload& work)
       : options_(options), world_(world), slab_bytes_(static_cast<double>(work.slab_bytes())) {
     if (!world.root()) return;
     if (!options.jsonl.empty()) {
@@ -720,7 +596,7 @@ class Report {
   }
 
   const Options& options_;
-  World world_;
+  mpi::World world_;
   double slab_bytes_;
   double tc_ = 0;                           // compression bytes/s per rank
   std::array<double, 2> raw_seconds_ = {};  // per Transport
@@ -731,11 +607,11 @@ class Report {
 /// The shared file's path, the same on every rank: <--dir>/tessera-mpi-io-<rank 0's pid>.bin.
 std::string shared_path(const Options& options) {
   int pid = static_cast<int>(::getpid());
-  check_mpi(MPI_Bcast(&pid, 1, MPI_INT, 0, MPI_COMM_WORLD), "MPI_Bcast");
+  mpi::check(MPI_Bcast(&pid, 1, MPI_INT, 0, MPI_COMM_WORLD), "MPI_Bcast");
   return (fs::path(options.dir) / fmt::format("tessera-mpi-io-{}.bin", pid)).string();
 }
 
-std::unique_ptr<Sink> make_sink(const Mode& mode, const World& world, const std::string& path,
+std::unique_ptr<Sink> make_sink(const Mode& mode, const mpi::World& world, const std::string& path,
                                 std::size_t pieces) {
   if (mode.transport == Transport::kFile) {
     return std::make_unique<FileSink>(world, path, mode.compressed, pieces);
@@ -744,7 +620,7 @@ std::unique_ptr<Sink> make_sink(const Mode& mode, const World& world, const std:
 }
 
 /// Every mode in turn, each verified before the next; a violated bound stops with exit code 3.
-ExitCode run(const Options& options, const World& world) {
+ExitCode run(const Options& options, const mpi::World& world) {
   set_thread_count(options.threads);
   const Workload work = make_workload(options, world.size);
   const CompressOptions codec{.bound = {BoundMode::kAbs, work.error_bound, 0}};
@@ -757,7 +633,7 @@ ExitCode run(const Options& options, const World& world) {
   std::uint64_t compressed_bytes = 0;
   const std::vector<double> compress_samples = time_ranks(
       options, [] {}, [&] { compressed_bytes = compress_to_memory(slab[0], codec).size(); });
-  report.compression(compress_samples, sum_over_ranks(compressed_bytes, MPI_UINT64_T));
+  report.compression(compress_samples, mpi::sum_over_ranks(compressed_bytes, MPI_UINT64_T));
 
   for (const Mode& mode : kModes) {
     const std::vector<Field>& pieces = mode.overlapped ? split : slab;
@@ -768,18 +644,18 @@ ExitCode run(const Options& options, const World& world) {
         [&] { sent = send_pieces(mode, *sink, pieces, codec, pacer); });
     const double bound = mode.compressed ? work.error_bound : 0.0;
     const auto bad = static_cast<std::uint64_t>(sink->verify(work, bound));
-    if (sum_over_ranks(bad, MPI_UINT64_T) > 0) {
+    if (mpi::sum_over_ranks(bad, MPI_UINT64_T) > 0) {
       if (world.root()) fmt::print(stderr, "mpi_io_bench: {}: bound violated\n", mode.name);
       return ExitCode::kVerification;
     }
-    report.add(mode, samples, sum_over_ranks(sent, MPI_UINT64_T));
+    report.add(mode, samples, mpi::sum_over_ranks(sent, MPI_UINT64_T));
   }
   report.footer(work.error_bound);
   return ExitCode::kSuccess;
 }
 
 /// Reports `what` and ends every rank of the job with `code`.
-[[noreturn]] void abort_job(const World& world, const char* what, ExitCode code) {
+[[noreturn]] void abort_job(const mpi::World& world, const char* what, ExitCode code) {
   fmt::print(stderr, "mpi_io_bench: rank {}: {}\n", world.rank, what);
   MPI_Abort(MPI_COMM_WORLD, static_cast<int>(code));
   std::abort();  // MPI_Abort does not return
@@ -791,19 +667,21 @@ ExitCode run(const Options& options, const World& world) {
 int main(int argc, char** argv) {
   using namespace tessera::compress;
   const Options options = parse_options(argc, argv);
-  std::optional<MpiSession> mpi;
+  std::optional<tessera::mpi::Session> session;
   try {
-    if (!started_by_mpiexec()) relaunch_under_mpiexec(argc, argv, options.ranks);
-    mpi.emplace(argc, argv);
+    if (!tessera::mpi::started_by_mpiexec()) {
+      tessera::mpi::relaunch_under_mpiexec(argc, argv, options.ranks);
+    }
+    session.emplace(argc, argv);
   } catch (const tessera::Error& e) {
     fmt::print(stderr, "mpi_io_bench: {}\n", e.what());
     return static_cast<int>(e.exit_code());
   }
   try {
-    return static_cast<int>(run(options, mpi->world()));
+    return static_cast<int>(run(options, session->world()));
   } catch (const tessera::Error& e) {
-    abort_job(mpi->world(), e.what(), e.exit_code());
+    abort_job(session->world(), e.what(), e.exit_code());
   } catch (const std::exception& e) {
-    abort_job(mpi->world(), e.what(), tessera::ExitCode::kFailure);
+    abort_job(session->world(), e.what(), tessera::ExitCode::kFailure);
   }
 }

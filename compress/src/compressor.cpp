@@ -7,9 +7,6 @@
 
 #include <bit>
 #include <cmath>
-#include <condition_variable>
-#include <exception>
-#include <mutex>
 #include <optional>
 
 #include "tessera/compress/codec.hpp"
@@ -22,6 +19,7 @@
 #include "tessera/core/ordered_pipeline.hpp"
 #include "tessera/core/progress.hpp"
 #include "tessera/core/threads.hpp"
+#include "tessera/core/turnstile.hpp"
 
 namespace tessera::compress {
 
@@ -66,49 +64,6 @@ class CountingSink {
   const std::function<void(std::span<const std::byte>)>& sink_;
   std::uint64_t written_ = 0;
   std::uint32_t crc_ = 0;
-};
-
-// Lets the workers of an ordered pipeline take one step each in chunk order: chunk c's step
-// starts once chunk c-1's has finished, so state the steps share evolves in chunk order whatever
-// the timing. A failure before or during a step is rethrown to every later chunk, so that no
-// worker waits for a turn that never comes.
-class Turnstile {
- public:
-  template <class Step>
-  auto take_turn(std::size_t index, Step&& step) {
-    {
-      std::unique_lock lock(mutex_);
-      turned_.wait(lock, [&] { return failure_ || next_ == index; });
-      if (failure_) std::rethrow_exception(failure_);
-    }
-    try {
-      auto result = step();
-      {
-        const std::lock_guard lock(mutex_);
-        ++next_;
-      }
-      turned_.notify_all();
-      return result;
-    } catch (...) {
-      fail(std::current_exception());
-      throw;
-    }
-  }
-
-  // Records the failure of a chunk before its turn.
-  void fail(std::exception_ptr failure) {
-    {
-      const std::lock_guard lock(mutex_);
-      if (!failure_) failure_ = std::move(failure);
-    }
-    turned_.notify_all();
-  }
-
- private:
-  std::mutex mutex_;
-  std::condition_variable turned_;
-  std::size_t next_ = 0;
-  std::exception_ptr failure_;
 };
 
 // The offline set the stream uses (null for none), named in `header`.

@@ -13,13 +13,13 @@
 #include <string>
 #include <vector>
 
+#include "tessera/bench/bench.hpp"
+#include "tessera/cli/cli.hpp"
 #include "tessera/compress/codebook.hpp"
 #include "tessera/compress/codec.hpp"
 #include "tessera/compress/compressor.hpp"
 #include "tessera/compress/field_io.hpp"
 #include "tessera/compress/metrics.hpp"
-#include "tessera/core/bench.hpp"
-#include "tessera/core/cli.hpp"
 #include "tessera/core/error.hpp"
 #include "tessera/core/file_io.hpp"
 

@@ -7,7 +7,7 @@
 #include <exception>
 #include <vector>
 
-#include "tessera/core/bench_report.hpp"
+#include "tessera/bench/bench_report.hpp"
 #include "tessera/core/crc32c.hpp"
 #include "tessera/core/error.hpp"
 #include "tessera/core/rng.hpp"

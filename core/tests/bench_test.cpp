@@ -1,6 +1,6 @@
 // Benchmark harness on a fake clock: exact samples, run counts, pair order, checks, options,
 // output.
-#include "tessera/core/bench.hpp"
+#include "tessera/bench/bench.hpp"
 
 #include <gtest/gtest.h>
 

@@ -1,5 +1,5 @@
 // CLI dispatch: exit codes, error messages naming the input, typo suggestions, global --threads.
-#include "tessera/core/cli.hpp"
+#include "tessera/cli/cli.hpp"
 
 #include <gtest/gtest.h>
 

@@ -9,7 +9,7 @@
 #include <cstdio>
 #include <string>
 
-#include "tessera/core/bench_report.hpp"
+#include "tessera/bench/bench_report.hpp"
 #include "tessera/core/error.hpp"
 #include "tessera/tilewise/kernel_bench.hpp"
 

@@ -7,7 +7,7 @@
 #include <memory>
 #include <string>
 
-#include "tessera/core/bench.hpp"
+#include "tessera/bench/bench.hpp"
 #include "tessera/core/error.hpp"
 #include "tessera/core/sweep.hpp"
 #include "tessera/tilewise/kernel_bench.hpp"

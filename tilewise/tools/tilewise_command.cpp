@@ -13,8 +13,8 @@
 #include <string>
 #include <vector>
 
-#include "tessera/core/bench.hpp"
-#include "tessera/core/cli.hpp"
+#include "tessera/bench/bench.hpp"
+#include "tessera/cli/cli.hpp"
 #include "tessera/core/error.hpp"
 #include "tessera/core/npy.hpp"
 #include "tessera/tilewise/accuracy_study.hpp"

@@ -72,7 +72,7 @@ std::size_t violations(const Field& f) {
   return total;
 }
 
-TEST(BoundSweep, RealFieldsInBothPrecisions) {
+TEST(SlowBoundSweep, RealFieldsInBothPrecisions) {
   std::size_t fields = 0;
   for (const RealField& r : kRealFields) {
     if (!std::filesystem::exists(r.path)) continue;
@@ -85,7 +85,7 @@ TEST(BoundSweep, RealFieldsInBothPrecisions) {
   RecordProperty("fields", static_cast<int>(fields));
 }
 
-TEST(BoundSweep, AdversarialFields) {
+TEST(SlowBoundSweep, AdversarialFields) {
   const CounterRng rng(41, 0);
   const float inf = std::numeric_limits<float>::infinity();
   std::vector<Field> fields;

@@ -6,6 +6,8 @@
 
 #include <cstddef>
 #include <functional>
+#include <optional>
+#include <vector>
 
 namespace tessera {
 
@@ -14,14 +16,33 @@ struct PipelineOptions {
   std::size_t window = 0;  // items in flight; 0 = 2 × threads
 };
 
+/// The scheduling behind run_ordered_pipeline, free of the item type: produce(i, slot) fills slot
+/// i % window (free while it runs), consume(i, slot) empties it, in order i = 0, 1, ..., n-1. Runs
+/// on `threads` OpenMP threads; the first exception of either side stops it and is rethrown.
+void run_ordered_slots(std::size_t n, int threads, std::size_t window,
+                       const std::function<void(std::size_t index, std::size_t slot)>& produce,
+                       const std::function<void(std::size_t index, std::size_t slot)>& consume);
+
+/// The thread count and window run_ordered_pipeline uses for `options` (zeros resolved).
+PipelineOptions resolve_pipeline_options(PipelineOptions options);
+
 /// Runs produce(i) on `threads` threads and consume(i, item) in order i = 0, 1, ..., n-1, one call
 /// at a time (on whichever pipeline thread finds the next item ready). The first exception thrown
 /// by either side stops the pipeline and is rethrown on the calling thread.
 template <class Item>
 void run_ordered_pipeline(std::size_t n, const std::function<Item(std::size_t)>& produce,
                           const std::function<void(std::size_t, Item&)>& consume,
-                          PipelineOptions options = {});
+                          PipelineOptions options = {}) {
+  options = resolve_pipeline_options(options);
+  std::vector<std::optional<Item>> slots(options.window);
+  run_ordered_slots(
+      n, options.threads, options.window,
+      [&](std::size_t index, std::size_t slot) { slots[slot].emplace(produce(index)); },
+      [&](std::size_t index, std::size_t slot) {
+        std::optional<Item> item = std::move(slots[slot]);
+        slots[slot].reset();
+        consume(index, *item);
+      });
+}
 
 }  // namespace tessera
-
-#include "tessera/core/ordered_pipeline_impl.hpp"

@@ -9,7 +9,7 @@
 #include <cstdint>
 #include <span>
 
-#include "tessera/core/bench.hpp"
+#include "tessera/bench/bench.hpp"
 #include "tessera/core/buffer.hpp"
 #include "tessera/tilewise/tw_gemm.hpp"
 #include "tessera/tilewise/tw_matrix.hpp"

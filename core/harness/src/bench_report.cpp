@@ -1,5 +1,5 @@
 // Benchmark binaries' shared command line (CLI11) and result output (stdout + JSON lines).
-#include "tessera/core/bench_report.hpp"
+#include "tessera/bench/bench_report.hpp"
 
 #include <CLI/CLI.hpp>
 #include <cstdlib>

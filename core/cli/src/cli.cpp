@@ -1,5 +1,5 @@
 // Command registry, dispatch and the mapping of parse errors and tessera::Error to exit codes.
-#include "tessera/core/cli.hpp"
+#include "tessera/cli/cli.hpp"
 
 #include <algorithm>
 #include <iostream>

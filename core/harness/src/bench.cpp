@@ -1,5 +1,5 @@
 // Benchmark harness: warm-up, self-check, budgeted repetition, interleaved A/B pairs and reporting.
-#include "tessera/core/bench.hpp"
+#include "tessera/bench/bench.hpp"
 
 #include <fmt/format.h>
 

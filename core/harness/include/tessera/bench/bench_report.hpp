@@ -5,7 +5,7 @@
 #include <fstream>
 #include <string>
 
-#include "tessera/core/bench.hpp"
+#include "tessera/bench/bench.hpp"
 
 namespace tessera {
 
