@@ -117,3 +117,26 @@ endfunction()
 function(tessera_add_component name built detail)
   set_property(GLOBAL APPEND PROPERTY TESSERA_COMPONENTS "${name}|${built}|${detail}")
 endfunction()
+
+# tessera_optional_feature(<NAME> FOUND <bool> WHAT <what it builds> INSTALL <Debian packages...>)
+# The option TESSERA_WITH_<NAME>, on by default when FOUND. On but not found: a configure error
+# naming the packages. Off: a status line and a `tessera doctor` component line saying how to get
+# it. The caller adds its own component line with versions when the feature is on.
+function(tessera_optional_feature name)
+  cmake_parse_arguments(A "" "FOUND;WHAT" "INSTALL" ${ARGN})
+  string(REPLACE ";" " " packages "${A_INSTALL}")
+  option(TESSERA_WITH_${name} "Build ${A_WHAT} (needs ${packages})" ${A_FOUND})
+  if(TESSERA_WITH_${name} AND NOT A_FOUND)
+    message(FATAL_ERROR "TESSERA_WITH_${name} is ON but its dependencies were not found: install "
+                        "${packages}, or configure with -DTESSERA_WITH_${name}=OFF")
+  endif()
+  if(NOT TESSERA_WITH_${name})
+    if(A_FOUND)
+      set(reason "turned off with -DTESSERA_WITH_${name}=OFF")
+    else()
+      set(reason "install ${packages} and reconfigure")
+    endif()
+    message(STATUS "TESSERA_WITH_${name} is OFF (${reason}): ${A_WHAT} not built")
+    tessera_add_component("${name}" OFF "${A_WHAT}: ${reason}")
+  endif()
+endfunction()
