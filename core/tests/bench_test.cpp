@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "tessera/core/error.hpp"
+#include "tessera/testing/expect_error.hpp"
 
 namespace tessera {
 namespace {
@@ -126,13 +127,8 @@ TEST(Measure, CheckRunsOnceAfterWarmupAndAFailureStopsBeforeTiming) {
     runs_seen_by_check.push_back(time.runs);
     return false;
   };
-  try {
-    measure("gemm", time.work(1), options);
-    FAIL() << "expected a verification error";
-  } catch (const Error& e) {
-    EXPECT_EQ(e.exit_code(), ExitCode::kVerification);
-    EXPECT_EQ(e.input(), "gemm");
-  }
+  testing::expect_error([&] { measure("gemm", time.work(1), options); },
+                        {.input = "gemm", .code = ExitCode::kVerification});
   EXPECT_EQ(runs_seen_by_check, std::vector<int>{3});
   EXPECT_EQ(time.runs, 3);
 }
@@ -175,13 +171,8 @@ TEST(CompareAb, FailingCheckOfEitherSideThrowsBeforeTiming) {
     BenchOptions options = fake_options(time);
     options.check = [&] { return a_passes; };
     options.check_b = [] { return false; };
-    try {
-      compare_ab("ours", time.work(1), "peer", time.work(1), options);
-      FAIL() << "expected a verification error";
-    } catch (const Error& e) {
-      EXPECT_EQ(e.exit_code(), ExitCode::kVerification);
-      EXPECT_EQ(e.input(), a_passes ? "peer" : "ours");
-    }
+    testing::expect_error([&] { compare_ab("ours", time.work(1), "peer", time.work(1), options); },
+                          {.input = a_passes ? "peer" : "ours", .code = ExitCode::kVerification});
     EXPECT_EQ(time.runs, 2);  // the two warm-up runs only
   }
 }
@@ -194,14 +185,12 @@ TEST(CompareAb, RunOfATakingNoTimeThrows) {
 
 TEST(BenchOptions, InvalidValuesThrowUsageErrorNamingTheBenchmark) {
   const auto expect_usage_error = [](const BenchOptions& options) {
-    try {
-      measure(
-          "gemm", [] {}, options);
-      FAIL() << "expected a usage error";
-    } catch (const Error& e) {
-      EXPECT_EQ(e.exit_code(), ExitCode::kUsage);
-      EXPECT_EQ(e.input(), "gemm");
-    }
+    testing::expect_error(
+        [&] {
+          measure(
+              "gemm", [] {}, options);
+        },
+        {.input = "gemm", .code = ExitCode::kUsage});
     EXPECT_THROW(compare_ab(
                      "a", [] {}, "b", [] {}, options),
                  Error);

@@ -10,6 +10,7 @@
 #include <string>
 
 #include "tessera/core/error.hpp"
+#include "tessera/testing/expect_error.hpp"
 
 namespace tessera {
 namespace {
@@ -81,13 +82,8 @@ TEST_F(IsaEnvironment, CapsTheDispatchLevel) {
 
 TEST_F(IsaEnvironment, UnknownValueIsAUsageErrorNamingTheVariable) {
   setenv("TESSERA_ISA", "neon", 1);
-  try {
-    dispatch_isa_level();
-    FAIL() << "expected an error";
-  } catch (const Error& e) {
-    EXPECT_EQ(e.input(), "TESSERA_ISA");
-    EXPECT_EQ(e.exit_code(), ExitCode::kUsage);
-  }
+  testing::expect_error([] { (void)dispatch_isa_level(); },
+                        {.input = "TESSERA_ISA", .code = ExitCode::kUsage});
 }
 
 }  // namespace

@@ -12,6 +12,8 @@
 #include <vector>
 
 #include "tessera/core/error.hpp"
+#include "tessera/testing/expect_error.hpp"
+#include "tessera/testing/temp_dir.hpp"
 
 namespace tessera {
 namespace {
@@ -26,45 +28,14 @@ std::string as_text(std::span<const std::byte> bytes) {
   return std::string(reinterpret_cast<const char*>(bytes.data()), bytes.size());
 }
 
-/// Each test gets a fresh folder under the system temporary folder, removed with everything in it.
-class FileIo : public testing::Test {
+/// Each test writes into a fresh folder of its own.
+class FileIo : public ::testing::Test {
  protected:
-  FileIo()
-      : folder_(fs::temp_directory_path() /
-                ("tessera-file-io-" + std::to_string(::getpid()) + "-" +
-                 testing::UnitTest::GetInstance()->current_test_info()->name())) {
-    fs::remove_all(folder_);
-    fs::create_directories(folder_);
-  }
-  ~FileIo() override {
-    std::error_code ignored;
-    fs::remove_all(folder_, ignored);
-  }
+  std::vector<std::string> listing() const { return dir_.listing(); }
 
-  /// Sorted names of the folder's entries.
-  std::vector<std::string> listing() const {
-    std::vector<std::string> names;
-    for (const auto& entry : fs::directory_iterator(folder_)) {
-      names.push_back(entry.path().filename().string());
-    }
-    std::ranges::sort(names);
-    return names;
-  }
-
-  fs::path folder_;
+  testing::TempDir dir_;
+  const fs::path folder_ = dir_.path();
 };
-
-/// Expects `run` to throw an Error whose message contains `path` and `reason`.
-template <typename Run>
-void expect_error_naming(Run run, const fs::path& path, std::string_view reason) {
-  try {
-    run();
-    FAIL() << "expected an error naming " << path;
-  } catch (const Error& e) {
-    EXPECT_EQ(e.input(), path.string());
-    EXPECT_NE(e.problem().find(reason), std::string::npos) << e.what();
-  }
-}
 
 TEST_F(FileIo, CommitPublishesContentWithoutLeavingTheTemporaryFile) {
   const fs::path target = folder_ / "out.bin";
@@ -78,7 +49,8 @@ TEST_F(FileIo, CommitPublishesContentWithoutLeavingTheTemporaryFile) {
   writer.commit();
   EXPECT_EQ(listing(), std::vector<std::string>{"out.bin"});
   EXPECT_EQ(as_text(read_file(target)), "hello, tessera");
-  expect_error_naming([&] { writer.write(as_bytes("more")); }, target, "write after commit");
+  testing::expect_error([&] { writer.write(as_bytes("more")); },
+                        {.input = target.string(), .contains = "write after commit"});
 }
 
 TEST_F(FileIo, UncommittedWriterLeavesNothingBehind) {
@@ -120,10 +92,10 @@ TEST_F(FileIo, ConcurrentWritersToOneTargetUseDistinctTemporaryFiles) {
 
 TEST_F(FileIo, WritingIntoAMissingFolderThrowsNamingThePath) {
   const fs::path target = folder_ / "missing" / "out.bin";
-  expect_error_naming([&] { AtomicFileWriter writer(target); }, target,
-                      "No such file or directory");
-  expect_error_naming([&] { write_file_atomic(target, as_bytes("x")); }, target,
-                      "cannot create temporary file");
+  testing::expect_error([&] { AtomicFileWriter writer(target); },
+                        {.input = target.string(), .contains = "No such file or directory"});
+  testing::expect_error([&] { write_file_atomic(target, as_bytes("x")); },
+                        {.input = target.string(), .contains = "cannot create temporary file"});
 }
 
 TEST_F(FileIo, ReadFileRoundTripsLargeContentAndNamesMissingFiles) {
@@ -134,9 +106,11 @@ TEST_F(FileIo, ReadFileRoundTripsLargeContentAndNamesMissingFiles) {
   EXPECT_EQ(read_file(target), data);
   write_file_atomic(target, {});
   EXPECT_TRUE(read_file(target).empty());
-  expect_error_naming([&] { read_file(folder_ / "absent.bin"); }, folder_ / "absent.bin",
-                      "cannot open: No such file or directory");
-  expect_error_naming([&] { read_file(folder_); }, folder_, "cannot read");
+  testing::expect_error([&] { read_file(folder_ / "absent.bin"); },
+                        {.input = (folder_ / "absent.bin").string(),
+                         .contains = "cannot open: No such file or directory"});
+  testing::expect_error([&] { read_file(folder_); },
+                        {.input = folder_.string(), .contains = "cannot read"});
 }
 
 TEST_F(FileIo, MappedFileMapsContentAndMoves) {
@@ -161,9 +135,11 @@ TEST_F(FileIo, MappedFileOfEmptyFileIsEmpty) {
 }
 
 TEST_F(FileIo, MappedFileErrorsNameThePath) {
-  expect_error_naming([&] { MappedFile mapped(folder_ / "absent.bin"); }, folder_ / "absent.bin",
-                      "cannot open: No such file or directory");
-  expect_error_naming([&] { MappedFile mapped(folder_); }, folder_, "not a regular file");
+  testing::expect_error([&] { MappedFile mapped(folder_ / "absent.bin"); },
+                        {.input = (folder_ / "absent.bin").string(),
+                         .contains = "cannot open: No such file or directory"});
+  testing::expect_error([&] { MappedFile mapped(folder_); },
+                        {.input = folder_.string(), .contains = "not a regular file"});
 }
 
 }  // namespace

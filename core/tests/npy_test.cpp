@@ -8,9 +8,13 @@
 #include <string>
 
 #include "tessera/core/error.hpp"
+#include "tessera/testing/expect_error.hpp"
+#include "tessera/testing/temp_dir.hpp"
 
 namespace tessera {
 namespace {
+
+using testing::expect_error;
 
 std::vector<std::byte> bytes_of(std::string_view text) {
   const auto b = std::as_bytes(std::span(text));
@@ -30,16 +34,6 @@ std::vector<std::byte> npy_with_header(std::string dict, std::size_t data_bytes)
   file += header;
   file.append(data_bytes, '\0');
   return bytes_of(file);
-}
-
-void expect_error(const std::vector<std::byte>& bytes, const std::string& fragment) {
-  try {
-    parse_npy(bytes, "w.npy");
-    FAIL() << "expected an error mentioning '" << fragment << "'";
-  } catch (const Error& e) {
-    EXPECT_EQ(e.input(), "w.npy");
-    EXPECT_NE(e.problem().find(fragment), std::string::npos) << e.what();
-  }
 }
 
 TEST(Npy, RoundTripsEveryRank) {
@@ -69,28 +63,57 @@ TEST(Npy, WritesTheHeaderNumpyWrites) {
 }
 
 TEST(Npy, BadFilesNameTheProblem) {
-  expect_error(bytes_of("PK\x03\x04 not numpy"), "magic");
-  expect_error(npy_with_header("{'descr': '<f8', 'fortran_order': False, 'shape': (2,), }", 16),
-               "float32");
-  expect_error(npy_with_header("{'descr': '<f4', 'fortran_order': True, 'shape': (2, 2), }", 16),
-               "Fortran");
-  expect_error(npy_with_header("{'descr': '<f4', 'fortran_order': False, 'shape': (3,), }", 8),
-               "needs 12");
-  expect_error(npy_with_header("{'descr': '<f4', 'fortran_order': False, 'shape': [3], }", 12),
-               "tuple");
-  expect_error(npy_with_header("{'descr': '<f4', 'fortran_order': False, }", 12), "shape");
+  expect_error([&] { (void)parse_npy(bytes_of("PK\x03\x04 not numpy"), "w.npy"); },
+               {.input = "w.npy", .contains = "magic"});
   expect_error(
-      npy_with_header(
-          "{'descr': '<f4', 'fortran_order': False, 'shape': (99999999999999999999,), }", 0),
-      "too large");
+      [&] {
+        (void)parse_npy(
+            npy_with_header("{'descr': '<f8', 'fortran_order': False, 'shape': (2,), }", 16),
+            "w.npy");
+      },
+      {.input = "w.npy", .contains = "float32"});
+  expect_error(
+      [&] {
+        (void)parse_npy(
+            npy_with_header("{'descr': '<f4', 'fortran_order': True, 'shape': (2, 2), }", 16),
+            "w.npy");
+      },
+      {.input = "w.npy", .contains = "Fortran"});
+  expect_error(
+      [&] {
+        (void)parse_npy(
+            npy_with_header("{'descr': '<f4', 'fortran_order': False, 'shape': (3,), }", 8),
+            "w.npy");
+      },
+      {.input = "w.npy", .contains = "needs 12"});
+  expect_error(
+      [&] {
+        (void)parse_npy(
+            npy_with_header("{'descr': '<f4', 'fortran_order': False, 'shape': [3], }", 12),
+            "w.npy");
+      },
+      {.input = "w.npy", .contains = "tuple"});
+  expect_error(
+      [&] {
+        (void)parse_npy(npy_with_header("{'descr': '<f4', 'fortran_order': False, }", 12), "w.npy");
+      },
+      {.input = "w.npy", .contains = "shape"});
+  expect_error(
+      [&] {
+        (void)parse_npy(
+            npy_with_header(
+                "{'descr': '<f4', 'fortran_order': False, 'shape': (99999999999999999999,), }", 0),
+            "w.npy");
+      },
+      {.input = "w.npy", .contains = "too large"});
   std::vector<std::byte> truncated = encode_npy(std::vector<std::size_t>{8}, std::vector<float>(8));
   truncated.resize(20);
   EXPECT_THROW(parse_npy(truncated, "w.npy"), Error);
 }
 
 TEST(Npy, FilesRoundTrip) {
-  const std::filesystem::path path =
-      std::filesystem::temp_directory_path() / "tessera_npy_test.npy";
+  const testing::TempDir dir;
+  const std::filesystem::path path = dir / "w.npy";
   const std::vector<std::size_t> shape{2, 2};
   write_npy(path, shape, std::vector<float>{1, 2, 3, 4});
   EXPECT_EQ(read_npy(path).values[3], 4.0f);

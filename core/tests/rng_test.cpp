@@ -15,6 +15,7 @@
 
 #include "tessera/core/error.hpp"
 #include "tessera/core/threads.hpp"
+#include "tessera/testing/expect_error.hpp"
 
 namespace tessera {
 namespace {
@@ -281,40 +282,46 @@ TEST(Zipf, CoversTheRangeAndHandlesOneValue) {
   for (int i = 0; i < 100; ++i) ASSERT_EQ(rng.zipf(i, 1, 2.0), 1u);
 }
 
-void expect_usage_error(const std::function<void()>& call, const std::string& input,
-                        const std::string& problem_part) {
-  try {
-    call();
-    FAIL() << "expected a usage error for " << input;
-  } catch (const Error& e) {
-    EXPECT_EQ(e.exit_code(), ExitCode::kUsage);
-    EXPECT_EQ(e.input(), input);
-    EXPECT_NE(e.problem().find(problem_part), std::string::npos) << e.problem();
-  }
-}
-
 TEST(CounterRng, BadArgumentsAreUsageErrorsNamingTheParameter) {
   const CounterRng rng(1, 1);
   const double nan = std::nan("");
-  expect_usage_error([] { CounterRng(0, kRngStreamLimit); }, "rng stream", "2^48");
-  expect_usage_error([&] { rng.zipf(0, 100, -1.0); }, "zipf exponent", "> 0, got -1");
-  expect_usage_error([&] { rng.zipf(0, 100, 0.0); }, "zipf exponent", "got 0");
-  expect_usage_error([&] { rng.zipf(0, 100, nan); }, "zipf exponent", "nan");
-  expect_usage_error([&] { rng.zipf(0, 0, 1.0); }, "zipf n", ">= 1");
-  expect_usage_error([&] { rng.uniform_int(0, 0); }, "uniform_int n", ">= 1");
-  expect_usage_error([&] { rng.bernoulli(0, 1.5); }, "bernoulli p", "got 1.5");
-  expect_usage_error([&] { rng.bernoulli(0, -0.1); }, "bernoulli p", "got -0.1");
-  expect_usage_error([&] { rng.bernoulli(0, nan); }, "bernoulli p", "nan");
-  expect_usage_error([&] { rng.uniform(0, 2.0, 1.0); }, "uniform range", "[2, 1)");
-  expect_usage_error([&] { rng.uniform(0, 1.0, 1.0); }, "uniform range", "lo < hi");
-  expect_usage_error([&] { rng.uniform(0, -1e308, 1e308); }, "uniform range", "finite");
-  expect_usage_error([&] { rng.uniform_float(0, 0.0f, std::nanf("")); }, "uniform range", "nan");
-  expect_usage_error([&] { rng.normal(0, 0.0, -1.0); }, "normal stddev", "got -1");
-  expect_usage_error([&] { rng.normal(0, nan, 1.0); }, "normal mean", "nan");
-  expect_usage_error([] { fill_uniform(std::span<double>(), CounterRng(0, 0), 1.0, 0.0); },
-                     "uniform range", "lo < hi");
-  expect_usage_error([] { fill_normal(std::span<float>(), CounterRng(0, 0), 0.0, -2.0); },
-                     "normal stddev", "got -2");
+  testing::expect_error([] { CounterRng(0, kRngStreamLimit); },
+                        {.input = "rng stream", .contains = "2^48", .code = ExitCode::kUsage});
+  testing::expect_error(
+      [&] { rng.zipf(0, 100, -1.0); },
+      {.input = "zipf exponent", .contains = "> 0, got -1", .code = ExitCode::kUsage});
+  testing::expect_error([&] { rng.zipf(0, 100, 0.0); },
+                        {.input = "zipf exponent", .contains = "got 0", .code = ExitCode::kUsage});
+  testing::expect_error([&] { rng.zipf(0, 100, nan); },
+                        {.input = "zipf exponent", .contains = "nan", .code = ExitCode::kUsage});
+  testing::expect_error([&] { rng.zipf(0, 0, 1.0); },
+                        {.input = "zipf n", .contains = ">= 1", .code = ExitCode::kUsage});
+  testing::expect_error([&] { rng.uniform_int(0, 0); },
+                        {.input = "uniform_int n", .contains = ">= 1", .code = ExitCode::kUsage});
+  testing::expect_error([&] { rng.bernoulli(0, 1.5); },
+                        {.input = "bernoulli p", .contains = "got 1.5", .code = ExitCode::kUsage});
+  testing::expect_error([&] { rng.bernoulli(0, -0.1); },
+                        {.input = "bernoulli p", .contains = "got -0.1", .code = ExitCode::kUsage});
+  testing::expect_error([&] { rng.bernoulli(0, nan); },
+                        {.input = "bernoulli p", .contains = "nan", .code = ExitCode::kUsage});
+  testing::expect_error([&] { rng.uniform(0, 2.0, 1.0); },
+                        {.input = "uniform range", .contains = "[2, 1)", .code = ExitCode::kUsage});
+  testing::expect_error(
+      [&] { rng.uniform(0, 1.0, 1.0); },
+      {.input = "uniform range", .contains = "lo < hi", .code = ExitCode::kUsage});
+  testing::expect_error([&] { rng.uniform(0, -1e308, 1e308); },
+                        {.input = "uniform range", .contains = "finite", .code = ExitCode::kUsage});
+  testing::expect_error([&] { rng.uniform_float(0, 0.0f, std::nanf("")); },
+                        {.input = "uniform range", .contains = "nan", .code = ExitCode::kUsage});
+  testing::expect_error([&] { rng.normal(0, 0.0, -1.0); },
+                        {.input = "normal stddev", .contains = "got -1", .code = ExitCode::kUsage});
+  testing::expect_error([&] { rng.normal(0, nan, 1.0); },
+                        {.input = "normal mean", .contains = "nan", .code = ExitCode::kUsage});
+  testing::expect_error(
+      [] { fill_uniform(std::span<double>(), CounterRng(0, 0), 1.0, 0.0); },
+      {.input = "uniform range", .contains = "lo < hi", .code = ExitCode::kUsage});
+  testing::expect_error([] { fill_normal(std::span<float>(), CounterRng(0, 0), 0.0, -2.0); },
+                        {.input = "normal stddev", .contains = "got -2", .code = ExitCode::kUsage});
 }
 
 }  // namespace

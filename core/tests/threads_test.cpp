@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "tessera/core/error.hpp"
+#include "tessera/testing/expect_error.hpp"
 
 namespace tessera {
 namespace {
@@ -71,13 +72,8 @@ TEST(ThreadCount, ScopeRestoresAndRejectsZero) {
     EXPECT_EQ(thread_count(), 1);
   }
   EXPECT_EQ(thread_count(), before);
-  try {
-    set_thread_count(0);
-    FAIL() << "expected a usage error";
-  } catch (const Error& e) {
-    EXPECT_EQ(e.exit_code(), ExitCode::kUsage);
-    EXPECT_EQ(e.input(), "--threads");
-  }
+  testing::expect_error([] { set_thread_count(0); },
+                        {.input = "--threads", .code = ExitCode::kUsage});
 }
 
 }  // namespace

@@ -56,10 +56,10 @@ constexpr T from_little_endian(std::span<const std::byte, sizeof(T)> bytes) {
   return std::bit_cast<T>(copy);
 }
 
-/// Appends encoded values to a byte buffer it owns. `name` labels the output in errors.
 /// Longest unsigned LEB128 varint of a 64-bit value, in bytes.
 inline constexpr std::size_t kMaxVarintBytes = 10;
 
+/// Appends encoded values to a byte buffer it owns. `name` labels the output in errors.
 class ByteWriter {
  public:
   explicit ByteWriter(std::string name = "output") : name_(std::move(name)) {}

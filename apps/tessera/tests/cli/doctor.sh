@@ -1,0 +1,2 @@
+# doctor reports the CPU, the kernel dispatch level, threads, components, kernels and data.
+tessera doctor

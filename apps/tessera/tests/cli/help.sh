@@ -1,0 +1,2 @@
+# --help lists every command and ends with worked examples.
+tessera --help

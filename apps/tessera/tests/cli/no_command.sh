@@ -1,0 +1,2 @@
+# Without a command, tessera says one is required.
+tessera

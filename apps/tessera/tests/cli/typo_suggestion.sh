@@ -1,0 +1,2 @@
+# A command one edit away from a real one gets a suggestion.
+tessera doctr

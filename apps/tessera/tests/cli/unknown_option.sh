@@ -1,0 +1,2 @@
+# An unknown option of a command is a usage error naming it.
+tessera doctor --bogus

@@ -1,0 +1,2 @@
+# --version prints the version, the revision and the build type.
+tessera --version

@@ -1,0 +1,2 @@
+# The runner must fail this test: the exit code differs from the expectation.
+exit 3

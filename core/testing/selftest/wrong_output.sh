@@ -1,0 +1,2 @@
+# The runner must fail this test: the output differs from the expectation.
+echo "actual output"
