@@ -80,14 +80,19 @@ function(tessera_add_bench target)
   set_property(GLOBAL APPEND PROPERTY TESSERA_BENCHMARKS ${target})
 endfunction()
 
-# tessera_add_fuzz(<target> SOURCES ... DEPS ...): a libFuzzer target (only with TESSERA_FUZZ) and a
-# CTest test, label `fuzz`, that runs it for TESSERA_FUZZ_SECONDS from seeds made by `tessera`.
+# tessera_add_fuzz(<target> SOURCES ... DEPS ... SEEDS <script>): a libFuzzer target (only with
+# TESSERA_FUZZ) and a CTest test, label `fuzz`, that runs it for TESSERA_FUZZ_SECONDS from the corpus
+# that <script> writes (called as `<script> <corpus-folder> <tessera>`; see core/testing/run_fuzzer.sh).
 set(TESSERA_FUZZ_SECONDS 20 CACHE STRING "Seconds each fuzz test runs")
 function(tessera_add_fuzz target)
   if(NOT TESSERA_FUZZ)
     return()
   endif()
-  cmake_parse_arguments(A "" "" "SOURCES;DEPS" ${ARGN})
+  cmake_parse_arguments(A "" "SEEDS" "SOURCES;DEPS" ${ARGN})
+  if(NOT A_SEEDS)
+    message(FATAL_ERROR "tessera_add_fuzz(${target}): SEEDS <script> is required")
+  endif()
+  get_filename_component(seeds "${A_SEEDS}" ABSOLUTE)
   add_executable(${target} ${A_SOURCES})
   target_link_libraries(${target} PRIVATE ${A_DEPS} tessera_warnings)
   target_link_options(${target} PRIVATE -fsanitize=fuzzer)
@@ -97,8 +102,8 @@ function(tessera_add_fuzz target)
   endif()
   add_dependencies(fuzzers ${target})
   add_test(NAME fuzz.${target}
-    COMMAND "${PROJECT_SOURCE_DIR}/compress/fuzz/run_fuzzer.sh" $<TARGET_FILE:${target}>
-            $<TARGET_FILE:tessera> ${TESSERA_FUZZ_SECONDS})
+    COMMAND "${PROJECT_SOURCE_DIR}/core/testing/run_fuzzer.sh" $<TARGET_FILE:${target}>
+            ${TESSERA_FUZZ_SECONDS} "${seeds}" $<TARGET_FILE:tessera>)
   set_tests_properties(fuzz.${target} PROPERTIES LABELS fuzz TIMEOUT 300)
 endfunction()
 
