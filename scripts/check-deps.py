@@ -7,8 +7,8 @@ that the built executables and libraries link (ldd). Each is mapped to its packa
 package passes when it is listed in the groups the build uses (build; dev too for a fuzz build), is
 in the Depends/Pre-Depends closure of those (Recommends do not count: install-deps.sh skips them),
 or is part of a bare Debian 12 (Essential: yes or Priority: required, and what those depend on).
-Files owned by no package fail, except under the CUDA toolkit root that CMake found and in the
-temp folder (compiler and ccache scratch files).
+Files owned by no package fail, except the CUDA compiler and toolkit that CMake found (NVIDIA's,
+and optional) and the temp folder (compiler and ccache scratch files).
 
 Usage: scripts/check-deps.py <build-dir>...
 Exit status: 0 when every file passes, 1 otherwise (each failure names the file and its source).
@@ -173,13 +173,19 @@ def listed_packages(packages_txt, groups):
     return listed
 
 
-def exempt_roots(cache):
-    """Folders whose unowned files are fine: the CUDA toolkit CMake found, and the temp folder."""
+def exempt(cache):
+    """Paths whose unowned files are fine: the CUDA compiler and toolkit CMake found (the toolkit
+    comes from NVIDIA, not Debian, and CUDA is optional), and the temp folder (compiler and ccache
+    scratch files)."""
     roots = [tempfile.gettempdir(), "/tmp"]
-    cuda = [cache_value(cache, "CUDAToolkit_BIN_DIR"), os.path.dirname(
-        os.path.realpath(cache_value(cache, "CMAKE_CUDA_COMPILER") or "/"))]
-    roots += [os.path.dirname(os.path.realpath(d)) for d in cuda if d not in ("", "/")]
-    return [r.rstrip("/") + "/" for r in roots]
+    compiler = cache_value(cache, "CMAKE_CUDA_COMPILER")
+    toolkit = cache_value(cache, "CUDAToolkit_BIN_DIR")
+    if toolkit:
+        roots.append(os.path.dirname(os.path.realpath(toolkit)))
+    roots = [r.rstrip("/") + "/" for r in roots]
+    files = {compiler, os.path.realpath(compiler)} if compiler.startswith("/") else set()
+    return lambda path: path in files or any(
+        p.startswith(r) for p in (path, os.path.realpath(path)) for r in roots)
 
 
 def check(build, packages):
@@ -195,7 +201,7 @@ def check(build, packages):
     base = closure([n for n, p in packages.items() if p["base"]], packages)
     allowed = closure(listed, packages) | base
     inside = [str(source.resolve()) + "/", str(build.resolve()) + "/"]
-    exempt = exempt_roots(cache)
+    is_exempt = exempt(cache)
     sources = {}
     for path, source in [*cache_paths(build, cache), *header_paths(build, cache),
                          *linked_paths(build)]:
@@ -209,7 +215,7 @@ def check(build, packages):
         elif not os.path.exists(path):
             continue  # a cache path that was looked for and is not there: nothing was read
         elif not owned[path]:
-            if not any(path.startswith(e) for e in exempt):
+            if not is_exempt(path):
                 failures.setdefault("(owned by no Debian package)", []).append((path, source))
         elif not owned[path] & allowed:
             for package in sorted(owned[path]):
