@@ -25,9 +25,12 @@ demo: build
 test: build
 	@ctest --preset $(PRESET) --parallel 2
 
+# One virtualenv of pinned PyPI peers (bench/requirements.txt) for every benchmark step.
+BENCH_VENV := build/bench-venv
 bench: build
 	@scripts/install-deps.sh bench
-	@scripts/bench.sh $(BUILD)
+	@scripts/install-bench-venv.sh $(BENCH_VENV)
+	@TESSERA_BENCH_PYTHON=$(CURDIR)/$(BENCH_VENV)/bin/python scripts/bench.sh $(BUILD)
 
 asan: deps
 	@cmake --preset asan $(CMAKE_QUIET) >/dev/null
