@@ -22,7 +22,7 @@ from pathlib import Path
 
 # Cache entries that name paths the build does not read: where it would install, and the test data.
 CACHE_SKIP = {"CMAKE_INSTALL_PREFIX", "TESSERA_SHARED_DATA"}
-CACHE_TYPES = {"FILEPATH", "PATH", "STRING", "UNINITIALIZED"}
+CACHE_TYPES = {"FILEPATH", "PATH", "STRING", "UNINITIALIZED", "INTERNAL"}
 
 
 def fail_usage(problem):
@@ -49,7 +49,7 @@ def cache_paths(build, cache):
         if kind in CACHE_TYPES and name not in CACHE_SKIP:
             for item in value.split(";"):
                 if item.startswith("/"):
-                    yield item, f"{build}/CMakeCache.txt {name}"
+                    yield os.path.normpath(item), f"{build}/CMakeCache.txt {name}"
 
 
 def header_paths(build, cache):
