@@ -73,7 +73,7 @@ def linked_paths(build):
             if file.read(4) == b"\x7fELF":
                 binaries.append(path)
     for binary in binaries:
-        # One ldd per binary: with several, ldd stops listing after the first it cannot read.
+        # One ldd per binary, so that each library is traced to a binary that links it.
         result = subprocess.run(["ldd", str(binary)], capture_output=True, text=True)
         for line in result.stdout.splitlines():
             match = re.match(r"\s*(\S+) => (\S+)", line) or re.match(r"\s*(/\S+) \(", line)
