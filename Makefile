@@ -3,8 +3,6 @@
 PRESET ?= release
 BUILD := build/$(PRESET)
 CMAKE_QUIET := -Wno-dev --log-level=WARNING
-# nvcc lives outside PATH in the usual CUDA install location.
-export PATH := $(PATH):/usr/local/cuda/bin
 
 .PHONY: all deps dev-deps configure build demo test bench asan cuda fuzz format lint clean
 all: build
@@ -27,17 +25,20 @@ demo: build
 test: build
 	@ctest --preset $(PRESET) --parallel 2
 
+# One virtualenv of pinned PyPI peers (bench/requirements.txt) for every benchmark step.
+BENCH_VENV := build/bench-venv
 bench: build
 	@scripts/install-deps.sh bench
-	@scripts/bench.sh $(BUILD)
+	@scripts/install-bench-venv.sh $(BENCH_VENV)
+	@TESSERA_BENCH_PYTHON=$(CURDIR)/$(BENCH_VENV)/bin/python scripts/bench.sh $(BUILD)
 
 asan: deps
 	@cmake --preset asan $(CMAKE_QUIET) >/dev/null
 	@cmake --build --preset asan
 	@ctest --preset asan --parallel 2
 
+# CMake finds nvcc (CUDACXX, PATH or the toolkit's default location) or says what is missing.
 cuda: deps
-	@command -v nvcc >/dev/null || { echo "make cuda: nvcc not found (install the CUDA toolkit)"; exit 1; }
 	@cmake --preset cuda $(CMAKE_QUIET) >/dev/null
 	@cmake --build --preset cuda
 

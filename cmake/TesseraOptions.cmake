@@ -1,6 +1,5 @@
 # Build options shared by every target: optional components, warnings, sanitizers, compiler cache.
 
-option(TESSERA_WITH_CUDA "Build the CUDA kernels (needs nvcc)" OFF)
 set(_werror_default OFF)
 if("$ENV{CI}" STREQUAL "true")
   set(_werror_default ON)
@@ -20,6 +19,22 @@ if(TESSERA_CCACHE)
   set(CMAKE_CUDA_COMPILER_LAUNCHER "${TESSERA_CCACHE}")
 endif()
 
+# The CUDA compiler: CMAKE_CUDA_COMPILER or CUDACXX when given, else the nvcc that FindCUDAToolkit
+# finds (CUDAToolkit_ROOT, CUDA_PATH, PATH, then the default /usr/local/cuda). Not check_language(CUDA):
+# CMake 3.25 cannot pick a default architecture for CUDA 13's nvcc. Only the cuda preset turns it on.
+if(NOT CMAKE_CUDA_COMPILER AND NOT DEFINED ENV{CUDACXX})
+  find_package(CUDAToolkit QUIET)
+  if(CUDAToolkit_NVCC_EXECUTABLE)
+    set(CMAKE_CUDA_COMPILER "${CUDAToolkit_NVCC_EXECUTABLE}" CACHE FILEPATH "CUDA compiler")
+  endif()
+endif()
+if(CMAKE_CUDA_COMPILER OR DEFINED ENV{CUDACXX})
+  set(_cuda_found ON)
+else()
+  set(_cuda_found OFF)
+endif()
+tessera_optional_feature(CUDA FOUND ${_cuda_found} WHAT "the CUDA kernels (the cuda preset)"
+  INSTALL "the NVIDIA CUDA toolkit (nvcc through CUDACXX, PATH or /usr/local/cuda)")
 if(TESSERA_WITH_CUDA)
   if(NOT DEFINED CMAKE_CUDA_ARCHITECTURES)
     set(CMAKE_CUDA_ARCHITECTURES 90)  # H100/H200; override with -DCMAKE_CUDA_ARCHITECTURES=...
