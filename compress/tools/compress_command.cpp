@@ -205,7 +205,7 @@ void run_compress(const CompressCommand& c) {
   if (stdout_data && c.json) {
     throw usage_error("--json", "standard output carries the data (-z - or -o -)");
   }
-  if (is_standard_stream(c.compressed) && is_standard_stream(c.decompressed)) {
+  if (!c.input.empty() && is_standard_stream(c.compressed) && is_standard_stream(c.decompressed)) {
     throw usage_error("-o", "-z - already writes to standard output");
   }
   std::optional<CodebookSet> codebooks;
