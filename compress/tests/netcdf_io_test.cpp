@@ -9,6 +9,7 @@
 #include <span>
 #include <stdexcept>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "tessera/compress/field_io.hpp"
@@ -23,11 +24,6 @@ namespace {
 
 namespace fs = std::filesystem;
 using tessera::testing::expect_error;
-
-class NetcdfIo : public ::testing::Test {
- protected:
-  tessera::testing::TempDir folder_;
-};
 
 template <class T>
 std::size_t count_equal(const Field& field, double value) {
@@ -118,8 +114,9 @@ fs::path write_test_file(const fs::path& folder) {
   return path;
 }
 
-TEST_F(NetcdfIo, FillValueFromAttributes) {
-  const fs::path path = write_test_file(folder_.path());
+TEST(NetcdfIo, FillValueFromAttributes) {
+  const tessera::testing::TempDir folder;
+  const fs::path path = write_test_file(folder.path());
   const Field density = read_netcdf(path, "density");
   EXPECT_EQ(density.name, "fill.nc:density");
   EXPECT_EQ(density.type, DataType::kFloat64);
@@ -137,8 +134,9 @@ TEST_F(NetcdfIo, FillValueFromAttributes) {
   EXPECT_EQ(count_equal<float>(missing, *missing.fill_value), 1u);
 }
 
-TEST_F(NetcdfIo, DefaultFillOnlyWhenPresent) {
-  const fs::path path = write_test_file(folder_.path());
+TEST(NetcdfIo, DefaultFillOnlyWhenPresent) {
+  const tessera::testing::TempDir folder;
+  const fs::path path = write_test_file(folder.path());
   const Field unwritten = read_netcdf(path, "unwritten");
   EXPECT_EQ(unwritten.shape, (std::vector<std::size_t>{3, 4, 2}));
   EXPECT_EQ(unwritten.fill_value, static_cast<double>(NC_FILL_FLOAT));
@@ -154,41 +152,33 @@ TEST_F(NetcdfIo, DefaultFillOnlyWhenPresent) {
   EXPECT_EQ(scalar.values<double>()[0], 42.0);
 }
 
-TEST_F(NetcdfIo, RejectsWhatItCannotRead) {
-  const fs::path path = write_test_file(folder_.path());
-  const auto read = [&](const char* variable) {
-    return [=] { (void)read_netcdf(path, variable); };
-  };
-  expect_error(read("counts"),
-               {.input = "fill.nc:counts",
-                .contains = "holds short values; only float and double variables can be read",
-                .code = ExitCode::kFailure});
-  expect_error(read("packed"), {.input = "fill.nc:packed",
-                                .contains = "is packed (scale_factor attribute)",
-                                .code = ExitCode::kFailure});
-  expect_error(
-      read("five"),
-      {.input = "fill.nc:five",
-       .contains = "has 5 dimensions longer than 1 (shape 2x2x3x4x2); at most 4 are supported",
-       .code = ExitCode::kFailure});
-  expect_error(read("series"), {.input = "fill.nc:series",
-                                .contains = "holds no values (shape 0x2)",
-                                .code = ExitCode::kFailure});
-  expect_error(
-      read("nope"),
-      {.input = "fill.nc:nope",
-       .contains = "no such variable (float variables: density, both, missing, unwritten, full)",
-       .code = ExitCode::kFailure});
+TEST(NetcdfIo, RejectsWhatItCannotRead) {
+  const tessera::testing::TempDir folder;
+  const fs::path path = write_test_file(folder.path());
+  const std::pair<const char*, const char*> cases[] = {
+      {"counts", "holds short values; only float and double variables can be read"},
+      {"packed", "is packed (scale_factor attribute)"},
+      {"five", "has 5 dimensions longer than 1 (shape 2x2x3x4x2); at most 4 are supported"},
+      {"series", "holds no values (shape 0x2)"},
+      {"nope", "no such variable (float variables: density, both, missing, unwritten, full)"}};
+  for (const auto& [variable, problem] : cases) {
+    expect_error([&] { (void)read_netcdf(path, variable); },
+                 {.input = std::string("fill.nc:") + variable,
+                  .contains = problem,
+                  .code = ExitCode::kFailure});
+  }
 }
 
-TEST_F(NetcdfIo, FloatVariablesListsReadableFieldsOfTwoOrMoreValues) {
-  const fs::path path = write_test_file(folder_.path());
+TEST(NetcdfIo, FloatVariablesListsReadableFieldsOfTwoOrMoreValues) {
+  const tessera::testing::TempDir folder;
+  const fs::path path = write_test_file(folder.path());
   EXPECT_EQ(netcdf_float_variables(path),
             (std::vector<std::string>{"density", "both", "missing", "unwritten", "full"}));
 }
 
-TEST_F(NetcdfIo, ErrorsNameTheFile) {
-  const fs::path text = folder_ / "notes.nc";
+TEST(NetcdfIo, ErrorsNameTheFile) {
+  const tessera::testing::TempDir folder;
+  const fs::path text = folder / "notes.nc";
   const std::string content = "not a netCDF file\n";
   write_file_atomic(text, std::as_bytes(std::span(content)));
   expect_error([&] { (void)read_netcdf(text, "x"); },
@@ -198,14 +188,15 @@ TEST_F(NetcdfIo, ErrorsNameTheFile) {
   expect_error(
       [&] { (void)netcdf_float_variables(text); },
       {.input = text.string(), .contains = "cannot read as netCDF", .code = ExitCode::kFailure});
-  const fs::path absent = folder_ / "absent.nc";
+  const fs::path absent = folder / "absent.nc";
   expect_error([&] { (void)read_netcdf(absent, "x"); }, {.input = absent.string(),
                                                          .contains = "No such file or directory",
                                                          .code = ExitCode::kFailure});
 }
 
-TEST_F(NetcdfIo, ReadFieldRoutesNetcdfSpecsAndChecksTypeAndShape) {
-  const std::string spec = write_test_file(folder_.path()).string() + ":density";
+TEST(NetcdfIo, ReadFieldRoutesNetcdfSpecsAndChecksTypeAndShape) {
+  const tessera::testing::TempDir folder;
+  const std::string spec = write_test_file(folder.path()).string() + ":density";
   const Field field = read_field(spec, std::nullopt, {});
   EXPECT_EQ(field.name, "fill.nc:density");
   EXPECT_EQ(read_field(spec, DataType::kFloat64, {3, 4, 2}).shape, field.shape);
