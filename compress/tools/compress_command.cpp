@@ -19,6 +19,7 @@
 #include "tessera/compress/codebook.hpp"
 #include "tessera/compress/codec.hpp"
 #include "tessera/compress/compressor.hpp"
+#include "tessera/compress/data_manifest.hpp"
 #include "tessera/compress/field_io.hpp"
 #include "tessera/compress/metrics.hpp"
 #include "tessera/core/error.hpp"
@@ -416,13 +417,27 @@ std::string codebook_table_source(std::span<const std::byte> tcb, const Codebook
 struct TrainCommand {
   FieldOptions field;
   std::vector<std::string> inputs;
+  std::string set;  // a set of compress/data.json, trained on after the inputs
   std::string output;
   TrainingOptions training;
 };
 
+// The training inputs: those given, then those of --set (an error naming any that is missing).
+std::vector<std::string> training_inputs(const TrainCommand& c) {
+  std::vector<std::string> specs = c.inputs;
+  if (!c.set.empty()) {
+    for (const DataInput& input : data_manifest().set(c.set)) {
+      if (!input.present) throw Error(input.id, input.missing_reason);
+      specs.push_back(input.spec());
+    }
+  }
+  if (specs.empty()) throw usage_error("train", "give training fields or --set");
+  return specs;
+}
+
 void run_train(const TrainCommand& c) {
   std::vector<Field> fields;
-  for (const std::string& input : c.inputs) fields.push_back(c.field.read(input));
+  for (const std::string& input : training_inputs(c)) fields.push_back(c.field.read(input));
   std::vector<TrainingPoint> report;
   const CodebookSet set = train_codebooks(fields, c.training, &report);
   for (const TrainingPoint& p : report) {
@@ -433,9 +448,10 @@ void run_train(const TrainCommand& c) {
   const std::vector<std::byte> tcb = encode_codebook_set(set);
   if (c.output.ends_with(".inc")) {
     const std::string command = fmt::format(
-        "tessera compress train -o {} --radius {} --chunk {} --bit-rates {}{} {}", c.output,
+        "tessera compress train -o {} --radius {} --chunk {} --bit-rates {}{}{}{}", c.output,
         c.training.radius, c.training.chunk_values, fmt::join(c.training.bit_rates, ","),
-        c.field.flags(), fmt::join(c.inputs, " "));
+        c.field.flags(), c.set.empty() ? "" : " --set " + c.set,
+        c.inputs.empty() ? "" : fmt::format(" {}", fmt::join(c.inputs, " ")));
     const std::string source = codebook_table_source(tcb, set, command);
     write_file_atomic(c.output, std::as_bytes(std::span(source)));
   } else {
@@ -450,8 +466,10 @@ void add_train(CLI::App& parent) {
   auto c = std::make_shared<TrainCommand>();
   CLI::App* train = parent.add_subcommand(
       "train", "Train an offline codebook set (.tcb): one Huffman code per bit-rate");
-  train->add_option("inputs", c->inputs, "Training fields: raw files or file.nc:VARIABLE")
-      ->required();
+  train->add_option("inputs", c->inputs, "Training fields: raw files or file.nc:VARIABLE");
+  train->add_option("--set", c->set,
+                    "Also train on this set of compress/data.json (the built-in set: "
+                    "codebook-training)");
   train
       ->add_option("-o", c->output,
                    "Output: a .tcb file, or with .inc the C++ table of the built-in set")
