@@ -26,8 +26,10 @@ step() {
 step doctor "grep -E '^  kernels|^Threads' | sed 's/ (.*//' | tr -s ' ' | paste -sd ';'" \
   -- "$tessera" doctor
 
-# compress: a real 37 MB topography field (Debian ferret-datasets) at REL 1e-3, beside zfp.
-field=/usr/share/ferret-vis/data/etopo5.cdf:ROSE
+# compress: a real 37 MB topography field (the "demo" set of compress/data.json) at REL 1e-3,
+# beside zfp.
+root=$(cd "$(dirname "$0")/.." && pwd)
+field=$(python3 "$root/scripts/data-input.py" "$root/compress/data.json" --set demo)
 step compress "grep ' REL ' | grep -o 'ratio *[0-9.]* vs zfp *[0-9.]*\|\(de\)\{0,1\}compress *[0-9]*/ *[0-9]* MB/s ([0-9.]*x)' | tr -s ' ' | paste -sd ';'" \
   -- "$build/compress/compress_bench" --field "$field" --rel 1e-3 --budget 0.5
 step compress-cli "grep -o 'ratio [0-9.]*\|PSNR [0-9.]* dB' | paste -sd ';'" \

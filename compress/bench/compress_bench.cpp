@@ -1,11 +1,10 @@
-// tessera compress against zfp (fixed accuracy, Debian libzfp) on real netCDF fields from Debian's
-// ferret-datasets and libncarg-data: ratio at the same requested bound and at zfp's matched
-// achieved max error, PSNR, compression and decompression speed (interleaved A/B, one thread),
-// and tessera's 2-thread speedup. --export DIR writes the fields as raw files plus a manifest for
-// the SZ3 peer script (sz3_peer.py, run by after-bench.sh).
+// tessera compress against zfp (fixed accuracy, Debian libzfp) on the real netCDF fields of
+// compress/data.json's "benchmark" and "benchmark-fill" sets: ratio at the same requested bound and
+// at zfp's matched achieved max error, PSNR, compression and decompression speed (interleaved A/B,
+// one thread), and tessera's 2-thread speedup. --export DIR writes the fields as raw files plus a
+// manifest for the SZ3 peer script (sz3_peer.py, run by after-bench.sh).
 #include <fmt/format.h>
 
-#include <CLI/CLI.hpp>
 #include <algorithm>
 #include <cmath>
 #include <filesystem>
@@ -15,7 +14,9 @@
 #include <optional>
 
 #include "tessera/bench/bench.hpp"
+#include "tessera/bench/bench_report.hpp"
 #include "tessera/compress/compressor.hpp"
+#include "tessera/compress/data_manifest.hpp"
 #include "tessera/compress/field_io.hpp"
 #include "tessera/compress/metrics.hpp"
 #include "tessera/core/error.hpp"
@@ -24,31 +25,6 @@
 
 namespace tessera::compress::bench {
 namespace {
-
-struct RealField {
-  const char* path;
-  const char* variable;
-};
-
-// Fields without fill points (zfp has no notion of fill values) ...
-constexpr RealField kFields[] = {
-    {"/usr/share/ferret-vis/data/etopo5.cdf", "ROSE"},
-    {"/usr/share/ncarg/data/cdf/trinidad.nc", "data"},
-    {"/usr/share/ferret-vis/data/monthly_navy_winds.cdf", "UWND"},
-    {"/usr/share/ncarg/data/cdf/hgt.nc", "HGT"},
-    {"/usr/share/ncarg/data/nug/rectilinear_grid_3D.nc", "t"},
-    {"/usr/share/ncarg/data/cdf/vinth2p.nc", "T"},
-    {"/usr/share/ncarg/data/cdf/nc4uvt.nc", "T"},
-    {"/usr/share/ncarg/data/nug/HSURF_regional_model_0.11deg.nc", "HSURF"},
-    {"/usr/share/ncarg/data/cdf/fice.nc", "fice"},
-};
-// ... and fields with many fill points, reported apart.
-constexpr RealField kFillFields[] = {
-    {"/usr/share/ferret-vis/data/levitus_climatology.cdf", "TEMP"},
-    {"/usr/share/ferret-vis/data/coads_climatology.cdf", "SST"},
-    {"/usr/share/ncarg/data/cdf/pop.nc", "t"},
-};
-constexpr double kDefaultBounds[] = {1e-2, 1e-3, 1e-4};
 
 struct Quality {
   double ratio = 0;
@@ -113,11 +89,11 @@ double geometric_mean(const std::vector<double>& v) {
 
 class Runner {
  public:
-  Runner(std::vector<double> bounds, double budget, std::ofstream* jsonl,
+  Runner(std::vector<double> bounds, BenchReport& report,
          std::optional<std::filesystem::path> export_dir)
       : bounds_(std::move(bounds)),
-        budget_(budget),
-        jsonl_(jsonl),
+        budget_(report.options().budget_seconds),
+        report_(report),
         export_dir_(std::move(export_dir)) {}
 
   void run_field(const Field& f, bool has_fill, Totals& totals) {
@@ -227,62 +203,53 @@ class Runner {
     manifest_cases_ = nlohmann::json::array();
   }
 
-  void write(const nlohmann::json& record) {
-    if (jsonl_ != nullptr) write_json_line(*jsonl_, record);
-  }
+  void write(const nlohmann::json& record) { report_.record(record); }
 
   std::vector<double> bounds_;
   double budget_;
-  std::ofstream* jsonl_;
+  BenchReport& report_;
   std::optional<std::filesystem::path> export_dir_;
   nlohmann::json manifest_ = nlohmann::json::array();
   nlohmann::json manifest_cases_ = nlohmann::json::array();
 };
 
 int run(int argc, char** argv) {
-  CLI::App app("tessera compress vs zfp on real netCDF fields");
-  std::string jsonl_path, export_dir;
-  std::vector<std::string> only_fields;
-  std::vector<double> bounds(std::begin(kDefaultBounds), std::end(kDefaultBounds));
-  double budget = 1.0;
-  app.add_option("--field", only_fields, "Only this field, as file.nc:VARIABLE (repeatable)");
-  app.add_option("--rel", bounds, "Relative error bounds (default 1e-2 1e-3 1e-4)");
-  app.add_option("--jsonl", jsonl_path, "Append one JSON object per result to this file");
-  app.add_option("--budget", budget, "Seconds of timing per case");
-  app.add_option("--export", export_dir,
-                 "Write the fields as raw files + manifest.json here for sz3_peer.py (default with "
-                 "--jsonl: compress-fields/ beside the JSON lines file)");
-  CLI11_PARSE(app, argc, argv);
-  std::ofstream jsonl;
-  if (!jsonl_path.empty()) jsonl.open(jsonl_path, std::ios::app);
-  if (export_dir.empty() && !jsonl_path.empty()) {
-    export_dir = (std::filesystem::path(jsonl_path).parent_path() / "compress-fields").string();
+  BenchReport report("tessera compress vs zfp on real netCDF fields");
+  report.sweep_option("rel", "Relative error bounds", "1e-2,1e-3,1e-4");
+  report.text_option("field",
+                     "Only this field: a manifest id (etopo5) or file.nc:VARIABLE (repeatable)");
+  report.text_option("export",
+                     "Write the fields as raw files + manifest.json here for sz3_peer.py (default "
+                     "with --jsonl: compress-fields/ beside the JSON lines file)");
+  report.parse(argc, argv);
+  const std::vector<double> bounds = report.sweep("rel");
+  const std::vector<std::string>& only_fields = report.texts("field");
+  std::string export_dir = report.texts("export").empty() ? "" : report.texts("export").back();
+  if (export_dir.empty() && !report.jsonl_path().empty()) {
+    export_dir = (report.jsonl_path().parent_path() / "compress-fields").string();
   }
   std::optional<std::filesystem::path> export_path;
   if (!export_dir.empty()) {
     export_path = export_dir;
     std::filesystem::create_directories(*export_path);
   }
-  Runner runner(bounds, budget, jsonl.is_open() ? &jsonl : nullptr, export_path);
+  Runner runner(bounds, report, export_path);
   Totals totals;
   std::size_t fields = 0;
-  const auto run_list = [&](std::span<const RealField> list, bool has_fill) {
-    for (const RealField& r : list) {
-      const std::string spec = fmt::format("{}:{}", r.path, r.variable);
-      if (!only_fields.empty() &&
-          std::find(only_fields.begin(), only_fields.end(), spec) == only_fields.end()) {
+  const auto run_set = [&](const std::string& set, bool has_fill) {
+    for (const DataInput& input : data_manifest().set(set)) {
+      const auto named = [&](const std::string& f) { return f == input.spec() || f == input.id; };
+      if (!only_fields.empty() && std::ranges::none_of(only_fields, named)) continue;
+      if (!input.present) {
+        fmt::print("skipped {}: {}\n", input.id, input.missing_reason);
         continue;
       }
-      if (!std::filesystem::exists(r.path)) {
-        fmt::print("skipped {}: not installed (Debian ferret-datasets / libncarg-data)\n", r.path);
-        continue;
-      }
-      runner.run_field(read_netcdf(r.path, r.variable), has_fill, totals);
+      runner.run_field(read_netcdf(input.path, input.variable), has_fill, totals);
       fields += has_fill ? 0 : 1;
     }
   };
-  run_list(kFields, false);
-  run_list(kFillFields, true);
+  run_set("benchmark", false);
+  run_set("benchmark-fill", true);
   runner.finish();
   if (fields == 0) {
     fmt::print("no real fields found: install ferret-datasets and libncarg-data\n");

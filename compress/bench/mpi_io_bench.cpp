@@ -5,7 +5,6 @@
 #include <mpi.h>
 #include <unistd.h>
 
-#include <CLI/CLI.hpp>
 #include <algorithm>
 #include <array>
 #include <cerrno>
@@ -15,7 +14,6 @@
 #include <cstdlib>
 #include <cstring>
 #include <filesystem>
-#include <fstream>
 #include <functional>
 #include <limits>
 #include <memory>
@@ -28,7 +26,9 @@
 #include <vector>
 
 #include "tessera/bench/bench.hpp"
+#include "tessera/bench/bench_report.hpp"
 #include "tessera/compress/compressor.hpp"
+#include "tessera/compress/data_manifest.hpp"
 #include "tessera/compress/field_io.hpp"
 #include "tessera/compress/metrics.hpp"
 #include "tessera/core/bytes.hpp"
@@ -49,8 +49,8 @@ constexpr std::array<char, 8> kIndexMagic = {'T', 'S', 'Z', 'M', 'P', 'I', '0', 
 constexpr std::size_t kIndexHeaderBytes = kIndexMagic.size() + 4 + 4 + 1;
 
 struct Options {
-  std::string input = "/usr/share/ferret-vis/data/etopo5.cdf:ROSE";
-  double rel = 1e-3;       // error bound relative to the whole field's value range
+  std::string input;       // file.nc:VAR
+  double rel = 1e-3;       // error bound relative to the whole field's value range (one of --rel)
   double link_mbps = 0;    // emulated link per rank; 0: no pacer
   double mb_per_rank = 0;  // replicate each slab to at least this; 0: the slab as it is
   std::size_t pieces = 8;  // pieces per rank in the overlapped modes
@@ -59,44 +59,47 @@ struct Options {
   int threads = 1;         // compression threads per rank
   int ranks = 2;           // only when the benchmark starts mpiexec itself
   std::string dir = fs::temp_directory_path().string();
-  std::string jsonl;
 };
 
-/// Parses the command line (before MPI starts, identically on every rank); exits 0 on --help and 2
-/// on a usage error.
-Options parse_options(int argc, char** argv) {
-  Options o;
-  CLI::App app(
-      "MPI I/O: raw MPI_File_write_at_all / MPI_Gather of a real field over N ranks "
-      "against compress-then-write/gather, serial and overlapped");
-  app.add_option("-i,--input", o.input, "Field file.nc:VAR (default etopo5.cdf:ROSE)");
-  app.add_option("--rel", o.rel, "Error bound relative to the field's value range (default 1e-3)")
-      ->check(CLI::PositiveNumber);
-  app.add_option("--link-mbps", o.link_mbps, "Emulated link bandwidth per rank, MB/s (0: none)")
-      ->check(CLI::NonNegativeNumber);
-  app.add_option("--mb-per-rank", o.mb_per_rank, "Replicate each rank's slab to at least this")
-      ->check(CLI::NonNegativeNumber);
-  app.add_option("--pieces", o.pieces, "Pieces per rank in the overlapped modes (default 8)")
-      ->check(CLI::Range(1, 1 << 16));
-  app.add_option("--repetitions", o.repetitions, "Timed runs per mode (default 5)")
-      ->check(CLI::Range(1, 1000));
-  app.add_option("--warmup", o.warmup, "Untimed runs per mode first (default 1)")
-      ->check(CLI::Range(0, 100));
-  app.add_option("--threads", o.threads, "Compression threads per rank (default 1)")
-      ->check(CLI::Range(1, 4096));
-  app.add_option("--ranks", o.ranks, "Ranks when not started by mpiexec (default 2)")
-      ->check(CLI::Range(1, 4096));
-  app.add_option("--dir", o.dir, "Folder of the shared file (default: the temporary folder)");
-  app.add_option("--jsonl", o.jsonl, "Append one JSON object per mode to this file");
-  app.footer(
-      "Started without mpiexec, the benchmark runs itself under mpiexec with --ranks ranks.\n"
-      "Example: mpiexec -n 4 --oversubscribe compress_mpi_io_bench --link-mbps 100");
-  try {
-    app.parse(argc, argv);
-  } catch (const CLI::ParseError& e) {
-    const int code = app.exit(e);
-    std::exit(code == 0 ? 0 : static_cast<int>(ExitCode::kUsage));
+/// Declares the benchmark's options on `report` (BenchReport adds --jsonl and --budget).
+void declare_options(BenchReport& report) {
+  report.text_option("input", "Field file.nc:VAR (default: input etopo5 of compress/data.json)");
+  report.sweep_option("rel", "Error bounds relative to the field's value range, one run each",
+                      "1e-3");
+  report.sweep_option("link-mbps", "Emulated link bandwidth per rank, MB/s (0: none)", "0");
+  report.sweep_option("mb-per-rank", "Replicate each rank's slab to at least this many MB", "0");
+  report.sweep_option("pieces", "Pieces per rank in the overlapped modes", "8");
+  report.sweep_option("repetitions", "Timed runs per mode", "5");
+  report.sweep_option("warmup", "Untimed runs per mode first", "1");
+  report.sweep_option("threads", "Compression threads per rank", "1");
+  report.sweep_option("ranks", "Ranks when not started by mpiexec", "2");
+  report.text_option("dir", "Folder of the shared file (default: the temporary folder)");
+}
+
+/// The one value of option `name` within [low, high]; a usage error naming it otherwise.
+double single_value(const BenchReport& report, const std::string& name, double low, double high) {
+  const std::vector<double> values = report.sweep(name);
+  if (values.size() != 1 || !(values[0] >= low && values[0] <= high)) {
+    throw usage_error("--" + name, fmt::format("takes one value from {:g} to {:g}", low, high));
   }
+  return values[0];
+}
+
+/// The options of one run at relative bound `rel` (identical on every rank).
+Options read_options(const BenchReport& report, double rel) {
+  Options o;
+  const auto& input = report.texts("input");
+  o.input = input.empty() ? data_manifest().input("etopo5").spec() : input.back();
+  o.rel = rel;
+  if (!(rel > 0)) throw usage_error("--rel", fmt::format("{:g} is not a positive bound", rel));
+  o.link_mbps = single_value(report, "link-mbps", 0, 1e9);
+  o.mb_per_rank = single_value(report, "mb-per-rank", 0, 1e9);
+  o.pieces = static_cast<std::size_t>(single_value(report, "pieces", 1, 1 << 16));
+  o.repetitions = static_cast<int>(single_value(report, "repetitions", 1, 1000));
+  o.warmup = static_cast<int>(single_value(report, "warmup", 0, 100));
+  o.threads = static_cast<int>(single_value(report, "threads", 1, 4096));
+  o.ranks = static_cast<int>(single_value(report, "ranks", 1, 4096));
+  if (!report.texts("dir").empty()) o.dir = report.texts("dir").back();
   return o;
 }
 
@@ -506,13 +509,12 @@ std::vector<double> time_ranks(const Options& options, const std::function<void(
 /// mode's ratio CR: 1/(B/Tc + 1/CR) serial, min(CR, Tc/B) overlapped.
 class Report {
  public:
-  Report(const Options& options, const mpi::World& world, const Workload& work)
-      : options_(options), world_(world), slab_bytes_(static_cast<double>(work.slab_bytes())) {
+  Report(const Options& options, BenchReport& bench, const mpi::World& world, const Workload& work)
+      : options_(options),
+        bench_(bench),
+        world_(world),
+        slab_bytes_(static_cast<double>(work.slab_bytes())) {
     if (!world.root()) return;
-    if (!options.jsonl.empty()) {
-      jsonl_.open(options.jsonl, std::ios::app);
-      if (!jsonl_) throw Error(options.jsonl, "cannot open for appending");
-    }
     const std::vector<std::size_t> slab_shape = work.slab_shape();
     common_ = {{"suite", "mpi_io"},
                {"field", work.field.name},
@@ -588,20 +590,19 @@ class Report {
  private:
   void write(std::string_view name, const std::vector<double>& samples,
              const nlohmann::json& fields) {
-    if (!jsonl_.is_open()) return;
     nlohmann::json extra = common_;
     extra.update(fields);
-    write_json_line(jsonl_, to_json(Measurement{std::string(name), samples, summarize(samples),
-                                                std::move(extra)}));
+    bench_.record(
+        to_json(Measurement{std::string(name), samples, summarize(samples), std::move(extra)}));
   }
 
   const Options& options_;
+  BenchReport& bench_;
   mpi::World world_;
   double slab_bytes_;
   double tc_ = 0;                           // compression bytes/s per rank
   std::array<double, 2> raw_seconds_ = {};  // per Transport
   nlohmann::json common_;
-  std::ofstream jsonl_;
 };
 
 /// The shared file's path, the same on every rank: <--dir>/tessera-mpi-io-<rank 0's pid>.bin.
@@ -620,7 +621,7 @@ std::unique_ptr<Sink> make_sink(const Mode& mode, const mpi::World& world, const
 }
 
 /// Every mode in turn, each verified before the next; a violated bound stops with exit code 3.
-ExitCode run(const Options& options, const mpi::World& world) {
+ExitCode run(const Options& options, BenchReport& bench, const mpi::World& world) {
   set_thread_count(options.threads);
   const Workload work = make_workload(options, world.size);
   const CompressOptions codec{.bound = {BoundMode::kAbs, work.error_bound, 0}};
@@ -628,7 +629,7 @@ ExitCode run(const Options& options, const mpi::World& world) {
   const std::vector<Field> split = work.pieces(world.rank, options.pieces);
   const std::string path = shared_path(options);
   const Pacer pacer(options.link_mbps);
-  Report report(options, world, work);
+  Report report(options, bench, world, work);
 
   std::uint64_t compressed_bytes = 0;
   const std::vector<double> compress_samples = time_ranks(
@@ -666,11 +667,17 @@ ExitCode run(const Options& options, const mpi::World& world) {
 
 int main(int argc, char** argv) {
   using namespace tessera::compress;
-  const Options options = parse_options(argc, argv);
+  tessera::BenchReport bench(
+      "MPI I/O: raw MPI_File_write_at_all / MPI_Gather of a real field over N ranks against "
+      "compress-then-write/gather, serial and overlapped");
+  declare_options(bench);
+  std::vector<Options> runs;
   std::optional<tessera::mpi::Session> session;
   try {
+    bench.parse(argc, argv);
+    for (double rel : bench.sweep("rel")) runs.push_back(read_options(bench, rel));
     if (!tessera::mpi::started_by_mpiexec()) {
-      tessera::mpi::relaunch_under_mpiexec(argc, argv, options.ranks);
+      tessera::mpi::relaunch_under_mpiexec(argc, argv, runs.front().ranks);
     }
     session.emplace(argc, argv);
   } catch (const tessera::Error& e) {
@@ -678,7 +685,11 @@ int main(int argc, char** argv) {
     return static_cast<int>(e.exit_code());
   }
   try {
-    return static_cast<int>(run(options, session->world()));
+    for (const Options& options : runs) {
+      const tessera::ExitCode code = run(options, bench, session->world());
+      if (code != tessera::ExitCode::kSuccess) return static_cast<int>(code);
+    }
+    return 0;
   } catch (const tessera::Error& e) {
     abort_job(session->world(), e.what(), e.exit_code());
   } catch (const std::exception& e) {

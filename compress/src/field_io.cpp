@@ -1,21 +1,17 @@
-// Raw and netCDF field I/O. Raw files are little-endian on disk and native in memory; netCDF goes
-// through libnetcdf, whose file ids NcFile owns and closes on every way out.
+// Raw field I/O and the command line's input specs. Raw files are little-endian on disk and native
+// in memory; netCDF variables are read by field_io_netcdf.cpp.
 #include "tessera/compress/field_io.hpp"
 
 #include <fmt/format.h>
-#include <fmt/ranges.h>
-#include <netcdf.h>
 
 #include <algorithm>
 #include <array>
 #include <bit>
 #include <cctype>
 #include <cstring>
-#include <iterator>
 #include <limits>
 #include <span>
 #include <string_view>
-#include <type_traits>
 #include <utility>
 
 #include "tessera/core/error.hpp"
@@ -26,11 +22,6 @@ namespace {
 
 constexpr std::size_t kMaxDimensions = 4;
 constexpr std::array<std::string_view, 3> kNetcdfExtensions = {".nc", ".cdf", ".nc4"};
-constexpr std::array<const char*, 2> kPackingAttributes = {"scale_factor", "add_offset"};
-
-/// netCDF's default fill value for T (what unwritten points of a variable without _FillValue hold).
-template <class T>
-constexpr T kNetcdfDefaultFill = std::is_same_v<T, float> ? NC_FILL_FLOAT : NC_FILL_DOUBLE;
 
 /// Copies values of `value_bytes` bytes each between little-endian and native byte order (the same
 /// permutation both ways); `to` is at least as long as `from`.
@@ -45,159 +36,6 @@ void copy_little_endian(std::span<const std::byte> from, std::span<std::byte> to
   }
 }
 
-/// Throws tessera::Error naming `input` unless `status` is NC_NOERR; `doing` says what failed.
-void check_nc(int status, std::string_view input, std::string_view doing) {
-  if (status != NC_NOERR) throw Error(input, fmt::format("{}: {}", doing, nc_strerror(status)));
-}
-
-/// A netCDF file open for reading, closed on destruction.
-class NcFile {
- public:
-  explicit NcFile(const std::filesystem::path& path) : path_(path) {
-    check_nc(nc_open(path.c_str(), NC_NOWRITE, &id_), path.string(), "cannot read as netCDF");
-  }
-  ~NcFile() { nc_close(id_); }
-  NcFile(const NcFile&) = delete;
-  NcFile& operator=(const NcFile&) = delete;
-
-  int id() const noexcept { return id_; }
-  const std::filesystem::path& path() const noexcept { return path_; }
-
- private:
-  std::filesystem::path path_;
-  int id_ = -1;
-};
-
-/// The lengths of variable `varid`'s dimensions, slowest first (empty for a scalar).
-std::vector<std::size_t> dimension_lengths(const NcFile& file, int varid) {
-  const std::string input = file.path().string();
-  int count = 0;
-  check_nc(nc_inq_varndims(file.id(), varid, &count), input, "cannot query dimensions");
-  std::vector<int> dimensions(static_cast<std::size_t>(count));
-  check_nc(nc_inq_vardimid(file.id(), varid, dimensions.data()), input, "cannot query dimensions");
-  std::vector<std::size_t> lengths(dimensions.size());
-  for (std::size_t d = 0; d < dimensions.size(); ++d) {
-    check_nc(nc_inq_dimlen(file.id(), dimensions[d], &lengths[d]), input,
-             "cannot query a dimension's length");
-  }
-  return lengths;
-}
-
-nc_type variable_type(const NcFile& file, int varid) {
-  nc_type type = NC_NAT;
-  check_nc(nc_inq_vartype(file.id(), varid, &type), file.path().string(),
-           "cannot query a variable's type");
-  return type;
-}
-
-/// "short", "int", "char", ... (netCDF's name of the type).
-std::string type_name(const NcFile& file, nc_type type) {
-  std::array<char, NC_MAX_NAME + 1> name{};
-  check_nc(nc_inq_type(file.id(), type, name.data(), nullptr), file.path().string(),
-           "cannot query a type's name");
-  return name.data();
-}
-
-/// Why read_netcdf cannot read variable `varid` with dimension `lengths` ("" if it can).
-std::string unreadable_reason(const NcFile& file, int varid, std::span<const std::size_t> lengths) {
-  const nc_type type = variable_type(file, varid);
-  if (type != NC_FLOAT && type != NC_DOUBLE) {
-    return fmt::format("holds {} values; only float and double variables can be read",
-                       type_name(file, type));
-  }
-  for (const char* attribute : kPackingAttributes) {
-    int attribute_id = -1;
-    if (nc_inq_attid(file.id(), varid, attribute, &attribute_id) == NC_NOERR) {
-      return fmt::format("is packed ({} attribute); packed variables are not supported", attribute);
-    }
-  }
-  if (std::ranges::find(lengths, 0) != lengths.end()) {
-    return fmt::format("holds no values (shape {})", shape_string(lengths));
-  }
-  const auto longer = std::ranges::count_if(lengths, [](std::size_t n) { return n > 1; });
-  if (static_cast<std::size_t>(longer) > kMaxDimensions) {
-    return fmt::format("has {} dimensions longer than 1 (shape {}); at most {} are supported",
-                       longer, shape_string(lengths), kMaxDimensions);
-  }
-  return {};
-}
-
-std::vector<std::string> float_variables(const NcFile& file) {
-  int count = 0;
-  check_nc(nc_inq_nvars(file.id(), &count), file.path().string(), "cannot list variables");
-  std::vector<std::string> names;
-  for (int varid = 0; varid < count; ++varid) {
-    const auto lengths = dimension_lengths(file, varid);
-    const bool readable = unreadable_reason(file, varid, lengths).empty();
-    // Readable variables have no zero length, so some length above 1 means at least 2 values.
-    if (!readable || std::ranges::none_of(lengths, [](std::size_t n) { return n > 1; })) continue;
-    std::array<char, NC_MAX_NAME + 1> name{};
-    check_nc(nc_inq_varname(file.id(), varid, name.data()), file.path().string(),
-             "cannot query a variable's name");
-    names.emplace_back(name.data());
-  }
-  return names;
-}
-
-template <class T>
-int get_values(int ncid, int varid, T* out) {
-  if constexpr (std::is_same_v<T, float>) {
-    return nc_get_var_float(ncid, varid, out);
-  } else {
-    return nc_get_var_double(ncid, varid, out);
-  }
-}
-
-template <class T>
-int get_attribute(int ncid, int varid, const char* attribute, T* out) {
-  if constexpr (std::is_same_v<T, float>) {
-    return nc_get_att_float(ncid, varid, attribute, out);
-  } else {
-    return nc_get_att_double(ncid, varid, attribute, out);
-  }
-}
-
-/// The single number in attribute `attribute` of the variable, converted (rounded) to T by
-/// libnetcdf; nullopt if the variable has no such attribute. `name` is the field's, for errors.
-template <class T>
-std::optional<T> number_attribute(const NcFile& file, int varid, const char* attribute,
-                                  const std::string& name) {
-  nc_type type = NC_NAT;
-  std::size_t length = 0;
-  const int status = nc_inq_att(file.id(), varid, attribute, &type, &length);
-  if (status == NC_ENOTATT) return std::nullopt;
-  check_nc(status, name, fmt::format("cannot query attribute {}", attribute));
-  if (length != 1) {
-    throw Error(name, fmt::format("attribute {} holds {} values; one number is supported",
-                                  attribute, length));
-  }
-  T value{};
-  check_nc(get_attribute(file.id(), varid, attribute, &value), name,
-           fmt::format("cannot read attribute {} as {}", attribute, type_name(file, type)));
-  return value;
-}
-
-/// The field's fill value: _FillValue, else missing_value, else netCDF's default fill if present.
-template <class T>
-std::optional<double> fill_value_of(const NcFile& file, int varid, const FieldView& field) {
-  if (const auto fill = number_attribute<T>(file, varid, "_FillValue", field.name)) return *fill;
-  if (const auto missing = number_attribute<T>(file, varid, "missing_value", field.name)) {
-    return *missing;
-  }
-  const auto values = field.values<T>();
-  if (std::ranges::find(values, kNetcdfDefaultFill<T>) != values.end()) {
-    return kNetcdfDefaultFill<T>;
-  }
-  return std::nullopt;
-}
-
-template <class T>
-void read_values(const NcFile& file, int varid, Field& field) {
-  check_nc(get_values(file.id(), varid, field.values<T>().data()), field.name,
-           "cannot read the values");
-  field.fill_value = fill_value_of<T>(file, varid, field);
-}
-
 bool is_netcdf_path(const std::filesystem::path& path) {
   std::string extension = path.extension().string();
   std::ranges::transform(extension, extension.begin(),
@@ -205,12 +43,8 @@ bool is_netcdf_path(const std::filesystem::path& path) {
   return std::ranges::find(kNetcdfExtensions, extension) != kNetcdfExtensions.end();
 }
 
-}  // namespace
-
-namespace {
-
-// Checks that a raw file of `have` bytes holds exactly the values of `shape`.
-void check_raw_size(const std::filesystem::path& path, std::size_t have, DataType type,
+// Checks that a raw array of `have` bytes, named `name`, holds exactly the values of `shape`.
+void check_raw_size(const std::string& name, std::size_t have, DataType type,
                     const std::vector<std::size_t>& shape) {
   // Compare sizes before allocating, so that a mistyped shape fails with both sizes rather than
   // with a huge allocation. Shapes that make_field rejects (no dimensions, more than 4, a zero
@@ -224,113 +58,95 @@ void check_raw_size(const std::filesystem::path& path, std::size_t have, DataTyp
     const std::string need_text =
         overflow ? fmt::format("more than {}", std::numeric_limits<std::size_t>::max())
                  : std::to_string(need);
-    throw Error(path.string(), fmt::format("has {} bytes, but {} {} values need {} bytes", have,
-                                           shape_string(shape), to_string(type), need_text));
+    throw Error(name, fmt::format("has {} bytes, but {} {} values need {} bytes", have,
+                                  shape_string(shape), to_string(type), need_text));
   }
 }
 
 // True for raw files: a spec that names no netCDF variable. Usage errors for a netCDF file without
-// a variable, and for a raw file without type or shape.
-bool is_raw_spec(const std::string& spec, const std::optional<DataType>& type,
-                 const std::vector<std::size_t>& shape) {
+// a variable, and for a raw file without a shape.
+bool is_raw_spec(const std::string& spec, const std::vector<std::size_t>& shape) {
   const std::size_t colon = spec.rfind(':');
   const bool has_variable = colon != std::string::npos && is_netcdf_path(spec.substr(0, colon));
   if (!has_variable && is_netcdf_path(spec)) {
     throw usage_error(spec, "is a netCDF file: name a variable as FILE:VAR");
   }
-  if (!has_variable && (!type.has_value() || shape.empty())) {
+  if (!has_variable && shape.empty()) {
     throw usage_error(spec,
-                      "is a raw file: pass -f or -d for the value type and -1/-2/-3/-4 with its "
-                      "dimensions (or name a netCDF variable as FILE.nc:VAR)");
+                      "is a raw file: give its dimensions with -1/-2/-3/-4 (float32 values "
+                      "unless -d says float64), or name a netCDF variable as FILE.nc:VAR");
   }
   return !has_variable;
 }
 
 }  // namespace
 
+std::string netcdf_missing_reason() {
+  return "this build of tessera reads no netCDF: install libnetcdf-dev and reconfigure "
+         "(CMake option TESSERA_WITH_NETCDF)";
+}
+
+Field decode_raw(std::span<const std::byte> bytes, const std::string& name, DataType type,
+                 std::vector<std::size_t> shape) {
+  check_raw_size(name, bytes.size(), type, shape);
+  Field field = make_field(name, type, std::move(shape));
+  copy_little_endian(bytes, field.bytes.span(), element_bytes(type));
+  return field;
+}
+
 Field read_raw(const std::filesystem::path& path, DataType type, std::vector<std::size_t> shape) {
   const MappedFile file(path);
-  check_raw_size(path, file.bytes().size(), type, shape);
-  Field field = make_field(path.string(), type, std::move(shape));
-  copy_little_endian(file.bytes(), field.bytes.span(), element_bytes(type));
-  return field;
+  return decode_raw(file.bytes(), path.string(), type, std::move(shape));
+}
+
+std::vector<std::byte> encode_raw(const FieldView& field) {
+  std::vector<std::byte> bytes(field.bytes.size());
+  copy_little_endian(field.bytes, bytes, element_bytes(field.type));
+  return bytes;
 }
 
 void write_raw(const std::filesystem::path& path, const FieldView& field) {
   if constexpr (std::endian::native == std::endian::little) {
     write_file_atomic(path, field.bytes);
   } else {
-    AlignedBuffer<std::byte> little_endian(field.bytes.size());
-    copy_little_endian(field.bytes, little_endian.span(), element_bytes(field.type));
-    write_file_atomic(path, little_endian.span());
+    write_file_atomic(path, encode_raw(field));
   }
-}
-
-Field read_netcdf(const std::filesystem::path& path, const std::string& variable) {
-  const NcFile file(path);
-  const std::string name = path.filename().string() + ":" + variable;
-  int varid = -1;
-  const int found = nc_inq_varid(file.id(), variable.c_str(), &varid);
-  if (found == NC_ENOTVAR) {
-    const auto candidates = float_variables(file);
-    const std::string listed =
-        candidates.empty() ? "none" : fmt::format("{}", fmt::join(candidates, ", "));
-    throw Error(name, fmt::format("no such variable (float variables: {})", listed));
-  }
-  check_nc(found, name, "cannot look up the variable");
-  const std::vector<std::size_t> lengths = dimension_lengths(file, varid);
-  if (const std::string problem = unreadable_reason(file, varid, lengths); !problem.empty()) {
-    throw Error(name, problem);
-  }
-  std::vector<std::size_t> shape;
-  std::ranges::copy_if(lengths, std::back_inserter(shape), [](std::size_t n) { return n != 1; });
-  if (shape.empty()) shape.push_back(1);
-  const nc_type type = variable_type(file, varid);
-  Field field = make_field(name, type == NC_FLOAT ? DataType::kFloat32 : DataType::kFloat64,
-                           std::move(shape));
-  if (field.type == DataType::kFloat32) {
-    read_values<float>(file, varid, field);
-  } else {
-    read_values<double>(file, varid, field);
-  }
-  return field;
 }
 
 Field read_field(const std::string& spec, std::optional<DataType> type,
                  std::vector<std::size_t> shape) {
-  if (!is_raw_spec(spec, type, shape)) {
-    const std::size_t colon = spec.rfind(':');
-    const std::string variable = spec.substr(colon + 1);
-    if (variable.empty()) throw usage_error(spec, "names no variable: write FILE:VAR");
-    Field field = read_netcdf(spec.substr(0, colon), variable);
-    if (type.has_value() && *type != field.type) {
-      throw usage_error(spec, fmt::format("holds {} values, but {} values were asked for",
-                                          to_string(field.type), to_string(*type)));
-    }
-    if (!shape.empty() && shape != field.shape) {
-      throw usage_error(spec, fmt::format("has shape {}, but the dimensions given are {}",
-                                          shape_string(field.shape), shape_string(shape)));
-    }
-    return field;
+  if (is_raw_spec(spec, shape)) {
+    return read_raw(spec, type.value_or(DataType::kFloat32), std::move(shape));
   }
-  return read_raw(spec, *type, std::move(shape));
+  const std::size_t colon = spec.rfind(':');
+  const std::string variable = spec.substr(colon + 1);
+  if (variable.empty()) throw usage_error(spec, "names no variable: write FILE:VAR");
+  Field field = read_netcdf(spec.substr(0, colon), variable);
+  if (type.has_value() && *type != field.type) {
+    throw usage_error(spec, fmt::format("holds {} values, but {} values were asked for",
+                                        to_string(field.type), to_string(*type)));
+  }
+  if (!shape.empty() && shape != field.shape) {
+    throw usage_error(spec, fmt::format("has shape {}, but the dimensions given are {}",
+                                        shape_string(field.shape), shape_string(shape)));
+  }
+  return field;
 }
 
 InputField::InputField(const std::string& spec, std::optional<DataType> type,
                        std::vector<std::size_t> shape) {
-  if (std::endian::native != std::endian::little || !is_raw_spec(spec, type, shape)) {
+  if (std::endian::native != std::endian::little || !is_raw_spec(spec, shape)) {
     loaded_.emplace(read_field(spec, type, std::move(shape)));
     view_ = *loaded_;
     return;
   }
+  const DataType raw_type = type.value_or(DataType::kFloat32);
   mapped_.emplace(spec);
-  check_raw_size(spec, mapped_->bytes().size(), *type, shape);
+  check_raw_size(spec, mapped_->bytes().size(), raw_type, shape);
   check_shape(spec, shape);
-  view_ = FieldView(spec, *type, std::move(shape), mapped_->bytes(), std::nullopt);
+  view_ = FieldView(spec, raw_type, std::move(shape), mapped_->bytes(), std::nullopt);
 }
 
-std::vector<std::string> netcdf_float_variables(const std::filesystem::path& path) {
-  return float_variables(NcFile(path));
-}
+InputField::InputField(Field field) : loaded_(std::move(field)), view_(*loaded_) {}
 
 }  // namespace tessera::compress

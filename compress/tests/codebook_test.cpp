@@ -5,7 +5,6 @@
 
 #include <fmt/format.h>
 #include <gtest/gtest.h>
-#include <unistd.h>
 
 #include <algorithm>
 #include <cmath>
@@ -21,11 +20,15 @@
 #include "tessera/core/error.hpp"
 #include "tessera/core/rng.hpp"
 #include "tessera/core/threads.hpp"
+#include "tessera/testing/expect_error.hpp"
+#include "tessera/testing/temp_dir.hpp"
+#include "test_fields.hpp"
 
 namespace tessera::compress {
 namespace {
 
 namespace fs = std::filesystem;
+using tessera::testing::expect_error;
 
 /// A smooth 2-D field with noise of relative size `noise`.
 Field noisy_waves(std::size_t rows, std::size_t cols, double noise, std::uint64_t seed) {
@@ -62,13 +65,8 @@ std::vector<std::byte> with_checksum(const ByteWriter& body) {
 
 /// Expects decode_codebook_set to reject `bytes` with a problem that contains `text`.
 void expect_rejected(std::span<const std::byte> bytes, const std::string& text) {
-  try {
-    decode_codebook_set(bytes, "books.tcb");
-    FAIL() << "expected an error mentioning '" << text << "'";
-  } catch (const Error& e) {
-    EXPECT_EQ(e.input(), "books.tcb") << e.what();
-    EXPECT_NE(e.problem().find(text), std::string::npos) << e.what();
-  }
+  expect_error([&] { decode_codebook_set(bytes, "books.tcb"); },
+               {.input = "books.tcb", .contains = text});
 }
 
 TEST(CodebookSetFile, RoundTripsInMemoryAndOnDisk) {
@@ -85,10 +83,9 @@ TEST(CodebookSetFile, RoundTripsInMemoryAndOnDisk) {
   EXPECT_EQ(encode_codebook_set(back), bytes);
   EXPECT_EQ(codebook_set_hash(back), codebook_set_hash(set));
 
-  const fs::path path = fs::temp_directory_path() / fmt::format("tessera-books-{}.tcb", ::getpid());
-  write_codebook_set(path, set);
-  EXPECT_EQ(encode_codebook_set(read_codebook_set(path)), bytes);
-  fs::remove(path);
+  const tessera::testing::TempDir folder;
+  write_codebook_set(folder / "books.tcb", set);
+  EXPECT_EQ(encode_codebook_set(read_codebook_set(folder / "books.tcb")), bytes);
 }
 
 TEST(CodebookSetFile, TruncatedOrFlippedFilesFailCleanly) {
@@ -200,26 +197,15 @@ TEST(CodebookSetLookup, StreamsFindTheirSetOrSayWhatIsMissing) {
   header.codebook_set = kCustomCodebookSet;
   header.codebook_hash = codebook_set_hash(custom);
   EXPECT_EQ(codebook_set_for(header, &custom, "custom.tsz"), &custom);
-  try {
-    codebook_set_for(header, nullptr, "custom.tsz");
-    FAIL() << "a custom set is needed";
-  } catch (const Error& e) {
-    EXPECT_EQ(e.input(), "custom.tsz");
-    EXPECT_NE(e.problem().find("custom codebook set"), std::string::npos) << e.what();
-  }
+  expect_error([&] { codebook_set_for(header, nullptr, "custom.tsz"); },
+               {.input = "custom.tsz", .contains = "custom codebook set"});
   CodebookSet other = custom;
   other.books.pop_back();
   EXPECT_THROW(codebook_set_for(header, &other, "custom.tsz"), Error);
 
   header.codebook_set = 7;
-  try {
-    codebook_set_for(header, &custom, "future.tsz");
-    FAIL() << "set 7 does not exist";
-  } catch (const Error& e) {
-    EXPECT_NE(e.problem().find("built-in codebook set 7, which this build lacks"),
-              std::string::npos)
-        << e.what();
-  }
+  expect_error([&] { codebook_set_for(header, &custom, "future.tsz"); },
+               {.contains = "built-in codebook set 7, which this build lacks"});
 }
 
 TEST(CodebookTraining, TunesBoundsToBitRates) {
@@ -268,12 +254,7 @@ TEST(CodebookTraining, BadOptionsAreUsageErrors) {
   std::vector<Field> fields;
   fields.push_back(noisy_waves(16, 16, 0.01, 4));
   const auto expect_usage = [&](std::span<const Field> f, const TrainingOptions& o) {
-    try {
-      train_codebooks(f, o);
-      FAIL() << "expected a usage error";
-    } catch (const Error& e) {
-      EXPECT_EQ(e.exit_code(), ExitCode::kUsage) << e.what();
-    }
+    expect_error([&] { train_codebooks(f, o); }, {.code = ExitCode::kUsage});
   };
   TrainingOptions options;
   expect_usage({}, options);
@@ -286,34 +267,22 @@ TEST(CodebookTraining, BadOptionsAreUsageErrors) {
   expect_usage(fields, options);
 }
 
-/// A real field of the Debian data packages and whether the built-in set was trained on it.
-struct RealField {
-  const char* path;
-  const char* variable;
-  bool trained;
-};
-
-constexpr RealField kRealFields[] = {
-    {"/usr/share/ferret-vis/data/levitus_climatology.cdf", "TEMP", true},
-    {"/usr/share/ferret-vis/data/coads_climatology.cdf", "SST", true},
-    {"/usr/share/ferret-vis/data/monthly_navy_winds.cdf", "UWND", true},
-    {"/usr/share/ncarg/data/cdf/hgt.nc", "HGT", true},
-    {"/usr/share/ncarg/data/cdf/fice.nc", "fice", true},
-    {"/usr/share/ncarg/data/cdf/pop.nc", "t", true},
-    {"/usr/share/ncarg/data/nug/rectilinear_grid_3D.nc", "t", true},
-    {"/usr/share/ferret-vis/data/etopo20.cdf", "ROSE", false},
-    {"/usr/share/ferret-vis/data/coads_climatology.cdf", "SLP", false},
-    {"/usr/share/ncarg/data/cdf/vinth2p.nc", "T", false},
-    {"/usr/share/ncarg/data/nug/rectilinear_grid_3D.nc", "rhumidity", false},
-};
-
 // Goal 6: offline-only Huffman output within 10% of each chunk's own optimal code, at matched
 // bit-rates; auto mode never larger than inline-only. Prints the overheads.
-TEST(DefaultCodebookSet, OfflineBooksStayWithinTenPercentOfOptimalOnRealFields) {
+TEST(DefaultCodebookSet, SlowOfflineBooksStayWithinTenPercentOfOptimalOnRealFields) {
+  std::vector<DataInput> inputs = data_manifest().set("codebook-check");
+  const std::vector<DataInput> held_out = data_manifest().set("codebook-held-out");
+  const std::size_t trained = inputs.size();
+  inputs.insert(inputs.end(), held_out.begin(), held_out.end());
   std::size_t measured = 0;
-  for (const RealField& r : kRealFields) {
-    if (!fs::exists(r.path)) continue;
-    const Field field = read_netcdf(r.path, r.variable);
+  std::string skipped;
+  for (std::size_t i = 0; i < inputs.size(); ++i) {
+    const DataInput& r = inputs[i];
+    if (const std::string why = testing::skip_reason(r); !why.empty()) {
+      skipped = why;
+      continue;
+    }
+    const Field field = testing::read_real(r);
     for (double target : {2.0, 3.0, 4.0, 6.0, 8.0}) {
       const double eb =
           error_bound_for_bit_rate(field, target, kDefaultRadius, kDefaultChunkValues);
@@ -334,16 +303,15 @@ TEST(DefaultCodebookSet, OfflineBooksStayWithinTenPercentOfOptimalOnRealFields) 
       std::cout << fmt::format(
           "[ overhead ] {:>26} {:>8} {:g} bits/value: offline {:+6.2f}%, auto vs inline "
           "{:+6.2f}% ({} inline, {} offline, {} reused)\n",
-          fs::path(r.path).filename().string() + ":" + r.variable,
-          r.trained ? "trained" : "held-out", target, 100 * overhead, 100 * auto_gain,
+          field.name, i < trained ? "trained" : "held-out", target, 100 * overhead, 100 * auto_gain,
           automatic.chunks_by_source[0], automatic.chunks_by_source[1],
           automatic.chunks_by_source[2]);
-      EXPECT_LT(overhead, 0.10) << r.path << ":" << r.variable << " at " << target;
-      EXPECT_LE(automatic.output_bytes, own.output_bytes) << r.path << ":" << r.variable;
+      EXPECT_LT(overhead, 0.10) << field.name << " at " << target;
+      EXPECT_LE(automatic.output_bytes, own.output_bytes) << field.name;
       ++measured;
     }
   }
-  if (measured == 0) GTEST_SKIP() << "needs Debian's ferret-datasets and libncarg-data";
+  if (measured == 0) GTEST_SKIP() << skipped;
 }
 
 }  // namespace

@@ -13,6 +13,7 @@
 #include "tessera/core/crc32c.hpp"
 #include "tessera/core/error.hpp"
 #include "tessera/core/rng.hpp"
+#include "tessera/testing/expect_error.hpp"
 
 namespace tessera::compress {
 namespace {
@@ -77,13 +78,9 @@ void expect_decodes_within_bound(const Stream& s, std::size_t chunk,
 void expect_decode_error(const Stream& s, std::size_t chunk, const CodecSettings& c,
                          const std::string& text) {
   std::vector<float> out(kRows * kCols);
-  try {
-    decode_chunk<float>(s.bytes, s.layout, chunk, kGeometry, c, out, "bad chunk");
-    FAIL() << "expected an error mentioning '" << text << "'";
-  } catch (const Error& e) {
-    EXPECT_EQ(e.input(), "bad chunk") << e.what();
-    EXPECT_NE(e.problem().find(text), std::string::npos) << e.what();
-  }
+  tessera::testing::expect_error(
+      [&] { decode_chunk<float>(s.bytes, s.layout, chunk, kGeometry, c, out, "bad chunk"); },
+      {.input = "bad chunk", .contains = text});
 }
 
 TEST(Codec, EverySourceDecodesWithinTheBound) {

@@ -16,11 +16,14 @@
 #include "tessera/core/error.hpp"
 #include "tessera/core/rng.hpp"
 #include "tessera/core/threads.hpp"
+#include "tessera/testing/expect_error.hpp"
+#include "tessera/testing/temp_dir.hpp"
 #include "test_fields.hpp"
 
 namespace tessera::compress {
 namespace {
 
+using tessera::testing::expect_error;
 using testing::compress_with_threads;
 using testing::wave_field;
 
@@ -172,13 +175,8 @@ TEST(Compressor, CustomCodebookSetsMustBeGivenToTheDecoder) {
   EXPECT_EQ(result.header.codebook_set, kCustomCodebookSet);
   EXPECT_EQ(result.header.codebook_hash, codebook_set_hash(custom));
   expect_bound_holds(f, decompress(stream, "custom.tsz", &custom), options.bound.abs);
-  try {
-    decompress(stream, "custom.tsz");
-    FAIL() << "the custom set is needed";
-  } catch (const Error& e) {
-    EXPECT_EQ(e.input(), "custom.tsz");
-    EXPECT_NE(e.problem().find("custom codebook set"), std::string::npos) << e.what();
-  }
+  expect_error([&] { decompress(stream, "custom.tsz"); },
+               {.input = "custom.tsz", .contains = "custom codebook set"});
   EXPECT_THROW(decompress(stream, "custom.tsz", &default_codebook_set()), Error);
 
   const CodebookSet copy = default_codebook_set();  // a given set equal to the built-in one
@@ -200,12 +198,7 @@ TEST(Compressor, ARadiusOtherThanTheSetsDropsTheBuiltInSetOnlyInAutoMode) {
   for (CodebookMode mode : {CodebookMode::kOffline, CodebookMode::kAuto}) {
     options.codebook_mode = mode;
     options.codebooks = mode == CodebookMode::kAuto ? &default_codebook_set() : nullptr;
-    try {
-      compress_to_memory(f, options);
-      FAIL() << "radius 100 does not fit the set";
-    } catch (const Error& e) {
-      EXPECT_EQ(e.exit_code(), ExitCode::kUsage) << e.what();
-    }
+    expect_error([&] { compress_to_memory(f, options); }, {.code = ExitCode::kUsage});
   }
 }
 
@@ -250,12 +243,7 @@ TEST(Compressor, BadBoundsAreUsageErrors) {
         ErrorBound{BoundMode::kAbsAndRel, 1, std::nan("")}}) {
     CompressOptions options;
     options.bound = bound;
-    try {
-      compress_to_memory(f, options);
-      FAIL() << "expected an error";
-    } catch (const Error& e) {
-      EXPECT_EQ(e.exit_code(), ExitCode::kUsage);
-    }
+    expect_error([&] { compress_to_memory(f, options); }, {.code = ExitCode::kUsage});
   }
 }
 
@@ -275,19 +263,18 @@ TEST(Compressor, CorruptAndTruncatedStreamsFailCleanly) {
         std::byte{static_cast<unsigned char>(1 + trial % 255)};
     EXPECT_THROW(decompress(bad, "flipped.tsz"), Error) << trial;
   }
-  try {
-    auto bad = stream;
-    bad[0] = std::byte{'P'};
-    decompress(bad, "x.tsz");
-  } catch (const Error& e) {
-    EXPECT_EQ(std::string(e.what()), "x.tsz: not a tessera compressed stream (bad magic number)");
-  }
+  auto bad_magic = stream;
+  bad_magic[0] = std::byte{'P'};
+  expect_error([&] { decompress(bad_magic, "x.tsz"); },
+               {.input = "x.tsz",
+                .contains = "x.tsz: not a tessera compressed stream (bad magic number)",
+                .code = ExitCode::kFailure});
 }
 
 TEST(Compressor, RealFieldWithFillValues) {
-  const std::filesystem::path path = "/usr/share/ferret-vis/data/levitus_climatology.cdf";
-  if (!std::filesystem::exists(path)) GTEST_SKIP() << "needs Debian's ferret-datasets";
-  const Field f = read_netcdf(path, "TEMP");
+  const DataInput levitus = testing::real_input("levitus-temp");
+  if (const std::string why = testing::skip_reason(levitus); !why.empty()) GTEST_SKIP() << why;
+  const Field f = testing::read_real(levitus);
   for (double rel : {1e-2, 1e-4}) {
     CompressOptions options;
     options.bound = {BoundMode::kRel, 0, rel};
@@ -300,15 +287,8 @@ TEST(Compressor, RealFieldWithFillValues) {
   }
 }
 
-}  // namespace
-}  // namespace tessera::compress
-
-namespace tessera::compress {
-namespace {
-
 TEST(Compressor, StreamingFromAMappedRawFileToARawFileMatchesInMemory) {
-  const auto dir = std::filesystem::temp_directory_path() / "tessera-compressor-streaming";
-  std::filesystem::create_directories(dir);
+  const tessera::testing::TempDir dir;
   const Field f = testing::wave_field(DataType::kFloat32, {33, 40, 50}, 8);
   write_raw(dir / "in.f32", f);
   const InputField mapped((dir / "in.f32").string(), DataType::kFloat32, {33, 40, 50});
@@ -321,7 +301,6 @@ TEST(Compressor, StreamingFromAMappedRawFileToARawFileMatchesInMemory) {
   const Field streamed = read_raw(dir / "out.f32", DataType::kFloat32, {33, 40, 50});
   const Field in_memory = decompress(stream, "in.tsz");
   EXPECT_EQ(std::memcmp(streamed.bytes.data(), in_memory.bytes.data(), in_memory.bytes.size()), 0);
-  std::filesystem::remove_all(dir);
 }
 
 }  // namespace

@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include "tessera/core/error.hpp"
+#include "tessera/testing/expect_error.hpp"
 
 namespace tessera::compress {
 namespace {
@@ -20,12 +21,9 @@ TEST(Field, MakeFieldAllocatesZeroedValues) {
 
 TEST(Field, WrongElementTypeNamesTheField) {
   Field f = make_field("etopo5.cdf:ROSE", DataType::kFloat32, {2, 2});
-  try {
-    (void)f.values<double>();
-    FAIL() << "expected an error";
-  } catch (const Error& e) {
-    EXPECT_EQ(std::string(e.what()), "etopo5.cdf:ROSE: holds f32 values, not f64");
-  }
+  tessera::testing::expect_error(
+      [&] { (void)f.values<double>(); },
+      {.input = "etopo5.cdf:ROSE", .contains = "holds f32 values, not f64"});
 }
 
 TEST(Field, RejectsBadShapes) {

@@ -1,6 +1,6 @@
 // Fixed-ratio mode: size estimates equal real stream sizes, targets 4-24 land within 5% on fields
-// of 1 MB or more (compress.md §6, goal 5) with the bound still strict, the bytes do not depend on
-// the thread count, and bad targets are usage errors.
+// of 1 MB or more (../shared/papers/compress.md §6, goal 5) with the bound still strict, the bytes
+// do not depend on the thread count, and bad targets are usage errors.
 #include "tessera/compress/fixed_ratio.hpp"
 
 #include <gtest/gtest.h>
@@ -18,6 +18,7 @@
 #include "tessera/core/error.hpp"
 #include "tessera/core/rng.hpp"
 #include "tessera/core/threads.hpp"
+#include "tessera/testing/expect_error.hpp"
 #include "test_fields.hpp"
 
 namespace tessera::compress {
@@ -80,9 +81,9 @@ TEST(FixedRatio, TargetsWithinFivePercentOnSmoothFields) {
 // the bound and the ratio jumps and turns back as eb grows: the search alone ends at 3.38, the
 // scan around its best bound finds the target.
 TEST(FixedRatio, IrregularCurveNearTheFloatSpacingIsScanned) {
-  const std::filesystem::path path = "/usr/share/ferret-vis/data/levitus_climatology.cdf";
-  if (!std::filesystem::exists(path)) GTEST_SKIP() << "needs Debian's ferret-datasets";
-  expect_targets_met(read_netcdf(path, "SALT"), {4});
+  const DataInput salt = testing::real_input("levitus-salt");
+  if (const std::string why = testing::skip_reason(salt); !why.empty()) GTEST_SKIP() << why;
+  expect_targets_met(testing::read_real(salt), {4});
 }
 
 TEST(FixedRatio, BytesAreIdenticalForAnyThreadCount) {
@@ -110,33 +111,24 @@ TEST(FixedRatio, BadTargetsAreUsageErrors) {
   const Field g = wave_field(DataType::kFloat64, {64, 64}, 7);
   for (double target :
        {0.0, 0.5, -4.0, 32.0, 100.0, std::nan(""), std::numeric_limits<double>::infinity()}) {
-    try {
-      compress_to_memory(f, fixed_ratio(target));
-      FAIL() << "expected an error for " << target;
-    } catch (const Error& e) {
-      EXPECT_EQ(e.exit_code(), ExitCode::kUsage);
-      EXPECT_EQ(e.input(), "-C");
-      EXPECT_NE(e.problem().find("waves"), std::string::npos) << e.what();
-    }
+    const std::string what =
+        tessera::testing::expect_error([&] { compress_to_memory(f, fixed_ratio(target)); },
+                                       {.input = "-C", .code = ExitCode::kUsage});
+    EXPECT_NE(what.find("waves"), std::string::npos) << target << ": " << what;
   }
   EXPECT_NO_THROW(find_fixed_ratio_bound(g, 32.0, fixed_ratio(32)));  // f64 goes up to 64
   EXPECT_THROW(find_fixed_ratio_bound(g, 64.0, fixed_ratio(64)), Error);
-  try {
-    resolve_error_bound(f, fixed_ratio(8).bound);
-    FAIL() << "FXR has no bound of its own";
-  } catch (const Error& e) {
-    EXPECT_EQ(e.exit_code(), ExitCode::kUsage);
-  }
+  tessera::testing::expect_error([&] { resolve_error_bound(f, fixed_ratio(8).bound); },
+                                 {.code = ExitCode::kUsage});  // FXR has no bound of its own
 }
 
-TEST(FixedRatio, RealFields) {
-  const std::filesystem::path trinidad = "/usr/share/ncarg/data/cdf/trinidad.nc";
-  const std::filesystem::path levitus = "/usr/share/ferret-vis/data/levitus_climatology.cdf";
-  if (!std::filesystem::exists(trinidad) || !std::filesystem::exists(levitus)) {
-    GTEST_SKIP() << "needs Debian's libncarg-data and ferret-datasets";
+// Sweeps targets over two real fields: label slow.
+TEST(FixedRatio, SlowRealFields) {
+  for (const char* id : {"trinidad", "levitus-temp"}) {
+    const DataInput input = testing::real_input(id);
+    if (const std::string why = testing::skip_reason(input); !why.empty()) GTEST_SKIP() << why;
+    expect_targets_met(testing::read_real(input), {4, 8, 16, 24});
   }
-  expect_targets_met(read_netcdf(trinidad, "data"), {4, 8, 16, 24});
-  expect_targets_met(read_netcdf(levitus, "TEMP"), {4, 8, 16, 24});
 }
 
 }  // namespace

@@ -16,6 +16,7 @@
 
 #include "tessera/core/error.hpp"
 #include "tessera/core/rng.hpp"
+#include "tessera/testing/expect_error.hpp"
 
 namespace tessera::compress {
 namespace {
@@ -70,12 +71,7 @@ int max_length_of(const HuffmanCode& code) { return *std::ranges::max_element(co
 
 template <class F>
 void expect_error_naming(const std::string& source, F&& f) {
-  try {
-    f();
-    ADD_FAILURE() << "expected a tessera::Error";
-  } catch (const Error& e) {
-    EXPECT_EQ(e.input(), source) << e.what();
-  }
+  tessera::testing::expect_error(std::forward<F>(f), {.input = source});
 }
 
 TEST(HuffmanRoundTrip, PeakedDistributionsOver1024Symbols) {
@@ -161,12 +157,8 @@ TEST(HuffmanLengthLimit, FibonacciCountsHitTheLimitAndStayDecodable) {
 TEST(HuffmanLengthLimit, RejectsLimitsThatCannotHoldTheAlphabet) {
   const std::vector<std::uint64_t> five = {1, 1, 1, 1, 1};
   for (int limit : {0, 2, 33}) {
-    try {
-      (void)build_huffman_code(five, limit);
-      ADD_FAILURE() << "limit " << limit;
-    } catch (const Error& e) {
-      EXPECT_EQ(e.exit_code(), ExitCode::kUsage);
-    }
+    tessera::testing::expect_error([&] { (void)build_huffman_code(five, limit); },
+                                   {.code = ExitCode::kUsage});
   }
   EXPECT_EQ(max_length_of(build_huffman_code(five, 3)), 3);
 }
@@ -280,12 +272,8 @@ TEST(HuffmanCanonical, RejectsInvalidLengths) {
 
 TEST(HuffmanBuild, RejectsEmptyAndAllZeroHistograms) {
   for (const auto& histogram : {std::vector<std::uint64_t>{}, std::vector<std::uint64_t>(9, 0)}) {
-    try {
-      (void)build_huffman_code(histogram);
-      ADD_FAILURE() << "expected a usage error";
-    } catch (const Error& e) {
-      EXPECT_EQ(e.exit_code(), ExitCode::kUsage);
-    }
+    tessera::testing::expect_error([&] { (void)build_huffman_code(histogram); },
+                                   {.code = ExitCode::kUsage});
   }
 }
 

@@ -16,6 +16,7 @@
 #include "tessera/core/error.hpp"
 #include "tessera/core/rng.hpp"
 #include "tessera/core/threads.hpp"
+#include "tessera/testing/expect_error.hpp"
 
 namespace tessera::compress {
 namespace {
@@ -114,12 +115,9 @@ TEST(Metrics, SpecialPointsMustComeBackBitForBit) {
 TEST(Metrics, MismatchedFieldsNameBoth) {
   const Field a = field_of<float>("a.f32", {1, 2, 3});
   const Field b = field_of<float>("b.f32", {1, 2});
-  try {
-    (void)compare_fields(a, b);
-    FAIL() << "expected an error";
-  } catch (const Error& e) {
-    EXPECT_EQ(std::string(e.what()), "b.f32: is 2 f32, but the original a.f32 is 3 f32");
-  }
+  tessera::testing::expect_error(
+      [&] { (void)compare_fields(a, b); },
+      {.input = "b.f32", .contains = "b.f32: is 2 f32, but the original a.f32 is 3 f32"});
   EXPECT_THROW((void)check_abs_bound(a, field_of<double>("c.f64", {1, 2, 3}), 0.1), Error);
 }
 

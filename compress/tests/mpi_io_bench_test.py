@@ -1,14 +1,13 @@
 #!/usr/bin/env python3
 # CTest check of compress_mpi_io_bench: 2 ranks under mpiexec, a small real field and a slow
 # emulated link; every mode must run and verify, and every compressed mode must beat raw.
-# Usage: mpi_io_bench_test.py MPIEXEC NUMPROC_FLAG BENCH   (exit 77: skipped, no field)
+# Usage: mpi_io_bench_test.py MPIEXEC NUMPROC_FLAG BENCH SOURCE_DIR   (exit 77: skipped, no field)
 import json
 import os
 import subprocess
 import sys
 import tempfile
 
-FIELD = "/usr/share/ferret-vis/data/etopo20.cdf"
 # The 2-core machine is shared: when other jobs load it, every blocking MPI step waits for a
 # scheduler slot (tens of ms). A 2 MB/s link makes a raw transfer (0.6 s) dwarf those waits, and 4
 # pieces keep the overlapped modes' steps few, so compression wins by a wide margin even then.
@@ -18,13 +17,18 @@ MODES = {"write_raw", "write_tsz", "write_tsz_overlap",
 
 
 def main():
-    mpiexec, numproc_flag, bench = sys.argv[1:4]
-    if not os.path.exists(FIELD):
-        print(f"skipped: {FIELD} missing (Debian package ferret-datasets)")
+    mpiexec, numproc_flag, bench, source_dir = sys.argv[1:5]
+    # The field of compress/data.json's input etopo20, as scripts/data-input.py resolves it.
+    found = subprocess.run([sys.executable, os.path.join(source_dir, "scripts", "data-input.py"),
+                            os.path.join(source_dir, "compress", "data.json"), "etopo20"],
+                           capture_output=True, text=True)
+    if found.returncode != 0:
+        print(f"skipped: {found.stderr.strip()}")
         return 77
+    field = found.stdout.strip()
     with tempfile.TemporaryDirectory() as folder:
         jsonl = os.path.join(folder, "mpi_io.jsonl")
-        command = [mpiexec, numproc_flag, "2", "--oversubscribe", bench, "-i", FIELD + ":ROSE",
+        command = [mpiexec, numproc_flag, "2", "--oversubscribe", bench, "--input", field,
                    "--link-mbps", str(LINK_MBPS), "--pieces", "4", "--repetitions", "3",
                    "--dir", folder, "--jsonl", jsonl]
         print(" ".join(command), flush=True)

@@ -13,11 +13,13 @@
 #include <string>
 #include <vector>
 
+#include "standard_streams.hpp"
 #include "tessera/bench/bench.hpp"
 #include "tessera/cli/cli.hpp"
 #include "tessera/compress/codebook.hpp"
 #include "tessera/compress/codec.hpp"
 #include "tessera/compress/compressor.hpp"
+#include "tessera/compress/data_manifest.hpp"
 #include "tessera/compress/field_io.hpp"
 #include "tessera/compress/metrics.hpp"
 #include "tessera/core/error.hpp"
@@ -36,7 +38,7 @@ struct FieldOptions {
   std::optional<double> ratio;
 
   void add_to(CLI::App& app) {
-    app.add_flag("-f", f32, "Raw input holds float32 values (default)");
+    app.add_flag("-f", f32, "Raw input holds float32 values (the default for raw input)");
     app.add_flag("-d", f64, "Raw input holds float64 values");
     const char* names[4] = {"-1", "-2", "-3", "-4"};
     const char* help[4] = {"1-D raw input: nx", "2-D raw input: nx ny (fastest first)",
@@ -109,9 +111,15 @@ struct FieldOptions {
     return out;
   }
 
-  /// The field named by `spec` (a raw file is mapped, not loaded).
+  /// The field named by `spec` (a raw file is mapped, not loaded; "-" is raw standard input).
   std::unique_ptr<InputField> open(const std::string& spec) const {
-    return std::make_unique<InputField>(spec, type(), shape());
+    if (!is_standard_stream(spec)) return std::make_unique<InputField>(spec, type(), shape());
+    if (shape().empty()) {
+      throw usage_error("-i",
+                        "standard input is a raw array: give its dimensions with -1/-2/-3/-4");
+    }
+    return std::make_unique<InputField>(
+        decode_raw(read_standard_input(), "stdin", type().value_or(DataType::kFloat32), shape()));
   }
 };
 
@@ -139,7 +147,8 @@ std::string source_counts(const std::array<std::size_t, kCodebookSources>& count
   return fmt::format("{} inline, {} offline, {} reused", counts[0], counts[1], counts[2]);
 }
 
-// How far from its target a fixed ratio may land before a warning (compress.md §6, goal 5).
+// How far from its target a fixed ratio may land before a warning (../shared/papers/compress.md
+// §6, goal 5).
 constexpr double kFixedRatioTolerance = 0.05;
 
 nlohmann::json error_json(const ErrorStats& e) {
@@ -150,12 +159,12 @@ nlohmann::json error_json(const ErrorStats& e) {
           {"compared", e.compared}};
 }
 
-// Huffman bits over those of each chunk's own optimal code, minus one.
 // ", values on a grid of 3.28" when the stream prequantizes by the values' grid (value_grid.hpp).
 std::string grid_note(const StreamHeader& h) {
   return h.grid_step > 0 ? fmt::format(", values on a grid of {:.6g}", h.grid_step) : "";
 }
 
+// Huffman bits over those of each chunk's own optimal code, minus one.
 double huffman_overhead(const CompressResult& r) {
   return r.optimal_bits == 0
              ? 0.0
@@ -177,17 +186,40 @@ void print_analysis(const CompressResult& r, const ErrorStats& e, double compres
       100 * huffman_overhead(r), source_counts(r.chunks_by_source));
 }
 
+// Writes the decoded field of `stream` (named `source`) to -o: a file replaced atomically, or
+// standard output once the whole field is decoded.
+void write_decompressed(std::span<const std::byte> stream, const std::string& source,
+                        const std::string& output, const CodebookSet* codebooks) {
+  if (is_standard_stream(output)) {
+    write_standard_output(encode_raw(decompress(stream, source, codebooks)));
+  } else {
+    decompress_to_file(stream, source, output, codebooks);  // a few chunks in memory at a time
+  }
+}
+
 void run_compress(const CompressCommand& c) {
   if (c.input.empty() && c.compressed.empty()) {
     throw usage_error("tessera compress", "give -i to compress and/or -z to decompress");
+  }
+  const bool stdout_data =
+      (!c.input.empty() && is_standard_stream(c.compressed)) || is_standard_stream(c.decompressed);
+  if (stdout_data && c.json) {
+    throw usage_error("--json", "standard output carries the data (-z - or -o -)");
+  }
+  if (!c.input.empty() && is_standard_stream(c.compressed) && is_standard_stream(c.decompressed)) {
+    throw usage_error("-o", "-z - already writes to standard output");
   }
   std::optional<CodebookSet> codebooks;
   if (!c.codebooks.empty()) codebooks = read_codebook_set(c.codebooks);
   const CodebookSet* custom = codebooks ? &*codebooks : nullptr;
   if (c.input.empty()) {  // decompress -z into -o
     if (c.decompressed.empty()) throw usage_error("-o", "needed to decompress -z");
-    const MappedFile stream(c.compressed);
-    decompress_to_file(stream.bytes(), c.compressed, c.decompressed, custom);
+    if (is_standard_stream(c.compressed)) {
+      write_decompressed(read_standard_input(), "stdin", c.decompressed, custom);
+    } else {
+      const MappedFile stream(c.compressed);
+      write_decompressed(stream.bytes(), c.compressed, c.decompressed, custom);
+    }
     return;
   }
   if (!c.lossless.empty() && c.lossless != "zstd" && c.lossless != "none") {
@@ -213,7 +245,8 @@ void run_compress(const CompressCommand& c) {
   Stopwatch compress_time;
   CompressResult result;
   std::vector<std::byte> stream;
-  if (c.compressed.empty()) {
+  const bool stream_in_memory = c.compressed.empty() || is_standard_stream(c.compressed);
+  if (stream_in_memory) {
     stream = compress_to_memory(original, options, &result);
   } else {
     result = compress_to_file(original, options, c.compressed);
@@ -228,21 +261,22 @@ void run_compress(const CompressCommand& c) {
   if (c.decompressed.empty() && !c.analyse) {
     if (!c.json) std::cerr << fmt::format("ratio {:.3f}\n", result.ratio());
     if (c.json) std::cout << nlohmann::json{{"ratio", result.ratio()}}.dump() << "\n";
+    if (is_standard_stream(c.compressed)) write_standard_output(stream);
     return;
   }
 
   std::optional<MappedFile> mapped;
-  if (!c.compressed.empty()) mapped.emplace(c.compressed);
+  if (!stream_in_memory) mapped.emplace(c.compressed);
   const std::span<const std::byte> bytes = mapped ? mapped->bytes() : std::span(stream);
-  const std::string source = c.compressed.empty() ? c.input : c.compressed;
-  if (!c.analyse) {  // -o alone: streamed to the file, a few chunks in memory at a time
-    decompress_to_file(bytes, source, c.decompressed, custom);
+  const std::string source = stream_in_memory ? c.input : c.compressed;
+  if (!c.analyse) {  // -o alone
+    write_decompressed(bytes, source, c.decompressed, custom);
+    if (is_standard_stream(c.compressed)) write_standard_output(stream);
     return;
   }
   Stopwatch decompress_time;
   const Field decoded = decompress(bytes, source, custom);
   const double decompress_s = decompress_time.elapsed();
-  if (!c.decompressed.empty()) write_raw(c.decompressed, decoded);
 
   const ErrorStats errors = compare_fields(original, decoded);
   if (c.json) {
@@ -272,6 +306,12 @@ void run_compress(const CompressCommand& c) {
     throw verification_error(c.input, fmt::format("{} values exceed the bound, first at index {}",
                                                   check.violations, check.first_violation));
   }
+  if (is_standard_stream(c.decompressed)) {
+    write_standard_output(encode_raw(decoded));
+  } else if (!c.decompressed.empty()) {
+    write_raw(c.decompressed, decoded);
+  }
+  if (is_standard_stream(c.compressed)) write_standard_output(stream);
 }
 
 void add_verify(CLI::App& parent) {
@@ -377,13 +417,27 @@ std::string codebook_table_source(std::span<const std::byte> tcb, const Codebook
 struct TrainCommand {
   FieldOptions field;
   std::vector<std::string> inputs;
+  std::string set;  // a set of compress/data.json, trained on after the inputs
   std::string output;
   TrainingOptions training;
 };
 
+// The training inputs: those given, then those of --set (an error naming any that is missing).
+std::vector<std::string> training_inputs(const TrainCommand& c) {
+  std::vector<std::string> specs = c.inputs;
+  if (!c.set.empty()) {
+    for (const DataInput& input : data_manifest().set(c.set)) {
+      if (!input.present) throw Error(input.id, input.missing_reason);
+      specs.push_back(input.spec());
+    }
+  }
+  if (specs.empty()) throw usage_error("train", "give training fields or --set");
+  return specs;
+}
+
 void run_train(const TrainCommand& c) {
   std::vector<Field> fields;
-  for (const std::string& input : c.inputs) fields.push_back(c.field.read(input));
+  for (const std::string& input : training_inputs(c)) fields.push_back(c.field.read(input));
   std::vector<TrainingPoint> report;
   const CodebookSet set = train_codebooks(fields, c.training, &report);
   for (const TrainingPoint& p : report) {
@@ -394,9 +448,10 @@ void run_train(const TrainCommand& c) {
   const std::vector<std::byte> tcb = encode_codebook_set(set);
   if (c.output.ends_with(".inc")) {
     const std::string command = fmt::format(
-        "tessera compress train -o {} --radius {} --chunk {} --bit-rates {}{} {}", c.output,
+        "tessera compress train -o {} --radius {} --chunk {} --bit-rates {}{}{}{}", c.output,
         c.training.radius, c.training.chunk_values, fmt::join(c.training.bit_rates, ","),
-        c.field.flags(), fmt::join(c.inputs, " "));
+        c.field.flags(), c.set.empty() ? "" : " --set " + c.set,
+        c.inputs.empty() ? "" : fmt::format(" {}", fmt::join(c.inputs, " ")));
     const std::string source = codebook_table_source(tcb, set, command);
     write_file_atomic(c.output, std::as_bytes(std::span(source)));
   } else {
@@ -411,8 +466,10 @@ void add_train(CLI::App& parent) {
   auto c = std::make_shared<TrainCommand>();
   CLI::App* train = parent.add_subcommand(
       "train", "Train an offline codebook set (.tcb): one Huffman code per bit-rate");
-  train->add_option("inputs", c->inputs, "Training fields: raw files or file.nc:VARIABLE")
-      ->required();
+  train->add_option("inputs", c->inputs, "Training fields: raw files or file.nc:VARIABLE");
+  train->add_option("--set", c->set,
+                    "Also train on this set of compress/data.json (the built-in set: "
+                    "codebook-training)");
   train
       ->add_option("-o", c->output,
                    "Output: a .tcb file, or with .inc the C++ table of the built-in set")
@@ -431,8 +488,7 @@ void add_train(CLI::App& parent) {
   train->footer(
       "Each field's error bound is tuned to each bit-rate; the books average the fields' code\n"
       "histograms. Examples:\n"
-      "  tessera compress train -o books.tcb /usr/share/ferret-vis/data/etopo5.cdf:ROSE "
-      "/usr/share/ncarg/data/cdf/hgt.nc:HGT\n"
+      "  tessera compress train -o books.tcb etopo5.cdf:ROSE hgt.nc:HGT\n"
       "  tessera compress train -o books.tcb --bit-rates 2,3,4 a.f32 b.f32 -f -2 360 180\n"
       "  tessera compress -i field.f32 -z field.tsz -f -2 360 180 -M REL 1e-3 --codebooks "
       "books.tcb");
@@ -444,9 +500,12 @@ const cli::Registrar kCompress(
     [](CLI::App& app) {
       auto c = std::make_shared<CompressCommand>();
       app.require_subcommand(0, 1);
-      app.add_option("-i", c->input, "Field to compress: raw file or file.nc:VARIABLE");
-      app.add_option("-z", c->compressed, "Compressed stream (.tsz): written, or read without -i");
-      app.add_option("-o", c->decompressed, "Decompressed raw output");
+      app.add_option("-i", c->input,
+                     "Field to compress: raw file, file.nc:VARIABLE, or - (raw, standard input)");
+      app.add_option("-z", c->compressed,
+                     "Compressed stream (.tsz): written, or read without -i; - for standard "
+                     "output (input without -i)");
+      app.add_option("-o", c->decompressed, "Decompressed raw output; - for standard output");
       c->field.add_to(app);
       c->field.add_bound_to(app);
       app.add_flag("-a", c->analyse, "Print ratio, errors, PSNR, NRMSE and speeds");
@@ -466,16 +525,19 @@ const cli::Registrar kCompress(
       app.add_option("--lossless", c->lossless,
                      "Back end over the Huffman stream: zstd (default) or none (always, with FXR)");
       app.footer(
-          "Dimensions are given fastest first, as in SZ3 and zfp.\n"
+          "Dimensions are given fastest first, as in SZ3 and zfp; raw values are float32 unless\n"
+          "-d is given. Data goes to standard output only with -z - or -o -, and only once it is\n"
+          "complete; messages go to standard error. Exit codes: 0 success, 1 failure (bad or\n"
+          "missing file), 2 usage error, 3 a violated error bound (-a, verify).\n"
           "Examples:\n"
           "  tessera compress -i field.f32 -z field.tsz -f -3 360 180 20 -M REL 1e-3\n"
           "  tessera compress -z field.tsz -o field.out\n"
           "  tessera compress -i field.f32 -z field.tsz -o field.out -f -3 360 180 20 "
           "-M ABS 0.01 -a\n"
-          "  tessera compress -i /usr/share/ferret-vis/data/etopo5.cdf:ROSE -z rose.tsz "
-          "-M REL 1e-4 -a\n"
-          "  tessera compress -i /usr/share/ferret-vis/data/etopo5.cdf:ROSE -z rose.tsz "
-          "-M FXR -C 10 -a\n"
+          "  tessera compress -i etopo5.cdf:ROSE -z rose.tsz -M REL 1e-4 -a\n"
+          "  tessera compress -i etopo5.cdf:ROSE -z rose.tsz -M FXR -C 10 -a\n"
+          "  cat field.f32 | tessera compress -i - -z - -2 360 180 -M ABS 0.01 > field.tsz\n"
+          "  tessera compress -z - -o - < field.tsz > field.out\n"
           "  tessera compress verify field.f32 field.out -f -3 360 180 20 -M REL 1e-3\n"
           "  tessera compress -i field.f32 -z field.tsz -f -3 360 180 20 -M REL 1e-3 "
           "--codebook-mode offline\n"

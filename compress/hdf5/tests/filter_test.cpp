@@ -5,7 +5,6 @@
 #include <fmt/format.h>
 #include <gtest/gtest.h>
 #include <hdf5.h>
-#include <unistd.h>
 
 #include <array>
 #include <cmath>
@@ -22,6 +21,7 @@
 #include "tessera/compress/hdf5_filter.hpp"
 #include "tessera/compress/metrics.hpp"
 #include "tessera/core/rng.hpp"
+#include "tessera/testing/temp_dir.hpp"
 
 namespace tessera::compress {
 namespace {
@@ -173,24 +173,15 @@ std::vector<unsigned> cd_vector(const ErrorBound& bound) {
 }
 
 /// Registers the filter in-process (as a program linking the plugin would) and gives each test a
-/// fresh folder under the system temporary folder, removed with everything in it.
-class Hdf5Filter : public testing::Test {
+/// fresh folder of its own.
+class Hdf5Filter : public ::testing::Test {
  protected:
-  Hdf5Filter()
-      : folder_(fs::temp_directory_path() /
-                ("tessera-h5filter-" + std::to_string(::getpid()) + "-" +
-                 testing::UnitTest::GetInstance()->current_test_info()->name())) {
-    fs::remove_all(folder_);
-    fs::create_directories(folder_);
+  Hdf5Filter() {
     EXPECT_EQ(H5PLget_plugin_type(), H5PL_TYPE_FILTER);
     EXPECT_GE(H5Zregister(H5PLget_plugin_info()), 0);
   }
-  ~Hdf5Filter() override {
-    std::error_code ignored;
-    fs::remove_all(folder_, ignored);
-  }
 
-  fs::path folder_;
+  tessera::testing::TempDir folder_;
 };
 
 constexpr std::size_t kTimes = 20, kRows = 180, kCols = 360;

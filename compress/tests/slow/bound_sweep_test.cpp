@@ -1,14 +1,14 @@
-// The strict bound over every real field of Debian's ferret-datasets and libncarg-data that the
-// benchmarks use × {ABS, REL 1e-2 … 1e-6} × {f32, f64}, and over adversarial fields: no value of
-// any decompressed field may miss its bound, and NaN, ±Inf and fill points come back bit for bit.
+// The strict bound over the real fields of compress/data.json's "bound-sweep" set × {ABS, REL 1e-2
+// … 1e-6} × {f32, f64}, and over adversarial fields: no value of any decompressed field may miss
+// its bound, and NaN, ±Inf and fill points come back bit for bit.
 #include <gtest/gtest.h>
 
 #include <cmath>
-#include <filesystem>
 #include <limits>
 #include <string>
 #include <vector>
 
+#include "../test_fields.hpp"
 #include "tessera/compress/compressor.hpp"
 #include "tessera/compress/field_io.hpp"
 #include "tessera/compress/metrics.hpp"
@@ -16,26 +16,6 @@
 
 namespace tessera::compress {
 namespace {
-
-struct RealField {
-  const char* path;
-  const char* variable;
-};
-
-constexpr RealField kRealFields[] = {
-    {"/usr/share/ferret-vis/data/etopo5.cdf", "ROSE"},
-    {"/usr/share/ferret-vis/data/levitus_climatology.cdf", "TEMP"},
-    {"/usr/share/ferret-vis/data/levitus_climatology.cdf", "SALT"},
-    {"/usr/share/ferret-vis/data/coads_climatology.cdf", "SST"},
-    {"/usr/share/ferret-vis/data/monthly_navy_winds.cdf", "UWND"},
-    {"/usr/share/ferret-vis/data/ocean_atlas_subset.nc", "TEMP"},
-    {"/usr/share/ncarg/data/cdf/trinidad.nc", "data"},
-    {"/usr/share/ncarg/data/cdf/hgt.nc", "HGT"},
-    {"/usr/share/ncarg/data/cdf/fice.nc", "fice"},
-    {"/usr/share/ncarg/data/cdf/pop.nc", "t"},
-    {"/usr/share/ncarg/data/nug/rectilinear_grid_3D.nc", "t"},
-    {"/usr/share/ncarg/data/cdf/vinth2p.nc", "T"},
-};
 
 const std::vector<ErrorBound>& bounds() {
   static const std::vector<ErrorBound> all = {
@@ -74,14 +54,18 @@ std::size_t violations(const Field& f) {
 
 TEST(SlowBoundSweep, RealFieldsInBothPrecisions) {
   std::size_t fields = 0;
-  for (const RealField& r : kRealFields) {
-    if (!std::filesystem::exists(r.path)) continue;
-    const Field f = read_netcdf(r.path, r.variable);
+  std::string skipped;
+  for (const DataInput& input : data_manifest().set("bound-sweep")) {
+    if (const std::string why = testing::skip_reason(input); !why.empty()) {
+      skipped = why;
+      continue;
+    }
+    const Field f = testing::read_real(input);
     EXPECT_EQ(violations(f), 0u);
     EXPECT_EQ(violations(as_f64(f)), 0u);
     ++fields;
   }
-  if (fields == 0) GTEST_SKIP() << "needs Debian's ferret-datasets and libncarg-data";
+  if (fields == 0) GTEST_SKIP() << skipped;
   RecordProperty("fields", static_cast<int>(fields));
 }
 

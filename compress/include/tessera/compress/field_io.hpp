@@ -5,6 +5,7 @@
 #include <cstddef>
 #include <filesystem>
 #include <optional>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -13,14 +14,28 @@
 
 namespace tessera::compress {
 
-/// Reads a headerless little-endian array of `type` values with `shape` (slowest first, 1-4
-/// dimensions). The file's size in bytes must equal the number of values times 4 (f32) or 8 (f64);
-/// otherwise throws tessera::Error naming the path and both sizes. The field is named by the path.
+/// The values of a headerless little-endian array of `type` values with `shape` (slowest first, 1-4
+/// dimensions) held in `bytes`, as a field named `name`. The size in bytes must equal the number of
+/// values times 4 (f32) or 8 (f64); otherwise throws tessera::Error naming `name` and both sizes.
+Field decode_raw(std::span<const std::byte> bytes, const std::string& name, DataType type,
+                 std::vector<std::size_t> shape);
+
+/// decode_raw of the file at `path`; the field is named by the path.
 Field read_raw(const std::filesystem::path& path, DataType type, std::vector<std::size_t> shape);
 
-/// Writes the field's values as a headerless little-endian array (4 or 8 bytes per value, no
-/// shape or fill value), replacing `path` atomically. "-" is an ordinary file name here.
+/// The field's values as a headerless little-endian array (4 or 8 bytes per value, no shape or
+/// fill value).
+std::vector<std::byte> encode_raw(const FieldView& field);
+
+/// Writes encode_raw(field), replacing `path` atomically. "-" is an ordinary file name here.
 void write_raw(const std::filesystem::path& path, const FieldView& field);
+
+/// Whether this build reads netCDF (CMake option TESSERA_WITH_NETCDF). Without it, read_netcdf and
+/// netcdf_float_variables throw tessera::Error saying so (netcdf_missing_reason()).
+bool netcdf_available() noexcept;
+
+/// "this build of tessera reads no netCDF: install libnetcdf-dev and reconfigure ...".
+std::string netcdf_missing_reason();
 
 /// Reads netCDF variable `variable` of `path` (netCDF-3 or netCDF-4, root group). NC_FLOAT gives
 /// f32 and NC_DOUBLE f64 values (in the file's units); any other type, packed variables
@@ -34,21 +49,26 @@ void write_raw(const std::filesystem::path& path, const FieldView& field);
 /// from one thread at a time.
 Field read_netcdf(const std::filesystem::path& path, const std::string& variable);
 
+/// Names of the root-group float and double variables of netCDF file `path` that hold at least 2
+/// values and that read_netcdf accepts (not packed, at most 4 dimensions longer than 1), in the
+/// file's order: the real fields benchmarks enumerate.
+std::vector<std::string> netcdf_float_variables(const std::filesystem::path& path);
+
 /// The command line's input: "path.nc:VAR" (also .cdf, .nc4) reads a netCDF variable; anything else
-/// is a raw file of `type` values with `shape` (slowest first), both then required. For netCDF a
-/// given type or a non-empty shape must match the variable's. Usage problems throw
-/// tessera::usage_error naming `spec`.
+/// is a raw file of `type` values (float32 when not given) with `shape` (slowest first), which is
+/// then required. For netCDF a given type or a non-empty shape must match the variable's. Usage
+/// problems throw tessera::usage_error naming `spec`.
 Field read_field(const std::string& spec, std::optional<DataType> type,
                  std::vector<std::size_t> shape);
 
-/// Names of the root-group float and double variables of netCDF file `path` that hold at least 2
-/// values and that read_netcdf accepts (not packed, at most 4 dimensions longer than 1), in the
 /// A field to read from without owning a copy: a netCDF variable loaded into memory, or a raw
 /// little-endian file mapped in place, so that compressing a raw file larger than RAM streams
 /// through the page cache. Same spec rules as read_field.
 class InputField {
  public:
   InputField(const std::string& spec, std::optional<DataType> type, std::vector<std::size_t> shape);
+  /// A field already in memory (e.g. decoded from standard input).
+  explicit InputField(Field field);
   InputField(const InputField&) = delete;
   InputField& operator=(const InputField&) = delete;
 
@@ -60,8 +80,5 @@ class InputField {
   std::optional<MappedFile> mapped_;
   FieldView view_;
 };
-
-/// file's order: the real fields benchmarks enumerate.
-std::vector<std::string> netcdf_float_variables(const std::filesystem::path& path);
 
 }  // namespace tessera::compress
