@@ -64,6 +64,15 @@ std::uint32_t hash_of_encoded(const CodebookSet& set) {
 
 }  // namespace
 
+CodebookSource codebook_source_of(std::span<const std::byte> payload, const std::string& source) {
+  ByteReader in(payload, source);
+  const auto value = in.get<std::uint8_t>();
+  if (value >= kCodebookSources) {
+    throw Error(source, fmt::format("unknown codebook source {}", value));
+  }
+  return static_cast<CodebookSource>(value);
+}
+
 std::string_view to_string(CodebookMode mode) {
   switch (mode) {
     case CodebookMode::kOffline:

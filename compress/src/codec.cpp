@@ -1,7 +1,7 @@
 // Chunk encoding and decoding: quantizer, codebook choice (offline books, online reuse, own code),
 // Huffman coder and zstd glued by the payload layout of codec.hpp, with CRCs checked before
 // anything is parsed.
-#include "tessera/compress/codec.hpp"
+#include "codec.hpp"
 
 #include <fmt/format.h>
 #include <zstd.h>
@@ -304,15 +304,6 @@ ChunkSize measure_chunk(std::span<const T> values, const SlabGeometry& geometry,
                              varint_bytes(scratch.outliers.size()) + scratch.outliers.size() +
                              varint_bytes(stream_bytes) + stream_bytes;
   return {1 + table.position() + body, scratch.outlier_count};
-}
-
-CodebookSource codebook_source_of(std::span<const std::byte> payload, const std::string& source) {
-  ByteReader in(payload, source);
-  const auto value = in.get<std::uint8_t>();
-  if (value >= kCodebookSources) {
-    throw Error(source, fmt::format("unknown codebook source {}", value));
-  }
-  return static_cast<CodebookSource>(value);
 }
 
 template <class T>

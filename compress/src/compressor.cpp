@@ -9,10 +9,10 @@
 #include <cmath>
 #include <optional>
 
-#include "tessera/compress/codec.hpp"
-#include "tessera/compress/fixed_ratio.hpp"
+#include "codec.hpp"
+#include "fixed_ratio.hpp"
 #include "tessera/compress/metrics.hpp"
-#include "tessera/compress/value_grid.hpp"
+#include "value_grid.hpp"
 #include "tessera/core/crc32c.hpp"
 #include "tessera/core/error.hpp"
 #include "tessera/core/file_io.hpp"

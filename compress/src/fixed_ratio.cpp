@@ -1,7 +1,7 @@
 // Fixed-ratio search (compress.md §1 "Theory linking error bound, code distribution and ratio",
 // §5 "Fixed ratio"): doubling eb saves about one bit per value, which gives the first guess; exact
 // sizes from the codec's own quantizer and Huffman code lengths (no encoding) refine it.
-#include "tessera/compress/fixed_ratio.hpp"
+#include "fixed_ratio.hpp"
 
 #include <fmt/format.h>
 
@@ -11,7 +11,7 @@
 #include <vector>
 
 #include "tessera/compress/chunking.hpp"
-#include "tessera/compress/codec.hpp"
+#include "codec.hpp"
 #include "tessera/compress/format.hpp"
 #include "tessera/compress/metrics.hpp"
 #include "tessera/core/error.hpp"

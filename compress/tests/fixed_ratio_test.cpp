@@ -1,7 +1,7 @@
 // Fixed-ratio mode: size estimates equal real stream sizes, targets 4-24 land within 5% on fields
 // of 1 MB or more (compress.md §6, goal 5) with the bound still strict, the bytes do not depend on
 // the thread count, and bad targets are usage errors.
-#include "tessera/compress/fixed_ratio.hpp"
+#include "fixed_ratio.hpp"
 
 #include <gtest/gtest.h>
 

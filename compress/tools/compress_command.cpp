@@ -16,7 +16,6 @@
 #include "tessera/bench/bench.hpp"
 #include "tessera/cli/cli.hpp"
 #include "tessera/compress/codebook.hpp"
-#include "tessera/compress/codec.hpp"
 #include "tessera/compress/compressor.hpp"
 #include "tessera/compress/field_io.hpp"
 #include "tessera/compress/metrics.hpp"

@@ -139,9 +139,6 @@ template <class T>
 ChunkSize measure_chunk(std::span<const T> values, const SlabGeometry& geometry,
                         const QuantizerSettings& settings, QuantizedSlab& scratch);
 
-/// The codebook source of a chunk payload (its first byte); errors name `source`.
-CodebookSource codebook_source_of(std::span<const std::byte> payload, const std::string& source);
-
 /// Decodes chunk `chunk` of `stream` (parsed into `layout`) into `out` (geometry.size() values)
 /// after checking its CRC, and for a reused code the CRC of the chunk that holds it. Errors name
 /// `source` (e.g. "field.tsz chunk 3").
