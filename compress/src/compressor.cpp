@@ -9,7 +9,7 @@
 #include <cmath>
 #include <optional>
 
-#include "codec.hpp"
+#include "chunk_coding.hpp"
 #include "fixed_ratio.hpp"
 #include "tessera/compress/metrics.hpp"
 #include "value_grid.hpp"

@@ -11,7 +11,7 @@
 #include <vector>
 
 #include "tessera/compress/chunking.hpp"
-#include "codec.hpp"
+#include "chunk_coding.hpp"
 #include "tessera/compress/format.hpp"
 #include "tessera/compress/metrics.hpp"
 #include "tessera/core/error.hpp"

@@ -61,7 +61,7 @@ StreamHeader stream_header(const FieldView& field, const CompressOptions& option
 /// Compresses `field`, passing the stream to `sink` in consecutive pieces. Under FXR the bound is
 /// found first by find_fixed_ratio_bound, then the field is compressed like ABS with that bound
 /// (and inline codes only, so that the estimate stays exact). Chunks are quantized and
-/// encoded in parallel; their codes are chosen in chunk order (CodebookSelector, codec.hpp), so the
+/// encoded in parallel; their codes are chosen in chunk order (CodebookSelector), so the
 /// bytes are the same for any thread count. With a codebook mode other than kInline the stream
 /// uses options.codebooks or the built-in set, and its header names that set even if no chunk
 /// ends up using it; a set whose radius differs from options.radius is a usage error, except that

@@ -8,8 +8,16 @@
 //              f64 effective abs bound, f64 grid step (0: none; quantizer.hpp), u32 radius, u8 has
 //              fill, f64 fill, varint slices per chunk, u8 lossless, u16 codebook set, u32 codebook
 //              set hash; then u32 CRC32C of the header bytes
-//   chunks     payloads back to back (see codec.hpp), each decodable without decoding the others
-//              (a chunk may reuse the code table at the start of an earlier chunk's payload)
+//   chunks     payloads back to back, each decodable without decoding the others (a chunk may
+//              reuse the code table at the start of an earlier chunk's payload). A payload is:
+//              u8 codebook source (codebook.hpp), then by source: 0 the code lengths (huffman.hpp);
+//              1 varint book index in the stream's offline set, varint counts of the chunk's
+//              outlier, zero-residual and fill codes (the book is adapted to them); 2 varint
+//              distance back to the earlier chunk whose inline code lengths this chunk reuses;
+//              then the body: varint outlier count, varint outlier bytes, outlier records
+//              (quantizer.hpp), varint bitstream bytes, bitstream. A zstd-flagged chunk stores its
+//              body as one zstd frame; the code stays outside it, so a later chunk reads it
+//              without inflating anything.
 //   table      varint chunk count, per chunk {varint bytes, varint outliers, u8 flags, u32 CRC32C
 //              of the payload}; then u32 CRC32C of the table bytes
 //   trailer    u64 offset of the table, u32 CRC32C of every byte before it, 4 bytes "TSZE"
