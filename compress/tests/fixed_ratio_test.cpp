@@ -115,7 +115,7 @@ TEST(FixedRatio, BadTargetsAreUsageErrors) {
       FAIL() << "expected an error for " << target;
     } catch (const Error& e) {
       EXPECT_EQ(e.exit_code(), ExitCode::kUsage);
-      EXPECT_EQ(e.input(), "-C");
+      EXPECT_EQ(e.input(), "CompressOptions::bound.ratio");
       EXPECT_NE(e.problem().find("waves"), std::string::npos) << e.what();
     }
   }

@@ -26,12 +26,14 @@
 #include <array>
 #include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <span>
 #include <string>
 #include <vector>
 
 #include "tessera/compress/field.hpp"
+#include "tessera/compress/quantizer.hpp"
 #include "tessera/core/bytes.hpp"
 
 namespace tessera::compress {
@@ -95,10 +97,43 @@ struct ChunkRecord {
   std::uint32_t crc = 0;
 };
 
+/// The quantizer settings every chunk of a stream with this header is coded with.
+QuantizerSettings quantizer_settings(const StreamHeader& header);
+
 /// Magic, version and header (with its CRC).
 void write_header(const StreamHeader& header, ByteWriter& out);
 /// Chunk table (with its CRC).
 void write_chunk_table(std::span<const ChunkRecord> chunks, ByteWriter& out);
+
+/// Bytes of write_header's output for `header`.
+std::uint64_t header_bytes(const StreamHeader& header);
+/// Bytes of write_chunk_table's output for `chunks`.
+std::uint64_t chunk_table_bytes(std::span<const ChunkRecord> chunks);
+/// Bytes of the stream StreamWriter writes for `header` and chunks of these records.
+std::uint64_t stream_bytes(const StreamHeader& header, std::span<const ChunkRecord> chunks);
+
+/// Writes a stream in order to a sink: the header, the chunk payloads as they come, then the
+/// chunk table and the trailer (with the CRC of everything before it).
+class StreamWriter {
+ public:
+  using Sink = std::function<void(std::span<const std::byte>)>;
+
+  /// Writes the header to `sink`, which must outlive the writer.
+  StreamWriter(const StreamHeader& header, const Sink& sink);
+  /// Appends the next chunk's payload, described by `record`.
+  void add_chunk(std::span<const std::byte> payload, const ChunkRecord& record);
+  /// Writes the chunk table and the trailer; returns the stream's size in bytes.
+  std::uint64_t finish();
+  std::span<const ChunkRecord> chunks() const { return records_; }
+
+ private:
+  void write(std::span<const std::byte> bytes);
+
+  const Sink& sink_;
+  std::uint64_t written_ = 0;
+  std::uint32_t crc_ = 0;  // CRC32C of every byte written
+  std::vector<ChunkRecord> records_;
+};
 
 /// A parsed stream: header, chunk table and where each chunk's payload is.
 struct StreamLayout {
