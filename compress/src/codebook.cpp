@@ -175,8 +175,8 @@ const CodebookSet* codebook_set_for(const StreamHeader& header, const CodebookSe
                                     "lacks (it has set {})",
                                     header.codebook_set, kDefaultCodebookSet));
   } else if (custom == nullptr) {
-    throw Error(source, fmt::format("was written with a custom codebook set (hash {:08x}): give "
-                                    "its .tcb file (--codebooks)",
+    throw Error(source, fmt::format("was written with a custom codebook set (hash {:08x}): the "
+                                    "decoder needs that set (its .tcb file)",
                                     header.codebook_hash));
   }
   const std::uint32_t hash = codebook_set_hash(*set);

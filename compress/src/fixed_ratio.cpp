@@ -1,7 +1,7 @@
-// Fixed-ratio search (../shared/papers/compress.md, "Theory linking error bound, code distribution
-// and ratio" and "Fixed ratio"): doubling eb saves about one bit per value, which gives the first
-// guess; exact sizes from the codec's own quantizer and Huffman code lengths (no encoding) refine
-// it.
+// Fixed-ratio search (../shared/papers/compress.md §1 "Theory linking error bound, code
+// distribution and ratio" and §5 "Fixed ratio"): doubling eb saves about one bit per value, which
+// gives the first guess; exact sizes from the codec's own quantizer and Huffman code lengths (no
+// encoding) refine it.
 #include "fixed_ratio.hpp"
 
 #include <fmt/format.h>

@@ -164,7 +164,8 @@ std::string source_counts(const std::array<std::size_t, kCodebookSources>& count
   return fmt::format("{} inline, {} offline, {} reused", counts[0], counts[1], counts[2]);
 }
 
-// How far from its target a fixed ratio may land before a warning (compress.md §6, goal 5).
+// How far from its target a fixed ratio may land before a warning (../shared/papers/compress.md §6,
+// goal 5).
 constexpr double kFixedRatioTolerance = 0.05;
 
 nlohmann::json error_json(const ErrorStats& e) {
