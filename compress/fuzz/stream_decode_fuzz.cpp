@@ -1,4 +1,4 @@
-// libFuzzer target for the .tsz stream decoder (format.hpp, codec.hpp, quantizer.hpp): any input
+// libFuzzer target for the .tsz stream decoder (format.hpp, quantizer.hpp): any input
 // must either decode or throw tessera::Error, and a decoded stream must decode to the same values
 // again (no dependence on uninitialised memory). Built with checksums off (fuzzing build mode) so
 // mutations reach the parsers behind them.

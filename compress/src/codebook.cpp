@@ -64,6 +64,15 @@ std::uint32_t hash_of_encoded(const CodebookSet& set) {
 
 }  // namespace
 
+CodebookSource codebook_source_of(std::span<const std::byte> payload, const std::string& source) {
+  ByteReader in(payload, source);
+  const auto value = in.get<std::uint8_t>();
+  if (value >= kCodebookSources) {
+    throw Error(source, fmt::format("unknown codebook source {}", value));
+  }
+  return static_cast<CodebookSource>(value);
+}
+
 std::string_view to_string(CodebookMode mode) {
   switch (mode) {
     case CodebookMode::kOffline:
@@ -166,8 +175,8 @@ const CodebookSet* codebook_set_for(const StreamHeader& header, const CodebookSe
                                     "lacks (it has set {})",
                                     header.codebook_set, kDefaultCodebookSet));
   } else if (custom == nullptr) {
-    throw Error(source, fmt::format("was written with a custom codebook set (hash {:08x}): give "
-                                    "its .tcb file (--codebooks)",
+    throw Error(source, fmt::format("was written with a custom codebook set (hash {:08x}): the "
+                                    "decoder needs that set (its .tcb file)",
                                     header.codebook_hash));
   }
   const std::uint32_t hash = codebook_set_hash(*set);

@@ -10,7 +10,7 @@
 
 #include "tessera/compress/codebook.hpp"
 #include "tessera/compress/metrics.hpp"
-#include "tessera/compress/value_grid.hpp"
+#include "value_grid.hpp"
 #include "tessera/core/error.hpp"
 #include "tessera/core/threads.hpp"
 

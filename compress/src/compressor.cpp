@@ -1,19 +1,16 @@
-// Compression and decompression of whole fields: error-bound resolution, the ordered chunk
-// pipeline with codebook choices taken in chunk order, and the stream assembly of format.hpp
-// (header, chunks, table, trailer).
+// Compression and decompression of whole fields: the plan (plan.hpp, searched under FXR), the
+// ordered chunk pipeline with codebook choices taken in chunk order, and the stream written by
+// format.hpp's StreamWriter.
 #include "tessera/compress/compressor.hpp"
 
 #include <fmt/format.h>
 
 #include <bit>
-#include <cmath>
 #include <optional>
 
-#include "tessera/compress/codec.hpp"
-#include "tessera/compress/fixed_ratio.hpp"
-#include "tessera/compress/metrics.hpp"
-#include "tessera/compress/value_grid.hpp"
-#include "tessera/core/crc32c.hpp"
+#include "chunk_coding.hpp"
+#include "fixed_ratio.hpp"
+#include "tessera/compress/chunking.hpp"
 #include "tessera/core/error.hpp"
 #include "tessera/core/file_io.hpp"
 #include "tessera/core/ordered_pipeline.hpp"
@@ -25,98 +22,21 @@ namespace tessera::compress {
 
 namespace {
 
-// The largest power of two that divides c exactly (c != 0), so c / it is an odd integer.
-double largest_power_of_two_dividing(double c) {
-  int exponent = 0;
-  const double fraction = std::frexp(std::fabs(c), &exponent);
-  const auto mantissa = static_cast<std::uint64_t>(std::ldexp(fraction, 53));
-  return std::ldexp(1.0, exponent - 53 + std::countr_zero(mantissa));
-}
-
-void check_bound(const ErrorBound& bound) {
-  if (bound.mode == BoundMode::kFixedRatio) {
-    throw usage_error("-M",
-                      "FXR has no error bound of its own: it is searched for the target "
-                      "ratio at compression (find_fixed_ratio_bound)");
-  }
-  const auto positive = [](double v) { return v > 0 && std::isfinite(v); };
-  const bool abs_ok = bound.mode == BoundMode::kRel || positive(bound.abs);
-  const bool rel_ok = bound.mode == BoundMode::kAbs || positive(bound.rel);
-  if (!abs_ok || !rel_ok) {
-    throw usage_error("-M", fmt::format("{} needs positive finite bounds", to_string(bound)));
-  }
-}
-
-// Sink wrapper that counts bytes and keeps the running CRC32C of everything written.
-class CountingSink {
- public:
-  explicit CountingSink(const std::function<void(std::span<const std::byte>)>& sink)
-      : sink_(sink) {}
-  void write(std::span<const std::byte> bytes) {
-    crc_ = crc32c(bytes, crc_);
-    written_ += bytes.size();
-    sink_(bytes);
-  }
-  std::uint64_t written() const { return written_; }
-  std::uint32_t crc() const { return crc_; }
-
- private:
-  const std::function<void(std::span<const std::byte>)>& sink_;
-  std::uint64_t written_ = 0;
-  std::uint32_t crc_ = 0;
-};
-
-// The offline set the stream uses (null for none), named in `header`.
-const CodebookSet* offline_set(const CompressOptions& options, StreamHeader& header) {
-  if (options.codebook_mode == CodebookMode::kInline) return nullptr;
-  const CodebookSet& set =
-      options.codebooks != nullptr ? *options.codebooks : default_codebook_set();
-  if (set.radius != options.radius) {
-    if (options.codebook_mode == CodebookMode::kAuto && options.codebooks == nullptr) {
-      return nullptr;
-    }
-    const bool given = options.codebooks != nullptr;
-    throw usage_error(given ? "--codebooks" : "--codebook-mode",
-                      fmt::format("the {} codebook set has radius {}, the quantizer {} (--radius)",
-                                  given ? "given" : "built-in", set.radius, options.radius));
-  }
-  header.codebook_hash = codebook_set_hash(set);
-  header.codebook_set = header.codebook_hash == codebook_set_hash(default_codebook_set())
-                            ? kDefaultCodebookSet
-                            : kCustomCodebookSet;
-  return &set;
-}
-
 template <class T>
-CompressResult compress_typed(const FieldView& field, const CompressOptions& options,
-                              CountingSink& sink) {
+CompressResult compress_typed(const FieldView& field, const CompressPlan& plan, bool progress,
+                              const StreamWriter::Sink& sink) {
   CompressResult result;
-  // FXR streams use inline codes only: the ratio search sizes them exactly (fixed_ratio.hpp).
-  CompressOptions effective = options;
-  if (options.bound.mode == BoundMode::kFixedRatio) effective.codebook_mode = CodebookMode::kInline;
-  result.header =
-      stream_header(field, effective,
-                    options.bound.mode == BoundMode::kFixedRatio
-                        ? find_fixed_ratio_bound(field, options.bound.ratio, effective).error_bound
-                        : resolve_error_bound(field, options.bound));
-  StreamHeader& header = result.header;
-  const CodecSettings codec{
-      {header.error_bound, header.radius, header.fill_value, header.grid_step},
-      header.lossless,
-      options.zstd_level,
-      offline_set(effective, header)};
+  result.header = stream_header(field, plan);
+  const CodecSettings codec{quantizer_settings(result.header), plan.lossless, plan.zstd_level,
+                            plan.codebooks};
   validate(codec.quantizer);
-  CodebookSelector selector(effective.codebook_mode, codec);
+  CodebookSelector selector(plan.codebook_mode, codec);
 
-  ByteWriter head("header");
-  write_header(header, head);
-  sink.write(head.bytes());
-
-  const Chunking chunking(field.shape, header.slices_per_chunk);
+  StreamWriter writer(result.header, sink);
+  const Chunking chunking(field.shape, plan.slices_per_chunk);
   const std::span<const T> values = field.values<T>();
-  std::vector<ChunkRecord> records;
   ProgressBar bar("compress", chunking.chunk_count(), stderr,
-                  options.progress ? ProgressMode::kAuto : ProgressMode::kNever);
+                  progress ? ProgressMode::kAuto : ProgressMode::kNever);
   Turnstile turnstile;
   run_ordered_pipeline<EncodedChunk>(
       chunking.chunk_count(),
@@ -136,8 +56,7 @@ CompressResult compress_typed(const FieldView& field, const CompressOptions& opt
         return encode_chunk(quantized, choice, codec);
       },
       [&](std::size_t, EncodedChunk& chunk) {
-        sink.write(chunk.payload);
-        records.push_back(chunk.record);
+        writer.add_chunk(chunk.payload, chunk.record);
         result.outliers += chunk.record.outliers;
         result.huffman_bits += chunk.huffman_bits;
         result.optimal_bits += chunk.optimal_bits;
@@ -146,19 +65,9 @@ CompressResult compress_typed(const FieldView& field, const CompressOptions& opt
       });
   bar.finish();
 
-  const std::uint64_t table_offset = sink.written();
-  ByteWriter tail("chunk table");
-  write_chunk_table(records, tail);
-  tail.put(table_offset);
-  sink.write(tail.bytes());
-  ByteWriter trailer("trailer");
-  trailer.put(sink.crc());
-  for (std::uint8_t b : kEndMagic) trailer.put(b);
-  sink.write(trailer.bytes());
-
   result.input_bytes = field.bytes.size();
-  result.output_bytes = sink.written();
-  result.chunks = records.size();
+  result.chunks = writer.chunks().size();
+  result.output_bytes = writer.finish();
   return result;
 }
 
@@ -178,10 +87,7 @@ class ChunkDecoder {
       : stream_(stream),
         layout_(layout),
         chunking_(layout.header.shape, layout.header.slices_per_chunk),
-        codec_{{layout.header.error_bound, layout.header.radius, layout.header.fill_value,
-                layout.header.grid_step},
-               layout.header.lossless,
-               0,
+        codec_{quantizer_settings(layout.header), layout.header.lossless, 0,
                codebook_set_for(layout.header, codebooks, source)},
         source_(source) {
     check_chunk_count(layout, chunking_, source);
@@ -236,46 +142,26 @@ double CompressResult::bits_per_value() const {
   return values == 0 ? 0.0 : 8.0 * static_cast<double>(output_bytes) / static_cast<double>(values);
 }
 
-double resolve_error_bound(const FieldView& field, const ErrorBound& bound) {
-  check_bound(bound);
-  if (bound.mode == BoundMode::kAbs) return bound.abs;
-  const ValueRange range = value_range(field);
-  if (range.counted == 0) return bound.mode == BoundMode::kAbsAndRel ? bound.abs : 1.0;
-  const double span = range.max - range.min;
-  if (span == 0) {
-    const double exact = range.min == 0 ? 1.0 : largest_power_of_two_dividing(range.min) / 2;
-    return bound.mode == BoundMode::kAbsAndRel ? std::min(bound.abs, exact) : exact;
+CompressPlan plan_compression(const FieldView& field, const CompressOptions& options) {
+  if (options.bound.mode != BoundMode::kFixedRatio) {
+    return plan_for_bound(field, options, resolve_error_bound(field, options.bound));
   }
-  const double rel = bound.rel * span;
-  return bound.mode == BoundMode::kAbsAndRel ? std::min(bound.abs, rel) : rel;
+  const FixedRatioBound found = find_fixed_ratio_bound(field, options.bound.ratio, options);
+  CompressPlan plan = plan_for_bound(field, options, found.error_bound);
+  plan.expected_ratio = found.ratio;
+  plan.estimates = found.estimates;
+  return plan;
 }
 
-StreamHeader stream_header(const FieldView& field, const CompressOptions& options,
-                           double error_bound) {
-  StreamHeader header;
-  header.type = field.type;
-  header.shape = field.shape;
-  header.requested = options.bound;
-  header.error_bound = error_bound;
-  // FXR sizes streams by the bound alone (fixed_ratio.hpp), so it prequantizes by 2eb.
-  if (options.bound.mode != BoundMode::kFixedRatio) {
-    header.grid_step = grid_step_for(field, error_bound);
-  }
-  header.radius = options.radius;
-  header.fill_value = field.fill_value;
-  header.slices_per_chunk = Chunking::slices_for(
-      field.shape,
-      options.chunk_values > 0 ? options.chunk_values : automatic_chunk_values(field.size()));
-  header.lossless =
-      options.bound.mode == BoundMode::kFixedRatio ? Lossless::kNone : options.lossless;
-  return header;
+CompressResult compress_field(const FieldView& field, const CompressPlan& plan, bool progress,
+                              const StreamWriter::Sink& sink) {
+  return field.type == DataType::kFloat64 ? compress_typed<double>(field, plan, progress, sink)
+                                          : compress_typed<float>(field, plan, progress, sink);
 }
 
 CompressResult compress_field(const FieldView& field, const CompressOptions& options,
-                              const std::function<void(std::span<const std::byte>)>& sink) {
-  CountingSink counting(sink);
-  return field.type == DataType::kFloat64 ? compress_typed<double>(field, options, counting)
-                                          : compress_typed<float>(field, options, counting);
+                              const StreamWriter::Sink& sink) {
+  return compress_field(field, plan_compression(field, options), options.progress, sink);
 }
 
 std::vector<std::byte> compress_to_memory(const FieldView& field, const CompressOptions& options,

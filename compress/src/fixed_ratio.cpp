@@ -1,7 +1,8 @@
-// Fixed-ratio search (compress.md §1 "Theory linking error bound, code distribution and ratio",
-// §5 "Fixed ratio"): doubling eb saves about one bit per value, which gives the first guess; exact
-// sizes from the codec's own quantizer and Huffman code lengths (no encoding) refine it.
-#include "tessera/compress/fixed_ratio.hpp"
+// Fixed-ratio search (../shared/papers/compress.md §1 "Theory linking error bound, code
+// distribution and ratio" and §5 "Fixed ratio"): doubling eb saves about one bit per value, which
+// gives the first guess; exact sizes from the codec's own quantizer and Huffman code lengths (no
+// encoding) refine it.
+#include "fixed_ratio.hpp"
 
 #include <fmt/format.h>
 
@@ -10,8 +11,8 @@
 #include <limits>
 #include <vector>
 
+#include "chunk_coding.hpp"
 #include "tessera/compress/chunking.hpp"
-#include "tessera/compress/codec.hpp"
 #include "tessera/compress/format.hpp"
 #include "tessera/compress/metrics.hpp"
 #include "tessera/core/error.hpp"
@@ -38,6 +39,14 @@ constexpr double kDoublingsAboveProbe = 20;
 constexpr double kLog2BoundLimit = 1000;
 constexpr double kInfinity = std::numeric_limits<double>::infinity();
 
+// `options` as an FXR run sees them: the bound mode decides the plan's grid step (none), codes
+// (inline) and back end (none).
+CompressOptions fixed_ratio_options(const CompressOptions& options) {
+  CompressOptions fixed = options;
+  fixed.bound.mode = BoundMode::kFixedRatio;
+  return fixed;
+}
+
 // Stream sizes for candidate bounds, from the chunks' payload sizes (measure_chunk), the chunk
 // table and the header and trailer, exactly as compress_field lays the stream out.
 template <class T>
@@ -45,35 +54,36 @@ class StreamSizer {
  public:
   StreamSizer(const FieldView& field, const CompressOptions& options)
       : values_(field.values<T>()),
-        header_(stream_header(field, options, 1.0)),
-        chunking_(field.shape, header_.slices_per_chunk) {
-    ByteWriter head("header");
-    write_header(header_, head);
-    overhead_bytes_ = head.position() + kTrailerBytes;
-  }
+        header_(stream_header(field, plan_for_bound(field, fixed_ratio_options(options), 1.0))),
+        chunking_(field.shape, header_.slices_per_chunk),
+        overhead_bytes_(header_bytes(header_) + kTrailerBytes) {}
 
   std::size_t chunk_count() const { return chunking_.chunk_count(); }
 
   /// The exact stream size for bound `eb`.
-  std::uint64_t bytes(double eb) const { return overhead_bytes_ + measure(eb, 1).bytes; }
+  std::uint64_t bytes(double eb) const { return stream_bytes(header_, measure(eb, 1).records); }
 
   /// Bits per value of the stream for bound `eb`, extrapolated from every stride-th chunk.
   double sampled_bits_per_value(double eb, std::size_t stride) const {
     const Measured m = measure(eb, stride);
+    std::uint64_t bytes = chunk_table_bytes(m.records);
+    for (const ChunkRecord& record : m.records) bytes += record.bytes;
     const double values = static_cast<double>(values_.size());
-    const double data = static_cast<double>(m.bytes) * values / static_cast<double>(m.values);
+    const double data = static_cast<double>(bytes) * values / static_cast<double>(m.values);
     return 8.0 * (static_cast<double>(overhead_bytes_) + data) / values;
   }
 
  private:
   struct Measured {
-    std::uint64_t bytes = 0;   // payloads of the measured chunks and their chunk table
-    std::uint64_t values = 0;  // values they hold
+    std::vector<ChunkRecord> records;  // of the measured chunks
+    std::uint64_t values = 0;          // values they hold
   };
 
   // Chunks 0, stride, 2·stride, ... measured in parallel and summed in chunk order.
   Measured measure(double eb, std::size_t stride) const {
-    const QuantizerSettings settings{eb, header_.radius, header_.fill_value};
+    StreamHeader header = header_;
+    header.error_bound = eb;
+    const QuantizerSettings settings = quantizer_settings(header);
     std::vector<ChunkRecord> records((chunk_count() + stride - 1) / stride);
     parallel_for(records.size(), 1, [&](std::size_t, Range range) {
       QuantizedSlab scratch;
@@ -86,20 +96,15 @@ class StreamSizer {
         records[i].outliers = size.outliers;
       }
     });
-    ByteWriter table("chunk table");
-    write_chunk_table(records, table);
-    Measured m{table.position(), 0};
-    for (std::size_t i = 0; i < records.size(); ++i) {
-      m.bytes += records[i].bytes;
-      m.values += chunking_.values(i * stride);
-    }
-    return m;
+    std::uint64_t values = 0;
+    for (std::size_t i = 0; i < records.size(); ++i) values += chunking_.values(i * stride);
+    return {std::move(records), values};
   }
 
   std::span<const T> values_;
   StreamHeader header_;
   Chunking chunking_;
-  std::uint64_t overhead_bytes_ = 0;  // header (with magic and version) and trailer
+  std::uint64_t overhead_bytes_;  // header (with magic and version) and trailer
 };
 
 // Steps towards the target on the curve (x = log2 eb, y = log2(bits per value - 1)). y falls about
@@ -239,19 +244,18 @@ double max_fixed_ratio(DataType type) { return 8.0 * static_cast<double>(element
 
 std::uint64_t estimate_stream_bytes(const FieldView& field, double error_bound,
                                     const CompressOptions& options) {
-  CompressOptions abs = options;
-  abs.bound = {BoundMode::kAbs, error_bound, 0};
-  return field.type == DataType::kFloat64 ? StreamSizer<double>(field, abs).bytes(error_bound)
-                                          : StreamSizer<float>(field, abs).bytes(error_bound);
+  return field.type == DataType::kFloat64 ? StreamSizer<double>(field, options).bytes(error_bound)
+                                          : StreamSizer<float>(field, options).bytes(error_bound);
 }
 
 FixedRatioBound find_fixed_ratio_bound(const FieldView& field, double target_ratio,
                                        const CompressOptions& options) {
   const double max = max_fixed_ratio(field.type);
   if (!(target_ratio >= 1 && target_ratio < max)) {
-    throw usage_error("-C", fmt::format("fixed-ratio target {:g} for {} ({}) is outside [1, {:g}): "
-                                        "Huffman codes take at least one bit per value",
-                                        target_ratio, field.name, to_string(field.type), max));
+    throw usage_error("CompressOptions::bound.ratio",
+                      fmt::format("fixed-ratio target {:g} for {} ({}) is outside [1, {:g}): "
+                                  "Huffman codes take at least one bit per value",
+                                  target_ratio, field.name, to_string(field.type), max));
   }
   return field.type == DataType::kFloat64 ? search<double>(field, target_ratio, options)
                                           : search<float>(field, target_ratio, options);

@@ -6,7 +6,6 @@
 #include <algorithm>
 #include <cmath>
 
-#include "tessera/compress/quantizer.hpp"
 #include "tessera/core/crc32c.hpp"
 #include "tessera/core/error.hpp"
 
@@ -77,7 +76,7 @@ StreamHeader parse_header(ByteReader& in, const std::string& source) {
   h.codebook_hash = in.get<std::uint32_t>();
   if (h.codebook_set == kNoCodebookSet && h.codebook_hash != 0) fail("hash of no codebook set");
   try {
-    validate(QuantizerSettings{h.error_bound, h.radius, h.fill_value, h.grid_step});
+    validate(quantizer_settings(h));
   } catch (const Error& e) {
     fail(e.what());
   }
@@ -138,6 +137,58 @@ void write_chunk_table(std::span<const ChunkRecord> chunks, ByteWriter& out) {
   }
   out.put_bytes(table.bytes());
   out.put(crc32c(table.bytes()));
+}
+
+QuantizerSettings quantizer_settings(const StreamHeader& h) {
+  return {h.error_bound, h.radius, h.fill_value, h.grid_step};
+}
+
+std::uint64_t header_bytes(const StreamHeader& header) {
+  ByteWriter out("header");
+  write_header(header, out);
+  return out.position();
+}
+
+std::uint64_t chunk_table_bytes(std::span<const ChunkRecord> chunks) {
+  ByteWriter out("chunk table");
+  write_chunk_table(chunks, out);
+  return out.position();
+}
+
+std::uint64_t stream_bytes(const StreamHeader& header, std::span<const ChunkRecord> chunks) {
+  std::uint64_t payloads = 0;
+  for (const ChunkRecord& c : chunks) payloads += c.bytes;
+  return header_bytes(header) + payloads + chunk_table_bytes(chunks) + kTrailerBytes;
+}
+
+StreamWriter::StreamWriter(const StreamHeader& header, const Sink& sink) : sink_(sink) {
+  ByteWriter head("header");
+  write_header(header, head);
+  write(head.bytes());
+}
+
+void StreamWriter::add_chunk(std::span<const std::byte> payload, const ChunkRecord& record) {
+  write(payload);
+  records_.push_back(record);
+}
+
+std::uint64_t StreamWriter::finish() {
+  const std::uint64_t table_offset = written_;
+  ByteWriter tail("chunk table");
+  write_chunk_table(records_, tail);
+  tail.put(table_offset);
+  write(tail.bytes());
+  ByteWriter trailer("trailer");
+  trailer.put(crc_);
+  put_magic(kEndMagic, trailer);
+  write(trailer.bytes());
+  return written_;
+}
+
+void StreamWriter::write(std::span<const std::byte> bytes) {
+  crc_ = crc32c(bytes, crc_);
+  written_ += bytes.size();
+  sink_(bytes);
 }
 
 StreamLayout read_layout(std::span<const std::byte> stream, const std::string& source) {

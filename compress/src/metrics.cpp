@@ -12,8 +12,11 @@
 #include <optional>
 #include <span>
 #include <type_traits>
+#include <variant>
 #include <vector>
 
+#include "kernel_families.hpp"
+#include "range_kernels.hpp"
 #include "tessera/core/cpu_features.hpp"
 #include "tessera/core/error.hpp"
 #include "tessera/core/isa_region.hpp"
@@ -55,24 +58,6 @@ Partial reduce_pieces(std::size_t n, const Piece& piece) {
   for (const Partial& partial : partials) total.merge(partial);
   return total;
 }
-
-struct RangePartial {
-  double min = kInfinity;
-  double max = -kInfinity;
-  std::size_t counted = 0;
-
-  void add(double x) {
-    min = std::min(min, x);
-    max = std::max(max, x);
-    ++counted;
-  }
-  void merge(const RangePartial& other) {
-    min = std::min(min, other.min);
-    max = std::max(max, other.max);
-    counted += other.counted;
-  }
-  ValueRange result() const { return counted == 0 ? ValueRange{} : ValueRange{min, max, counted}; }
-};
 
 struct ComparePartial {
   RangePartial range;  // of the original's compared points
@@ -138,17 +123,25 @@ TESSERA_ISA_REGION_END
 
 template <class T>
 RangePartial range_of(std::span<const T> values, const std::optional<double>& fill) {
-  switch (dispatch_isa_level()) {
-    case IsaLevel::kAvx512:
-      return avx512::range_of(values, fill);
-    case IsaLevel::kAvx2:
-      return avx2::range_of(values, fill);
-    case IsaLevel::kScalar:
-      break;
-  }
-  return baseline::range_of(values, fill);
+  RangePartial result;
+  range_kernels().run(RangeProblem{values, fill, result});
+  return result;
 }
 
+}  // namespace
+
+const KernelRegistry<RangeProblem>& range_kernels() {
+  static KernelRegistry<RangeProblem> registry("compress.value_range",
+                                               "min and max of a field's finite, non-fill values");
+  static const bool filled =
+      (add_isa_family(registry, &baseline::run_range, &avx2::run_range, &avx512::run_range), true);
+  static_cast<void>(filled);
+  return registry;
+}
+
+namespace {
+// Enrolled at start-up, so that every program that links the metrics lists it.
+const auto& kRangeKernels = range_kernels();
 }  // namespace
 
 ValueRange value_range(const FieldView& field) {

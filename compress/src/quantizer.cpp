@@ -1,5 +1,6 @@
-// Dual quantization + integer Lorenzo prediction over slabs: validation and run-time dispatch to
-// the kernel family (lorenzo_kernels.inc) built for the widest instruction set the CPU has.
+// Dual quantization + integer Lorenzo prediction over slabs: validation, and the kernel families
+// (lorenzo_kernels.inc, one per instruction set) as records of the registries that dispatch picks
+// from (quantizer_kernels.hpp).
 // Outlier records: varint((index - previous index) << 1 | kind), then the payload.
 #include "tessera/compress/quantizer.hpp"
 
@@ -10,7 +11,10 @@
 #include <limits>
 #include <memory>
 #include <string>
+#include <variant>
 
+#include "kernel_families.hpp"
+#include "quantizer_kernels.hpp"
 #include "tessera/core/bytes.hpp"
 #include "tessera/core/cpu_features.hpp"
 #include "tessera/core/error.hpp"
@@ -48,6 +52,32 @@ void check_slab(const SlabGeometry& g, std::size_t values, std::string_view what
 
 }  // namespace
 
+const KernelRegistry<QuantizeProblem>& quantize_kernels() {
+  static KernelRegistry<QuantizeProblem> registry(
+      "compress.lorenzo_quantize", "dual quantization with Lorenzo prediction of a slab");
+  static const bool filled = (add_isa_family(registry, &baseline::run_quantize, &avx2::run_quantize,
+                                             &avx512::run_quantize),
+                              true);
+  static_cast<void>(filled);
+  return registry;
+}
+
+const KernelRegistry<DequantizeProblem>& dequantize_kernels() {
+  static KernelRegistry<DequantizeProblem> registry(
+      "compress.lorenzo_dequantize", "values of a slab from its codes and outlier records");
+  static const bool filled = (add_isa_family(registry, &baseline::run_dequantize,
+                                             &avx2::run_dequantize, &avx512::run_dequantize),
+                              true);
+  static_cast<void>(filled);
+  return registry;
+}
+
+namespace {
+// Enrolled at start-up, so that every program that links the quantizer lists them.
+const auto& kQuantizeKernels = quantize_kernels();
+const auto& kDequantizeKernels = dequantize_kernels();
+}  // namespace
+
 void validate(const QuantizerSettings& s) {
   if (!(s.error_bound > 0) || !std::isfinite(2.0 * s.error_bound) ||
       !std::isfinite(1.0 / (2.0 * s.error_bound))) {
@@ -71,15 +101,7 @@ void quantize_slab(std::span<const T> values, const SlabGeometry& g, const Quant
                    QuantizedSlab& out) {
   validate(s);
   check_slab(g, values.size(), "quantizer");
-  switch (dispatch_isa_level()) {
-    case IsaLevel::kAvx512:
-      return avx512::encode_slab<T>(values, g, s, out);
-    case IsaLevel::kAvx2:
-      return avx2::encode_slab<T>(values, g, s, out);
-    case IsaLevel::kScalar:
-      break;
-  }
-  baseline::encode_slab<T>(values, g, s, out);
+  quantize_kernels().run(QuantizeProblem{values, g, s, out});
 }
 
 template <class T>
@@ -92,15 +114,7 @@ void dequantize_slab(std::span<const std::uint16_t> codes, std::span<const std::
   if (outlier_count > codes.size()) {
     throw Error(source, "corrupt quantized data: more outliers than values");
   }
-  switch (dispatch_isa_level()) {
-    case IsaLevel::kAvx512:
-      return avx512::decode_slab<T>(codes, outliers, outlier_count, g, s, out, source);
-    case IsaLevel::kAvx2:
-      return avx2::decode_slab<T>(codes, outliers, outlier_count, g, s, out, source);
-    case IsaLevel::kScalar:
-      break;
-  }
-  baseline::decode_slab<T>(codes, outliers, outlier_count, g, s, out, source);
+  dequantize_kernels().run(DequantizeProblem{codes, outliers, outlier_count, g, s, out, source});
 }
 
 template void quantize_slab<float>(std::span<const float>, const SlabGeometry&,

@@ -1,7 +1,7 @@
 // Grid detection over a sample: the smallest spacing of the sorted distinct sample values, averaged
 // over the small gaps, gives each value's grid index, the extreme values' indices a first step,
 // least squares over all values the final one, and every sample value must sit on a multiple of it.
-#include "tessera/compress/value_grid.hpp"
+#include "value_grid.hpp"
 
 #include <algorithm>
 #include <cmath>

@@ -1,7 +1,7 @@
 // Chunk codec: every codebook source (own code, adapted offline book, reused earlier code) decodes
 // within the bound, choices follow the codebook mode, and payloads that name missing or unusable
 // codes fail with clear errors.
-#include "tessera/compress/codec.hpp"
+#include "chunk_coding.hpp"
 
 #include <gtest/gtest.h>
 

@@ -1,7 +1,7 @@
 // Fixed-ratio mode: size estimates equal real stream sizes, targets 4-24 land within 5% on fields
 // of 1 MB or more (../shared/papers/compress.md §6, goal 5) with the bound still strict, the bytes
 // do not depend on the thread count, and bad targets are usage errors.
-#include "tessera/compress/fixed_ratio.hpp"
+#include "fixed_ratio.hpp"
 
 #include <gtest/gtest.h>
 
@@ -113,7 +113,7 @@ TEST(FixedRatio, BadTargetsAreUsageErrors) {
        {0.0, 0.5, -4.0, 32.0, 100.0, std::nan(""), std::numeric_limits<double>::infinity()}) {
     const std::string what =
         tessera::testing::expect_error([&] { compress_to_memory(f, fixed_ratio(target)); },
-                                       {.input = "-C", .code = ExitCode::kUsage});
+                                       {.input = "CompressOptions::bound.ratio", .code = ExitCode::kUsage});
     EXPECT_NE(what.find("waves"), std::string::npos) << target << ": " << what;
   }
   EXPECT_NO_THROW(find_fixed_ratio_bound(g, 32.0, fixed_ratio(32)));  // f64 goes up to 64

@@ -1,7 +1,7 @@
 // Grid detection: whole numbers, unit conversions of them and decimals are found with their
 // step; continuous values, constant fields and off-grid samples are not; fill and non-finite
 // values are ignored; the compressor codes gridded fields exactly at fine bounds.
-#include "tessera/compress/value_grid.hpp"
+#include "value_grid.hpp"
 
 #include <gtest/gtest.h>
 

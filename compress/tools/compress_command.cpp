@@ -11,17 +11,19 @@
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
+#include <string_view>
+#include <utility>
 #include <vector>
 
 #include "standard_streams.hpp"
 #include "tessera/bench/bench.hpp"
 #include "tessera/cli/cli.hpp"
 #include "tessera/compress/codebook.hpp"
-#include "tessera/compress/codec.hpp"
 #include "tessera/compress/compressor.hpp"
 #include "tessera/compress/data_manifest.hpp"
 #include "tessera/compress/field_io.hpp"
 #include "tessera/compress/metrics.hpp"
+#include "tessera/compress/plan.hpp"
 #include "tessera/core/error.hpp"
 #include "tessera/core/file_io.hpp"
 
@@ -123,6 +125,28 @@ struct FieldOptions {
   }
 };
 
+// The library's errors name its API's fields; the command line's name the flags that set them.
+constexpr std::array<std::pair<std::string_view, std::string_view>, 5> kFlagOfField = {{
+    {"CompressOptions::bound", "-M"},
+    {"CompressOptions::bound.ratio", "-C"},
+    {"CompressOptions::codebooks", "--codebooks"},
+    {"CompressOptions::codebook_mode", "--codebook-mode"},
+    {"CompressOptions::radius", "--radius"},
+}};
+
+// Runs `command`, renaming an error's input from a field of CompressOptions to its flag.
+template <class Command>
+void with_flag_names(Command&& command) {
+  try {
+    command();
+  } catch (const Error& e) {
+    for (const auto& [field, flag] : kFlagOfField) {
+      if (e.input() == field) throw Error(flag, e.problem(), e.exit_code());
+    }
+    throw;
+  }
+}
+
 struct CompressCommand {
   FieldOptions field;
   std::string input, compressed, decompressed;
@@ -133,6 +157,7 @@ struct CompressCommand {
   std::string lossless;          // zstd or none; empty: zstd, or none under -M FXR
   std::string codebooks;
   std::string codebook_mode = "auto";
+  bool print_plan = false;
 };
 
 CodebookMode parse_codebook_mode(const std::string& mode) {
@@ -147,8 +172,8 @@ std::string source_counts(const std::array<std::size_t, kCodebookSources>& count
   return fmt::format("{} inline, {} offline, {} reused", counts[0], counts[1], counts[2]);
 }
 
-// How far from its target a fixed ratio may land before a warning (../shared/papers/compress.md
-// §6, goal 5).
+// How far from its target a fixed ratio may land before a warning (../shared/papers/compress.md §6,
+// goal 5).
 constexpr double kFixedRatioTolerance = 0.05;
 
 nlohmann::json error_json(const ErrorStats& e) {
@@ -197,6 +222,27 @@ void write_decompressed(std::span<const std::byte> stream, const std::string& so
   }
 }
 
+// The plan as one JSON object (--print-plan --json).
+nlohmann::json plan_json(const CompressPlan& plan) {
+  nlohmann::json out = {{"bound", to_string(plan.requested)},
+                        {"error_bound", plan.error_bound},
+                        {"grid_step", plan.grid_step},
+                        {"radius", plan.radius},
+                        {"chunks", plan.chunks},
+                        {"slices_per_chunk", plan.slices_per_chunk},
+                        {"codebook_mode", to_string(plan.codebook_mode)},
+                        {"codebooks", plan.codebooks == nullptr                   ? "none"
+                                      : plan.codebooks == &default_codebook_set() ? "built-in"
+                                                                                  : "custom"},
+                        {"lossless", plan.lossless == Lossless::kZstd ? "zstd" : "none"},
+                        {"zstd_level", plan.zstd_level}};
+  if (plan.requested.mode == BoundMode::kFixedRatio) {
+    out["expected_ratio"] = plan.expected_ratio;
+    out["estimates"] = plan.estimates;
+  }
+  return out;
+}
+
 void run_compress(const CompressCommand& c) {
   if (c.input.empty() && c.compressed.empty()) {
     throw usage_error("tessera compress", "give -i to compress and/or -z to decompress");
@@ -212,6 +258,7 @@ void run_compress(const CompressCommand& c) {
   std::optional<CodebookSet> codebooks;
   if (!c.codebooks.empty()) codebooks = read_codebook_set(c.codebooks);
   const CodebookSet* custom = codebooks ? &*codebooks : nullptr;
+  if (c.print_plan && c.input.empty()) throw usage_error("--print-plan", "needs -i");
   if (c.input.empty()) {  // decompress -z into -o
     if (c.decompressed.empty()) throw usage_error("-o", "needed to decompress -z");
     if (is_standard_stream(c.compressed)) {
@@ -241,6 +288,11 @@ void run_compress(const CompressCommand& c) {
   options.progress = true;
   const auto input = c.field.open(c.input);
   const FieldView& original = input->view();
+  if (c.print_plan) {
+    const CompressPlan plan = plan_compression(original, options);
+    std::cout << (c.json ? plan_json(plan).dump() + "\n" : to_string(plan));
+    return;
+  }
 
   Stopwatch compress_time;
   CompressResult result;
@@ -329,27 +381,29 @@ void add_verify(CLI::App& parent) {
       "  tessera compress verify field.f32 field.out -f -3 360 180 20 -M REL 1e-3\n"
       "  tessera compress verify etopo20.cdf:ROSE rose.out -M ABS 0.5");
   verify->callback([options, files] {
-    if (options->mode.size() == 1 && options->mode[0] == "FXR") {
-      throw usage_error("-M",
-                        "FXR has no bound to verify: give -M ABS with the stream's error "
-                        "bound (tessera compress info)");
-    }
-    const auto original_input = options->open(files->at(0));
-    const FieldView& original = original_input->view();
-    const InputField decoded_input(files->at(1), original.type,
-                                   options->shape().empty() ? original.shape : options->shape());
-    const FieldView& decoded = decoded_input.view();
-    const double eb = resolve_error_bound(original, options->bound());
-    const ErrorStats e = compare_fields(original, decoded);
-    std::cout << fmt::format("max error {:.6g} (bound {:.6g}), PSNR {:.2f} dB, NRMSE {:.3g}\n",
-                             e.max_abs_error, eb, e.psnr_db, e.nrmse);
-    const BoundCheck check = check_abs_bound(original, decoded, eb);
-    if (!check.ok) {
-      throw verification_error(files->at(1),
-                               fmt::format("{} values exceed the bound {:.6g}, "
-                                           "first at index {}",
-                                           check.violations, eb, check.first_violation));
-    }
+    with_flag_names([&] {
+      if (options->mode.size() == 1 && options->mode[0] == "FXR") {
+        throw usage_error("-M",
+                          "FXR has no bound to verify: give -M ABS with the stream's error "
+                          "bound (tessera compress info)");
+      }
+      const auto original_input = options->open(files->at(0));
+      const FieldView& original = original_input->view();
+      const InputField decoded_input(files->at(1), original.type,
+                                     options->shape().empty() ? original.shape : options->shape());
+      const FieldView& decoded = decoded_input.view();
+      const double eb = resolve_error_bound(original, options->bound());
+      const ErrorStats e = compare_fields(original, decoded);
+      std::cout << fmt::format("max error {:.6g} (bound {:.6g}), PSNR {:.2f} dB, NRMSE {:.3g}\n",
+                               e.max_abs_error, eb, e.psnr_db, e.nrmse);
+      const BoundCheck check = check_abs_bound(original, decoded, eb);
+      if (!check.ok) {
+        throw verification_error(files->at(1),
+                                 fmt::format("{} values exceed the bound {:.6g}, "
+                                             "first at index {}",
+                                             check.violations, eb, check.first_violation));
+      }
+    });
   });
 }
 
@@ -510,6 +564,9 @@ const cli::Registrar kCompress(
       c->field.add_bound_to(app);
       app.add_flag("-a", c->analyse, "Print ratio, errors, PSNR, NRMSE and speeds");
       app.add_flag("--json", c->json, "Print the results as one JSON object");
+      app.add_flag("--print-plan", c->print_plan,
+                   "Print the plan a run would use (bound, grid, chunks, codebooks, back end) "
+                   "and compress nothing");
       app.add_option("--radius", c->radius, "Quantization radius (codes 1..2r-1)")
           ->check(CLI::Range(2u, kMaxRadius));
       app.add_option("--chunk", c->chunk_values,
@@ -546,7 +603,7 @@ const cli::Registrar kCompress(
           "  tessera compress -z field.tsz -o field.out --codebooks books.tcb\n"
           "  tessera compress info field.tsz");
       app.callback([c, &app] {
-        if (app.get_subcommands().empty()) run_compress(*c);
+        if (app.get_subcommands().empty()) with_flag_names([&] { run_compress(*c); });
       });
       add_verify(app);
       add_info(app);

@@ -32,13 +32,16 @@ inline constexpr std::array<std::uint8_t, 8> kCodebookMagic = {0x89, 'T',  'C', 
 inline constexpr std::uint16_t kCodebookFormatVersion = 1;
 inline constexpr std::size_t kMaxCodebooks = 64;
 
-/// Where a chunk's Huffman code comes from; the first byte of its payload (codec.hpp).
+/// Where a chunk's Huffman code comes from; the first byte of its payload (format.hpp).
 enum class CodebookSource : std::uint8_t {
   kInline = 0,   // the chunk's own optimal code, its lengths stored in the payload
   kOffline = 1,  // a book of the stream's offline set
   kReused = 2,   // the inline code of an earlier chunk: online adaptation
 };
 inline constexpr std::size_t kCodebookSources = 3;
+
+/// The codebook source of a chunk payload (its first byte, format.hpp); errors name `source`.
+CodebookSource codebook_source_of(std::span<const std::byte> payload, const std::string& source);
 
 /// How the compressor picks each chunk's code. kAuto: the smallest of the best offline book, the
 /// latest inline code of the stream and the chunk's own code; kOffline: always the best offline

@@ -11,23 +11,12 @@
 #include <string>
 #include <vector>
 
-#include "tessera/compress/chunking.hpp"
 #include "tessera/compress/codebook.hpp"
 #include "tessera/compress/field.hpp"
 #include "tessera/compress/format.hpp"
+#include "tessera/compress/plan.hpp"
 
 namespace tessera::compress {
-
-struct CompressOptions {
-  ErrorBound bound;  // FXR: the bound is searched (fixed_ratio.hpp) and `lossless` is ignored
-  std::uint32_t radius = kDefaultRadius;
-  std::size_t chunk_values = 0;  // target values per chunk; 0: automatic_chunk_values
-  int zstd_level = 1;            // fastest level: on Huffman output, higher levels gain < 0.5%
-  Lossless lossless = Lossless::kZstd;
-  CodebookMode codebook_mode = CodebookMode::kAuto;
-  const CodebookSet* codebooks = nullptr;  // offline set (borrowed); null: the built-in set
-  bool progress = false;                   // a progress bar on stderr (drawn only on a terminal)
-};
 
 struct CompressResult {
   StreamHeader header;
@@ -45,23 +34,21 @@ struct CompressResult {
   double bits_per_value() const;
 };
 
-/// The absolute bound that realises `bound` on `field`: ABS eb; REL eb × value range (fill and
-/// non-finite values excluded); ABS_AND_REL the smaller. A constant field under REL gets the
-/// largest power-of-two step that reproduces its value exactly. FXR has no bound of its own (it
-/// depends on radius and chunking: find_fixed_ratio_bound): a usage error, as are bad bounds.
-double resolve_error_bound(const FieldView& field, const ErrorBound& bound);
+/// The plan compress_field follows for `field` under `options`: under FXR the bound that the
+/// fixed-ratio search finds (find_fixed_ratio_bound), else resolve_error_bound's; then
+/// plan_for_bound. Nothing is compressed.
+CompressPlan plan_compression(const FieldView& field, const CompressOptions& options);
 
-/// The header compress_field writes for `field` under `options` once the effective absolute bound
-/// is known, with the grid step of values on a grid coarser than 2eb (value_grid.hpp; not under
-/// FXR). FXR streams are written with Lossless::kNone, so that their size is what
-/// find_fixed_ratio_bound estimated (zstd's gain cannot be predicted from histograms).
-StreamHeader stream_header(const FieldView& field, const CompressOptions& options,
-                           double error_bound);
+/// Compresses `field` as `plan` says (a plan_compression of the same field), passing the stream
+/// to `sink` in consecutive pieces. `progress` draws a bar on stderr (on a terminal only).
+CompressResult compress_field(const FieldView& field, const CompressPlan& plan, bool progress,
+                              const std::function<void(std::span<const std::byte>)>& sink);
 
-/// Compresses `field`, passing the stream to `sink` in consecutive pieces. Under FXR the bound is
-/// found first by find_fixed_ratio_bound, then the field is compressed like ABS with that bound
-/// (and inline codes only, so that the estimate stays exact). Chunks are quantized and
-/// encoded in parallel; their codes are chosen in chunk order (CodebookSelector, codec.hpp), so the
+/// Compresses `field` under plan_compression(field, options), passing the stream to `sink` in
+/// consecutive pieces. Under FXR the bound is found first by the fixed-ratio search, then the
+/// field is compressed like ABS with that bound (and inline codes only, so that the estimate
+/// stays exact). Chunks are quantized and
+/// encoded in parallel; their codes are chosen in chunk order (CodebookSelector), so the
 /// bytes are the same for any thread count. With a codebook mode other than kInline the stream
 /// uses options.codebooks or the built-in set, and its header names that set even if no chunk
 /// ends up using it; a set whose radius differs from options.radius is a usage error, except that

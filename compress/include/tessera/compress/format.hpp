@@ -8,8 +8,16 @@
 //              f64 effective abs bound, f64 grid step (0: none; quantizer.hpp), u32 radius, u8 has
 //              fill, f64 fill, varint slices per chunk, u8 lossless, u16 codebook set, u32 codebook
 //              set hash; then u32 CRC32C of the header bytes
-//   chunks     payloads back to back (see codec.hpp), each decodable without decoding the others
-//              (a chunk may reuse the code table at the start of an earlier chunk's payload)
+//   chunks     payloads back to back, each decodable without decoding the others (a chunk may
+//              reuse the code table at the start of an earlier chunk's payload). A payload is:
+//              u8 codebook source (codebook.hpp), then by source: 0 the code lengths (huffman.hpp);
+//              1 varint book index in the stream's offline set, varint counts of the chunk's
+//              outlier, zero-residual and fill codes (the book is adapted to them); 2 varint
+//              distance back to the earlier chunk whose inline code lengths this chunk reuses;
+//              then the body: varint outlier count, varint outlier bytes, outlier records
+//              (quantizer.hpp), varint bitstream bytes, bitstream. A zstd-flagged chunk stores its
+//              body as one zstd frame; the code stays outside it, so a later chunk reads it
+//              without inflating anything.
 //   table      varint chunk count, per chunk {varint bytes, varint outliers, u8 flags, u32 CRC32C
 //              of the payload}; then u32 CRC32C of the table bytes
 //   trailer    u64 offset of the table, u32 CRC32C of every byte before it, 4 bytes "TSZE"
@@ -18,12 +26,14 @@
 #include <array>
 #include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <span>
 #include <string>
 #include <vector>
 
 #include "tessera/compress/field.hpp"
+#include "tessera/compress/quantizer.hpp"
 #include "tessera/core/bytes.hpp"
 
 namespace tessera::compress {
@@ -87,10 +97,43 @@ struct ChunkRecord {
   std::uint32_t crc = 0;
 };
 
+/// The quantizer settings every chunk of a stream with this header is coded with.
+QuantizerSettings quantizer_settings(const StreamHeader& header);
+
 /// Magic, version and header (with its CRC).
 void write_header(const StreamHeader& header, ByteWriter& out);
 /// Chunk table (with its CRC).
 void write_chunk_table(std::span<const ChunkRecord> chunks, ByteWriter& out);
+
+/// Bytes of write_header's output for `header`.
+std::uint64_t header_bytes(const StreamHeader& header);
+/// Bytes of write_chunk_table's output for `chunks`.
+std::uint64_t chunk_table_bytes(std::span<const ChunkRecord> chunks);
+/// Bytes of the stream StreamWriter writes for `header` and chunks of these records.
+std::uint64_t stream_bytes(const StreamHeader& header, std::span<const ChunkRecord> chunks);
+
+/// Writes a stream in order to a sink: the header, the chunk payloads as they come, then the
+/// chunk table and the trailer (with the CRC of everything before it).
+class StreamWriter {
+ public:
+  using Sink = std::function<void(std::span<const std::byte>)>;
+
+  /// Writes the header to `sink`, which must outlive the writer.
+  StreamWriter(const StreamHeader& header, const Sink& sink);
+  /// Appends the next chunk's payload, described by `record`.
+  void add_chunk(std::span<const std::byte> payload, const ChunkRecord& record);
+  /// Writes the chunk table and the trailer; returns the stream's size in bytes.
+  std::uint64_t finish();
+  std::span<const ChunkRecord> chunks() const { return records_; }
+
+ private:
+  void write(std::span<const std::byte> bytes);
+
+  const Sink& sink_;
+  std::uint64_t written_ = 0;
+  std::uint32_t crc_ = 0;  // CRC32C of every byte written
+  std::vector<ChunkRecord> records_;
+};
 
 /// A parsed stream: header, chunk table and where each chunk's payload is.
 struct StreamLayout {

@@ -1,20 +1,14 @@
-// One chunk through the stages Quantizer -> codebook choice -> Encoder (canonical Huffman) ->
-// Lossless (zstd), and back. A chunk payload is:
-//   u8 codebook source (codebook.hpp), then by source: 0 the code lengths (huffman.hpp);
-//   1 varint book index in the stream's offline set, varint counts of the chunk's outlier,
-//   zero-residual and fill codes (the book is adapted to them); 2 varint distance back to the
-//   earlier chunk whose inline code lengths this chunk reuses; then the body: varint outlier count,
-//   varint outlier bytes, outlier records (quantizer.hpp), varint bitstream bytes, bitstream. A
-//   zstd-flagged chunk stores its body as one zstd frame; the code stays outside it, so a later
-//   chunk reads it without inflating anything.
+// Codebook selection, the stage between Quantizer and Encoder: per chunk, in chunk order, the
+// smallest of an offline book adapted to the chunk, the code of an earlier chunk (online
+// adaptation) and the chunk's own optimal code (CEAZ, ICS'22: offline codewords adapted online).
 #pragma once
 
 #include <array>
 #include <cstddef>
+#include <cstdint>
 #include <memory>
 #include <optional>
 #include <span>
-#include <string>
 #include <vector>
 
 #include "tessera/compress/codebook.hpp"
@@ -24,6 +18,7 @@
 
 namespace tessera::compress {
 
+/// What coding a chunk needs besides its values: the quantizer, the back end and the offline set.
 struct CodecSettings {
   QuantizerSettings quantizer;
   Lossless lossless = Lossless::kZstd;
@@ -43,6 +38,10 @@ struct QuantizedChunk {
 template <class T>
 QuantizedChunk quantize_chunk(std::span<const T> values, const SlabGeometry& geometry,
                               const QuantizerSettings& settings);
+
+/// The payload header of a chunk that stores its own code: the source byte, then `table` (the
+/// code lengths as write_code_lengths writes them).
+std::vector<std::byte> inline_code_header(std::span<const std::byte> table);
 
 /// The codes whose share an offline book takes from the chunk it codes: the outlier code (0), the
 /// zero-residual code (radius) and the fill code (2·radius). Their frequencies vary between fields
@@ -72,6 +71,11 @@ class AdaptedBook {
 /// The books of `set` as chunks adapt them (the set's radius pins the codes); the built-in set's
 /// are prepared once and shared.
 std::shared_ptr<const std::vector<AdaptedBook>> adapted_books(const CodebookSet& set);
+
+/// Book `book` of `set` adapted to a chunk of `values` codes with these pinned counts (what a
+/// decoder rebuilds from an offline chunk's header).
+HuffmanCode adapted_code(const CodebookSet& set, std::size_t book, PinnedCounts counts,
+                         std::uint64_t values, const QuantizerSettings& q);
 
 /// The code a chunk is encoded with, and the payload bytes that name it.
 struct CodebookChoice {
@@ -111,43 +115,5 @@ class CodebookSelector {
   std::size_t online_chunk_ = 0;
   std::shared_ptr<const HuffmanCode> online_code_;  // null until a chunk stores its code inline
 };
-
-struct EncodedChunk {
-  std::vector<std::byte> payload;
-  ChunkRecord record;  // bytes, outliers, flags and CRC of the payload
-  CodebookSource source = CodebookSource::kInline;
-  std::uint64_t huffman_bits = 0;  // size of the entropy-coded codes alone
-  std::uint64_t optimal_bits = 0;  // the same under the chunk's own optimal code
-};
-
-/// Encodes a quantized chunk with the chosen code; zstd is applied to the body only when it makes
-/// it smaller (a decision that depends on the data alone).
-EncodedChunk encode_chunk(const QuantizedChunk& quantized, const CodebookChoice& choice,
-                          const CodecSettings& settings);
-
-/// A chunk's size when it stores its own code and uses Lossless::kNone, known without writing
-/// its bitstream.
-struct ChunkSize {
-  std::uint64_t payload_bytes = 0;  // encode_chunk's record.bytes for such a chunk
-  std::uint64_t outliers = 0;
-};
-
-/// The exact payload size of an inline-coded chunk under Lossless::kNone: the quantizer pass and
-/// the chunk's optimal code with its exact bit count, but no bitstream (the fixed-ratio search).
-/// `scratch` keeps the quantizer's buffers between calls.
-template <class T>
-ChunkSize measure_chunk(std::span<const T> values, const SlabGeometry& geometry,
-                        const QuantizerSettings& settings, QuantizedSlab& scratch);
-
-/// The codebook source of a chunk payload (its first byte); errors name `source`.
-CodebookSource codebook_source_of(std::span<const std::byte> payload, const std::string& source);
-
-/// Decodes chunk `chunk` of `stream` (parsed into `layout`) into `out` (geometry.size() values)
-/// after checking its CRC, and for a reused code the CRC of the chunk that holds it. Errors name
-/// `source` (e.g. "field.tsz chunk 3").
-template <class T>
-void decode_chunk(std::span<const std::byte> stream, const StreamLayout& layout, std::size_t chunk,
-                  const SlabGeometry& geometry, const CodecSettings& settings, std::span<T> out,
-                  const std::string& source);
 
 }  // namespace tessera::compress

@@ -6,8 +6,8 @@
 #include <cstddef>
 #include <cstdint>
 
-#include "tessera/compress/compressor.hpp"
 #include "tessera/compress/field.hpp"
+#include "tessera/compress/plan.hpp"
 
 namespace tessera::compress {
 
@@ -15,9 +15,9 @@ namespace tessera::compress {
 /// Huffman code spends at least one bit per value.
 double max_fixed_ratio(DataType type);
 
-/// Exact size in bytes of the stream compress_field writes for `field` under ABS `error_bound` with
-/// Lossless::kNone, inline codes (CodebookMode::kInline) and the radius and chunking of `options`
-/// (its bound, lossless and codebook mode are ignored).
+/// Exact size in bytes of the FXR stream compress_field writes for `field` with the absolute bound
+/// `error_bound` (Lossless::kNone, inline codes, no grid step) and the radius and chunking of
+/// `options` (its bound, lossless and codebook mode are ignored).
 /// Quantizes every chunk and builds its Huffman code (chunks in parallel), but encodes nothing.
 std::uint64_t estimate_stream_bytes(const FieldView& field, double error_bound,
                                     const CompressOptions& options);
@@ -36,8 +36,9 @@ struct FixedRatioBound {
 /// within ±2% (the ratio jumps over the target, e.g. as a Huffman code drops to two symbols, or
 /// jitters and turns back where eb nears the data's float spacing), up to 16 more exact estimates
 /// scan the doubling on either side of the closest bound in steps of 2^(1/8), and the estimate
-/// closest to the target (in log ratio) wins. Throws tessera::usage_error naming -C and the field
-/// unless 1 <= target_ratio < max_fixed_ratio(field.type).
+/// closest to the target (in log ratio) wins. Throws tessera::usage_error naming
+/// CompressOptions::bound.ratio and the field unless 1 <= target_ratio <
+/// max_fixed_ratio(field.type).
 FixedRatioBound find_fixed_ratio_bound(const FieldView& field, double target_ratio,
                                        const CompressOptions& options);
 
