@@ -8,7 +8,7 @@
 #include <cstdint>
 #include <span>
 
-#include "tessera/compress/quantizer.hpp"
+#include "slab_quantizer.hpp"
 
 namespace tessera::compress {
 

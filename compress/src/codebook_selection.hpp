@@ -11,6 +11,7 @@
 #include <span>
 #include <vector>
 
+#include "slab_quantizer.hpp"
 #include "tessera/compress/codebook.hpp"
 #include "tessera/compress/format.hpp"
 #include "tessera/compress/huffman.hpp"

@@ -8,11 +8,12 @@
 #include <cmath>
 #include <optional>
 
+#include "slab_quantizer.hpp"
 #include "tessera/compress/codebook.hpp"
 #include "tessera/compress/metrics.hpp"
-#include "value_grid.hpp"
 #include "tessera/core/error.hpp"
 #include "tessera/core/threads.hpp"
+#include "value_grid.hpp"
 
 namespace tessera::compress {
 

@@ -15,11 +15,8 @@
 #include <variant>
 #include <vector>
 
-#include "kernel_families.hpp"
 #include "range_kernels.hpp"
-#include "tessera/core/cpu_features.hpp"
 #include "tessera/core/error.hpp"
-#include "tessera/core/isa_region.hpp"
 #include "tessera/core/threads.hpp"
 
 namespace tessera::compress {
@@ -105,22 +102,6 @@ double relative_to(double value, double range) {
   return range > 0.0 ? value / range : kInfinity;
 }
 
-namespace baseline {
-#include "range_kernel.inc"
-}  // namespace baseline
-
-TESSERA_ISA_REGION_AVX2
-namespace avx2 {
-#include "range_kernel.inc"
-}  // namespace avx2
-TESSERA_ISA_REGION_END
-
-TESSERA_ISA_REGION_AVX512
-namespace avx512 {
-#include "range_kernel.inc"
-}  // namespace avx512
-TESSERA_ISA_REGION_END
-
 template <class T>
 RangePartial range_of(std::span<const T> values, const std::optional<double>& fill) {
   RangePartial result;
@@ -128,32 +109,19 @@ RangePartial range_of(std::span<const T> values, const std::optional<double>& fi
   return result;
 }
 
-}  // namespace
-
-const KernelRegistry<RangeProblem>& range_kernels() {
-  static KernelRegistry<RangeProblem> registry("compress.value_range",
-                                               "min and max of a field's finite, non-fill values");
-  static const bool filled =
-      (add_isa_family(registry, &baseline::run_range, &avx2::run_range, &avx512::run_range), true);
-  static_cast<void>(filled);
-  return registry;
+ValueRange to_value_range(const RangePartial& r) {
+  return r.counted == 0 ? ValueRange{} : ValueRange{r.min, r.max, r.counted};
 }
 
-namespace {
-// Enrolled at start-up, so that every program that links the metrics lists it.
-const auto& kRangeKernels = range_kernels();
 }  // namespace
 
 ValueRange value_range(const FieldView& field) {
-  return with_value_type(field.type,
-                         [&]<class T>() {
-                           const auto values = field.values<T>();
-                           return reduce_pieces<RangePartial>(values.size(), [&](Range range) {
-                             return range_of(values.subspan(range.begin, range.size()),
-                                             field.fill_value);
-                           });
-                         })
-      .result();
+  return to_value_range(with_value_type(field.type, [&]<class T>() {
+    const auto values = field.values<T>();
+    return reduce_pieces<RangePartial>(values.size(), [&](Range range) {
+      return range_of(values.subspan(range.begin, range.size()), field.fill_value);
+    });
+  }));
 }
 
 ErrorStats compare_fields(const FieldView& original, const FieldView& decoded) {
@@ -186,7 +154,7 @@ ErrorStats compare_fields(const FieldView& original, const FieldView& decoded) {
   stats.mismatched_special = total.mismatched_special;
   stats.max_abs_error = total.max_abs;
   stats.worst_index = total.worst;
-  const ValueRange range = total.range.result();
+  const ValueRange range = to_value_range(total.range);
   const double span = range.max - range.min;
   stats.rmse = stats.compared == 0
                    ? 0.0

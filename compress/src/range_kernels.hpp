@@ -10,7 +10,6 @@
 #include <span>
 #include <variant>
 
-#include "tessera/compress/metrics.hpp"
 #include "tessera/core/kernel_registry.hpp"
 
 namespace tessera::compress {
@@ -31,7 +30,6 @@ struct RangePartial {
     max = std::max(max, other.max);
     counted += other.counted;
   }
-  ValueRange result() const { return counted == 0 ? ValueRange{} : ValueRange{min, max, counted}; }
 };
 
 /// The range of `values` ignoring points equal to `fill`, into `result`.

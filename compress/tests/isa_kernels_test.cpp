@@ -12,8 +12,8 @@
 #include <string>
 #include <vector>
 
-#include "quantizer_kernels.hpp"
 #include "range_kernels.hpp"
+#include "slab_quantizer.hpp"
 #include "tessera/testing/generators.hpp"
 
 namespace tessera::compress {

@@ -1,7 +1,5 @@
 // Dual quantization + Lorenzo: strict bound on smooth and adversarial data in every geometry,
 // special values, fill values, and corrupt outlier records.
-#include "tessera/compress/quantizer.hpp"
-
 #include <gtest/gtest.h>
 
 #include <algorithm>
@@ -11,6 +9,7 @@
 #include <numeric>
 #include <vector>
 
+#include "slab_quantizer.hpp"
 #include "tessera/core/error.hpp"
 #include "tessera/core/rng.hpp"
 #include "tessera/testing/expect_error.hpp"

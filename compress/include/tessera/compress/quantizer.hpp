@@ -1,17 +1,16 @@
 // Dual quantization with integer Lorenzo prediction (cuSZ, as adopted by CEAZ, ICS'22 §3): each
 // value is prequantized to q = round(x / step), step = 2eb (or the spacing of a coarser grid the
-// values lie on: value_grid.hpp), q is predicted from already coded integer
+// values lie on: src/value_grid.hpp), q is predicted from already coded integer
 // neighbours, and the residual becomes a code in [1, 2·radius). The encoder reconstructs every
 // value exactly as the decoder will and keeps any value whose error would exceed eb verbatim, so
-// the bound is strict. Works on a slab: consecutive planes of (rows × cols) values.
+// the bound is strict. Works on a slab: consecutive planes of (rows × cols) values. This header
+// holds the settings and geometry a user of the library sees; the slab coder is private
+// (src/slab_quantizer.hpp).
 #pragma once
 
 #include <cstddef>
 #include <cstdint>
 #include <optional>
-#include <span>
-#include <string_view>
-#include <vector>
 
 namespace tessera::compress {
 
@@ -49,28 +48,7 @@ struct SlabGeometry {
   std::size_t size() const { return planes * rows * cols; }
 };
 
-/// Codes of a slab, its outliers (serialised records, index order) and the code histogram.
-struct QuantizedSlab {
-  std::vector<std::uint16_t> codes;
-  std::vector<std::byte> outliers;
-  std::size_t outlier_count = 0;
-  std::vector<std::uint64_t> histogram;  // alphabet_size() counts
-};
-
 /// Checks eb, grid step and radius; throws tessera::usage_error naming the bad setting.
 void validate(const QuantizerSettings& settings);
-
-/// Quantizes `values` (geometry.size() of them, row-major) into `out` (buffers are reused).
-template <class T>
-void quantize_slab(std::span<const T> values, const SlabGeometry& geometry,
-                   const QuantizerSettings& settings, QuantizedSlab& out);
-
-/// Inverse of quantize_slab: rebuilds the values from codes and outlier records. Corrupt input
-/// (an outlier record that does not match a code 0, bad varints, out-of-range integers) throws
-/// tessera::Error naming `source`.
-template <class T>
-void dequantize_slab(std::span<const std::uint16_t> codes, std::span<const std::byte> outliers,
-                     std::size_t outlier_count, const SlabGeometry& geometry,
-                     const QuantizerSettings& settings, std::span<T> out, std::string_view source);
 
 }  // namespace tessera::compress
