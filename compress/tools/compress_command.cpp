@@ -11,13 +11,13 @@
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
-#include <string_view>
 #include <utility>
 #include <vector>
 
 #include "standard_streams.hpp"
 #include "tessera/bench/bench.hpp"
 #include "tessera/cli/cli.hpp"
+#include "tessera/cli/flag_names.hpp"
 #include "tessera/compress/codebook.hpp"
 #include "tessera/compress/compressor.hpp"
 #include "tessera/compress/data_manifest.hpp"
@@ -126,7 +126,7 @@ struct FieldOptions {
 };
 
 // The library's errors name its API's fields; the command line's name the flags that set them.
-constexpr std::array<std::pair<std::string_view, std::string_view>, 5> kFlagOfField = {{
+constexpr std::array<cli::FlagOfField, 5> kFlagOfField = {{
     {"CompressOptions::bound", "-M"},
     {"CompressOptions::bound.ratio", "-C"},
     {"CompressOptions::codebooks", "--codebooks"},
@@ -137,14 +137,7 @@ constexpr std::array<std::pair<std::string_view, std::string_view>, 5> kFlagOfFi
 // Runs `command`, renaming an error's input from a field of CompressOptions to its flag.
 template <class Command>
 void with_flag_names(Command&& command) {
-  try {
-    command();
-  } catch (const Error& e) {
-    for (const auto& [field, flag] : kFlagOfField) {
-      if (e.input() == field) throw Error(flag, e.problem(), e.exit_code());
-    }
-    throw;
-  }
+  cli::with_flag_names(kFlagOfField, std::forward<Command>(command));
 }
 
 struct CompressCommand {
