@@ -674,12 +674,13 @@ int main(int argc, char** argv) {
   std::vector<Options> runs;
   std::optional<tessera::mpi::Session> session;
   try {
-    bench.parse(argc, argv);
+    bench.parse(argc, argv, tessera::BenchReport::Header::kLater);  // rank 0 prints it
     for (double rel : bench.sweep("rel")) runs.push_back(read_options(bench, rel));
     if (!tessera::mpi::started_by_mpiexec()) {
       tessera::mpi::relaunch_under_mpiexec(argc, argv, runs.front().ranks);
     }
     session.emplace(argc, argv);
+    if (session->world().root()) bench.print_header();
   } catch (const tessera::Error& e) {
     fmt::print(stderr, "mpi_io_bench: {}\n", e.what());
     return static_cast<int>(e.exit_code());

@@ -22,9 +22,11 @@ def main():
     found = subprocess.run([sys.executable, os.path.join(source_dir, "scripts", "data-input.py"),
                             os.path.join(source_dir, "compress", "data.json"), "etopo20"],
                            capture_output=True, text=True)
-    if found.returncode != 0:
+    if found.returncode == 77:
         print(f"skipped: {found.stderr.strip()}")
         return 77
+    if found.returncode != 0:
+        sys.exit(found.stderr.strip())
     field = found.stdout.strip()
     with tempfile.TemporaryDirectory() as folder:
         jsonl = os.path.join(folder, "mpi_io.jsonl")

@@ -26,6 +26,7 @@
 #include "tessera/compress/plan.hpp"
 #include "tessera/core/error.hpp"
 #include "tessera/core/file_io.hpp"
+#include "tessera/core/sweep.hpp"
 
 namespace tessera::compress {
 namespace {
@@ -526,12 +527,10 @@ void add_train(CLI::App& parent) {
       ->check(CLI::Range(2u, kMaxRadius));
   train->add_option("--chunk", c->training.chunk_values, "Target values per chunk")
       ->check(CLI::Range(std::size_t{1024}, std::size_t{1} << 30));
-  train
-      ->add_option("--bit-rates", c->training.bit_rates,
-                   "Bit-rates of the books in bits per non-fill value, increasing, as one "
-                   "comma-separated list (e.g. 2,3,4)")
-      ->delimiter(',')
-      ->allow_extra_args(false);
+  train->add_option_function<std::string>(
+      "--bit-rates",
+      [c](const std::string& list) { c->training.bit_rates = parse_sweep(list, "--bit-rates"); },
+      "Bit-rates of the books in bits per non-fill value, increasing, as a list (2,3,4 or 2:8:1)");
   train->footer(
       "Each field's error bound is tuned to each bit-rate; the books average the fields' code\n"
       "histograms. Examples:\n"

@@ -1,12 +1,15 @@
 # Functions every command-line test may call (sourced by run_cli_test.py before the test script).
 
-# data_input <subsystem> <id>: prints the input's command-line spec (path or path:VARIABLE) from
-# <subsystem>/data.json, or skips the test (exit 77) when the input is not on this machine.
+# data_input <variable> <subsystem> <id>: sets <variable> to the input's command-line spec (path or
+# path:VARIABLE) from <subsystem>/data.json, or skips the test (exit 77, the reason on stderr) when
+# the input is not on this machine; an id the manifest lacks fails the test. Call it directly, not
+# as $(...): an exit inside a command substitution would only leave the subshell.
 data_input() {
-  local spec
-  spec=$(python3 "$TESSERA_SOURCE_DIR/scripts/data-input.py" "$TESSERA_SOURCE_DIR/$1/data.json" "$2") ||
-    exit 77
-  printf '%s\n' "$spec"
+  local spec status=0
+  spec=$(python3 "$TESSERA_SOURCE_DIR/scripts/data-input.py" "$TESSERA_SOURCE_DIR/$2/data.json" "$3") ||
+    status=$?
+  [ "$status" -eq 0 ] || exit "$status"
+  printf -v "$1" '%s' "$spec"
 }
 
 # f32_ramp <file> <count>: writes <count> little-endian float32 values i * 0.25 + sin(i / 7).

@@ -1,10 +1,10 @@
-# Sourced by the netCDF tests of this folder: `field=$(netcdf_input <id>) || exit 77` sets the spec
-# of input <id> of compress/data.json, or skips the test when this build reads no netCDF or the
+# Sourced by the netCDF tests of this folder: `netcdf_input <variable> <id>` sets <variable> to the
+# spec of input <id> of compress/data.json, or skips the test when this build reads no netCDF or the
 # data package is not installed (the reason on stderr).
 netcdf_input() {
   if ! tessera doctor | grep -q '^  netCDF  *built'; then
     echo "this build reads no netCDF (TESSERA_WITH_NETCDF=OFF)" >&2
     exit 77
   fi
-  data_input compress "$1"
+  data_input "$1" compress "$2"
 }

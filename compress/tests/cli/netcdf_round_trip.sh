@@ -1,5 +1,5 @@
 # A netCDF variable of the manifest compresses at REL 1e-3 and verifies against the file.
 source "$TESSERA_SOURCE_DIR/compress/tests/cli/netcdf.bash"
-field=$(netcdf_input etopo20) || exit 77
+netcdf_input field etopo20
 tessera compress -i "$field" -z rose.tsz -o rose.out -M REL 1e-3 2>/dev/null
 tessera compress verify "$field" rose.out -M REL 1e-3

@@ -47,7 +47,7 @@ void BenchReport::text_option(const std::string& name, const std::string& help) 
   options_->app.add_option("--" + name, options_->texts[name], help);
 }
 
-void BenchReport::parse(int argc, char** argv) {
+void BenchReport::parse(int argc, char** argv, Header header) {
   try {
     options_->app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -61,6 +61,10 @@ void BenchReport::parse(int argc, char** argv) {
   const CpuFeatures cpu = detect_cpu_features();
   machine_ = fmt::format("{} ({}, {} threads)", cpu.brand.empty() ? "unknown CPU" : cpu.brand,
                          to_string(dispatch_isa_level()), thread_count());
+  if (header == Header::kAtParse) print_header();
+}
+
+void BenchReport::print_header() const {
   std::cout << "# " << description_ << ": " << machine_ << std::endl;
 }
 

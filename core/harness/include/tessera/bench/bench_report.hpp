@@ -33,9 +33,15 @@ class BenchReport {
   /// Declares `--<name> TEXT`, repeatable; empty when not given.
   void text_option(const std::string& name, const std::string& help);
 
+  /// When parse() prints the suite's first line: at once, or when the suite calls print_header()
+  /// (an MPI suite prints it on its root rank only).
+  enum class Header { kAtParse, kLater };
+
   /// Parses the command line; exits the process on --help (code 0) or a usage error (code 2,
-  /// message on stderr). Prints the suite's first line: "# <description>: <CPU brand>, ...".
-  void parse(int argc, char** argv);
+  /// message on stderr). With Header::kAtParse, prints the first line as print_header() does.
+  void parse(int argc, char** argv, Header header = Header::kAtParse);
+  /// Prints the suite's first line: "# <description>: <CPU brand> (<ISA>, <n> threads)".
+  void print_header() const;
 
   /// The values of sweep option `name` (usage error naming it when malformed).
   std::vector<double> sweep(const std::string& name) const;
