@@ -16,8 +16,10 @@ namespace tessera::compress {
 template <class Problem>
 Kernel<Problem> cpu_kernel(std::string name, IsaLevel isa, std::string description,
                            void (*run)(const Problem&)) {
-  Kernel<Problem> kernel{
-      .name = std::move(name), .isa = isa, .description = std::move(description)};
+  Kernel<Problem> kernel;
+  kernel.name = std::move(name);
+  kernel.isa = isa;
+  kernel.description = std::move(description);
   kernel.run = [run](const Problem& problem, std::span<std::byte>) { run(problem); };
   return kernel;
 }

@@ -17,21 +17,8 @@ namespace tessera::compress {
 
 namespace {
 
-namespace baseline {
-#include "range_kernel.inc"
-}  // namespace baseline
-
-TESSERA_ISA_REGION_AVX2
-namespace avx2 {
-#include "range_kernel.inc"
-}  // namespace avx2
-TESSERA_ISA_REGION_END
-
-TESSERA_ISA_REGION_AVX512
-namespace avx512 {
-#include "range_kernel.inc"
-}  // namespace avx512
-TESSERA_ISA_REGION_END
+#define TESSERA_ISA_FAMILY_SOURCE "range_kernel.inc"
+#include "isa_family.inc"
 
 }  // namespace
 

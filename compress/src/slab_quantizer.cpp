@@ -23,21 +23,8 @@ namespace tessera::compress {
 
 namespace {
 
-namespace baseline {
-#include "lorenzo_kernels.inc"
-}  // namespace baseline
-
-TESSERA_ISA_REGION_AVX2
-namespace avx2 {
-#include "lorenzo_kernels.inc"
-}  // namespace avx2
-TESSERA_ISA_REGION_END
-
-TESSERA_ISA_REGION_AVX512
-namespace avx512 {
-#include "lorenzo_kernels.inc"
-}  // namespace avx512
-TESSERA_ISA_REGION_END
+#define TESSERA_ISA_FAMILY_SOURCE "lorenzo_kernels.inc"
+#include "isa_family.inc"
 
 // Slabs are chunks of a field: fewer than 2^32 values, so 32-bit counters suffice.
 constexpr std::size_t kMaxSlabValues = std::size_t{1} << 32;
