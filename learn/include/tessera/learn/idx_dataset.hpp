@@ -1,5 +1,5 @@
 // Labelled image sets in the IDX format of MNIST and Fashion-MNIST (optionally gzip-compressed),
-// the real data of the tile-wise accuracy study: Debian's dataset-fashion-mnist.
+// and Fashion-MNIST itself as learn/data.json lists it (Debian's dataset-fashion-mnist).
 #pragma once
 
 #include <cstddef>
@@ -11,7 +11,7 @@
 
 #include "tessera/core/buffer.hpp"
 
-namespace tessera::tilewise {
+namespace tessera::learn {
 
 /// `count` images of rows × cols pixels scaled to [0, 1], row-major one after another, and their
 /// labels.
@@ -38,11 +38,12 @@ IdxArray parse_idx(std::span<const std::byte> bytes, const std::string& source);
 ImageSet read_idx_images(const std::filesystem::path& images, const std::filesystem::path& labels,
                          std::size_t classes = 10);
 
-/// Debian's dataset-fashion-mnist (/usr/share/datasets/fashion-mnist): the 60000 training or 10000
-/// test images. tessera::Error naming the package when it is not installed.
+/// Fashion-MNIST's 60000 training or 10000 test images: the sets "fashion-mnist-train" and
+/// "fashion-mnist-test" of learn/data.json. tessera::Error naming the missing file and how to get
+/// it when they are absent.
 ImageSet fashion_mnist(bool training);
 
-/// Whether dataset-fashion-mnist is installed.
+/// Whether both sets are on this machine.
 bool fashion_mnist_present();
 
-}  // namespace tessera::tilewise
+}  // namespace tessera::learn

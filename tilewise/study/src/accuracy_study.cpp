@@ -12,12 +12,24 @@
 #include "tessera/tilewise/tw_gemm.hpp"
 
 namespace tessera::tilewise {
+namespace {
 
-Mlp train_dense(const ImageSet& train, const StudyOptions& options,
-                const std::function<void(const std::string&)>& progress) {
-  Mlp model(options.sizes, options.train.seed);
+// Usage errors for options that no study can run with, named by their fields.
+void check(const StudyOptions& options) {
+  if (std::ranges::find(options.sizes, std::size_t{0}) != options.sizes.end()) {
+    throw usage_error("StudyOptions::sizes", "every layer needs at least one unit");
+  }
+  if (options.steps == 0) throw usage_error("StudyOptions::steps", "must be at least 1");
+}
+
+}  // namespace
+
+learn::Mlp train_dense(const learn::ImageSet& train, const StudyOptions& options,
+                       const std::function<void(const std::string&)>& progress) {
+  check(options);
+  learn::Mlp model(options.sizes, options.train.seed);
   for (std::size_t e = 0; e < options.dense_epochs; ++e) {
-    TrainOptions epoch_options = options.train;
+    learn::TrainOptions epoch_options = options.train;
     epoch_options.taylor = options.taylor && e + 1 == options.dense_epochs;
     const double loss = model.train_epoch(train, e, epoch_options);
     progress(fmt::format("dense epoch {}/{}: loss {:.4f}", e + 1, options.dense_epochs, loss));
@@ -32,9 +44,9 @@ namespace {
 // consecutive units gathers units of like importance. Units whose outgoing weights are all pruned
 // then share tiles, whose row segments lose their scores together and go: otherwise each tile
 // would keep whole rows of weights for a few dead units among its live ones.
-void order_units_by_importance(Mlp& model, bool taylor) {
+void order_units_by_importance(learn::Mlp& model, bool taylor) {
   for (std::size_t l = 0; l + 1 < model.layers().size(); ++l) {
-    const MlpLayer& next = model.layers()[l + 1];
+    const learn::MlpLayer& next = model.layers()[l + 1];
     std::vector<double> importance(next.in, 0.0);
     for (std::size_t j = 0; j < next.in; ++j) {
       for (std::size_t c = 0; c < next.out; ++c) {
@@ -52,11 +64,13 @@ void order_units_by_importance(Mlp& model, bool taylor) {
 
 }  // namespace
 
-PrunedModel prune_gradually(const Mlp& dense, const ImageSet& train, const ImageSet& test,
-                            const StudyOptions& options, StudyCase& result) {
+PrunedModel prune_gradually(const learn::Mlp& dense, const learn::ImageSet& train,
+                            const learn::ImageSet& test, const StudyOptions& options,
+                            StudyCase& result) {
+  check(options);
   PrunedModel pruned{dense.clone(), {}};
   const std::size_t hidden = pruned.model.layers().size() - 1;  // the output layer stays dense
-  TrainOptions train_options = options.train;
+  learn::TrainOptions train_options = options.train;
   train_options.taylor = options.taylor;
   train_options.learning_rate = options.fine_tune_learning_rate;
   for (std::size_t step = 1; step <= options.steps; ++step) {
@@ -68,7 +82,7 @@ PrunedModel prune_gradually(const Mlp& dense, const ImageSet& train, const Image
     std::vector<View<const float, 2>> scores;
     std::vector<AlignedBuffer<float>> element_scores;
     for (std::size_t l = 0; l < hidden; ++l) {
-      const MlpLayer& layer = pruned.model.layers()[l];
+      const learn::MlpLayer& layer = pruned.model.layers()[l];
       if (options.taylor) {
         AlignedBuffer<float> root(layer.taylor.size());
         for (std::size_t i = 0; i < root.size(); ++i) root[i] = std::sqrt(layer.taylor[i]);
@@ -126,8 +140,8 @@ std::vector<TwMatrix> pack_hidden_layers(const PrunedModel& pruned) {
   return packed;
 }
 
-void tw_forward(const Mlp& model, std::span<const TwMatrix> hidden, std::span<const float> inputs,
-                std::size_t count, std::span<float> logits) {
+void tw_forward(const learn::Mlp& model, std::span<const TwMatrix> hidden,
+                std::span<const float> inputs, std::size_t count, std::span<float> logits) {
   const auto& layers = model.layers();
   if (hidden.size() + 1 != layers.size()) {
     throw usage_error("TW forward", fmt::format("{} packed layers for {} hidden layers",
@@ -136,7 +150,7 @@ void tw_forward(const Mlp& model, std::span<const TwMatrix> hidden, std::span<co
   AlignedBuffer<float> a(inputs.size());
   std::copy(inputs.begin(), inputs.end(), a.begin());
   for (std::size_t l = 0; l < hidden.size(); ++l) {
-    const MlpLayer& layer = layers[l];
+    const learn::MlpLayer& layer = layers[l];
     AlignedBuffer<float> z(count * layer.out);
     tw_gemm(View<const float, 2>(a.data(), {count, layer.in}), hidden[l],
             View<float, 2>(z.data(), {count, layer.out}));

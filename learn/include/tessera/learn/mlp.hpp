@@ -1,8 +1,8 @@
 // A multilayer perceptron whose layers are GEMMs, y = relu(x·W + b) with W: (in, out) as in
 // C = A·W, trained with mini-batch SGD and momentum on softmax cross-entropy (GEMMs by oneDNN):
-// the model of the tile-wise accuracy study. A layer may carry a pruning mask, which keeps its
+// the model of tilewise's accuracy study. A layer may carry a pruning mask, which keeps its
 // pruned weights at zero through training, and training can accumulate the first-order Taylor
-// scores (∂L/∂w · w)² that pruning.hpp ranks weights by.
+// scores (∂L/∂w · w)² that pruning ranks weights by.
 #pragma once
 
 #include <cstddef>
@@ -12,9 +12,9 @@
 
 #include "tessera/core/buffer.hpp"
 #include "tessera/core/view.hpp"
-#include "tessera/tilewise/idx_dataset.hpp"
+#include "tessera/learn/idx_dataset.hpp"
 
-namespace tessera::tilewise {
+namespace tessera::learn {
 
 struct TrainOptions {
   std::size_t batch = 128;
@@ -85,4 +85,4 @@ class Mlp {
 /// Index of the largest of `scores` (the first on ties).
 std::size_t argmax(std::span<const float> scores);
 
-}  // namespace tessera::tilewise
+}  // namespace tessera::learn

@@ -1,12 +1,12 @@
 // oneDNN's C sgemm behind the project's error handling.
-#include "tessera/tilewise/onednn_gemm.hpp"
+#include "tessera/learn/onednn_gemm.hpp"
 
 #include <fmt/format.h>
 #include <oneapi/dnnl/dnnl.h>
 
 #include "tessera/core/error.hpp"
 
-namespace tessera::tilewise {
+namespace tessera::learn {
 
 void onednn_sgemm(char transa, char transb, std::size_t m, std::size_t n, std::size_t k,
                   const float* a, std::size_t lda, const float* b, std::size_t ldb, float beta,
@@ -18,4 +18,4 @@ void onednn_sgemm(char transa, char transb, std::size_t m, std::size_t n, std::s
   }
 }
 
-}  // namespace tessera::tilewise
+}  // namespace tessera::learn

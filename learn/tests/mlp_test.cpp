@@ -1,8 +1,6 @@
 // The MLP trainer: it learns a separable problem, masks keep pruned weights at zero, Taylor scores
-// accumulate, clones are independent, permuted hidden units compute and train alike, and on real
-// Fashion-MNIST one epoch of a small model learns (skipped visibly without Debian's
-// dataset-fashion-mnist); TW inference matches dense inference.
-#include "tessera/tilewise/mlp.hpp"
+// accumulate, clones are independent, and permuted hidden units compute and train alike.
+#include "tessera/learn/mlp.hpp"
 
 #include <gtest/gtest.h>
 
@@ -10,9 +8,8 @@
 
 #include "tessera/core/error.hpp"
 #include "tessera/core/rng.hpp"
-#include "tessera/tilewise/accuracy_study.hpp"
 
-namespace tessera::tilewise {
+namespace tessera::learn {
 namespace {
 
 // Points in 16-D whose label is the sign pattern of two coordinates (4 classes).
@@ -104,30 +101,5 @@ TEST(Mlp, PermutedHiddenUnitsComputeAndTrainAlike) {
   EXPECT_THROW(permuted.permute_hidden(1, first), Error);  // 32 entries for 24 units
 }
 
-TEST(Mlp, LearnsFashionMnistAndTwInferenceMatches) {
-  if (!fashion_mnist_present()) GTEST_SKIP() << "needs Debian's dataset-fashion-mnist";
-  const ImageSet train = fashion_mnist(true), test = fashion_mnist(false);
-  StudyOptions options;
-  options.sizes = {784, 256, 256, 10};
-  options.dense_epochs = 1;
-  options.steps = 1;
-  options.prune.tile_width = 64;
-  const Mlp dense = train_dense(train, options, [](const std::string&) {});
-  EXPECT_GT(dense.accuracy(test), 0.80);
-  StudyCase result;
-  result.pattern = PatternKind::kTileWise1D;
-  result.sparsity = 0.75;
-  const PrunedModel pruned = prune_gradually(dense, train, test, options, result);
-  EXPECT_NEAR(result.achieved, 0.75, 0.01);
-  EXPECT_GT(result.accuracy, 0.75);
-  const std::vector<TwMatrix> packed = pack_hidden_layers(pruned);
-  const std::size_t n = 500;
-  AlignedBuffer<float> tw(n * 10), reference(n * 10);
-  const auto inputs = test.pixels.span().first(n * 784);
-  tw_forward(pruned.model, packed, inputs, n, tw.span());
-  pruned.model.forward(inputs, n, reference.span());
-  for (std::size_t i = 0; i < n * 10; ++i) EXPECT_NEAR(tw[i], reference[i], 1e-3f) << i;
-}
-
 }  // namespace
-}  // namespace tessera::tilewise
+}  // namespace tessera::learn

@@ -10,7 +10,7 @@
 #include "tessera/core/error.hpp"
 #include "tessera/core/rng.hpp"
 #include "tessera/core/threads.hpp"
-#include "tessera/tilewise/onednn_gemm.hpp"
+#include "tessera/learn/onednn_gemm.hpp"
 
 namespace tessera::tilewise {
 
@@ -26,12 +26,13 @@ bool close_to(std::span<const float> got, std::span<const float> reference) {
 
 KernelBench::KernelBench(const KernelCase& c, const TwKernel& kernel) : case_(c), kernel_(&kernel) {
   if (c.n == 0 || c.k == 0 || c.m == 0) {
-    throw usage_error("kernel benchmark", "n, k and m must be at least 1");
+    throw usage_error("KernelCase", "n, k and m must be at least 1");
   }
-  if (c.threads < 1) throw usage_error("--threads", "must be at least 1");
+  if (c.threads < 1) throw usage_error("KernelCase::threads", "must be at least 1");
   if (!(c.restored >= 0 && c.sparsity + c.restored <= 1)) {
-    throw usage_error("--delta", fmt::format("{} restored over a sparsity of {} leaves [0, 1]",
-                                             c.restored, c.sparsity));
+    throw usage_error(
+        "KernelCase::restored",
+        fmt::format("{} restored over a sparsity of {} leaves [0, 1]", c.restored, c.sparsity));
   }
   a_ = AlignedBuffer<float>(c.m * c.k);
   w_ = AlignedBuffer<float>(c.k * c.n);
@@ -61,8 +62,8 @@ void KernelBench::run_tw() {
 
 void KernelBench::run_onednn(std::span<const float> weights, AlignedBuffer<float>& c) const {
   const ThreadCountScope scope(case_.threads);
-  onednn_sgemm('N', 'N', case_.m, case_.n, case_.k, a_.data(), case_.k, weights.data(), case_.n,
-               0.0f, c.data(), case_.n);
+  learn::onednn_sgemm('N', 'N', case_.m, case_.n, case_.k, a_.data(), case_.k, weights.data(),
+                      case_.n, 0.0f, c.data(), case_.n);
 }
 
 void KernelBench::run_onednn_dense() { run_onednn(w_.span(), c_dense_); }

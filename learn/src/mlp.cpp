@@ -1,5 +1,5 @@
 // MLP forward and backward passes over oneDNN's sgemm, SGD with momentum, masks and Taylor scores.
-#include "tessera/tilewise/mlp.hpp"
+#include "tessera/learn/mlp.hpp"
 
 #include <fmt/format.h>
 
@@ -9,9 +9,9 @@
 
 #include "tessera/core/error.hpp"
 #include "tessera/core/rng.hpp"
-#include "tessera/tilewise/onednn_gemm.hpp"
+#include "tessera/learn/onednn_gemm.hpp"
 
-namespace tessera::tilewise {
+namespace tessera::learn {
 
 namespace {
 
@@ -239,4 +239,4 @@ double Mlp::accuracy(const ImageSet& data) const {
   return data.count == 0 ? 0.0 : static_cast<double>(correct) / static_cast<double>(data.count);
 }
 
-}  // namespace tessera::tilewise
+}  // namespace tessera::learn

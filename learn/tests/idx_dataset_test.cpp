@@ -1,6 +1,6 @@
 // IDX image sets: parsing, the checks that name the bad file, and the real Fashion-MNIST files of
 // Debian's dataset-fashion-mnist (skipped visibly when the package is absent).
-#include "tessera/tilewise/idx_dataset.hpp"
+#include "tessera/learn/idx_dataset.hpp"
 
 #include <gtest/gtest.h>
 
@@ -10,7 +10,7 @@
 #include "tessera/core/error.hpp"
 #include "tessera/core/file_io.hpp"
 
-namespace tessera::tilewise {
+namespace tessera::learn {
 namespace {
 
 std::vector<std::byte> idx(std::vector<std::uint32_t> dims, std::size_t values) {
@@ -73,4 +73,4 @@ TEST(Idx, ReadsDebianFashionMnist) {
 }
 
 }  // namespace
-}  // namespace tessera::tilewise
+}  // namespace tessera::learn

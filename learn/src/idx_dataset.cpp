@@ -1,5 +1,5 @@
-// IDX parsing, gzip inflation (zlib) and the Fashion-MNIST file names.
-#include "tessera/tilewise/idx_dataset.hpp"
+// IDX parsing, gzip inflation (zlib) and Fashion-MNIST from the data manifest.
+#include "tessera/learn/idx_dataset.hpp"
 
 #include <fmt/format.h>
 #include <zlib.h>
@@ -9,12 +9,12 @@
 #include "tessera/core/bytes.hpp"
 #include "tessera/core/error.hpp"
 #include "tessera/core/file_io.hpp"
+#include "tessera/learn/data_manifest.hpp"
 
-namespace tessera::tilewise {
+namespace tessera::learn {
 
 namespace {
 
-const std::filesystem::path kFashionMnistDir = "/usr/share/datasets/fashion-mnist";
 constexpr std::size_t kMaxInflated = std::size_t{1} << 31;  // far above any IDX set in use
 
 // The file's bytes, inflated when they start with the gzip magic.
@@ -115,19 +115,30 @@ ImageSet read_idx_images(const std::filesystem::path& images, const std::filesys
   return set;
 }
 
+namespace {
+
+// The images and labels of the manifest's set "fashion-mnist-train" or "fashion-mnist-test".
+std::vector<DataInput> fashion_mnist_files(bool training) {
+  return data_manifest().set(training ? "fashion-mnist-train" : "fashion-mnist-test");
+}
+
+}  // namespace
+
 bool fashion_mnist_present() {
-  return std::filesystem::exists(kFashionMnistDir / "train-images-idx3-ubyte.gz");
+  for (bool training : {true, false}) {
+    for (const DataInput& input : fashion_mnist_files(training)) {
+      if (!input.present) return false;
+    }
+  }
+  return true;
 }
 
 ImageSet fashion_mnist(bool training) {
-  if (!fashion_mnist_present()) {
-    throw Error(kFashionMnistDir.string(),
-                "is missing: install Debian's dataset-fashion-mnist "
-                "(scripts/install-deps.sh)");
+  const std::vector<DataInput> files = fashion_mnist_files(training);
+  for (const DataInput& input : files) {
+    if (!input.present) throw Error(input.id, input.missing_reason);
   }
-  const std::string prefix = training ? "train" : "t10k";
-  return read_idx_images(kFashionMnistDir / (prefix + "-images-idx3-ubyte.gz"),
-                         kFashionMnistDir / (prefix + "-labels-idx1-ubyte.gz"));
+  return read_idx_images(files.at(0).path, files.at(1).path);
 }
 
-}  // namespace tessera::tilewise
+}  // namespace tessera::learn

@@ -9,8 +9,8 @@
 #include <string>
 #include <vector>
 
-#include "tessera/tilewise/idx_dataset.hpp"
-#include "tessera/tilewise/mlp.hpp"
+#include "tessera/learn/idx_dataset.hpp"
+#include "tessera/learn/mlp.hpp"
 #include "tessera/tilewise/pruning.hpp"
 #include "tessera/tilewise/tw_matrix.hpp"
 
@@ -32,7 +32,7 @@ struct StudyOptions {
   // each tile still keeps their incoming weights.
   bool order_units = true;
   PruneOptions prune;  // pattern and sparsity are set per case
-  TrainOptions train;
+  learn::TrainOptions train;
 };
 
 struct StudyCase {
@@ -48,20 +48,22 @@ struct StudyCase {
 };
 
 /// Trains the dense model (the loss of each epoch reported through `progress`); with
-/// options.taylor its last epoch accumulates Taylor scores.
-Mlp train_dense(const ImageSet& train, const StudyOptions& options,
-                const std::function<void(const std::string&)>& progress);
+/// options.taylor its last epoch accumulates Taylor scores. Usage errors name the field at fault
+/// (StudyOptions::sizes with a layer of no units, StudyOptions::steps of 0).
+learn::Mlp train_dense(const learn::ImageSet& train, const StudyOptions& options,
+                       const std::function<void(const std::string&)>& progress);
 
 /// A pruned model and the masks of its hidden layers (layer l's at index l).
 struct PrunedModel {
-  Mlp model;
+  learn::Mlp model;
   std::vector<LayerMask> masks;
 };
 
 /// Prunes a copy of `dense` to (result.pattern, result.sparsity) gradually with fine-tuning, and
-/// fills the case's achieved sparsity and test accuracy.
-PrunedModel prune_gradually(const Mlp& dense, const ImageSet& train, const ImageSet& test,
-                            const StudyOptions& options, StudyCase& result);
+/// fills the case's achieved sparsity and test accuracy; the same usage errors as train_dense.
+PrunedModel prune_gradually(const learn::Mlp& dense, const learn::ImageSet& train,
+                            const learn::ImageSet& test, const StudyOptions& options,
+                            StudyCase& result);
 
 /// The hidden layers of a TW-1D, TW-2D or TEW pruned model, packed for TW-GEMM (TEW's restored
 /// elements included).
@@ -69,7 +71,7 @@ std::vector<TwMatrix> pack_hidden_layers(const PrunedModel& pruned);
 
 /// Logits of `count` inputs with the hidden layers run by TW-GEMM from `hidden` (one per hidden
 /// layer) and the output layer by oneDNN: the pruned model's inference path.
-void tw_forward(const Mlp& model, std::span<const TwMatrix> hidden, std::span<const float> inputs,
-                std::size_t count, std::span<float> logits);
+void tw_forward(const learn::Mlp& model, std::span<const TwMatrix> hidden,
+                std::span<const float> inputs, std::size_t count, std::span<float> logits);
 
 }  // namespace tessera::tilewise
