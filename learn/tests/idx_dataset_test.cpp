@@ -1,17 +1,22 @@
 // IDX image sets: parsing, the checks that name the bad file, and the real Fashion-MNIST files of
-// Debian's dataset-fashion-mnist (skipped visibly when the package is absent).
+// Debian's dataset-fashion-mnist (slow; skipped visibly when the package is absent).
 #include "tessera/learn/idx_dataset.hpp"
 
 #include <gtest/gtest.h>
 
-#include <filesystem>
-#include <fstream>
+#include <array>
+#include <string>
+#include <vector>
 
 #include "tessera/core/error.hpp"
 #include "tessera/core/file_io.hpp"
+#include "tessera/testing/expect_error.hpp"
+#include "tessera/testing/temp_dir.hpp"
 
 namespace tessera::learn {
 namespace {
+
+using tessera::testing::expect_error;
 
 std::vector<std::byte> idx(std::vector<std::uint32_t> dims, std::size_t values) {
   std::vector<std::byte> b{std::byte{0}, std::byte{0}, std::byte{8},
@@ -31,39 +36,36 @@ TEST(Idx, ParsesDimensionsAndValues) {
 }
 
 TEST(Idx, BadFilesNameTheProblem) {
-  const auto expect_error = [](const std::vector<std::byte>& b, const std::string& fragment) {
-    try {
-      parse_idx(b, "x.idx");
-      FAIL() << "expected an error mentioning " << fragment;
-    } catch (const Error& e) {
-      EXPECT_EQ(e.input(), "x.idx");
-      EXPECT_NE(e.problem().find(fragment), std::string::npos) << e.what();
-    }
+  const auto expect_bad = [](const std::vector<std::byte>& b, const std::string& fragment) {
+    expect_error([&] { parse_idx(b, "x.idx"); }, {.input = "x.idx", .contains = fragment});
   };
   std::vector<std::byte> float_type = idx({4}, 4);
   float_type[2] = std::byte{0x0D};
-  expect_error(float_type, "magic");
-  expect_error(idx({2, 3}, 5), "need 6");
-  expect_error(idx({65536, 65536, 65536}, 4), "more values than");
-  EXPECT_THROW(parse_idx(std::vector<std::byte>(3), "x.idx"), Error);
+  expect_bad(float_type, "magic");
+  expect_bad(idx({2, 3}, 5), "need 6");
+  expect_bad(idx({65536, 65536, 65536}, 4), "more values than");
+  expect_bad(std::vector<std::byte>(3), "");
 }
 
 TEST(Idx, ImagesAndLabelsMustAgree) {
-  const auto dir = std::filesystem::temp_directory_path();
-  write_file_atomic(dir / "tessera_idx_images", idx({3, 2, 2}, 12));
-  write_file_atomic(dir / "tessera_idx_labels", idx({2}, 2));
-  EXPECT_THROW(read_idx_images(dir / "tessera_idx_images", dir / "tessera_idx_labels"), Error);
-  write_file_atomic(dir / "tessera_idx_labels", idx({3}, 3));
-  const ImageSet set = read_idx_images(dir / "tessera_idx_images", dir / "tessera_idx_labels");
+  const tessera::testing::TempDir dir;
+  const auto images = dir / "images.idx", labels = dir / "labels.idx";
+  write_file_atomic(images, idx({3, 2, 2}, 12));
+  write_file_atomic(labels, idx({2}, 2));
+  expect_error([&] { read_idx_images(images, labels); },
+               {.input = labels.string(), .contains = "has 2 labels for 3 images"});
+  write_file_atomic(labels, idx({3}, 3));
+  const ImageSet set = read_idx_images(images, labels);
   EXPECT_EQ(set.count, 3u);
   EXPECT_FLOAT_EQ(set.pixels[1], 1.0f / 255.0f);
-  EXPECT_THROW(read_idx_images(dir / "tessera_idx_images", dir / "tessera_idx_labels", 2), Error);
-  std::filesystem::remove(dir / "tessera_idx_images");
-  std::filesystem::remove(dir / "tessera_idx_labels");
+  expect_error([&] { read_idx_images(images, labels, 2); },
+               {.input = labels.string(), .contains = "label 2 of image 2 is not below 2"});
 }
 
-TEST(Idx, ReadsDebianFashionMnist) {
-  if (!fashion_mnist_present()) GTEST_SKIP() << "needs Debian's dataset-fashion-mnist";
+TEST(SlowIdx, ReadsDebianFashionMnist) {
+  if (!fashion_mnist_present()) {
+    GTEST_SKIP() << "needs Fashion-MNIST (learn/data.json: Debian's dataset-fashion-mnist)";
+  }
   const ImageSet test = fashion_mnist(false);
   EXPECT_EQ(test.count, 10000u);
   EXPECT_EQ(test.pixels_per_image(), 784u);

@@ -7,10 +7,13 @@
 #include <cmath>
 
 #include "tessera/core/error.hpp"
-#include "tessera/core/rng.hpp"
+#include "tessera/testing/expect_error.hpp"
+#include "tessera/testing/generators.hpp"
 
 namespace tessera::learn {
 namespace {
+
+using tessera::testing::expect_error;
 
 // Points in 16-D whose label is the sign pattern of two coordinates (4 classes).
 ImageSet quadrants(std::size_t count, std::uint64_t seed) {
@@ -18,8 +21,7 @@ ImageSet quadrants(std::size_t count, std::uint64_t seed) {
   set.count = count;
   set.rows = 4;
   set.cols = 4;
-  set.pixels = AlignedBuffer<float>(count * 16);
-  fill_uniform(set.pixels.span(), CounterRng(seed, 0), -1.0f, 1.0f);
+  set.pixels = tessera::testing::uniform_matrix(count, 16, seed, 0);
   for (std::size_t i = 0; i < count; ++i) {
     set.labels.push_back(static_cast<std::uint8_t>((set.pixels[i * 16] > 0 ? 1 : 0) +
                                                    (set.pixels[i * 16 + 5] > 0 ? 2 : 0)));
@@ -96,9 +98,11 @@ TEST(Mlp, PermutedHiddenUnitsComputeAndTrainAlike) {
   model.train_epoch(train, 1, options);  // the same steps, momentum included
   permuted.train_epoch(train, 1, options);
   same_outputs();
-  EXPECT_THROW(permuted.permute_hidden(2, second), Error);  // the output layer
-  EXPECT_THROW(permuted.permute_hidden(1, std::vector<std::size_t>(24, 0)), Error);
-  EXPECT_THROW(permuted.permute_hidden(1, first), Error);  // 32 entries for 24 units
+  const tessera::testing::ErrorMatch bad_order{.input = "hidden unit order",
+                                               .code = ExitCode::kUsage};
+  expect_error([&] { permuted.permute_hidden(2, second); }, bad_order);  // the output layer
+  expect_error([&] { permuted.permute_hidden(1, std::vector<std::size_t>(24, 0)); }, bad_order);
+  expect_error([&] { permuted.permute_hidden(1, first); }, bad_order);  // 32 entries for 24 units
 }
 
 }  // namespace

@@ -6,11 +6,15 @@
 
 #include <algorithm>
 #include <cmath>
+#include <string>
 
 #include "tessera/core/error.hpp"
+#include "tessera/testing/expect_error.hpp"
 
 namespace tessera::tilewise {
 namespace {
+
+using tessera::testing::expect_error;
 
 TEST(RandomTilePattern, EveryTileKeepsTheSameNumberOfDistinctRows) {
   const TilePattern p = TilePattern::random(300, 200, 64, 0.75, 9);
@@ -36,9 +40,12 @@ TEST(RandomTilePattern, DependsOnTheSeedOnly) {
 }
 
 TEST(RandomTilePattern, BadSparsityOrTileWidthIsAUsageError) {
-  EXPECT_THROW(TilePattern::random(16, 16, 8, 1.5, 1), Error);
-  EXPECT_THROW(TilePattern::random(16, 16, 8, std::nan(""), 1), Error);
-  EXPECT_THROW(TilePattern::random(16, 16, 0, 0.5, 1), Error);
+  const auto expect_usage = [](auto make, const std::string& input) {
+    expect_error(make, {.input = input, .code = ExitCode::kUsage});
+  };
+  expect_usage([] { TilePattern::random(16, 16, 8, 1.5, 1); }, "sparsity");
+  expect_usage([] { TilePattern::random(16, 16, 8, std::nan(""), 1); }, "sparsity");
+  expect_usage([] { TilePattern::random(16, 16, 0, 0.5, 1); }, "tile width");
 }
 
 }  // namespace

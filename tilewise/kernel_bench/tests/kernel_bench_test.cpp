@@ -7,9 +7,12 @@
 #include <cmath>
 
 #include "tessera/core/error.hpp"
+#include "tessera/testing/expect_error.hpp"
 
 namespace tessera::tilewise {
 namespace {
+
+using tessera::testing::expect_error;
 
 TEST(KernelBench, ChecksTwGemmAgainstOneDnnThenTimesBoth) {
   KernelBench bench({100, 96, 24, 32, 0.8, 1, 5});
@@ -30,7 +33,11 @@ TEST(KernelBench, TewCasesRestoreTheAskedFractionAndPassTheCheck) {
   options.budget_seconds = 0;
   const Comparison c = bench.against_onednn(options);  // checks TW-GEMM + restored first
   EXPECT_NEAR(c.extra["achieved_sparsity"].get<double>(), 0.75, 0.01);
-  EXPECT_THROW(KernelBench({64, 64, 8, 32, 0.97, 1, 1, 0.05}), Error);  // 1.02 > 1
+  expect_error(
+      [] {
+        KernelBench({64, 64, 8, 32, 0.97, 1, 1, 0.05});
+      },  // 1.02 > 1
+      {.input = "KernelCase::restored", .code = ExitCode::kUsage});
 }
 
 TEST(KernelBench, CloseToComparesAgainstTheLargestMagnitude) {
@@ -41,9 +48,17 @@ TEST(KernelBench, CloseToComparesAgainstTheLargestMagnitude) {
   EXPECT_FALSE(close_to(std::vector<float>{100.0f, std::nanf(""), 0.5f}, reference));
 }
 
-TEST(KernelBench, EmptySizesAreUsageErrors) {
-  EXPECT_THROW(KernelBench({0, 96, 24, 32, 0.5, 1, 1}), Error);
-  EXPECT_THROW(KernelBench({64, 96, 24, 32, 0.5, 0, 1}), Error);
+TEST(KernelBench, BadCasesNameTheirField) {
+  expect_error(
+      [] {
+        KernelBench({0, 96, 24, 32, 0.5, 1, 1});
+      },
+      {.input = "KernelCase", .contains = "n, k and m", .code = ExitCode::kUsage});
+  expect_error(
+      [] {
+        KernelBench({64, 96, 24, 32, 0.5, 0, 1});
+      },
+      {.input = "KernelCase::threads", .code = ExitCode::kUsage});
 }
 
 }  // namespace

@@ -1,14 +1,34 @@
-// The accuracy study end to end on real Fashion-MNIST (slow: one epoch of training, one pruning
-// step of fine-tuning; skipped visibly without the data): a small model learns, TW-1D pruning hits
-// its sparsity, and TW inference matches the pruned model's dense inference.
+// The accuracy study: options it cannot run with are usage errors naming their field, and end to
+// end on real Fashion-MNIST (slow: one epoch of training, one pruning step of fine-tuning; skipped
+// visibly without the data) a small model learns, TW-1D pruning hits its sparsity, and TW
+// inference matches the pruned model's dense inference.
 #include "tessera/tilewise/accuracy_study.hpp"
 
 #include <gtest/gtest.h>
 
 #include <string>
 
+#include "tessera/testing/expect_error.hpp"
+
 namespace tessera::tilewise {
 namespace {
+
+using tessera::testing::expect_error;
+
+TEST(AccuracyStudy, OptionsItCannotRunWithNameTheirField) {
+  const learn::ImageSet none;
+  const auto quiet = [](const std::string&) {};
+  StudyOptions options;
+  options.sizes = {784, 0, 10};
+  expect_error([&] { train_dense(none, options, quiet); },
+               {.input = "StudyOptions::sizes", .code = ExitCode::kUsage});
+  options.sizes = {4, 3, 2};
+  options.steps = 0;
+  const learn::Mlp dense(options.sizes, 1);
+  StudyCase result;
+  expect_error([&] { prune_gradually(dense, none, none, options, result); },
+               {.input = "StudyOptions::steps", .contains = "at least 1"});
+}
 
 TEST(SlowAccuracyStudy, LearnsFashionMnistAndTwInferenceMatches) {
   if (!learn::fashion_mnist_present())
