@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <utility>
 #include <vector>
 
 #include "tessera/core/error.hpp"
@@ -25,8 +26,10 @@ bool close_to(std::span<const float> got, std::span<const float> reference) {
 }
 
 KernelBench::KernelBench(const KernelCase& c, const TwKernel& kernel) : case_(c), kernel_(&kernel) {
-  if (c.n == 0 || c.k == 0 || c.m == 0) {
-    throw usage_error("KernelCase", "n, k and m must be at least 1");
+  for (const auto& [size, field] :
+       {std::pair{c.n, "KernelCase::n"}, std::pair{c.k, "KernelCase::k"},
+        std::pair{c.m, "KernelCase::m"}}) {
+    if (size == 0) throw usage_error(field, "must be at least 1");
   }
   if (c.threads < 1) throw usage_error("KernelCase::threads", "must be at least 1");
   if (!(c.restored >= 0 && c.sparsity + c.restored <= 1)) {

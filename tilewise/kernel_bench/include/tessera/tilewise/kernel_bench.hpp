@@ -33,8 +33,9 @@ bool close_to(std::span<const float> got, std::span<const float> reference);
 
 class KernelBench {
  public:
-  /// Generates and packs the case's data (usage errors for zero sizes or a sparsity outside
-  /// [0, 1]).
+  /// Generates and packs the case's data. Usage errors name the KernelCase field at fault: a size
+  /// or thread count of 0, or restored elements that leave [0, 1]; a sparsity outside [0, 1] is
+  /// TilePattern::random's error.
   KernelBench(const KernelCase& c, const TwKernel& kernel = tw_kernel());
 
   const KernelCase& shape() const { return case_; }
