@@ -12,11 +12,12 @@ namespace {
 void add_unavailable(CLI::App& parent, const std::string& name, const std::string& description) {
   CLI::App* command = parent.add_subcommand(name, description + " (needs oneDNN)");
   command->allow_extras();
+  command->fallthrough(false);  // keep the extras here rather than pass them up as unknown options
   command->footer(
       "This build has no oneDNN: install libdnnl-dev ocl-icd-opencl-dev and "
       "reconfigure.");
   command->callback([name] {
-    throw Error("tessera tilewise " + name,
+    throw Error("tilewise " + name,
                 "needs oneDNN, which this build lacks (TESSERA_WITH_ONEDNN is OFF): install "
                 "libdnnl-dev ocl-icd-opencl-dev and reconfigure");
   });
