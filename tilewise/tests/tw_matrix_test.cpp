@@ -11,44 +11,40 @@
 #include "tessera/core/bytes.hpp"
 #include "tessera/core/crc32c.hpp"
 #include "tessera/core/error.hpp"
+#include "tessera/testing/expect_error.hpp"
+#include "tessera/testing/generators.hpp"
+#include "tessera/testing/temp_dir.hpp"
 #include "tw_test_patterns.hpp"
 
 namespace tessera::tilewise {
 namespace {
 
+using tessera::testing::expect_error;
+using tessera::testing::uniform_matrix;
 using testing::random_contiguous;
-using testing::random_matrix;
 using testing::random_two_dimensional;
 using testing::with_restored;
-
-void expect_invalid(const TilePattern& pattern, const std::string& fragment) {
-  try {
-    pattern.validate("layer.tw");
-    FAIL() << "expected an error mentioning '" << fragment << "'";
-  } catch (const Error& e) {
-    EXPECT_EQ(e.input(), "layer.tw");
-    EXPECT_NE(e.problem().find(fragment), std::string::npos) << e.what();
-  }
-}
 
 TEST(TilePattern, ValidationNamesTheBrokenRule) {
   TilePattern p = random_contiguous(10, 20, 8, 0.5, 1);
   EXPECT_NO_THROW(p.validate("layer.tw"));
   TilePattern wide = p;
   wide.g = 4;
-  expect_invalid(wide, "columns");
+  expect_error([&] { wide.validate("layer.tw"); }, {.input = "layer.tw", .contains = "columns"});
   TilePattern shared = p;
   shared.tiles[1].columns[0] = shared.tiles[0].columns[0];
-  expect_invalid(shared, "column");
+  expect_error([&] { shared.validate("layer.tw"); }, {.input = "layer.tw", .contains = "column"});
   TilePattern unsorted = p;
   unsorted.tiles[0].rows = {3, 2};
-  expect_invalid(unsorted, "row index");
+  expect_error([&] { unsorted.validate("layer.tw"); },
+               {.input = "layer.tw", .contains = "row index"});
   TilePattern outside = p;
   outside.tiles[0].rows = {10};
-  expect_invalid(outside, "row index 10");
+  expect_error([&] { outside.validate("layer.tw"); },
+               {.input = "layer.tw", .contains = "row index 10"});
   TilePattern empty = p;
   empty.tiles[0].columns.clear();
-  expect_invalid(empty, "0 columns");
+  expect_error([&] { empty.validate("layer.tw"); }, {.input = "layer.tw", .contains = "0 columns"});
 }
 
 TEST(TilePattern, SparsityCountsKeptWeights) {
@@ -63,7 +59,7 @@ TEST(TilePattern, SparsityCountsKeptWeights) {
 
 TEST(TwMatrix, UnpackGivesTheMaskedWeights) {
   const TilePattern p = random_two_dimensional(50, 70, 16, 0.3, 0.6, 2);
-  const AlignedBuffer<float> w = random_matrix(50, 70, 3);
+  const AlignedBuffer<float> w = uniform_matrix(50, 70, 3);
   const TwMatrix tw = TwMatrix::pack(p, View<const float, 2>(w.data(), {50, 70}));
   const AlignedBuffer<float> dense = tw.unpack();
   const std::vector<bool> mask = p.mask();
@@ -79,7 +75,7 @@ TEST(TwMatrix, SerialisationRoundTripsExactly) {
   for (const TilePattern& p :
        {random_contiguous(100, 300, 128, 0.75, 4), random_two_dimensional(64, 90, 32, 0.4, 0.5, 5),
         TilePattern{7, 9, 4, {}}}) {
-    const AlignedBuffer<float> w = random_matrix(p.k, p.n, 6);
+    const AlignedBuffer<float> w = uniform_matrix(p.k, p.n, 6);
     for (double restored : {0.0, 0.05}) {
       const TwMatrix tw = TwMatrix::pack(p, View<const float, 2>(w.data(), {p.k, p.n}),
                                          with_restored(p, restored, 7));
@@ -105,8 +101,11 @@ TEST(TwMatrix, RestoredElementsAreTheMaskOutsideTheTiles) {
   EXPECT_EQ(tw.kept_weights(), 4u);
   const AlignedBuffer<float> dense = tw.unpack();
   EXPECT_EQ(std::vector<float>(dense.begin(), dense.end()), (std::vector<float>{1, 2, 0, 4, 0, 6}));
-  EXPECT_THROW(TwMatrix::pack(p, View<const float, 2>(w.data(), {2, 3}), std::span(kept).first(5)),
-               Error);
+  expect_error(
+      [&] {
+        TwMatrix::pack(p, View<const float, 2>(w.data(), {2, 3}), std::span(kept).first(5));
+      },
+      {.input = "kept mask", .code = ExitCode::kUsage});
 
   // A file whose restored element lies inside a tile is rejected: the last element's position gap
   // (the byte before the two f32 values and the checksum) set from 3 to 0 moves it from (1, 2)
@@ -117,39 +116,29 @@ TEST(TwMatrix, RestoredElementsAreTheMaskOutsideTheTiles) {
   for (std::size_t b = 0; b < 4; ++b) {
     bytes[bytes.size() - 4 + b] = static_cast<std::byte>(crc >> (8 * b));
   }
-  try {
-    TwMatrix::deserialize(bytes, "w.tw");
-    FAIL() << "expected an error for a restored element inside a tile";
-  } catch (const Error& e) {
-    EXPECT_NE(e.problem().find("restored element (0, 1) lies inside tile 0"), std::string::npos)
-        << e.what();
-  }
+  expect_error([&] { TwMatrix::deserialize(bytes, "w.tw"); },
+               {.input = "w.tw", .contains = "restored element (0, 1) lies inside tile 0"});
 }
 
 TEST(TwMatrix, CorruptTruncatedAndForeignBytesAreErrors) {
   const TilePattern p = random_contiguous(40, 60, 16, 0.5, 7);
-  const AlignedBuffer<float> w = random_matrix(40, 60, 8);
+  const AlignedBuffer<float> w = uniform_matrix(40, 60, 8);
   const std::vector<std::byte> bytes =
       TwMatrix::pack(p, View<const float, 2>(w.data(), {40, 60})).serialize();
-  const auto expect_error = [](std::span<const std::byte> b, const std::string& fragment) {
-    try {
-      TwMatrix::deserialize(b, "w.tw");
-      FAIL() << "expected an error mentioning '" << fragment << "'";
-    } catch (const Error& e) {
-      EXPECT_EQ(e.input(), "w.tw");
-      EXPECT_NE(e.problem().find(fragment), std::string::npos) << e.what();
-    }
+  const auto expect_bad = [](std::span<const std::byte> b, const std::string& fragment) {
+    expect_error([&] { TwMatrix::deserialize(b, "w.tw"); },
+                 {.input = "w.tw", .contains = fragment, .code = ExitCode::kFailure});
   };
   for (std::size_t at : {10ul, bytes.size() / 2, bytes.size() - 1}) {
     std::vector<std::byte> corrupt = bytes;
     corrupt[at] ^= std::byte{0x40};
-    expect_error(corrupt, "checksum");
+    expect_bad(corrupt, "checksum");
   }
-  expect_error(std::span(bytes).first(bytes.size() - 3), "checksum");
-  expect_error(std::span(bytes).first(3), "");
+  expect_bad(std::span(bytes).first(bytes.size() - 3), "checksum");
+  expect_bad(std::span(bytes).first(3), "");
   std::vector<std::byte> foreign = bytes;
   foreign[0] = std::byte{'X'};
-  expect_error(foreign, "magic");
+  expect_bad(foreign, "magic");
 }
 
 TEST(TwMatrix, HugeDeclaredShapesAreRejectedBeforeAnyAllocation) {
@@ -165,35 +154,29 @@ TEST(TwMatrix, HugeDeclaredShapesAreRejectedBeforeAnyAllocation) {
   forged.put_varint_u64(0);  // tiles
   forged.put_varint_u64(0);  // restored elements
   forged.put(crc32c(forged.bytes()));
-  try {
-    TwMatrix::deserialize(forged.bytes(), "huge.tw");
-    FAIL() << "expected a shape error";
-  } catch (const Error& e) {
-    EXPECT_NE(e.problem().find("bad shape: 1x33554432"), std::string::npos) << e.what();
-  }
+  expect_error([&] { TwMatrix::deserialize(forged.bytes(), "huge.tw"); },
+               {.input = "huge.tw", .contains = "bad shape: 1x33554432"});
 }
 
 TEST(TwMatrix, FilesRoundTripAndMissingFilesNameThePath) {
   const TilePattern p = random_contiguous(30, 40, 8, 0.5, 9);
-  const AlignedBuffer<float> w = random_matrix(30, 40, 10);
+  const AlignedBuffer<float> w = uniform_matrix(30, 40, 10);
   const TwMatrix tw = TwMatrix::pack(p, View<const float, 2>(w.data(), {30, 40}));
-  const std::filesystem::path path =
-      std::filesystem::temp_directory_path() / "tessera_tw_matrix_test.tw";
-  write_tw(path, tw);
-  EXPECT_EQ(read_tw(path).serialize(), tw.serialize());
-  std::filesystem::remove(path);
-  try {
-    read_tw(path);
-    FAIL() << "expected an error for a missing file";
-  } catch (const Error& e) {
-    EXPECT_NE(e.input().find("tessera_tw_matrix_test.tw"), std::string::npos);
-  }
+  const tessera::testing::TempDir dir;
+  write_tw(dir / "layer.tw", tw);
+  EXPECT_EQ(read_tw(dir / "layer.tw").serialize(), tw.serialize());
+  EXPECT_EQ(dir.listing(), std::vector<std::string>{"layer.tw"});  // no temporary left behind
+  expect_error([&] { read_tw(dir / "missing.tw"); }, {.input = (dir / "missing.tw").string()});
 }
 
 TEST(TwMatrix, PackingChecksTheShape) {
   const TilePattern p = random_contiguous(8, 16, 8, 0.5, 1);
-  const AlignedBuffer<float> w = random_matrix(8, 15, 1);
-  EXPECT_THROW(TwMatrix::pack(p, View<const float, 2>(w.data(), {8, 15})), Error);
+  const AlignedBuffer<float> w = uniform_matrix(8, 15, 1);
+  expect_error(
+      [&] {
+        TwMatrix::pack(p, View<const float, 2>(w.data(), {8, 15}));
+      },
+      {.input = "weights", .code = ExitCode::kUsage});
 }
 
 }  // namespace

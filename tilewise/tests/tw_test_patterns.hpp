@@ -6,6 +6,7 @@
 
 #include "tessera/core/buffer.hpp"
 #include "tessera/core/rng.hpp"
+#include "tessera/testing/generators.hpp"
 #include "tessera/tilewise/tile_pattern.hpp"
 
 namespace tessera::tilewise::testing {
@@ -46,11 +47,10 @@ inline TilePattern random_two_dimensional(std::size_t k, std::size_t n, std::siz
   return pattern;
 }
 
-/// rows × cols uniform values in [-1, 1).
+/// rows × cols uniform values in [-1, 1): tessera::testing's generator, under the name these tests
+/// use.
 inline AlignedBuffer<float> random_matrix(std::size_t rows, std::size_t cols, std::uint64_t seed) {
-  AlignedBuffer<float> m(rows * cols);
-  fill_uniform(m.span(), CounterRng(seed, 2), -1.0f, 1.0f);
-  return m;
+  return tessera::testing::uniform_matrix(rows, cols, seed);
 }
 
 /// A TEW mask over `pattern`: its tiles' weights plus each other weight with probability `p`.

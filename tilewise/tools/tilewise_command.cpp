@@ -1,9 +1,7 @@
 // `tessera tilewise prune` (weights in as .npy or packed .tw; out as .npy with the pruned weights
-// zeroed, or as packed .tw), `tessera tilewise info` (tile statistics of a .tw file) and `tessera
-// tilewise study` (accuracy of the patterns on Fashion-MNIST, inference speed of the TW model);
-// registers them with `bench` (bench_command.cpp).
+// zeroed, or as packed .tw) and `tessera tilewise info` (tile statistics of a .tw file); registers
+// them with `study` and `bench` (tilewise_commands.hpp).
 #include <fmt/format.h>
-#include <fmt/ranges.h>
 
 #include <algorithm>
 #include <iostream>
@@ -13,11 +11,9 @@
 #include <string>
 #include <vector>
 
-#include "tessera/bench/bench.hpp"
 #include "tessera/cli/cli.hpp"
 #include "tessera/core/error.hpp"
 #include "tessera/core/npy.hpp"
-#include "tessera/tilewise/accuracy_study.hpp"
 #include "tessera/tilewise/pruning.hpp"
 #include "tessera/tilewise/tw_matrix.hpp"
 #include "tilewise_commands.hpp"
@@ -212,157 +208,6 @@ void add_info(CLI::App& parent) {
         *file, p.k, p.n, p.g, p.tiles.size(), w.pruned_columns().size(), w.restored().rows.size(),
         100 * sparsity, at(0), at(0.5), at(1), p.k);
   });
-}
-
-struct StudyCommand {
-  std::vector<std::string> patterns{"ew", "vw", "bw", "tw", "tw2d", "tew"};
-  std::vector<double> sparsities{0.5, 0.75, 0.9};
-  StudyOptions options;
-  std::size_t hidden = 1024;
-  double budget = 1.0;
-  bool json = false;
-};
-
-// Inference on the test set: the pruned model with TW-GEMM against the dense model with oneDNN,
-// interleaved; both checked first (TW's predictions equal the pruned model's own).
-nlohmann::json compare_latency(const Mlp& dense, const PrunedModel& pruned, const ImageSet& test,
-                               double budget) {
-  const std::vector<TwMatrix> packed = pack_hidden_layers(pruned);
-  const std::size_t classes = dense.layers().back().out;
-  AlignedBuffer<float> tw_logits(test.count * classes), dense_logits(test.count * classes),
-      masked_logits(test.count * classes);
-  BenchOptions options;
-  options.budget_seconds = budget;
-  options.min_repetitions = 3;
-  options.check = [&] {
-    tw_forward(pruned.model, packed, test.pixels.span(), test.count, tw_logits.span());
-    pruned.model.forward(test.pixels.span(), test.count, masked_logits.span());
-    for (std::size_t i = 0; i < test.count; ++i) {
-      if (argmax(tw_logits.span().subspan(i * classes, classes)) !=
-          argmax(masked_logits.span().subspan(i * classes, classes))) {
-        return false;
-      }
-    }
-    return true;
-  };
-  const Comparison c = compare_ab(
-      "tw_gemm_model",
-      [&] { tw_forward(pruned.model, packed, test.pixels.span(), test.count, tw_logits.span()); },
-      "onednn_dense_model",
-      [&] { dense.forward(test.pixels.span(), test.count, dense_logits.span()); }, options);
-  return to_json(c);
-}
-
-void run_study(const StudyCommand& c) {
-  StudyOptions options = c.options;
-  options.sizes = {784, c.hidden, c.hidden, 10};
-  const auto progress = [](const std::string& line) { std::cerr << line << "\n"; };
-  const ImageSet train = fashion_mnist(true);
-  const ImageSet test = fashion_mnist(false);
-  progress(fmt::format("Fashion-MNIST: {} training and {} test images; MLP 784-{}-{}-10",
-                       train.count, test.count, c.hidden, c.hidden));
-  const Mlp dense = train_dense(train, options, progress);
-  const double dense_accuracy = dense.accuracy(test);
-  // The fair reference: the dense model fine-tuned exactly as the pruned ones, without pruning.
-  StudyCase reference;
-  reference.pattern = PatternKind::kElementWise;
-  reference.sparsity = 0;
-  prune_gradually(dense, train, test, options, reference);
-  progress(fmt::format("dense: test accuracy {:.2f}%; fine-tuned as the pruned models: {:.2f}%",
-                       100 * dense_accuracy, 100 * reference.accuracy));
-  nlohmann::json cases = nlohmann::json::array();
-  for (const std::string& name : c.patterns) {
-    const PatternKind pattern = parse_pattern(name);
-    for (double s : c.sparsities) {
-      StudyCase result;
-      result.pattern = pattern;
-      result.sparsity = s;
-      const PrunedModel pruned = prune_gradually(dense, train, test, options, result);
-      nlohmann::json record{{"pattern", name},
-                            {"sparsity", s},
-                            {"achieved_sparsity", result.achieved},
-                            {"layer_sparsity", result.layer_sparsity},
-                            {"accuracy", result.accuracy},
-                            {"cut_off_units", result.cut_off_units},
-                            {"idle_weights", result.idle_weights},
-                            {"dense_accuracy", dense_accuracy},
-                            {"dense_fine_tuned_accuracy", reference.accuracy}};
-      std::vector<double> layer_percent;
-      for (double v : result.layer_sparsity) layer_percent.push_back(100 * v);
-      std::string line = fmt::format(
-          "{:>4} {:3.0f}%: test accuracy {:.2f}% ({:+.2f} points against the fine-tuned dense "
-          "model), layers {:.0f}% sparse",
-          name, 100 * s, 100 * result.accuracy, 100 * (result.accuracy - reference.accuracy),
-          fmt::join(layer_percent, "/"));
-      if (result.cut_off_units > 0) {
-        line += fmt::format(", {} units cut off ({:.1f}% of the kept weights feed them)",
-                            result.cut_off_units, 100 * result.idle_weights);
-      }
-      if (is_tile_wise(pattern)) {
-        const nlohmann::json latency = compare_latency(dense, pruned, test, c.budget);
-        record["latency"] = latency;
-        line += fmt::format(
-            ", inference {:.2f}x the dense model's speed (TW-GEMM vs oneDNN, {} images)",
-            latency["ratio"]["median"].get<double>(), test.count);
-      }
-      progress(line);
-      cases.push_back(record);
-    }
-  }
-  if (c.json) {
-    std::cout << nlohmann::json{{"dense_accuracy", dense_accuracy},
-                                {"dense_fine_tuned_accuracy", reference.accuracy},
-                                {"cases", cases}}
-              << "\n";
-  }
-}
-
-void add_study(CLI::App& parent) {
-  auto c = std::make_shared<StudyCommand>();
-  CLI::App* study = parent.add_subcommand(
-      "study", "Accuracy of each pattern on Fashion-MNIST, and the TW model's inference speed");
-  study->add_option("--patterns", c->patterns, "Patterns (ew, vw, bw, tw, tw2d, tew)")
-      ->delimiter(',')
-      ->allow_extra_args(false)
-      ->capture_default_str();
-  study->add_option("--sparsities", c->sparsities, "Sparsities, comma-separated")
-      ->delimiter(',')
-      ->allow_extra_args(false)
-      ->capture_default_str();
-  study->add_option("--epochs", c->options.dense_epochs, "Epochs of dense training")
-      ->capture_default_str();
-  study->add_option("--steps", c->options.steps, "Gradual pruning steps")->capture_default_str();
-  study->add_option("--step-epochs", c->options.epochs_per_step, "Fine-tuning epochs per step")
-      ->capture_default_str();
-  study->add_option("--lr", c->options.train.learning_rate, "Learning rate of dense training")
-      ->capture_default_str();
-  study
-      ->add_option("--fine-tune-lr", c->options.fine_tune_learning_rate,
-                   "Learning rate of the fine-tuning between pruning steps")
-      ->capture_default_str();
-  study->add_option("--hidden", c->hidden, "Width of the two hidden layers")->capture_default_str();
-  study->add_option("-G,--tile-width", c->options.prune.tile_width, "Columns per tile")
-      ->capture_default_str();
-  study->add_flag("--taylor,!--magnitude", c->options.taylor,
-                  "Rank by |w| instead of first-order Taylor scores (grad·w)² (the default)");
-  study->add_flag("--order-units,!--keep-unit-order", c->options.order_units,
-                  "TW patterns: renumber hidden units by importance before each step (the "
-                  "default), or keep their order");
-  study->add_option("--budget", c->budget, "Seconds of interleaved latency timing per TW case")
-      ->capture_default_str();
-  study->add_option("--seed", c->options.train.seed, "Initialisation and shuffling seed")
-      ->capture_default_str();
-  study->add_flag("--json", c->json, "Print every case as one JSON object");
-  study->footer(
-      "Needs Debian's dataset-fashion-mnist. Hidden layers are pruned (one global threshold per\n"
-      "step, sparsity s·i/steps at step i, fine-tuning between steps); the output layer stays\n"
-      "dense. For the TW patterns each hidden layer's units are renumbered by the importance\n"
-      "of their outgoing weights before each step (the model's function is unchanged), so\n"
-      "that a tile of consecutive units gathers units of like importance. Examples:\n"
-      "  tessera tilewise study --patterns tw --sparsities 0.75\n"
-      "  tessera tilewise study --magnitude --json > study.json\n"
-      "  tessera tilewise study --patterns tw --keep-unit-order");
-  study->callback([c] { run_study(*c); });
 }
 
 const cli::Registrar kTilewise(

@@ -3,7 +3,7 @@
 #include <vector>
 
 #include "tessera/core/error.hpp"
-#include "tessera/tilewise/tw_matrix_cuda.hpp"
+#include "tw_matrix_cuda.hpp"
 
 namespace tessera::tilewise::cuda {
 

@@ -11,7 +11,7 @@
 #include "../tw_test_patterns.hpp"
 #include "tessera/core/error.hpp"
 #include "tessera/tilewise/tw_gemm.hpp"
-#include "tessera/tilewise/tw_matrix_cuda.hpp"
+#include "tw_matrix_cuda.hpp"
 
 namespace tessera::tilewise {
 namespace {

@@ -1,0 +1,68 @@
+// One case of the TW-GEMM kernel benchmark, shared by `tessera tilewise bench` and `make bench`'s
+// tilewise_gemm_bench: C (m × n) = A (m × k) · W (k × n) with A and W uniform in [-1, 1) (seeded)
+// and W pruned to TilePattern::random (TEW: plus restored elements at random). TW-GEMM is checked
+// against oneDNN on the masked weights, then timed interleaved with oneDNN sgemm on the dense
+// weights: the speedup a user gets by pruning, with its fraction of the ideal 1 / (1 - sparsity).
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <span>
+
+#include "tessera/bench/bench.hpp"
+#include "tessera/core/buffer.hpp"
+#include "tessera/tilewise/tw_gemm.hpp"
+#include "tessera/tilewise/tw_matrix.hpp"
+
+namespace tessera::tilewise {
+
+struct KernelCase {
+  std::size_t n = 768;  // output features
+  std::size_t k = 768;  // input features
+  std::size_t m = 512;  // rows of A (tokens × batch)
+  std::size_t g = kDefaultTileWidth;
+  double sparsity = 0.75;
+  int threads = 1;
+  std::uint64_t seed = 1;
+  double restored = 0;  // TEW: tiles pruned to sparsity + restored, then this fraction of all
+                        // weights restored element-wise at random among the pruned ones
+};
+
+/// Whether every element of `got` is within 1e-4 of the largest magnitude of `reference`.
+bool close_to(std::span<const float> got, std::span<const float> reference);
+
+class KernelBench {
+ public:
+  /// Generates and packs the case's data. Usage errors name the KernelCase field at fault: a size
+  /// or thread count of 0, or restored elements that leave [0, 1]; a sparsity outside [0, 1] is
+  /// TilePattern::random's error.
+  KernelBench(const KernelCase& c, const TwKernel& kernel = tw_kernel());
+
+  const KernelCase& shape() const { return case_; }
+  std::span<const float> a() const { return a_.span(); }
+  std::span<const float> dense_weights() const { return w_.span(); }
+  std::span<const float> masked_weights() const { return masked_.span(); }
+  /// oneDNN's products with the dense and the masked weights (what peers are checked against).
+  std::span<const float> dense_product() const { return c_dense_.span(); }
+  std::span<const float> masked_product() const { return c_masked_.span(); }
+
+  void run_tw();
+  void run_onednn_dense();
+
+  /// The options of a comparison with TW-GEMM as side A: `base` plus the case in `extra` and
+  /// TW-GEMM's check (equal to oneDNN on the masked weights).
+  BenchOptions options(BenchOptions base);
+  /// TW-GEMM against oneDNN sgemm on the dense weights, interleaved, with options(base).
+  Comparison against_onednn(const BenchOptions& base);
+
+ private:
+  void run_onednn(std::span<const float> weights, AlignedBuffer<float>& c) const;
+
+  KernelCase case_;
+  const TwKernel* kernel_;
+  AlignedBuffer<float> a_, w_, masked_;
+  TwMatrix tw_;
+  AlignedBuffer<float> c_tw_, c_dense_, c_masked_;
+};
+
+}  // namespace tessera::tilewise

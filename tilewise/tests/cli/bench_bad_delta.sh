@@ -1,0 +1,4 @@
+# Restored elements beyond the weights are a usage error naming --delta, the flag of KernelCase::restored.
+source "$TESSERA_SOURCE_DIR/tilewise/tests/cli/tilewise.bash"
+needs_onednn
+tessera tilewise bench --sparsity 0.9 --delta 0.2 --n 8 --k 8 --m 8
