@@ -1,6 +1,6 @@
-// compress's CPU kernels are one source compiled per instruction set (an .inc file included in a
-// namespace per isa_region.hpp region); these helpers register such a family with core's kernel
-// registry as the records scalar, avx2 and avx512.
+// CPU kernels built per instruction set for the kernel registry (kernel_registry.hpp): a record
+// from a plain function, and a family of one source compiled once per instruction set (an .inc
+// file included in a namespace per isa_region.hpp region) as the records scalar, avx2 and avx512.
 #pragma once
 
 #include <cstddef>
@@ -10,14 +10,16 @@
 
 #include "tessera/core/kernel_registry.hpp"
 
-namespace tessera::compress {
+namespace tessera {
 
 /// A CPU record that runs `run` when `isa` is allowed.
 template <class Problem>
 Kernel<Problem> cpu_kernel(std::string name, IsaLevel isa, std::string description,
                            void (*run)(const Problem&)) {
-  Kernel<Problem> kernel{
-      .name = std::move(name), .isa = isa, .description = std::move(description)};
+  Kernel<Problem> kernel;
+  kernel.name = std::move(name);
+  kernel.isa = isa;
+  kernel.description = std::move(description);
   kernel.run = [run](const Problem& problem, std::span<std::byte>) { run(problem); };
   return kernel;
 }
@@ -31,4 +33,4 @@ void add_isa_family(KernelRegistry<Problem>& registry, void (*scalar)(const Prob
       .add(cpu_kernel("avx512", IsaLevel::kAvx512, "AVX-512 build of the same source", avx512));
 }
 
-}  // namespace tessera::compress
+}  // namespace tessera
