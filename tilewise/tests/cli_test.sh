@@ -68,13 +68,13 @@ expect() {  # expect <code> <regex> <args...>
 }
 expect 2 "only the tw, tw2d and tew patterns pack into .tw" prune -i "$work/fc1.npy" -o "$work/x.tw" --pattern vw
 expect 2 "one -o per -i" prune -i "$work/fc1.npy" -i "$work/fc2.npy" -o "$work/x.npy"
-expect 2 "unknown pattern 'diagonal'" prune -i "$work/fc1.npy" -o "$work/x.npy" --pattern diagonal
-expect 2 "must be in \[0, 1\]" prune -i "$work/fc1.npy" -o "$work/x.npy" --sparsity 1.5
+expect 2 "--pattern: unknown pattern 'diagonal'" prune -i "$work/fc1.npy" -o "$work/x.npy" --pattern diagonal
+expect 2 "--sparsity: must be in \[0, 1\]" prune -i "$work/fc1.npy" -o "$work/x.npy" --sparsity 1.5
 expect 1 "f64.npy: .npy dtype '<f8' is not little-endian float32" prune -i "$work/f64.npy" -o "$work/x.npy"
 expect 1 "missing.npy" prune -i "$work/missing.npy" -o "$work/x.npy"
 expect 2 "--sparsity: 1 is not in \[0, 1\)" bench --sparsity 1
 expect 2 "--m: '1:2' is not start:stop:step" bench --m 1:2
-expect 2 "unknown TW-GEMM kernel 'avx9'" bench --kernel avx9
+expect 2 "--kernel: unknown tilewise.tw_gemm kernel 'avx9'" bench --kernel avx9
 head -c 100 "$work/fc1.tw" >"$work/cut.tw"
 expect 1 "cut.tw: checksum mismatch" info "$work/cut.tw"
 [ ! -e "$work/x.npy" ] && [ ! -e "$work/x.tw" ] || fail "a failed command left an output file"

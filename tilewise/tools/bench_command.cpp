@@ -3,11 +3,13 @@
 // line or one JSON object per case.
 #include <fmt/format.h>
 
+#include <array>
 #include <iostream>
 #include <memory>
 #include <string>
 
 #include "tessera/bench/bench.hpp"
+#include "tessera/cli/flag_names.hpp"
 #include "tessera/core/error.hpp"
 #include "tessera/core/sweep.hpp"
 #include "tessera/tilewise/kernel_bench.hpp"
@@ -85,6 +87,9 @@ void run_bench(const BenchCommand& c) {
 
 }  // namespace
 
+// The library's errors name tw_kernel's argument; bench's name the flag that sets it.
+constexpr std::array<cli::FlagOfField, 1> kBenchFlags = {{{"tw_kernel(name)", "--kernel"}}};
+
 void add_bench(CLI::App& parent) {
   auto c = std::make_shared<BenchCommand>();
   CLI::App* bench = parent.add_subcommand(
@@ -117,7 +122,7 @@ void add_bench(CLI::App& parent) {
       "  tessera tilewise bench --n 768,3072 --k 768 --m 128:2048:*4 --sparsity 0.5:0.9:0.1\n"
       "  tessera tilewise bench -G 32,64,128 --threads 1,2 --json > tw.jsonl\n"
       "  tessera tilewise bench --sparsity 0.75 --delta 0,0.01,0.05");
-  bench->callback([c] { run_bench(*c); });
+  bench->callback([c] { cli::with_flag_names(kBenchFlags, [&] { run_bench(*c); }); });
 }
 
 }  // namespace tessera::tilewise
