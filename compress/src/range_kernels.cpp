@@ -10,7 +10,7 @@
 #include <type_traits>
 #include <variant>
 
-#include "kernel_families.hpp"
+#include "tessera/core/isa_family.hpp"
 #include "tessera/core/isa_region.hpp"
 
 namespace tessera::compress {

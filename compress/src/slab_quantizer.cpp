@@ -13,10 +13,10 @@
 #include <string>
 #include <variant>
 
-#include "kernel_families.hpp"
 #include "tessera/core/bytes.hpp"
 #include "tessera/core/cpu_features.hpp"
 #include "tessera/core/error.hpp"
+#include "tessera/core/isa_family.hpp"
 #include "tessera/core/isa_region.hpp"
 
 namespace tessera::compress {

@@ -5,10 +5,10 @@
 #include <gtest/gtest.h>
 #include <stdlib.h>
 
-#include <optional>
 #include <string>
 
 #include "tessera/testing/expect_error.hpp"
+#include "tessera/testing/scoped_env.hpp"
 
 namespace tessera {
 namespace {
@@ -50,17 +50,7 @@ KernelRegistry<SumProblem>& registry() {
 /// Caps TESSERA_ISA for one test and restores it afterwards.
 class IsaCap : public ::testing::Test {
  protected:
-  void SetUp() override {
-    if (const char* v = std::getenv("TESSERA_ISA")) saved_ = v;
-  }
-  void TearDown() override {
-    if (saved_) {
-      setenv("TESSERA_ISA", saved_->c_str(), 1);
-    } else {
-      unsetenv("TESSERA_ISA");
-    }
-  }
-  std::optional<std::string> saved_;
+  testing::ScopedEnv isa_{"TESSERA_ISA"};
 };
 
 TEST_F(IsaCap, SelectTakesThePreferredRecordThatRunsAndCanRun) {
@@ -78,6 +68,14 @@ TEST_F(IsaCap, SelectTakesThePreferredRecordThatRunsAndCanRun) {
 
   setenv("TESSERA_ISA", "scalar", 1);
   EXPECT_EQ(registry().select(large).name, "scalar");
+}
+
+TEST_F(IsaCap, PreferredIsTheMostPreferredRecordThatRunsHere) {
+  unsetenv("TESSERA_ISA");
+  const bool avx2 = max_isa_level(detect_cpu_features()) >= IsaLevel::kAvx2;
+  EXPECT_EQ(registry().preferred().name, avx2 ? "avx2" : "scalar");  // never the absent GPU
+  setenv("TESSERA_ISA", "scalar", 1);
+  EXPECT_EQ(registry().preferred().name, "scalar");
 }
 
 TEST_F(IsaCap, FindNamesRecordsAndRefusesOnesThatDoNotRunHere) {
@@ -125,6 +123,8 @@ TEST(KernelRegistry, AnEmptyRegistryHasNothingToSelect) {
         empty.run(SumProblem{{}, &result});
       },
       {.input = "test.empty", .contains = "no registered kernel"});
+  expect_error([] { (void)empty.preferred(); },
+               {.input = "test.empty", .contains = "no registered kernel runs"});
 }
 
 }  // namespace

@@ -2,12 +2,15 @@
 // layer shapes (kernel_bench.hpp): oneDNN sgemm and OpenBLAS sgemm on the dense weights, and
 // Eigen's CSR sparse-dense product on the same pruned weights. Every result is checked before
 // timing (1e-4 relative to the largest magnitude). Ratio = peer time / TW time (> 1: TW faster);
-// the fraction of the ideal speedup 1/(1 - s) over oneDNN is printed beside it.
+// the fraction of the ideal speedup 1/(1 - s) over oneDNN is printed beside it. The TW side is a
+// record of the "tilewise.tw_gemm" registry, named with its ISA in every result: the preferred one
+// by default, or those given by --kernel ("all": every record this CPU runs), side by side.
 #include <cblas.h>
 
 #include <Eigen/SparseCore>
 #include <cstdio>
 #include <string>
+#include <vector>
 
 #include "tessera/bench/bench_report.hpp"
 #include "tessera/core/error.hpp"
@@ -26,13 +29,31 @@ constexpr double kSparsities[] = {0.5, 0.75, 0.9, 0.95};
 
 using RowMajor = Eigen::Matrix<float, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>;
 
-void run_case(BenchReport& report, KernelBench& bench) {
+// The records --kernel names ("all": every one that runs here); the preferred one without it.
+std::vector<const TwKernel*> chosen_kernels(const BenchReport& report) {
+  std::vector<const TwKernel*> out;
+  for (const std::string& name : report.texts("kernel")) {
+    if (name != "all") {
+      out.push_back(&tw_gemm_kernels().find(name, "--kernel"));
+      continue;
+    }
+    for (const TwKernel& k : tw_gemm_kernels().kernels()) {
+      if (tw_gemm_kernels().runs_here(k)) out.push_back(&k);
+    }
+  }
+  if (out.empty()) out.push_back(&tw_kernel());
+  return out;
+}
+
+void run_case(BenchReport& report, KernelBench& bench, const TwKernel& kernel) {
   const KernelCase& c = bench.shape();
-  const Comparison vs_onednn = bench.against_onednn(report.options());
+  const std::string isa(to_string(kernel.isa));
+  Comparison vs_onednn = bench.against_onednn(report.options());
+  vs_onednn.extra["isa"] = isa;
   report.add(vs_onednn);
-  std::printf("  %zux%zu M=%zu s=%.2f threads=%d: %.0f%% of the ideal %.1fx over oneDNN\n", c.n,
-              c.k, c.m, c.sparsity, c.threads, 100.0 * vs_onednn.ratio.median * (1.0 - c.sparsity),
-              1.0 / (1.0 - c.sparsity));
+  std::printf("  %zux%zu M=%zu s=%.2f threads=%d %s: %.0f%% of the ideal %.1fx over oneDNN\n", c.n,
+              c.k, c.m, c.sparsity, c.threads, kernel.name.c_str(),
+              100.0 * vs_onednn.ratio.median * (1.0 - c.sparsity), 1.0 / (1.0 - c.sparsity));
   // OpenBLAS (Debian's pthread build) and Eigen's sparse-dense product are compared on one thread:
   // OpenBLAS's own thread pool contends with OpenMP's (2-thread ratios ranged 0.5-51x between
   // cases), and Eigen's product is single-threaded.
@@ -54,6 +75,7 @@ void run_case(BenchReport& report, KernelBench& bench) {
   const auto eigen_csr = [&] { c_map.noalias() = a_map * csr; };
 
   BenchOptions options = bench.options(report.options());
+  options.extra["isa"] = isa;
   options.check_b = [&] {
     openblas();
     return close_to(c_peer.span(), bench.dense_product());
@@ -74,15 +96,27 @@ void run_case(BenchReport& report, KernelBench& bench) {
 int main(int argc, char** argv) {
   using namespace tessera::tilewise;
   try {
-    tessera::BenchReport report(argc, argv,
-                                "TW-GEMM vs oneDNN and OpenBLAS dense sgemm and Eigen CSR SpMM");
-    std::printf("TW-GEMM kernel: %s\n", std::string(tw_kernel().name).c_str());
+    tessera::BenchReport report("TW-GEMM vs oneDNN and OpenBLAS dense sgemm and Eigen CSR SpMM");
+    report.text_option("kernel",
+                       "TW-GEMM record to run (repeatable; 'all': every one this CPU runs); "
+                       "default: the preferred");
+    report.parse(argc, argv);
+    const std::vector<const TwKernel*> kernels = chosen_kernels(report);
+    for (const TwKernel& k : tw_gemm_kernels().kernels()) {
+      bool runs = false;
+      for (const TwKernel* chosen : kernels) runs |= chosen == &k;
+      std::printf("# %s %s (%s): %s%s\n", std::string(tw_gemm_kernels().operation()).c_str(),
+                  k.name.c_str(), std::string(to_string(k.isa)).c_str(), k.description.c_str(),
+                  runs ? ", benchmarked" : (tw_gemm_kernels().runs_here(k) ? "" : ", not here"));
+    }
     for (int threads : {1, 2}) {
       for (const Shape shape : kShapes) {
         for (std::size_t m : kTokens) {
           for (double s : kSparsities) {
-            KernelBench bench({shape.n, shape.k, m, kDefaultTileWidth, s, threads, 1});
-            run_case(report, bench);
+            for (const TwKernel* kernel : kernels) {
+              KernelBench bench({shape.n, shape.k, m, kDefaultTileWidth, s, threads, 1}, *kernel);
+              run_case(report, bench, *kernel);
+            }
           }
         }
       }

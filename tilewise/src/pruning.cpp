@@ -7,6 +7,7 @@
 #include <array>
 #include <cmath>
 #include <numeric>
+#include <utility>
 
 #include "tessera/core/error.hpp"
 
@@ -244,7 +245,7 @@ PatternKind parse_pattern(std::string_view name) {
   for (const auto& [k, n] : kPatternNames) {
     if (n == name) return k;
   }
-  throw usage_error("--pattern",
+  throw usage_error("PruneOptions::pattern",
                     fmt::format("unknown pattern '{}' (ew, vw, bw, tw, tw2d, tew)", name));
 }
 
@@ -264,13 +265,16 @@ std::vector<LayerMask> prune(std::span<const View<const float, 2>> scores,
                              const PruneOptions& options) {
   const double s = options.sparsity;
   if (!(s >= 0 && s <= 1)) {
-    throw usage_error("--sparsity", fmt::format("must be in [0, 1], got {}", s));
+    throw usage_error("PruneOptions::sparsity", fmt::format("must be in [0, 1], got {}", s));
   }
-  if (options.tile_width == 0 || options.vector_length == 0 || options.block_size == 0 ||
-      !(options.hybrid_delta >= 0 && options.hybrid_delta <= 1)) {
-    throw usage_error("pruning options",
-                      "tile width, vector length and block size must be "
-                      "positive and the hybrid delta in [0, 1]");
+  for (const auto& [field, size] : {std::pair{"PruneOptions::tile_width", options.tile_width},
+                                    std::pair{"PruneOptions::vector_length", options.vector_length},
+                                    std::pair{"PruneOptions::block_size", options.block_size}}) {
+    if (size == 0) throw usage_error(field, "must be at least 1");
+  }
+  if (!(options.hybrid_delta >= 0 && options.hybrid_delta <= 1)) {
+    throw usage_error("PruneOptions::hybrid_delta",
+                      fmt::format("must be in [0, 1], got {}", options.hybrid_delta));
   }
   std::uint64_t total = 0;
   std::vector<LayerMask> masks;

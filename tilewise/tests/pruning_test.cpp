@@ -6,8 +6,10 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <string>
 
 #include "tessera/core/error.hpp"
+#include "tessera/testing/expect_error.hpp"
 #include "tw_test_patterns.hpp"
 
 namespace tessera::tilewise {
@@ -143,16 +145,31 @@ TEST(Pruning, StructuredPatternsKeepWholeUnits) {
 
 TEST(Pruning, BadOptionsAreUsageErrors) {
   const Layers layers;
+  using tessera::testing::expect_error;
+  const auto expect_refused = [&](const PruneOptions& options, const std::string& field) {
+    expect_error([&] { (void)prune(layers.views, options); },
+                 {.input = "PruneOptions::" + field, .code = ExitCode::kUsage});
+  };
   for (double s : {-0.1, 1.5, std::nan("")}) {
     PruneOptions options;
     options.sparsity = s;
-    EXPECT_THROW(prune(layers.views, options), Error);
+    expect_refused(options, "sparsity");
   }
-  EXPECT_THROW(parse_pattern("diagonal"), Error);
+  PruneOptions zero_width;
+  zero_width.tile_width = 0;
+  expect_refused(zero_width, "tile_width");
+  PruneOptions zero_block;
+  zero_block.block_size = 0;
+  expect_refused(zero_block, "block_size");
+  PruneOptions large_delta;
+  large_delta.hybrid_delta = 1.5;
+  expect_refused(large_delta, "hybrid_delta");
+  expect_error([] { (void)parse_pattern("diagonal"); },
+               {.input = "PruneOptions::pattern", .contains = "unknown pattern 'diagonal'"});
   EXPECT_EQ(parse_pattern("tw2d"), PatternKind::kTileWise2D);
   AlignedBuffer<float> negative(4, -1.0f);
   const std::vector<View<const float, 2>> bad{View<const float, 2>(negative.data(), {2, 2})};
-  EXPECT_THROW(prune(bad, PruneOptions{}), Error);
+  expect_error([&] { (void)prune(bad, PruneOptions{}); }, {.input = "scores"});
 }
 
 }  // namespace

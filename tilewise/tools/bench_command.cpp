@@ -88,7 +88,7 @@ void run_bench(const BenchCommand& c) {
 // The benchmark's errors name the fields of KernelCase (and tw_kernel's name); these flags set
 // them.
 constexpr std::array<cli::FlagOfField, 6> kFlagOfField = {{
-    {"kernel", "--kernel"},
+    {"tw_kernel(name)", "--kernel"},
     {"KernelCase::n", "--n"},
     {"KernelCase::k", "--k"},
     {"KernelCase::m", "--m"},

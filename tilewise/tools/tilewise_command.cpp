@@ -4,6 +4,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <array>
 #include <iostream>
 #include <memory>
 #include <nlohmann/json.hpp>
@@ -12,6 +13,7 @@
 #include <vector>
 
 #include "tessera/cli/cli.hpp"
+#include "tessera/cli/flag_names.hpp"
 #include "tessera/core/error.hpp"
 #include "tessera/core/npy.hpp"
 #include "tessera/tilewise/pruning.hpp"
@@ -130,6 +132,14 @@ void run_prune(const PruneCommand& c) {
   }
 }
 
+// The library's errors name PruneOptions' fields; prune's name the flags that set them.
+constexpr std::array<cli::FlagOfField, 4> kPruneFlags = {{
+    {"PruneOptions::pattern", "--pattern"},
+    {"PruneOptions::sparsity", "--sparsity"},
+    {"PruneOptions::tile_width", "-G"},
+    {"PruneOptions::hybrid_delta", "--delta"},
+}};
+
 void add_prune(CLI::App& parent) {
   auto c = std::make_shared<PruneCommand>();
   CLI::App* prune_app = parent.add_subcommand(
@@ -163,7 +173,7 @@ void add_prune(CLI::App& parent) {
       "  tessera tilewise prune -i fc1.npy -i fc2.npy -o fc1.tw -o fc2.tw --pattern tw2d -G 64\n"
       "  tessera tilewise prune -i fc1.npy -o fc1_ew.npy --pattern ew --sparsity 0.9 --json\n"
       "  tessera tilewise prune -i fc1.tw -o fc1_90.tw --sparsity 0.9");
-  prune_app->callback([c] { run_prune(*c); });
+  prune_app->callback([c] { cli::with_flag_names(kPruneFlags, [&] { run_prune(*c); }); });
 }
 
 void add_info(CLI::App& parent) {

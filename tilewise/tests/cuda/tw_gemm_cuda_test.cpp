@@ -1,6 +1,7 @@
-// The tensor-core TW-GEMM against the CPU kernel on the same fp16-rounded inputs, over tile widths,
-// ragged tiles and rows (A's rows a multiple of 8, loaded 16 bytes at a time, or not), TW-2D column
-// maps and empty tiles. Skipped where no CUDA device is found.
+// The tensor-core TW-GEMM, run as its kernel registry record, against the CPU kernel on the same
+// fp16-rounded inputs, over tile widths, ragged tiles and rows (A's rows a multiple of 8, loaded 16
+// bytes at a time, or not), TW-2D column maps and empty tiles; skipped where no CUDA device is
+// found. The record runs exactly where a device is present.
 #include <cuda_fp16.h>
 #include <cuda_runtime.h>
 #include <gtest/gtest.h>
@@ -11,6 +12,7 @@
 #include "../tw_test_patterns.hpp"
 #include "tessera/core/error.hpp"
 #include "tessera/tilewise/tw_gemm.hpp"
+#include "tessera/tilewise/tw_gemm_cuda_kernels.hpp"
 #include "tw_matrix_cuda.hpp"
 
 namespace tessera::tilewise {
@@ -51,8 +53,9 @@ void expect_matches_cpu(const TilePattern& pattern, std::size_t m, std::uint64_t
       cudaMemcpy(a_device, a_half.data(), a_half.size() * sizeof(__half), cudaMemcpyHostToDevice),
       cudaSuccess);
   const cuda::DeviceTiles tiles(cuda::host_tiles(tw));
-  tiles.multiply(static_cast<const std::uint16_t*>(a_device), static_cast<int>(m),
-                 static_cast<float*>(c_device));
+  cuda::tw_gemm_cuda_kernels().run(
+      cuda::TwGemmCudaProblem{tiles, static_cast<const std::uint16_t*>(a_device),
+                              static_cast<int>(m), static_cast<float*>(c_device)});
   std::vector<float> got(m * n);
   ASSERT_EQ(cudaMemcpy(got.data(), c_device, got.size() * sizeof(float), cudaMemcpyDeviceToHost),
             cudaSuccess);
@@ -84,6 +87,14 @@ TEST(TwGemmCuda, MatchesTheCpuKernel) {
   empty_tiles.tiles[1].rows.clear();
   expect_matches_cpu(empty_tiles, 7, 1);
   expect_matches_cpu(TilePattern{64, 200, 32, {}}, 29, 3);  // no tiles: zeros
+}
+
+TEST(TwGemmCuda, TheRecordRunsWhereADeviceIsPresent) {
+  const auto& registry = cuda::tw_gemm_cuda_kernels();
+  ASSERT_EQ(registry.kernels().size(), 1u);
+  EXPECT_EQ(registry.kernels()[0].backend, KernelBackend::kCuda);
+  EXPECT_EQ(registry.runs_here(registry.kernels()[0]), have_device());
+  if (!have_device()) EXPECT_THROW((void)registry.preferred(), Error);
 }
 
 TEST(TwGemmCuda, RestoredElementsAreRefused) {

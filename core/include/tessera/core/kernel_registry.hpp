@@ -110,6 +110,15 @@ class KernelRegistry final : public KernelListing {
     throw Error(operation_, "no registered kernel can run this problem on this machine");
   }
 
+  /// The most preferred record that runs here, whatever the problem: what select() picks for a
+  /// problem that every record takes. tessera::Error naming the operation when none runs here.
+  const Kernel<Problem>& preferred() const {
+    for (auto k = kernels_.rbegin(); k != kernels_.rend(); ++k) {
+      if (runs_here(*k)) return *k;
+    }
+    throw Error(operation_, "no registered kernel runs on this machine");
+  }
+
   /// The record named `name`. tessera::usage_error naming `option` (the caller's name for the
   /// choice) for an unknown name or a record that does not run here.
   const Kernel<Problem>& find(std::string_view name, std::string_view option = "kernel") const {

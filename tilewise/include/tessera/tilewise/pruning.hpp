@@ -27,7 +27,7 @@ bool is_tile_wise(PatternKind kind);
 
 /// "ew", "vw", "bw", "tw", "tw2d", "tew".
 std::string_view to_string(PatternKind kind);
-/// Parses to_string's names; tessera::usage_error naming `--pattern` otherwise.
+/// Parses to_string's names; tessera::usage_error naming PruneOptions::pattern otherwise.
 PatternKind parse_pattern(std::string_view name);
 
 struct PruneOptions {
@@ -56,7 +56,8 @@ AlignedBuffer<float> magnitude_scores(View<const float, 2> w);
 /// Prunes every layer given its element scores (k × n each, non-negative) so that the weights
 /// removed over all layers are the fraction options.sparsity (up to one unit; VW exactly per
 /// vector). Ties are broken by layer, then position, so the result depends on the scores only.
-/// Throws tessera::usage_error for a sparsity outside [0, 1], zero sizes, or negative scores.
+/// Throws tessera::usage_error naming the PruneOptions field for a sparsity or hybrid delta
+/// outside [0, 1] or a zero size, naming "scores" for a negative or NaN score.
 std::vector<LayerMask> prune(std::span<const View<const float, 2>> scores,
                              const PruneOptions& options);
 

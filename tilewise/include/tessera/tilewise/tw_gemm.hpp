@@ -3,44 +3,41 @@
 // own loads from that panel (no gather pass, as the paper's masked loader gathers inside its
 // global-to-shared copy); a register-blocked micro-kernel multiplies them with the tile's dense
 // block. Restored single weights (TEW) follow in an element-wise pass over the same rows. Kernels:
-// a scalar reference, AVX2+FMA and AVX-512, one registry; parallel over blocks of rows of A.
+// a scalar reference, AVX2+FMA and AVX-512, the records of one kernel registry; parallel over
+// blocks of rows of A.
 #pragma once
 
-#include <cstddef>
-#include <optional>
-#include <span>
 #include <string_view>
 
-#include "tessera/core/cpu_features.hpp"
+#include "tessera/core/kernel_registry.hpp"
 #include "tessera/core/view.hpp"
 #include "tessera/tilewise/tw_matrix.hpp"
 
 namespace tessera::tilewise {
 
-/// One TW-GEMM implementation.
-struct TwKernel {
-  std::string_view name;  // "scalar", "avx2", "avx512"
-  IsaLevel isa;           // the instruction set it needs
-  /// C (m × w.n(), row stride ldc) = A (m × w.k(), row stride lda) · W for rows [row_begin,
-  /// row_end), the columns of every tile that keeps rows.
-  void (*run)(const float* a, std::size_t lda, const TwMatrix& w, std::size_t row_begin,
-              std::size_t row_end, float* c, std::size_t ldc);
-  /// C[rows, the restored elements' columns] += A · (W's restored elements), same arguments.
-  void (*add_restored)(const float* a, std::size_t lda, const TwMatrix& w, std::size_t row_begin,
-                       std::size_t row_end, float* c, std::size_t ldc);
+/// TW-GEMM's arguments: C = A · W, a (m, k) and c (m, n) row-major with unit column stride.
+struct TwGemmProblem {
+  View<const float, 2> a;
+  const TwMatrix& w;
+  View<float, 2> c;
 };
 
-/// Every kernel, scalar first; the ones this CPU can run have isa <= dispatch_isa_level().
-std::span<const TwKernel> tw_kernels();
-/// The kernel named `name` ("auto": the widest this CPU runs); tessera::usage_error for an unknown
-/// name or one this CPU cannot run.
+/// One TW-GEMM implementation: a record of tw_gemm_kernels().
+using TwKernel = Kernel<TwGemmProblem>;
+
+/// "tilewise.tw_gemm" in core's kernel registry: the records scalar (the reference), avx2 and
+/// avx512, least preferred first; each checks the shapes and runs the parallel driver.
+const KernelRegistry<TwGemmProblem>& tw_gemm_kernels();
+
+/// The record named `name`; "auto": the most preferred this CPU runs. tessera::usage_error naming
+/// "tw_kernel(name)" for an unknown name or one that needs an instruction set this CPU (or
+/// TESSERA_ISA) lacks.
 const TwKernel& tw_kernel(std::string_view name = "auto");
 
-/// C = A · W: a (m, k) and c (m, n) row-major with unit column stride; every element of C is
-/// written (columns in no tile and tiles without rows give 0 plus their restored elements).
-/// Deterministic: each element is one kernel call's sum (then its restored elements' sum) in a
-/// fixed order, whatever the thread count. Throws tessera::usage_error on a
-/// shape mismatch.
+/// C = A · W with `kernel`: every element of C is written (columns in no tile and tiles without
+/// rows give 0 plus their restored elements). Deterministic: each element is one kernel call's sum
+/// (then its restored elements' sum) in a fixed order, whatever the thread count. Throws
+/// tessera::usage_error on a shape mismatch, tessera::Error if `kernel` does not run here.
 void tw_gemm(View<const float, 2> a, const TwMatrix& w, View<float, 2> c,
              const TwKernel& kernel = tw_kernel());
 

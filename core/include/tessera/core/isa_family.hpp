@@ -1,6 +1,6 @@
-// compress's CPU kernels are one source compiled per instruction set (an .inc file included in a
-// namespace per isa_region.hpp region); these helpers register such a family with core's kernel
-// registry as the records scalar, avx2 and avx512.
+// CPU kernels built per instruction set for the kernel registry (kernel_registry.hpp): a record
+// from a plain function, and a family of one source compiled once per instruction set (an .inc
+// file included in a namespace per isa_region.hpp region) as the records scalar, avx2 and avx512.
 #pragma once
 
 #include <cstddef>
@@ -10,7 +10,7 @@
 
 #include "tessera/core/kernel_registry.hpp"
 
-namespace tessera::compress {
+namespace tessera {
 
 /// A CPU record that runs `run` when `isa` is allowed.
 template <class Problem>
@@ -33,4 +33,4 @@ void add_isa_family(KernelRegistry<Problem>& registry, void (*scalar)(const Prob
       .add(cpu_kernel("avx512", IsaLevel::kAvx512, "AVX-512 build of the same source", avx512));
 }
 
-}  // namespace tessera::compress
+}  // namespace tessera
