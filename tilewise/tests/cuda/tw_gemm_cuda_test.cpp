@@ -11,6 +11,7 @@
 
 #include "../tw_test_patterns.hpp"
 #include "tessera/core/error.hpp"
+#include "tessera/testing/expect_error.hpp"
 #include "tessera/tilewise/tw_gemm.hpp"
 #include "tessera/tilewise/tw_gemm_cuda_kernels.hpp"
 #include "tw_matrix_cuda.hpp"
@@ -102,7 +103,9 @@ TEST(TwGemmCuda, RestoredElementsAreRefused) {
   const AlignedBuffer<float> w = random_matrix(16, 16, 2);
   const TwMatrix tew = TwMatrix::pack(p, View<const float, 2>(w.data(), {16, 16}),
                                       testing::with_restored(p, 0.3, 3));
-  EXPECT_THROW(cuda::host_tiles(tew), Error);
+  tessera::testing::expect_error(
+      [&] { cuda::host_tiles(tew); },
+      {.input = "CUDA TW-GEMM", .contains = "TEW", .code = ExitCode::kUsage});
 }
 
 }  // namespace
