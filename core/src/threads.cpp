@@ -14,7 +14,8 @@ namespace tessera {
 int thread_count() { return omp_get_max_threads(); }
 
 void set_thread_count(int n) {
-  if (n < 1) throw usage_error("--threads", "must be at least 1, got " + std::to_string(n));
+  if (n < 1)
+    throw usage_error("set_thread_count(n)", "must be at least 1, got " + std::to_string(n));
   omp_set_num_threads(n);
 }
 

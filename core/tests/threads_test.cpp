@@ -73,7 +73,7 @@ TEST(ThreadCount, ScopeRestoresAndRejectsZero) {
   }
   EXPECT_EQ(thread_count(), before);
   testing::expect_error([] { set_thread_count(0); },
-                        {.input = "--threads", .code = ExitCode::kUsage});
+                        {.input = "set_thread_count(n)", .code = ExitCode::kUsage});
 }
 
 }  // namespace
