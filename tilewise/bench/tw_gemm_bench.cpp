@@ -24,8 +24,6 @@ struct Shape {
   std::size_t k;  // input features
 };
 constexpr Shape kShapes[] = {{768, 768}, {3072, 768}, {768, 3072}};
-constexpr std::size_t kTokens[] = {128, 512, 2048};
-constexpr double kSparsities[] = {0.5, 0.75, 0.9, 0.95};
 
 using RowMajor = Eigen::Matrix<float, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>;
 
@@ -100,6 +98,9 @@ int main(int argc, char** argv) {
     report.text_option("kernel",
                        "TW-GEMM record to run (repeatable; 'all': every one this CPU runs); "
                        "default: the preferred");
+    report.sweep_option("m", "Tokens (rows of A)", "128,512,2048");
+    report.sweep_option("sparsity", "Tile-wise sparsities", "0.5,0.75,0.9,0.95");
+    report.sweep_option("thread-sweep", "Thread counts, one pass over the cases each", "1,2");
     report.parse(argc, argv);
     const std::vector<const TwKernel*> kernels = chosen_kernels(report);
     for (const TwKernel& k : tw_gemm_kernels().kernels()) {
@@ -109,12 +110,14 @@ int main(int argc, char** argv) {
                   k.name.c_str(), std::string(to_string(k.isa)).c_str(), k.description.c_str(),
                   runs ? ", benchmarked" : (tw_gemm_kernels().runs_here(k) ? "" : ", not here"));
     }
-    for (int threads : {1, 2}) {
+    for (std::size_t threads : report.size_sweep("thread-sweep")) {
       for (const Shape shape : kShapes) {
-        for (std::size_t m : kTokens) {
-          for (double s : kSparsities) {
+        for (std::size_t m : report.size_sweep("m")) {
+          for (double s : report.sweep("sparsity")) {
             for (const TwKernel* kernel : kernels) {
-              KernelBench bench({shape.n, shape.k, m, kDefaultTileWidth, s, threads, 1}, *kernel);
+              KernelBench bench(
+                  {shape.n, shape.k, m, kDefaultTileWidth, s, static_cast<int>(threads), 1},
+                  *kernel);
               run_case(report, bench, *kernel);
             }
           }
