@@ -13,6 +13,7 @@
 #include "tessera/core/error.hpp"
 #include "tessera/core/rng.hpp"
 #include "tessera/testing/expect_error.hpp"
+#include "tessera/testing/scoped_env.hpp"
 
 namespace tessera::compress {
 namespace {
@@ -246,7 +247,7 @@ namespace {
 // same codes, outliers and values, so a stream does not depend on the machine that wrote it.
 class QuantizerKernels : public ::testing::Test {
  protected:
-  void TearDown() override { unsetenv("TESSERA_ISA"); }
+  testing::ScopedEnv isa_{"TESSERA_ISA"};  // the tests below set it; restored afterwards
 };
 
 template <class T>

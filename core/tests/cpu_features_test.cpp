@@ -11,6 +11,7 @@
 
 #include "tessera/core/error.hpp"
 #include "tessera/testing/expect_error.hpp"
+#include "tessera/testing/scoped_env.hpp"
 
 namespace tessera {
 namespace {
@@ -67,21 +68,21 @@ TEST(IsaLevel, MaxLevelNeedsTheWholeFamily) {
 
 class IsaEnvironment : public ::testing::Test {
  protected:
-  void TearDown() override { unsetenv("TESSERA_ISA"); }
+  testing::ScopedEnv isa_{"TESSERA_ISA"};
 };
 
 TEST_F(IsaEnvironment, CapsTheDispatchLevel) {
   const IsaLevel hardware = max_isa_level(detect_cpu_features());
-  setenv("TESSERA_ISA", "scalar", 1);
+  isa_.set("scalar");
   EXPECT_EQ(dispatch_isa_level(), IsaLevel::kScalar);
-  setenv("TESSERA_ISA", "avx512", 1);
+  isa_.set("avx512");
   EXPECT_EQ(dispatch_isa_level(), hardware);  // a cap never raises the level
-  unsetenv("TESSERA_ISA");
+  isa_.unset();
   EXPECT_EQ(dispatch_isa_level(), hardware);
 }
 
 TEST_F(IsaEnvironment, UnknownValueIsAUsageErrorNamingTheVariable) {
-  setenv("TESSERA_ISA", "neon", 1);
+  isa_.set("neon");
   testing::expect_error([] { (void)dispatch_isa_level(); },
                         {.input = "TESSERA_ISA", .code = ExitCode::kUsage});
 }

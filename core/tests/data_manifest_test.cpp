@@ -8,6 +8,7 @@
 #include <fstream>
 
 #include "tessera/testing/expect_error.hpp"
+#include "tessera/testing/scoped_env.hpp"
 #include "tessera/testing/temp_dir.hpp"
 
 namespace tessera {
@@ -18,18 +19,7 @@ using testing::expect_error;
 /// Sets TESSERA_SHARED_DATA for one test and restores it afterwards.
 class SharedDataEnvironment : public ::testing::Test {
  protected:
-  void SetUp() override {
-    const char* value = std::getenv("TESSERA_SHARED_DATA");
-    if (value != nullptr) saved_ = value;
-  }
-  void TearDown() override {
-    if (saved_) {
-      setenv("TESSERA_SHARED_DATA", saved_->c_str(), 1);
-    } else {
-      unsetenv("TESSERA_SHARED_DATA");
-    }
-  }
-  std::optional<std::string> saved_;
+  testing::ScopedEnv shared_data_{"TESSERA_SHARED_DATA"};
   testing::TempDir dir_;
 };
 
@@ -45,18 +35,18 @@ std::string manifest_text(const std::string& package_root) {
 }
 
 TEST_F(SharedDataEnvironment, EnvironmentVariableOverridesTheDefault) {
-  setenv("TESSERA_SHARED_DATA", dir_.path().c_str(), 1);
+  shared_data_.set(dir_.path().c_str());
   ASSERT_TRUE(shared_data_dir().has_value());
   EXPECT_EQ(*shared_data_dir(), std::filesystem::weakly_canonical(dir_.path()));
 }
 
 TEST_F(SharedDataEnvironment, MissingFolderIsAbsent) {
-  setenv("TESSERA_SHARED_DATA", "/nonexistent/tessera-shared-data", 1);
+  shared_data_.set("/nonexistent/tessera-shared-data");
   EXPECT_FALSE(shared_data_dir().has_value());
 }
 
 TEST_F(SharedDataEnvironment, InputsResolveAgainstTheirSourcesAndReportPresence) {
-  setenv("TESSERA_SHARED_DATA", dir_.path().c_str(), 1);
+  shared_data_.set(dir_.path().c_str());
   std::filesystem::create_directories(dir_ / "matrices");
   std::ofstream(dir_ / "a.nc") << "x";
   const DataManifest m = DataManifest::parse(manifest_text(dir_.path().string()), "demo.json");
