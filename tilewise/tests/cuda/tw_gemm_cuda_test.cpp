@@ -95,7 +95,9 @@ TEST(TwGemmCuda, TheRecordRunsWhereADeviceIsPresent) {
   ASSERT_EQ(registry.kernels().size(), 1u);
   EXPECT_EQ(registry.kernels()[0].backend, KernelBackend::kCuda);
   EXPECT_EQ(registry.runs_here(registry.kernels()[0]), have_device());
-  if (!have_device()) EXPECT_THROW((void)registry.preferred(), Error);
+  if (!have_device()) {
+    EXPECT_THROW((void)registry.preferred(), Error);
+  }
 }
 
 TEST(TwGemmCuda, RestoredElementsAreRefused) {
