@@ -1,8 +1,6 @@
 // Chunk codec: every codebook source (own code, adapted offline book, reused earlier code) decodes
 // within the bound, choices follow the codebook mode, and payloads that name missing or unusable
 // codes fail with clear errors.
-#include "chunk_coding.hpp"
-
 #include <gtest/gtest.h>
 
 #include <algorithm>
@@ -10,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "chunk_coding.hpp"
 #include "tessera/core/crc32c.hpp"
 #include "tessera/core/error.hpp"
 #include "tessera/core/rng.hpp"

@@ -111,9 +111,9 @@ TEST(FixedRatio, BadTargetsAreUsageErrors) {
   const Field g = wave_field(DataType::kFloat64, {64, 64}, 7);
   for (double target :
        {0.0, 0.5, -4.0, 32.0, 100.0, std::nan(""), std::numeric_limits<double>::infinity()}) {
-    const std::string what =
-        tessera::testing::expect_error([&] { compress_to_memory(f, fixed_ratio(target)); },
-                                       {.input = "CompressOptions::bound.ratio", .code = ExitCode::kUsage});
+    const std::string what = tessera::testing::expect_error(
+        [&] { compress_to_memory(f, fixed_ratio(target)); },
+        {.input = "CompressOptions::bound.ratio", .code = ExitCode::kUsage});
     EXPECT_NE(what.find("waves"), std::string::npos) << target << ": " << what;
   }
   EXPECT_NO_THROW(find_fixed_ratio_bound(g, 32.0, fixed_ratio(32)));  // f64 goes up to 64
