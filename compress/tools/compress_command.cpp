@@ -14,10 +14,10 @@
 #include <utility>
 #include <vector>
 
-#include "standard_streams.hpp"
 #include "tessera/bench/bench.hpp"
 #include "tessera/cli/cli.hpp"
 #include "tessera/cli/flag_names.hpp"
+#include "tessera/cli/standard_streams.hpp"
 #include "tessera/compress/codebook.hpp"
 #include "tessera/compress/compressor.hpp"
 #include "tessera/compress/data_manifest.hpp"
@@ -116,13 +116,13 @@ struct FieldOptions {
 
   /// The field named by `spec` (a raw file is mapped, not loaded; "-" is raw standard input).
   std::unique_ptr<InputField> open(const std::string& spec) const {
-    if (!is_standard_stream(spec)) return std::make_unique<InputField>(spec, type(), shape());
+    if (!cli::is_standard_stream(spec)) return std::make_unique<InputField>(spec, type(), shape());
     if (shape().empty()) {
       throw usage_error("-i",
                         "standard input is a raw array: give its dimensions with -1/-2/-3/-4");
     }
     return std::make_unique<InputField>(
-        decode_raw(read_standard_input(), "stdin", type().value_or(DataType::kFloat32), shape()));
+        decode_raw(cli::read_standard_input(), "stdin", type().value_or(DataType::kFloat32), shape()));
   }
 };
 
@@ -209,8 +209,8 @@ void print_analysis(const CompressResult& r, const ErrorStats& e, double compres
 // standard output once the whole field is decoded.
 void write_decompressed(std::span<const std::byte> stream, const std::string& source,
                         const std::string& output, const CodebookSet* codebooks) {
-  if (is_standard_stream(output)) {
-    write_standard_output(encode_raw(decompress(stream, source, codebooks)));
+  if (cli::is_standard_stream(output)) {
+    cli::write_standard_output(encode_raw(decompress(stream, source, codebooks)));
   } else {
     decompress_to_file(stream, source, output, codebooks);  // a few chunks in memory at a time
   }
@@ -242,11 +242,11 @@ void run_compress(const CompressCommand& c) {
     throw usage_error("tessera compress", "give -i to compress and/or -z to decompress");
   }
   const bool stdout_data =
-      (!c.input.empty() && is_standard_stream(c.compressed)) || is_standard_stream(c.decompressed);
+      (!c.input.empty() && cli::is_standard_stream(c.compressed)) || cli::is_standard_stream(c.decompressed);
   if (stdout_data && c.json) {
     throw usage_error("--json", "standard output carries the data (-z - or -o -)");
   }
-  if (!c.input.empty() && is_standard_stream(c.compressed) && is_standard_stream(c.decompressed)) {
+  if (!c.input.empty() && cli::is_standard_stream(c.compressed) && cli::is_standard_stream(c.decompressed)) {
     throw usage_error("-o", "-z - already writes to standard output");
   }
   std::optional<CodebookSet> codebooks;
@@ -255,8 +255,8 @@ void run_compress(const CompressCommand& c) {
   if (c.print_plan && c.input.empty()) throw usage_error("--print-plan", "needs -i");
   if (c.input.empty()) {  // decompress -z into -o
     if (c.decompressed.empty()) throw usage_error("-o", "needed to decompress -z");
-    if (is_standard_stream(c.compressed)) {
-      write_decompressed(read_standard_input(), "stdin", c.decompressed, custom);
+    if (cli::is_standard_stream(c.compressed)) {
+      write_decompressed(cli::read_standard_input(), "stdin", c.decompressed, custom);
     } else {
       const MappedFile stream(c.compressed);
       write_decompressed(stream.bytes(), c.compressed, c.decompressed, custom);
@@ -291,7 +291,7 @@ void run_compress(const CompressCommand& c) {
   Stopwatch compress_time;
   CompressResult result;
   std::vector<std::byte> stream;
-  const bool stream_in_memory = c.compressed.empty() || is_standard_stream(c.compressed);
+  const bool stream_in_memory = c.compressed.empty() || cli::is_standard_stream(c.compressed);
   if (stream_in_memory) {
     stream = compress_to_memory(original, options, &result);
   } else {
@@ -307,7 +307,7 @@ void run_compress(const CompressCommand& c) {
   if (c.decompressed.empty() && !c.analyse) {
     if (!c.json) std::cerr << fmt::format("ratio {:.3f}\n", result.ratio());
     if (c.json) std::cout << nlohmann::json{{"ratio", result.ratio()}}.dump() << "\n";
-    if (is_standard_stream(c.compressed)) write_standard_output(stream);
+    if (cli::is_standard_stream(c.compressed)) cli::write_standard_output(stream);
     return;
   }
 
@@ -317,7 +317,7 @@ void run_compress(const CompressCommand& c) {
   const std::string source = stream_in_memory ? c.input : c.compressed;
   if (!c.analyse) {  // -o alone
     write_decompressed(bytes, source, c.decompressed, custom);
-    if (is_standard_stream(c.compressed)) write_standard_output(stream);
+    if (cli::is_standard_stream(c.compressed)) cli::write_standard_output(stream);
     return;
   }
   Stopwatch decompress_time;
@@ -352,12 +352,12 @@ void run_compress(const CompressCommand& c) {
     throw verification_error(c.input, fmt::format("{} values exceed the bound, first at index {}",
                                                   check.violations, check.first_violation));
   }
-  if (is_standard_stream(c.decompressed)) {
-    write_standard_output(encode_raw(decoded));
+  if (cli::is_standard_stream(c.decompressed)) {
+    cli::write_standard_output(encode_raw(decoded));
   } else if (!c.decompressed.empty()) {
     write_raw(c.decompressed, decoded);
   }
-  if (is_standard_stream(c.compressed)) write_standard_output(stream);
+  if (cli::is_standard_stream(c.compressed)) cli::write_standard_output(stream);
 }
 
 void add_verify(CLI::App& parent) {

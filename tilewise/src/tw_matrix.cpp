@@ -302,6 +302,12 @@ void TwMatrix::read_restored(ByteReader& in, const std::string& source) {
   check_outside_tiles(pattern_, restored_, source);
 }
 
+bool has_tw_magic(std::span<const std::byte> bytes) {
+  return bytes.size() >= kMagic.size() &&
+         std::equal(kMagic.begin(), kMagic.end(), bytes.begin(),
+                    [](char m, std::byte b) { return static_cast<std::byte>(m) == b; });
+}
+
 TwMatrix read_tw(const std::filesystem::path& path) {
   return TwMatrix::deserialize(read_file(path), path.string());
 }

@@ -1,6 +1,6 @@
 // `tessera tilewise prune` (weights in as .npy or packed .tw; out as .npy with the pruned weights
-// zeroed, or as packed .tw) and `tessera tilewise info` (tile statistics of a .tw file); registers
-// them with `study` and `bench` (tilewise_commands.hpp).
+// zeroed, or as packed .tw; "-" for standard input and output) and `tessera tilewise info` (tile
+// statistics of a .tw file); registers them with `study` and `bench` (tilewise_commands.hpp).
 #include <fmt/format.h>
 
 #include <algorithm>
@@ -14,7 +14,9 @@
 
 #include "tessera/cli/cli.hpp"
 #include "tessera/cli/flag_names.hpp"
+#include "tessera/cli/standard_streams.hpp"
 #include "tessera/core/error.hpp"
+#include "tessera/core/file_io.hpp"
 #include "tessera/core/npy.hpp"
 #include "tessera/tilewise/pruning.hpp"
 #include "tessera/tilewise/tw_matrix.hpp"
@@ -28,6 +30,7 @@ struct PruneCommand {
   std::vector<std::string> outputs;
   std::vector<std::string> scores;
   std::string pattern = "tw";
+  std::string to;  // format of "-o -": "tw" or "npy"; empty: tw if the pattern packs
   PruneOptions options;
   bool json = false;
 };
@@ -46,12 +49,49 @@ bool ends_with(const std::string& text, std::string_view suffix) {
          text.compare(text.size() - suffix.size(), suffix.size(), suffix) == 0;
 }
 
+// How errors name a path option: "-" is standard input or output.
+std::string source_of(const std::string& path, std::string_view stream) {
+  return cli::is_standard_stream(path) ? std::string(stream) : path;
+}
+
+// The bytes of an input: a file, or standard input for "-".
+std::vector<std::byte> read_input(const std::string& path) {
+  return cli::is_standard_stream(path) ? cli::read_standard_input() : read_file(path);
+}
+
 // A layer's weights from .npy, or from a packed .tw: its kept weights, zeros elsewhere (so pruning
-// it again keeps what was pruned pruned).
+// it again keeps what was pruned pruned). Files are told apart by name, standard input by magic.
 NpyArray read_weights(const std::string& path) {
-  if (!ends_with(path, ".tw")) return read_npy(path);
-  const TwMatrix packed = read_tw(path);
+  const std::vector<std::byte> bytes = read_input(path);
+  const std::string source = source_of(path, "stdin");
+  const bool packed_input =
+      cli::is_standard_stream(path) ? has_tw_magic(bytes) : ends_with(path, ".tw");
+  if (!packed_input) return parse_npy(bytes, source);
+  const TwMatrix packed = TwMatrix::deserialize(bytes, source);
   return NpyArray{{packed.k(), packed.n()}, packed.unpack()};
+}
+
+// Whether output `path` is packed .tw: by its name, or by --to (default: the pattern packs) for
+// standard output.
+bool packs_output(const std::string& path, const PruneCommand& c, PatternKind pattern) {
+  if (!cli::is_standard_stream(path)) return ends_with(path, ".tw");
+  return c.to.empty() ? is_tile_wise(pattern) : c.to == "tw";
+}
+
+// Writes `bytes` to the output: a file (atomically), or standard output for "-".
+void write_output(const std::string& path, std::span<const std::byte> bytes) {
+  if (cli::is_standard_stream(path)) {
+    cli::write_standard_output(bytes);
+  } else {
+    write_file_atomic(path, bytes);
+  }
+}
+
+// Only one of `paths` may be "-" (standard input or output is one stream).
+void check_one_standard_stream(const std::vector<std::string>& paths, const char* flag) {
+  if (std::ranges::count_if(paths, cli::is_standard_stream) > 1) {
+    throw usage_error(flag, "\"-\" is given more than once; one layer can use the standard stream");
+  }
 }
 
 void run_prune(const PruneCommand& c) {
@@ -63,16 +103,26 @@ void run_prune(const PruneCommand& c) {
     throw usage_error(
         "--scores", fmt::format("{} score files for {} inputs", c.scores.size(), c.inputs.size()));
   }
+  check_one_standard_stream(c.inputs, "-i");
+  check_one_standard_stream(c.outputs, "-o");
+  const bool to_stdout = std::ranges::any_of(c.outputs, cli::is_standard_stream);
+  if (!c.to.empty() && !to_stdout) {
+    throw usage_error("--to", "sets the format of -o - only; files take theirs from .tw or .npy");
+  }
+  if (c.json && to_stdout) {
+    throw usage_error("--json", "prints to standard output, which -o - uses for the weights");
+  }
   PruneOptions options = c.options;
   options.pattern = parse_pattern(c.pattern);
   for (const std::string& out : c.outputs) {
-    if (ends_with(out, ".tw") && !is_tile_wise(options.pattern)) {
-      throw usage_error("-o", fmt::format("{}: only the tw, tw2d and tew patterns pack into .tw "
-                                          "files; write .npy for {}",
-                                          out, c.pattern));
+    if (packs_output(out, c, options.pattern) && !is_tile_wise(options.pattern)) {
+      throw usage_error(cli::is_standard_stream(out) ? "--to" : "-o",
+                        fmt::format("{}: only the tw, tw2d and tew patterns pack into .tw "
+                                    "files; write .npy for {}",
+                                    source_of(out, "stdout"), c.pattern));
     }
-    if (!ends_with(out, ".tw") && !ends_with(out, ".npy")) {
-      throw usage_error("-o", fmt::format("{}: give a .npy or .tw file", out));
+    if (!cli::is_standard_stream(out) && !ends_with(out, ".tw") && !ends_with(out, ".npy")) {
+      throw usage_error("-o", fmt::format("{}: give a .npy or .tw file, or - for stdout", out));
     }
   }
   std::vector<NpyArray> weights, given_scores;
@@ -100,14 +150,14 @@ void run_prune(const PruneCommand& c) {
   for (std::size_t l = 0; l < masks.size(); ++l) {
     const LayerMask& m = masks[l];
     const View<const float, 2> w = matrix_of(weights[l], c.inputs[l]);
-    if (ends_with(c.outputs[l], ".tw")) {
-      write_tw(c.outputs[l], TwMatrix::pack(*m.tiles, w, m.kept));
+    if (packs_output(c.outputs[l], c, options.pattern)) {
+      write_output(c.outputs[l], TwMatrix::pack(*m.tiles, w, m.kept).serialize());
     } else {
       AlignedBuffer<float> pruned(m.k * m.n);
       for (std::size_t i = 0; i < pruned.size(); ++i) {
         pruned[i] = m.kept[i] != 0 ? w(i / m.n, i % m.n) : 0.0f;
       }
-      write_npy(c.outputs[l], weights[l].shape, pruned.span());
+      write_output(c.outputs[l], encode_npy(weights[l].shape, pruned.span()));
     }
     kept += m.kept_count();
     total += m.k * m.n;
@@ -119,9 +169,10 @@ void run_prune(const PruneCommand& c) {
                       {"n", m.n},
                       {"sparsity", sparsity},
                       {"tiles", m.tiles ? m.tiles->tiles.size() : 0}});
-    std::cerr << fmt::format(
-        "{}: {}x{}, sparsity {:.2f}%{} -> {}\n", c.inputs[l], m.k, m.n, 100 * sparsity,
-        m.tiles ? fmt::format(", {} tiles", m.tiles->tiles.size()) : "", c.outputs[l]);
+    std::cerr << fmt::format("{}: {}x{}, sparsity {:.2f}%{} -> {}\n",
+                             source_of(c.inputs[l], "stdin"), m.k, m.n, 100 * sparsity,
+                             m.tiles ? fmt::format(", {} tiles", m.tiles->tiles.size()) : "",
+                             source_of(c.outputs[l], "stdout"));
   }
   const double overall = 1.0 - static_cast<double>(kept) / static_cast<double>(total);
   std::cerr << fmt::format("{} over {} layer(s): sparsity {:.2f}% (asked {:.2f}%)\n", c.pattern,
@@ -145,13 +196,19 @@ void add_prune(CLI::App& parent) {
   CLI::App* prune_app = parent.add_subcommand(
       "prune", "Prune layers' weights under one global threshold (TW, TW-2D, TEW, EW, VW, BW)");
   prune_app
-      ->add_option("-i", c->inputs,
-                   "A layer's weights: (K, N) float32 .npy, or packed .tw (repeatable)")
+      ->add_option(
+          "-i", c->inputs,
+          "A layer's weights: (K, N) float32 .npy, or packed .tw; - for stdin (repeatable)")
       ->required();
   prune_app
       ->add_option("-o", c->outputs,
-                   "Output per layer: .npy (pruned weights zeroed) or .tw (packed; tw, tw2d, tew)")
+                   "Output per layer: .npy (pruned weights zeroed) or .tw (packed; tw, tw2d, tew); "
+                   "- for stdout")
       ->required();
+  prune_app
+      ->add_option("--to", c->to,
+                   "Format of -o -: tw or npy (default: tw for tw, tw2d and tew, npy otherwise)")
+      ->check(CLI::IsMember({"tw", "npy"}));
   prune_app->add_option("--scores", c->scores,
                         "Importance scores per layer, e.g. Taylor (grad·w)² (default: |w|)");
   prune_app->add_option("--pattern", c->pattern, "tw, tw2d, tew, ew, vw or bw")
@@ -172,7 +229,8 @@ void add_prune(CLI::App& parent) {
       "  tessera tilewise prune -i fc1.npy -o fc1.tw --sparsity 0.75\n"
       "  tessera tilewise prune -i fc1.npy -i fc2.npy -o fc1.tw -o fc2.tw --pattern tw2d -G 64\n"
       "  tessera tilewise prune -i fc1.npy -o fc1_ew.npy --pattern ew --sparsity 0.9 --json\n"
-      "  tessera tilewise prune -i fc1.tw -o fc1_90.tw --sparsity 0.9");
+      "  tessera tilewise prune -i fc1.tw -o fc1_90.tw --sparsity 0.9\n"
+      "  tessera tilewise prune -i fc1.npy -o - --sparsity 0.75 | tessera tilewise info -");
   prune_app->callback([c] { cli::with_flag_names(kPruneFlags, [&] { run_prune(*c); }); });
 }
 
@@ -180,11 +238,12 @@ void add_info(CLI::App& parent) {
   auto file = std::make_shared<std::string>();
   auto json = std::make_shared<bool>(false);
   CLI::App* info = parent.add_subcommand("info", "Tile statistics of a packed .tw file");
-  info->add_option("file", *file, "Packed weights (.tw)")->required();
+  info->add_option("file", *file, "Packed weights (.tw); - for stdin")->required();
   info->add_flag("--json", *json, "Print the statistics as one JSON object");
   info->footer("Example:\n  tessera tilewise info fc1.tw");
   info->callback([file, json] {
-    const TwMatrix w = read_tw(*file);
+    const std::string source = source_of(*file, "stdin");
+    const TwMatrix w = TwMatrix::deserialize(read_input(*file), source);
     const TilePattern& p = w.pattern();
     const double sparsity = p.k * p.n == 0 ? 0.0
                                            : 1.0 - static_cast<double>(w.kept_weights()) /
@@ -198,7 +257,7 @@ void add_info(CLI::App& parent) {
                  : kept[static_cast<std::size_t>(q * static_cast<double>(kept.size() - 1))];
     };
     if (*json) {
-      std::cout << nlohmann::json{{"file", *file},
+      std::cout << nlohmann::json{{"file", source},
                                   {"k", p.k},
                                   {"n", p.n},
                                   {"g", p.g},
@@ -215,7 +274,7 @@ void add_info(CLI::App& parent) {
     std::cout << fmt::format(
         "{}: {}x{} (K x N), G {}, {} tiles, {} pruned columns, {} restored elements, sparsity "
         "{:.2f}%\nkept rows per tile: min {}, median {}, max {} of {}\n",
-        *file, p.k, p.n, p.g, p.tiles.size(), w.pruned_columns().size(), w.restored().rows.size(),
+        source, p.k, p.n, p.g, p.tiles.size(), w.pruned_columns().size(), w.restored().rows.size(),
         100 * sparsity, at(0), at(0.5), at(1), p.k);
   });
 }

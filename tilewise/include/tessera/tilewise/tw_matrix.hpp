@@ -83,6 +83,10 @@ class TwMatrix {
   RestoredElements restored_;
 };
 
+/// Whether `bytes` begin with the .tw magic (how a stream of unknown format, such as standard
+/// input, is told apart from .npy).
+bool has_tw_magic(std::span<const std::byte> bytes);
+
 /// TwMatrix::deserialize of a file's bytes; errors name the path.
 TwMatrix read_tw(const std::filesystem::path& path);
 /// Writes `w` as a .tw file atomically (no partial file on failure).

@@ -1,6 +1,6 @@
 // Whole-stream reads of stdin and writes to stdout with POSIX read/write, retrying short and
 // interrupted calls.
-#include "standard_streams.hpp"
+#include "tessera/cli/standard_streams.hpp"
 
 #include <fmt/format.h>
 #include <unistd.h>
@@ -12,7 +12,7 @@
 
 #include "tessera/core/error.hpp"
 
-namespace tessera::compress {
+namespace tessera::cli {
 
 std::vector<std::byte> read_standard_input() {
   std::vector<std::byte> bytes;
@@ -44,4 +44,4 @@ void write_standard_output(std::span<const std::byte> bytes) {
   }
 }
 
-}  // namespace tessera::compress
+}  // namespace tessera::cli
