@@ -142,12 +142,11 @@ CodebookSet decode_codebook_set(std::span<const std::byte> bytes, const std::str
 }
 
 CodebookSet read_codebook_set(const std::filesystem::path& path) {
-  const MappedFile file(path);
-  return decode_codebook_set(file.bytes(), path.string());
+  return decode_codebook_set(read_file(path), path.string());
 }
 
 void write_codebook_set(const std::filesystem::path& path, const CodebookSet& set) {
-  write_file_atomic(path, encode_codebook_set(set));
+  write_file(path, encode_codebook_set(set));
 }
 
 const CodebookSet& default_codebook_set() {

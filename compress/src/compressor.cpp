@@ -122,7 +122,7 @@ void decompress_typed(const ChunkDecoder& decoder, Field& field) {
 }
 
 template <class T>
-void decompress_typed_to_file(const ChunkDecoder& decoder, AtomicFileWriter& writer) {
+void decompress_typed_to_output(const ChunkDecoder& decoder, OutputFile& output) {
   static_assert(std::endian::native == std::endian::little, "raw output is little-endian");
   const Chunking& chunking = decoder.chunking();
   run_ordered_pipeline<std::vector<T>>(
@@ -132,7 +132,7 @@ void decompress_typed_to_file(const ChunkDecoder& decoder, AtomicFileWriter& wri
         decoder.decode<T>(c, std::span<T>(values));
         return values;
       },
-      [&](std::size_t, std::vector<T>& values) { writer.write(std::as_bytes(std::span(values))); });
+      [&](std::size_t, std::vector<T>& values) { output.write(std::as_bytes(std::span(values))); });
 }
 
 }  // namespace
@@ -174,13 +174,9 @@ std::vector<std::byte> compress_to_memory(const FieldView& field, const Compress
   return stream;
 }
 
-CompressResult compress_to_file(const FieldView& field, const CompressOptions& options,
-                                const std::filesystem::path& path) {
-  AtomicFileWriter writer(path);
-  CompressResult result =
-      compress_field(field, options, [&](std::span<const std::byte> b) { writer.write(b); });
-  writer.commit();
-  return result;
+CompressResult compress_to_output(const FieldView& field, const CompressOptions& options,
+                                  OutputFile& output) {
+  return compress_field(field, options, [&](std::span<const std::byte> b) { output.write(b); });
 }
 
 Field decompress(std::span<const std::byte> stream, const std::string& source,
@@ -196,17 +192,15 @@ Field decompress(std::span<const std::byte> stream, const std::string& source,
   return field;
 }
 
-void decompress_to_file(std::span<const std::byte> stream, const std::string& source,
-                        const std::filesystem::path& path, const CodebookSet* codebooks) {
+void decompress_to_output(std::span<const std::byte> stream, const std::string& source,
+                          OutputFile& output, const CodebookSet* codebooks) {
   const StreamLayout layout = read_layout(stream, source);
   const ChunkDecoder decoder(stream, layout, codebooks, source);
-  AtomicFileWriter writer(path);
   if (layout.header.type == DataType::kFloat64) {
-    decompress_typed_to_file<double>(decoder, writer);
+    decompress_typed_to_output<double>(decoder, output);
   } else {
-    decompress_typed_to_file<float>(decoder, writer);
+    decompress_typed_to_output<float>(decoder, output);
   }
-  writer.commit();
 }
 
 }  // namespace tessera::compress

@@ -63,11 +63,20 @@ void check_raw_size(const std::string& name, std::size_t have, DataType type,
   }
 }
 
+// Where `spec` names a netCDF variable: the position of the colon after the first prefix that is a
+// netCDF path ("f.nc:a:b" is variable "a:b" of f.nc), or npos for a raw file.
+std::size_t variable_colon(const std::string& spec) {
+  for (std::size_t colon = spec.find(':'); colon != std::string::npos;
+       colon = spec.find(':', colon + 1)) {
+    if (is_netcdf_path(spec.substr(0, colon))) return colon;
+  }
+  return std::string::npos;
+}
+
 // True for raw files: a spec that names no netCDF variable. Usage errors for a netCDF file without
 // a variable, and for a raw file without a shape.
 bool is_raw_spec(const std::string& spec, const std::vector<std::size_t>& shape) {
-  const std::size_t colon = spec.rfind(':');
-  const bool has_variable = colon != std::string::npos && is_netcdf_path(spec.substr(0, colon));
+  const bool has_variable = variable_colon(spec) != std::string::npos;
   if (!has_variable && is_netcdf_path(spec)) {
     throw usage_error(spec, "is a netCDF file: name a variable as FILE:VAR");
   }
@@ -95,8 +104,18 @@ Field decode_raw(std::span<const std::byte> bytes, const std::string& name, Data
 }
 
 Field read_raw(const std::filesystem::path& path, DataType type, std::vector<std::size_t> shape) {
-  const MappedFile file(path);
-  return decode_raw(file.bytes(), path.string(), type, std::move(shape));
+  check_raw_size(path.string(), regular_file_size(path), type, shape);
+  Field field = make_field(path.string(), type, std::move(shape));
+  read_file_into(path,
+                 field.bytes.span());  // read, not mapped: a file shrinking meanwhile is an error
+  if constexpr (std::endian::native != std::endian::little) {
+    const std::size_t value_bytes = element_bytes(type);
+    const std::span<std::byte> bytes = field.bytes.span();
+    for (std::size_t i = 0; i < bytes.size(); i += value_bytes) {
+      std::reverse(bytes.begin() + i, bytes.begin() + i + value_bytes);
+    }
+  }
+  return field;
 }
 
 std::vector<std::byte> encode_raw(const FieldView& field) {
@@ -105,20 +124,28 @@ std::vector<std::byte> encode_raw(const FieldView& field) {
   return bytes;
 }
 
-void write_raw(const std::filesystem::path& path, const FieldView& field) {
+void write_raw(OutputFile& output, const FieldView& field) {
   if constexpr (std::endian::native == std::endian::little) {
-    write_file_atomic(path, field.bytes);
+    output.write(field.bytes);
   } else {
-    write_file_atomic(path, encode_raw(field));
+    output.write(encode_raw(field));
   }
 }
+
+void write_raw(const std::filesystem::path& path, const FieldView& field) {
+  OutputFile output(path);
+  write_raw(output, field);
+  output.commit();
+}
+
+std::string spec_file(const std::string& spec) { return spec.substr(0, variable_colon(spec)); }
 
 Field read_field(const std::string& spec, std::optional<DataType> type,
                  std::vector<std::size_t> shape) {
   if (is_raw_spec(spec, shape)) {
     return read_raw(spec, type.value_or(DataType::kFloat32), std::move(shape));
   }
-  const std::size_t colon = spec.rfind(':');
+  const std::size_t colon = variable_colon(spec);
   const std::string variable = spec.substr(colon + 1);
   if (variable.empty()) throw usage_error(spec, "names no variable: write FILE:VAR");
   Field field = read_netcdf(spec.substr(0, colon), variable);
@@ -132,21 +159,5 @@ Field read_field(const std::string& spec, std::optional<DataType> type,
   }
   return field;
 }
-
-InputField::InputField(const std::string& spec, std::optional<DataType> type,
-                       std::vector<std::size_t> shape) {
-  if (std::endian::native != std::endian::little || !is_raw_spec(spec, shape)) {
-    loaded_.emplace(read_field(spec, type, std::move(shape)));
-    view_ = *loaded_;
-    return;
-  }
-  const DataType raw_type = type.value_or(DataType::kFloat32);
-  mapped_.emplace(spec);
-  check_raw_size(spec, mapped_->bytes().size(), raw_type, shape);
-  check_shape(spec, shape);
-  view_ = FieldView(spec, raw_type, std::move(shape), mapped_->bytes(), std::nullopt);
-}
-
-InputField::InputField(Field field) : loaded_(std::move(field)), view_(*loaded_) {}
 
 }  // namespace tessera::compress

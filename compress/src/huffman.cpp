@@ -484,6 +484,13 @@ void HuffmanDecoder::decode(std::span<const std::byte> bits, std::span<std::uint
                                       total_bits, i));
     }
   }
+  // The stream ends with its last symbol: what follows is under a byte of zero padding.
+  const std::uint64_t left = total_bits - (std::uint64_t{position} * 8 - available);
+  if (left >= 8 || (left > 0 && (std::to_integer<unsigned>(bits[size - 1]) >> (8 - left)) != 0)) {
+    throw Error(source, fmt::format("Huffman stream of {} bits has {} bits left after its {} "
+                                    "symbols: the header and the chunk disagree",
+                                    total_bits, left, out.size()));
+  }
 }
 
 void huffman_decode(const HuffmanCode& code, std::span<const std::byte> bits,

@@ -69,7 +69,9 @@ double resolve_error_bound(const FieldView& field, const ErrorBound& bound) {
     const double exact = range.min == 0 ? 1.0 : largest_power_of_two_dividing(range.min) / 2;
     return bound.mode == BoundMode::kAbsAndRel ? std::min(bound.abs, exact) : exact;
   }
-  const double rel = bound.rel * span;
+  // Values near ±1.8e308 span more than the largest double: scale before subtracting then.
+  const double rel =
+      std::isfinite(span) ? bound.rel * span : bound.rel * range.max - bound.rel * range.min;
   return bound.mode == BoundMode::kAbsAndRel ? std::min(bound.abs, rel) : rel;
 }
 

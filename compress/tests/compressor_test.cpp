@@ -287,17 +287,28 @@ TEST(Compressor, RealFieldWithFillValues) {
   }
 }
 
-TEST(Compressor, StreamingFromAMappedRawFileToARawFileMatchesInMemory) {
+TEST(Compressor, StreamingFromARawFileToARawFileMatchesInMemory) {
   const tessera::testing::TempDir dir;
   const Field f = testing::wave_field(DataType::kFloat32, {33, 40, 50}, 8);
   write_raw(dir / "in.f32", f);
-  const InputField mapped((dir / "in.f32").string(), DataType::kFloat32, {33, 40, 50});
+  const Field read_back = read_raw(dir / "in.f32", DataType::kFloat32, {33, 40, 50});
   CompressOptions options;
   options.bound = {BoundMode::kRel, 0, 1e-3};
   options.chunk_values = 4000;
-  const auto stream = compress_to_memory(mapped.view(), options);
+  const auto stream = compress_to_memory(read_back, options);
   EXPECT_EQ(stream, compress_to_memory(f, options));
-  decompress_to_file(stream, "in.tsz", dir / "out.f32");
+  {
+    OutputFile output(dir / "in.tsz");
+    compress_to_output(f, options, output);
+    output.commit();
+  }
+  EXPECT_EQ(read_file(dir / "in.tsz"), stream);
+  {
+    OutputFile output(dir / "out.f32");
+    decompress_to_output(stream, "in.tsz", output);
+    EXPECT_EQ(dir.listing().size(), 3u);  // in.f32, in.tsz and out.f32's temporary file
+    output.commit();
+  }
   const Field streamed = read_raw(dir / "out.f32", DataType::kFloat32, {33, 40, 50});
   const Field in_memory = decompress(stream, "in.tsz");
   EXPECT_EQ(std::memcmp(streamed.bytes.data(), in_memory.bytes.data(), in_memory.bytes.size()), 0);

@@ -115,18 +115,39 @@ TEST(HuffmanRoundTrip, EmptyInputWritesAndReadsNothing) {
   huffman_decode(code, {}, {}, "empty");
 }
 
-TEST(HuffmanRoundTrip, DecoderIsReusableAndIgnoresTrailingBytes) {
+TEST(HuffmanRoundTrip, DecoderIsReusableAndRejectsWhatFollowsTheLastSymbol) {
   const auto symbols = peaked_symbols(5000, 1024, 0.5, 3);
   const HuffmanCode code = build_huffman_code(histogram_of(symbols, 1024));
   const HuffmanDecoder decoder(code);
   for (std::size_t n : {std::size_t{5000}, std::size_t{17}}) {
     std::vector<std::byte> out;
     huffman_encode(code, std::span(symbols).first(n), out);
-    out.resize(out.size() + 13, std::byte{0xFF});
     std::vector<std::uint16_t> decoded(n);
     decoder.decode(out, decoded, "reuse");
     EXPECT_TRUE(std::ranges::equal(decoded, std::span(symbols).first(n)));
+    std::vector<std::byte> longer = out;
+    longer.push_back(std::byte{0});
+    tessera::testing::expect_error([&] { decoder.decode(longer, decoded, "longer"); },
+                                   {.input = "longer", .contains = "left after its"});
+    // Fewer symbols than the stream holds (a header whose dimensions shrank).
+    std::vector<std::uint16_t> fewer(n - 8);
+    tessera::testing::expect_error(
+        [&] { decoder.decode(out, fewer, "fewer"); },
+        {.input = "fewer", .contains = "the header and the chunk disagree"});
   }
+}
+
+TEST(HuffmanRoundTrip, PaddingOfTheLastByteMustBeZero) {
+  const std::vector<std::uint16_t> symbols(3, 7);  // one-bit codes: 3 bits and 5 of padding
+  const HuffmanCode code = build_huffman_code(histogram_of(symbols, 16));
+  std::vector<std::byte> out;
+  huffman_encode(code, symbols, out);
+  ASSERT_EQ(out.size(), 1u);
+  std::vector<std::uint16_t> decoded(3);
+  huffman_decode(code, out, decoded, "padded");
+  out[0] |= std::byte{0x80};
+  tessera::testing::expect_error([&] { huffman_decode(code, out, decoded, "padded"); },
+                                 {.input = "padded", .contains = "5 bits left"});
 }
 
 TEST(HuffmanLengthLimit, FibonacciCountsHitTheLimitAndStayDecodable) {

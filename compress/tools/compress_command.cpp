@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <array>
 #include <cmath>
+#include <cstdlib>
 #include <iostream>
 #include <memory>
 #include <nlohmann/json.hpp>
@@ -16,8 +17,10 @@
 
 #include "tessera/bench/bench.hpp"
 #include "tessera/cli/cli.hpp"
+#include "tessera/cli/file_arguments.hpp"
 #include "tessera/cli/flag_names.hpp"
 #include "tessera/cli/standard_streams.hpp"
+#include "tessera/cli/validators.hpp"
 #include "tessera/compress/codebook.hpp"
 #include "tessera/compress/compressor.hpp"
 #include "tessera/compress/data_manifest.hpp"
@@ -47,7 +50,9 @@ struct FieldOptions {
     const char* help[4] = {"1-D raw input: nx", "2-D raw input: nx ny (fastest first)",
                            "3-D raw input: nx ny nz (fastest first)",
                            "4-D raw input: nx ny nz nw (fastest first)"};
-    for (int d = 0; d < 4; ++d) app.add_option(names[d], dims[d], help[d])->expected(d + 1);
+    for (int d = 0; d < 4; ++d) {
+      app.add_option(names[d], dims[d], help[d])->expected(d + 1)->check(cli::whole_number());
+    }
   }
 
   void add_bound_to(CLI::App& app) {
@@ -76,14 +81,12 @@ struct FieldOptions {
 
   ErrorBound bound() const {
     if (mode.empty()) throw usage_error("-M", "an error bound is required, e.g. -M REL 1e-3");
-    const auto number = [&](std::size_t i) {
-      try {
-        std::size_t used = 0;
-        const double v = std::stod(mode[i], &used);
-        if (used == mode[i].size()) return v;
-      } catch (const std::exception&) {
-      }
-      throw usage_error("-M", fmt::format("'{}' is not a number", mode[i]));
+    const auto number = [&](std::size_t i) {  // strtod: subnormals such as 5e-324 are numbers
+      const char* text = mode[i].c_str();
+      char* end = nullptr;
+      const double v = std::strtod(text, &end);
+      if (!mode[i].empty() && end == text + mode[i].size() && std::isfinite(v)) return v;
+      throw usage_error("-M", fmt::format("'{}' is not a finite number", mode[i]));
     };
     if (ratio && mode[0] != "FXR") throw usage_error("-C", "a target ratio goes with -M FXR");
     ErrorBound b;
@@ -102,9 +105,6 @@ struct FieldOptions {
     return b;
   }
 
-  /// The field named by `spec`, loaded (training reads several).
-  Field read(const std::string& spec) const { return read_field(spec, type(), shape()); }
-
   // The type and shape flags as given, e.g. " -f -3 360 180 20".
   std::string flags() const {
     std::string out = f32 ? " -f" : (f64 ? " -d" : "");
@@ -114,15 +114,15 @@ struct FieldOptions {
     return out;
   }
 
-  /// The field named by `spec` (a raw file is mapped, not loaded; "-" is raw standard input).
-  std::unique_ptr<InputField> open(const std::string& spec) const {
-    if (!cli::is_standard_stream(spec)) return std::make_unique<InputField>(spec, type(), shape());
+  /// The field named by `spec` ("-" is a raw array on standard input).
+  Field open(const std::string& spec) const {
+    if (!cli::is_standard_stream(spec)) return read_field(spec, type(), shape());
     if (shape().empty()) {
       throw usage_error("-i",
                         "standard input is a raw array: give its dimensions with -1/-2/-3/-4");
     }
-    return std::make_unique<InputField>(
-        decode_raw(cli::read_standard_input(), "stdin", type().value_or(DataType::kFloat32), shape()));
+    return decode_raw(cli::read_standard_input(), "stdin", type().value_or(DataType::kFloat32),
+                      shape());
   }
 };
 
@@ -205,16 +205,38 @@ void print_analysis(const CompressResult& r, const ErrorStats& e, double compres
       100 * huffman_overhead(r), source_counts(r.chunks_by_source));
 }
 
-// Writes the decoded field of `stream` (named `source`) to -o: a file replaced atomically, or
-// standard output once the whole field is decoded.
+// Writes the decoded field of `stream` (named `source`) to -o: chunk by chunk into its temporary
+// file, or, written in place (standard output, a FIFO), once the whole field is decoded.
 void write_decompressed(std::span<const std::byte> stream, const std::string& source,
-                        const std::string& output, const CodebookSet* codebooks) {
-  if (cli::is_standard_stream(output)) {
-    cli::write_standard_output(encode_raw(decompress(stream, source, codebooks)));
+                        OutputFile& output, const CodebookSet* codebooks) {
+  if (output.in_place()) {
+    output.write(encode_raw(decompress(stream, source, codebooks)));
   } else {
-    decompress_to_file(stream, source, output, codebooks);  // a few chunks in memory at a time
+    decompress_to_output(stream, source, output, codebooks);  // a few chunks in memory at a time
   }
 }
+
+// The bytes of the .tsz stream -z names, and the name its errors use.
+std::pair<std::vector<std::byte>, std::string> read_stream(const std::string& path) {
+  if (cli::is_standard_stream(path)) return {cli::read_standard_input(), "stdin"};
+  return {read_file(path), path};
+}
+
+// The outputs of a run, opened before any work, so that an output that cannot be written fails
+// first; committed together at the end, so that a failure leaves neither.
+struct Outputs {
+  std::optional<OutputFile> stream;  // -z when compressing
+  std::optional<OutputFile> field;   // -o
+
+  // Writes `bytes` (the stream, unless it went to its temporary file already) and commits both.
+  void commit(std::span<const std::byte> bytes) {
+    if (stream) {
+      stream->write(bytes);
+      stream->commit();
+    }
+    if (field) field->commit();
+  }
+};
 
 // The plan as one JSON object (--print-plan --json).
 nlohmann::json plan_json(const CompressPlan& plan) {
@@ -237,39 +259,14 @@ nlohmann::json plan_json(const CompressPlan& plan) {
   return out;
 }
 
-void run_compress(const CompressCommand& c) {
-  if (c.input.empty() && c.compressed.empty()) {
-    throw usage_error("tessera compress", "give -i to compress and/or -z to decompress");
-  }
-  const bool stdout_data =
-      (!c.input.empty() && cli::is_standard_stream(c.compressed)) || cli::is_standard_stream(c.decompressed);
-  if (stdout_data && c.json) {
-    throw usage_error("--json", "standard output carries the data (-z - or -o -)");
-  }
-  if (!c.input.empty() && cli::is_standard_stream(c.compressed) && cli::is_standard_stream(c.decompressed)) {
-    throw usage_error("-o", "-z - already writes to standard output");
-  }
-  std::optional<CodebookSet> codebooks;
-  if (!c.codebooks.empty()) codebooks = read_codebook_set(c.codebooks);
-  const CodebookSet* custom = codebooks ? &*codebooks : nullptr;
-  if (c.print_plan && c.input.empty()) throw usage_error("--print-plan", "needs -i");
-  if (c.input.empty()) {  // decompress -z into -o
-    if (c.decompressed.empty()) throw usage_error("-o", "needed to decompress -z");
-    if (cli::is_standard_stream(c.compressed)) {
-      write_decompressed(cli::read_standard_input(), "stdin", c.decompressed, custom);
-    } else {
-      const MappedFile stream(c.compressed);
-      write_decompressed(stream.bytes(), c.compressed, c.decompressed, custom);
-    }
-    return;
-  }
+// Checks the options of a compression before any work.
+CompressOptions compress_options(const CompressCommand& c, const CodebookSet* codebooks) {
   if (!c.lossless.empty() && c.lossless != "zstd" && c.lossless != "none") {
     throw usage_error("--lossless", fmt::format("'{}' is not zstd or none", c.lossless));
   }
   CompressOptions options;
   options.bound = c.field.bound();
-  const bool fixed_ratio = options.bound.mode == BoundMode::kFixedRatio;
-  if (fixed_ratio && c.lossless == "zstd") {
+  if (options.bound.mode == BoundMode::kFixedRatio && c.lossless == "zstd") {
     throw usage_error("--lossless",
                       "-M FXR streams use none: the ratio search predicts sizes "
                       "exactly only without zstd");
@@ -278,10 +275,59 @@ void run_compress(const CompressCommand& c) {
   options.chunk_values = c.chunk_values;
   options.lossless = c.lossless == "none" ? Lossless::kNone : Lossless::kZstd;
   options.codebook_mode = parse_codebook_mode(c.codebook_mode);
-  options.codebooks = custom;
+  options.codebooks = codebooks;
   options.progress = true;
-  const auto input = c.field.open(c.input);
-  const FieldView& original = input->view();
+  return options;
+}
+
+// Refuses outputs that are the same file as an input or as each other (exit 2), before any work.
+void refuse_overlapping_files(const CompressCommand& c) {
+  const bool compressing = !c.input.empty();
+  const std::array inputs = {cli::FileArgument{"-i", compressing ? spec_file(c.input) : ""},
+                             cli::FileArgument{"-z", compressing ? "" : c.compressed},
+                             cli::FileArgument{"--codebooks", c.codebooks}};
+  const std::array outputs = {cli::FileArgument{"-z", compressing ? c.compressed : ""},
+                              cli::FileArgument{"-o", c.decompressed}};
+  cli::refuse_overlapping_files(inputs, outputs);
+}
+
+void run_compress(const CompressCommand& c) {
+  if (c.input.empty() && c.compressed.empty()) {
+    throw usage_error("tessera compress", "give -i to compress and/or -z to decompress");
+  }
+  const bool compressing = !c.input.empty();
+  const bool stdout_data = (compressing && cli::is_standard_stream(c.compressed)) ||
+                           cli::is_standard_stream(c.decompressed);
+  if (stdout_data && c.json) {
+    throw usage_error("--json", "standard output carries the data (-z - or -o -)");
+  }
+  if (compressing && cli::is_standard_stream(c.compressed) &&
+      cli::is_standard_stream(c.decompressed)) {
+    throw usage_error("-o", "-z - already writes to standard output");
+  }
+  if (c.print_plan && !compressing) throw usage_error("--print-plan", "needs -i");
+  if (!compressing && c.decompressed.empty()) throw usage_error("-o", "needed to decompress -z");
+  refuse_overlapping_files(c);
+  std::optional<CodebookSet> codebooks;
+  if (!c.codebooks.empty()) codebooks = read_codebook_set(c.codebooks);
+  const CodebookSet* custom = codebooks ? &*codebooks : nullptr;
+  const std::optional<CompressOptions> checked =
+      compressing ? std::optional(compress_options(c, custom)) : std::nullopt;
+
+  Outputs outputs;
+  if (!c.print_plan) {
+    if (compressing && !c.compressed.empty()) outputs.stream.emplace(c.compressed);
+    if (!c.decompressed.empty()) outputs.field.emplace(c.decompressed);
+  }
+  if (!compressing) {  // decompress -z into -o
+    const auto [stream, source] = read_stream(c.compressed);
+    write_decompressed(stream, source, *outputs.field, custom);
+    outputs.commit({});
+    return;
+  }
+  const CompressOptions& options = *checked;
+  const Field input = c.field.open(c.input);
+  const FieldView& original = input;
   if (c.print_plan) {
     const CompressPlan plan = plan_compression(original, options);
     std::cout << (c.json ? plan_json(plan).dump() + "\n" : to_string(plan));
@@ -291,37 +337,35 @@ void run_compress(const CompressCommand& c) {
   Stopwatch compress_time;
   CompressResult result;
   std::vector<std::byte> stream;
-  const bool stream_in_memory = c.compressed.empty() || cli::is_standard_stream(c.compressed);
-  if (stream_in_memory) {
-    stream = compress_to_memory(original, options, &result);
+  // Straight into -z's temporary file when nothing reads the stream back; otherwise in memory.
+  const bool stream_to_file =
+      outputs.stream && !outputs.stream->in_place() && !outputs.field && !c.analyse;
+  if (stream_to_file) {
+    result = compress_to_output(original, options, *outputs.stream);
   } else {
-    result = compress_to_file(original, options, c.compressed);
+    stream = compress_to_memory(original, options, &result);
   }
   const double compress_s = compress_time.elapsed();
-  if (fixed_ratio && std::fabs(result.ratio() / options.bound.ratio - 1) > kFixedRatioTolerance) {
+  if (options.bound.mode == BoundMode::kFixedRatio &&
+      std::fabs(result.ratio() / options.bound.ratio - 1) > kFixedRatioTolerance) {
     std::cerr << fmt::format(
         "warning: {}: ratio {:.3f} is the closest to the target {:g} that the "
         "search found\n",
         c.input, result.ratio(), options.bound.ratio);
   }
-  if (c.decompressed.empty() && !c.analyse) {
+  if (!outputs.field && !c.analyse) {
     if (!c.json) std::cerr << fmt::format("ratio {:.3f}\n", result.ratio());
     if (c.json) std::cout << nlohmann::json{{"ratio", result.ratio()}}.dump() << "\n";
-    if (cli::is_standard_stream(c.compressed)) cli::write_standard_output(stream);
+    outputs.commit(stream);
     return;
   }
-
-  std::optional<MappedFile> mapped;
-  if (!stream_in_memory) mapped.emplace(c.compressed);
-  const std::span<const std::byte> bytes = mapped ? mapped->bytes() : std::span(stream);
-  const std::string source = stream_in_memory ? c.input : c.compressed;
   if (!c.analyse) {  // -o alone
-    write_decompressed(bytes, source, c.decompressed, custom);
-    if (cli::is_standard_stream(c.compressed)) cli::write_standard_output(stream);
+    write_decompressed(stream, c.input, *outputs.field, custom);
+    outputs.commit(stream);
     return;
   }
   Stopwatch decompress_time;
-  const Field decoded = decompress(bytes, source, custom);
+  const Field decoded = decompress(stream, c.input, custom);
   const double decompress_s = decompress_time.elapsed();
 
   const ErrorStats errors = compare_fields(original, decoded);
@@ -352,12 +396,8 @@ void run_compress(const CompressCommand& c) {
     throw verification_error(c.input, fmt::format("{} values exceed the bound, first at index {}",
                                                   check.violations, check.first_violation));
   }
-  if (cli::is_standard_stream(c.decompressed)) {
-    cli::write_standard_output(encode_raw(decoded));
-  } else if (!c.decompressed.empty()) {
-    write_raw(c.decompressed, decoded);
-  }
-  if (cli::is_standard_stream(c.compressed)) cli::write_standard_output(stream);
+  if (outputs.field) write_raw(*outputs.field, decoded);
+  outputs.commit(stream);
 }
 
 void add_verify(CLI::App& parent) {
@@ -381,11 +421,12 @@ void add_verify(CLI::App& parent) {
                           "FXR has no bound to verify: give -M ABS with the stream's error "
                           "bound (tessera compress info)");
       }
-      const auto original_input = options->open(files->at(0));
-      const FieldView& original = original_input->view();
-      const InputField decoded_input(files->at(1), original.type,
-                                     options->shape().empty() ? original.shape : options->shape());
-      const FieldView& decoded = decoded_input.view();
+      const Field original_field = options->open(files->at(0));
+      const FieldView& original = original_field;
+      const Field decoded_field =
+          read_field(files->at(1), original.type,
+                     options->shape().empty() ? original.shape : options->shape());
+      const FieldView& decoded = decoded_field;
       const double eb = resolve_error_bound(original, options->bound());
       const ErrorStats e = compare_fields(original, decoded);
       std::cout << fmt::format("max error {:.6g} (bound {:.6g}), PSNR {:.2f} dB, NRMSE {:.3g}\n",
@@ -407,8 +448,8 @@ void add_info(CLI::App& parent) {
   info->add_option("file", *file, "Compressed stream")->required();
   info->footer("Example:\n  tessera compress info field.tsz");
   info->callback([file] {
-    const MappedFile stream(*file);
-    const StreamLayout layout = read_layout(stream.bytes(), *file);
+    const std::vector<std::byte> stream = read_file(*file);
+    const StreamLayout layout = read_layout(stream, *file);
     const StreamHeader& h = layout.header;
     std::uint64_t outliers = 0, zstd_chunks = 0;
     std::array<std::size_t, kCodebookSources> sources{};
@@ -416,7 +457,7 @@ void add_info(CLI::App& parent) {
       const ChunkRecord& c = layout.chunks[i];
       outliers += c.outliers;
       zstd_chunks += (c.flags & kChunkZstd) != 0 ? 1 : 0;
-      const auto payload = stream.bytes().subspan(layout.offsets[i], c.bytes);
+      const auto payload = std::span(stream).subspan(layout.offsets[i], c.bytes);
       ++sources[static_cast<std::size_t>(
           codebook_source_of(payload, fmt::format("{} chunk {}", *file, i)))];
     }
@@ -436,8 +477,8 @@ void add_info(CLI::App& parent) {
         *file, to_string(h.type), shape_string(h.shape), to_string(h.requested), h.error_bound,
         grid_note(h), h.radius,
         h.fill_value ? fmt::format("fill value {:g}", *h.fill_value) : "no fill value",
-        layout.chunks.size(), h.slices_per_chunk, zstd_chunks, outliers, stream.bytes().size(),
-        raw / static_cast<double>(stream.bytes().size()), set, source_counts(sources));
+        layout.chunks.size(), h.slices_per_chunk, zstd_chunks, outliers, stream.size(),
+        raw / static_cast<double>(stream.size()), set, source_counts(sources));
   });
 }
 
@@ -484,8 +525,14 @@ std::vector<std::string> training_inputs(const TrainCommand& c) {
 }
 
 void run_train(const TrainCommand& c) {
+  const std::vector<std::string> specs = training_inputs(c);
+  std::vector<cli::FileArgument> inputs;
+  for (const std::string& spec : specs) inputs.push_back({"", spec_file(spec)});
+  const std::array outputs = {cli::FileArgument{"-o", c.output}};
+  cli::refuse_overlapping_files(inputs, outputs);
+  OutputFile output(c.output);  // opened first: training takes a while
   std::vector<Field> fields;
-  for (const std::string& input : training_inputs(c)) fields.push_back(c.field.read(input));
+  for (const std::string& spec : specs) fields.push_back(c.field.open(spec));
   std::vector<TrainingPoint> report;
   const CodebookSet set = train_codebooks(fields, c.training, &report);
   for (const TrainingPoint& p : report) {
@@ -501,10 +548,11 @@ void run_train(const TrainCommand& c) {
         c.field.flags(), c.set.empty() ? "" : " --set " + c.set,
         c.inputs.empty() ? "" : fmt::format(" {}", fmt::join(c.inputs, " ")));
     const std::string source = codebook_table_source(tcb, set, command);
-    write_file_atomic(c.output, std::as_bytes(std::span(source)));
+    output.write(std::as_bytes(std::span(source)));
   } else {
-    write_file_atomic(c.output, tcb);
+    output.write(tcb);
   }
+  output.commit();
   std::cerr << fmt::format("{}: {} books over radius {} ({} bytes of .tcb), hash {:08x}\n",
                            c.output, set.books.size(), set.radius, tcb.size(),
                            codebook_set_hash(set));

@@ -140,7 +140,7 @@ std::vector<std::byte> encode_npy(std::span<const std::size_t> shape,
 
 void write_npy(const std::filesystem::path& path, std::span<const std::size_t> shape,
                std::span<const float> values) {
-  write_file_atomic(path, encode_npy(shape, values));
+  write_file(path, encode_npy(shape, values));
 }
 
 }  // namespace tessera

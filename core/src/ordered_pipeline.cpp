@@ -4,6 +4,7 @@
 // another thread is already draining. Nothing spins: waits use a condition variable.
 #include "tessera/core/ordered_pipeline.hpp"
 
+#include <algorithm>
 #include <condition_variable>
 #include <exception>
 #include <mutex>
@@ -13,7 +14,7 @@
 namespace tessera {
 
 PipelineOptions resolve_pipeline_options(PipelineOptions options) {
-  if (options.threads <= 0) options.threads = thread_count();
+  options.threads = options.threads <= 0 ? thread_count() : std::min(options.threads, kMaxThreads);
   if (options.window == 0) options.window = 2 * static_cast<std::size_t>(options.threads);
   return options;
 }

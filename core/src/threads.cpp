@@ -1,6 +1,7 @@
 // OpenMP-backed parallel loops over statically partitioned ranges.
 #include "tessera/core/threads.hpp"
 
+#include <fmt/format.h>
 #include <omp.h>
 
 #include <algorithm>
@@ -11,12 +12,21 @@
 
 namespace tessera {
 
-int thread_count() { return omp_get_max_threads(); }
+int thread_count() { return std::min(omp_get_max_threads(), kMaxThreads); }
 
 void set_thread_count(int n) {
-  if (n < 1)
-    throw usage_error("set_thread_count(n)", "must be at least 1, got " + std::to_string(n));
+  if (n < 1 || n > kMaxThreads) {
+    throw usage_error("set_thread_count(n)",
+                      fmt::format("must be in [1, {}], got {}", kMaxThreads, n));
+  }
   omp_set_num_threads(n);
+}
+
+std::optional<int> limit_thread_count() {
+  const int asked = omp_get_max_threads();
+  if (asked <= kMaxThreads) return std::nullopt;
+  omp_set_num_threads(kMaxThreads);
+  return asked;
 }
 
 ThreadCountScope::ThreadCountScope(int n) : previous_(thread_count()) { set_thread_count(n); }
@@ -38,7 +48,7 @@ void parallel_for(std::size_t n, std::size_t grain,
   const std::size_t pieces = piece_count(n, grain);
   std::vector<std::exception_ptr> errors(pieces);
   const auto count = static_cast<long long>(pieces);
-#pragma omp parallel for schedule(static) if (pieces > 1)
+#pragma omp parallel for schedule(static) num_threads(thread_count()) if (pieces > 1)
   for (long long p = 0; p < count; ++p) {
     const auto piece = static_cast<std::size_t>(p);
     try {

@@ -20,3 +20,27 @@ n = int(sys.argv[2])
 open(sys.argv[1], "wb").write(struct.pack("<%df" % n, *(i * 0.25 + math.sin(i / 7) for i in range(n))))
 ' "$1" "$2"
 }
+
+# interrupt_while_reading <label> <signal> <glob> <command...>: runs the command with standard input
+# from a FIFO that a writer holds open, so that it opens its outputs and then waits for input; once
+# a file matches <glob> (its temporary output), sends it <signal> and prints "<label>: exit <code>,
+# left: <files whose name holds tmp>". Turns on job control: without it, background commands
+# ignore SIGINT.
+interrupt_while_reading() {
+  local label=$1 signal=$2 glob=$3 holder pid code
+  shift 3
+  set -m
+  mkfifo input.fifo
+  timeout 60 sleep 30 > input.fifo &
+  holder=$!
+  "$@" < input.fifo 2> /dev/null &
+  pid=$!
+  for _ in $(seq 100); do compgen -G "$glob" > /dev/null && break; sleep 0.05; done
+  kill -s "$signal" $pid
+  wait $pid
+  code=$?
+  kill $holder
+  wait $holder 2> /dev/null
+  rm input.fifo
+  echo "$label: exit $code, left: $(ls | grep -c tmp)"
+}

@@ -50,11 +50,11 @@ TEST(Idx, BadFilesNameTheProblem) {
 TEST(Idx, ImagesAndLabelsMustAgree) {
   const tessera::testing::TempDir dir;
   const auto images = dir / "images.idx", labels = dir / "labels.idx";
-  write_file_atomic(images, idx({3, 2, 2}, 12));
-  write_file_atomic(labels, idx({2}, 2));
+  write_file(images, idx({3, 2, 2}, 12));
+  write_file(labels, idx({2}, 2));
   expect_error([&] { read_idx_images(images, labels); },
                {.input = labels.string(), .contains = "has 2 labels for 3 images"});
-  write_file_atomic(labels, idx({3}, 3));
+  write_file(labels, idx({3}, 3));
   const ImageSet set = read_idx_images(images, labels);
   EXPECT_EQ(set.count, 3u);
   EXPECT_FLOAT_EQ(set.pixels[1], 1.0f / 255.0f);

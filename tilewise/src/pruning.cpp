@@ -261,8 +261,7 @@ AlignedBuffer<float> magnitude_scores(View<const float, 2> w) {
   return scores;
 }
 
-std::vector<LayerMask> prune(std::span<const View<const float, 2>> scores,
-                             const PruneOptions& options) {
+void check_prune_options(const PruneOptions& options) {
   const double s = options.sparsity;
   if (!(s >= 0 && s <= 1)) {
     throw usage_error("PruneOptions::sparsity", fmt::format("must be in [0, 1], got {}", s));
@@ -276,6 +275,12 @@ std::vector<LayerMask> prune(std::span<const View<const float, 2>> scores,
     throw usage_error("PruneOptions::hybrid_delta",
                       fmt::format("must be in [0, 1], got {}", options.hybrid_delta));
   }
+}
+
+std::vector<LayerMask> prune(std::span<const View<const float, 2>> scores,
+                             const PruneOptions& options) {
+  check_prune_options(options);
+  const double s = options.sparsity;
   std::uint64_t total = 0;
   std::vector<LayerMask> masks;
   for (std::size_t l = 0; l < scores.size(); ++l) {
@@ -283,8 +288,8 @@ std::vector<LayerMask> prune(std::span<const View<const float, 2>> scores,
     for (std::size_t i = 0; i < layer.extent(0); ++i) {
       for (std::size_t j = 0; j < layer.extent(1); ++j) {
         if (!(layer(i, j) >= 0)) {
-          throw usage_error(
-              "scores", fmt::format("layer {} has a negative or NaN score at ({}, {})", l, i, j));
+          throw Error("scores",
+                      fmt::format("layer {} has a negative or NaN score at ({}, {})", l, i, j));
         }
       }
     }

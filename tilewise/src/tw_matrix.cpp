@@ -313,7 +313,7 @@ TwMatrix read_tw(const std::filesystem::path& path) {
 }
 
 void write_tw(const std::filesystem::path& path, const TwMatrix& w) {
-  write_file_atomic(path, w.serialize());
+  write_file(path, w.serialize());
 }
 
 }  // namespace tessera::tilewise

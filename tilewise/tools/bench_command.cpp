@@ -3,6 +3,7 @@
 // line or one JSON object per case.
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <array>
 #include <iostream>
 #include <memory>
@@ -12,6 +13,7 @@
 #include "tessera/cli/flag_names.hpp"
 #include "tessera/core/error.hpp"
 #include "tessera/core/sweep.hpp"
+#include "tessera/core/threads.hpp"
 #include "tessera/tilewise/kernel_bench.hpp"
 #include "tilewise_commands.hpp"
 
@@ -32,7 +34,9 @@ struct BenchCommand {
   bool json = false;
 };
 
-void run_bench(const BenchCommand& c) {
+// Calls `body(case)` for every combination of the sweeps, in the order the table lists them.
+template <class Body>
+void for_each_case(const BenchCommand& c, Body&& body) {
   const auto ns = parse_size_sweep(c.n, "--n");
   const auto ks = parse_size_sweep(c.k, "--k");
   const auto ms = parse_size_sweep(c.m, "--m");
@@ -40,20 +44,6 @@ void run_bench(const BenchCommand& c) {
   const auto threads = parse_size_sweep(c.thread_sweep, "--thread-sweep");
   const auto sparsities = parse_sweep(c.sparsity, "--sparsity");
   const auto deltas = parse_sweep(c.delta, "--delta");
-  for (double s : sparsities) {
-    if (!(s >= 0 && s < 1)) {
-      throw usage_error("--sparsity", fmt::format("{:g} is not in [0, 1)", s));
-    }
-  }
-  if (!(c.budget >= 0)) throw usage_error("--budget", "must be at least 0 seconds");
-  const TwKernel& kernel = tw_kernel(c.kernel);
-  const std::size_t total = ns.size() * ks.size() * ms.size() * gs.size() * threads.size() *
-                            sparsities.size() * deltas.size();
-  std::cerr << fmt::format("TW-GEMM ({}) vs oneDNN sgemm on the dense weights: {} case(s)\n",
-                           kernel.name, total);
-  BenchOptions base;
-  base.budget_seconds = c.budget;
-  std::size_t done = 0;
   for (std::size_t n : ns) {
     for (std::size_t k : ks) {
       for (std::size_t m : ms) {
@@ -61,20 +51,9 @@ void run_bench(const BenchCommand& c) {
           for (std::size_t t : threads) {
             for (double s : sparsities) {
               for (double delta : deltas) {
-                KernelBench bench({n, k, m, g, s, static_cast<int>(t), c.seed, delta}, kernel);
-                const Comparison r = bench.against_onednn(base);
-                ++done;
-                if (c.json) {
-                  write_json_line(std::cout, to_json(r));
-                  std::cerr << fmt::format("\r{}/{} cases", done, total) << std::flush;
-                  continue;
-                }
-                std::cout << fmt::format(
-                    "{}x{} (N x K) M={} s={:.2f}{} G={} threads={}: TW {:.3f} ms, oneDNN dense "
-                    "{:.3f} ms: {:.2f}x ({:.0f}% of the ideal {:.1f}x)\n",
-                    n, k, m, s, delta > 0 ? fmt::format(" (TEW, {:.2f} restored)", delta) : "", g,
-                    t, 1e3 * r.a.median, 1e3 * r.b.median, r.ratio.median,
-                    100 * r.ratio.median * (1 - s), 1 / (1 - s));
+                const int thread_count =
+                    static_cast<int>(std::min<std::size_t>(t, std::size_t{kMaxThreads} + 1));
+                body(KernelCase{n, k, m, g, s, thread_count, c.seed, delta});
               }
             }
           }
@@ -82,18 +61,56 @@ void run_bench(const BenchCommand& c) {
       }
     }
   }
+}
+
+void run_bench(const BenchCommand& c) {
+  std::size_t total = 0;
+  for_each_case(c, [&](const KernelCase& kc) {  // every case is checked before any runs
+    if (!(kc.sparsity >= 0 && kc.sparsity < 1)) {
+      throw usage_error("--sparsity", fmt::format("{:g} is not in [0, 1)", kc.sparsity));
+    }
+    check_kernel_case(kc);
+    ++total;
+  });
+  if (!(c.budget >= 0)) throw usage_error("--budget", "must be at least 0 seconds");
+  const TwKernel& kernel = tw_kernel(c.kernel);
+  std::cerr << fmt::format("TW-GEMM ({}) vs oneDNN sgemm on the dense weights: {} case(s)\n",
+                           kernel.name, total);
+  BenchOptions base;
+  base.budget_seconds = c.budget;
+  std::size_t done = 0;
+  for_each_case(c, [&](const KernelCase& kc) {
+    KernelBench bench(kc, kernel);
+    const Comparison r = bench.against_onednn(base);
+    ++done;
+    if (c.json) {
+      write_json_line(std::cout, to_json(r));
+      std::cerr << fmt::format("\r{}/{} cases", done, total) << std::flush;
+      return;
+    }
+    const double s = kc.sparsity;
+    std::cout << fmt::format(
+        "{}x{} (N x K) M={} s={:.2f}{} G={} threads={}: TW {:.3f} ms, oneDNN dense "
+        "{:.3f} ms: {:.2f}x ({:.0f}% of the ideal {:.1f}x)\n",
+        kc.n, kc.k, kc.m, s,
+        kc.restored > 0 ? fmt::format(" (TEW, {:.2f} restored)", kc.restored) : "", kc.g,
+        kc.threads, 1e3 * r.a.median, 1e3 * r.b.median, r.ratio.median,
+        100 * r.ratio.median * (1 - s), 1 / (1 - s));
+  });
   if (c.json) std::cerr << "\n";
 }
 
 // The benchmark's errors name the fields of KernelCase (and tw_kernel's name); these flags set
 // them.
-constexpr std::array<cli::FlagOfField, 6> kFlagOfField = {{
+constexpr std::array<cli::FlagOfField, 8> kFlagOfField = {{
     {"tw_kernel(name)", "--kernel"},
     {"KernelCase::n", "--n"},
     {"KernelCase::k", "--k"},
     {"KernelCase::m", "--m"},
     {"KernelCase::threads", "--thread-sweep"},
     {"KernelCase::restored", "--delta"},
+    {"KernelCase::g", "-G"},
+    {"KernelCase::sparsity", "--sparsity"},
 }};
 
 }  // namespace

@@ -12,6 +12,7 @@
 
 #include "tessera/bench/bench.hpp"
 #include "tessera/cli/flag_names.hpp"
+#include "tessera/cli/validators.hpp"
 #include "tessera/core/error.hpp"
 #include "tessera/core/sweep.hpp"
 #include "tessera/tilewise/accuracy_study.hpp"
@@ -70,6 +71,14 @@ void run_study(const StudyCommand& c) {
   for (const std::string& name : c.patterns) patterns.push_back(parse_pattern(name));
   StudyOptions options = c.options;
   options.sizes = {784, c.hidden, c.hidden, 10};
+  for (PatternKind pattern : patterns) {  // every case is checked before the training starts
+    for (double s : sparsities) {
+      StudyOptions case_options = options;
+      case_options.prune.pattern = pattern;
+      case_options.prune.sparsity = s;
+      check_study_options(case_options);
+    }
+  }
   const auto progress = [](const std::string& line) { std::cerr << line << "\n"; };
   const learn::ImageSet train = learn::fashion_mnist(true);
   const learn::ImageSet test = learn::fashion_mnist(false);
@@ -133,12 +142,14 @@ void run_study(const StudyCommand& c) {
 }
 
 // The library's errors name the fields of StudyOptions and PruneOptions; these flags set them.
-constexpr std::array<cli::FlagOfField, 5> kFlagOfField = {{
+constexpr std::array<cli::FlagOfField, 7> kFlagOfField = {{
     {"PruneOptions::pattern", "--patterns"},
     {"PruneOptions::sparsity", "--sparsities"},
     {"PruneOptions::tile_width", "-G"},
     {"StudyOptions::sizes", "--hidden"},
     {"StudyOptions::steps", "--steps"},
+    {"TrainOptions::learning_rate", "--lr"},
+    {"StudyOptions::fine_tune_learning_rate", "--fine-tune-lr"},
 }};
 
 }  // namespace
@@ -166,7 +177,8 @@ void add_study(CLI::App& parent) {
       ->capture_default_str();
   study->add_option("--hidden", c->hidden, "Width of the two hidden layers")->capture_default_str();
   study->add_option("-G,--tile-width", c->options.prune.tile_width, "Columns per tile")
-      ->capture_default_str();
+      ->capture_default_str()
+      ->check(cli::whole_number());
   study->add_flag("--taylor,!--magnitude", c->options.taylor,
                   "Rank by |w| instead of first-order Taylor scores (grad·w)² (the default)");
   study->add_flag("--order-units,!--keep-unit-order", c->options.order_units,

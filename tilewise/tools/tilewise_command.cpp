@@ -5,6 +5,8 @@
 
 #include <algorithm>
 #include <array>
+#include <cmath>
+#include <deque>
 #include <iostream>
 #include <memory>
 #include <nlohmann/json.hpp>
@@ -13,8 +15,10 @@
 #include <vector>
 
 #include "tessera/cli/cli.hpp"
+#include "tessera/cli/file_arguments.hpp"
 #include "tessera/cli/flag_names.hpp"
 #include "tessera/cli/standard_streams.hpp"
+#include "tessera/cli/validators.hpp"
 #include "tessera/core/error.hpp"
 #include "tessera/core/file_io.hpp"
 #include "tessera/core/npy.hpp"
@@ -35,11 +39,20 @@ struct PruneCommand {
   bool json = false;
 };
 
-// A 2-D .npy array as a (k, n) view, or an error naming the file.
+// A 2-D .npy array of finite values as a (k, n) view, or an error naming the file.
 View<const float, 2> matrix_of(const NpyArray& a, const std::string& path) {
   if (a.shape.size() != 2) {
     throw Error(path, fmt::format("has {} dimensions; a layer's weights are a 2-D (K, N) array",
                                   a.shape.size()));
+  }
+  if (a.values.size() == 0) {
+    throw Error(path,
+                fmt::format("is {}x{}: a layer needs at least one weight", a.shape[0], a.shape[1]));
+  }
+  const auto bad = std::ranges::find_if(a.values.span(), [](float v) { return !std::isfinite(v); });
+  if (bad != a.values.span().end()) {
+    const auto i = static_cast<std::size_t>(bad - a.values.span().begin());
+    throw Error(path, fmt::format("holds {} at ({}, {})", *bad, i / a.shape[1], i % a.shape[1]));
   }
   return View<const float, 2>(a.values.data(), {a.shape[0], a.shape[1]});
 }
@@ -78,21 +91,16 @@ bool packs_output(const std::string& path, const PruneCommand& c, PatternKind pa
   return c.to.empty() ? is_tile_wise(pattern) : c.to == "tw";
 }
 
-// Writes `bytes` to the output: a file (atomically), or standard output for "-".
-void write_output(const std::string& path, std::span<const std::byte> bytes) {
-  if (cli::is_standard_stream(path)) {
-    cli::write_standard_output(bytes);
-  } else {
-    write_file_atomic(path, bytes);
-  }
-}
-
 // Only one of `paths` may be "-" (standard input or output is one stream).
 void check_one_standard_stream(const std::vector<std::string>& paths, const char* flag) {
   if (std::ranges::count_if(paths, cli::is_standard_stream) > 1) {
     throw usage_error(flag, "\"-\" is given more than once; one layer can use the standard stream");
   }
 }
+
+// How far above the asked sparsity the output's zeros may go before a warning (TW patterns round
+// each tile's rows, so the achieved sparsity moves by up to about a row per tile).
+constexpr double kSparserTolerance = 0.01;
 
 void run_prune(const PruneCommand& c) {
   if (c.outputs.size() != c.inputs.size()) {
@@ -114,6 +122,7 @@ void run_prune(const PruneCommand& c) {
   }
   PruneOptions options = c.options;
   options.pattern = parse_pattern(c.pattern);
+  check_prune_options(options);
   for (const std::string& out : c.outputs) {
     if (packs_output(out, c, options.pattern) && !is_tile_wise(options.pattern)) {
       throw usage_error(cli::is_standard_stream(out) ? "--to" : "-o",
@@ -125,6 +134,14 @@ void run_prune(const PruneCommand& c) {
       throw usage_error("-o", fmt::format("{}: give a .npy or .tw file, or - for stdout", out));
     }
   }
+  std::vector<cli::FileArgument> inputs, outputs;
+  for (const std::string& in : c.inputs) inputs.push_back({"-i", in});
+  for (const std::string& scores : c.scores) inputs.push_back({"--scores", scores});
+  for (const std::string& out : c.outputs) outputs.push_back({"-o", out});
+  cli::refuse_overlapping_files(inputs, outputs);
+  std::deque<OutputFile> files;  // opened before any work, committed together after it
+  for (const std::string& out : c.outputs) files.emplace_back(out);
+
   std::vector<NpyArray> weights, given_scores;
   std::vector<AlignedBuffer<float>> magnitudes;
   std::vector<View<const float, 2>> score_views;
@@ -151,18 +168,23 @@ void run_prune(const PruneCommand& c) {
     const LayerMask& m = masks[l];
     const View<const float, 2> w = matrix_of(weights[l], c.inputs[l]);
     if (packs_output(c.outputs[l], c, options.pattern)) {
-      write_output(c.outputs[l], TwMatrix::pack(*m.tiles, w, m.kept).serialize());
+      files[l].write(TwMatrix::pack(*m.tiles, w, m.kept).serialize());
     } else {
       AlignedBuffer<float> pruned(m.k * m.n);
       for (std::size_t i = 0; i < pruned.size(); ++i) {
         pruned[i] = m.kept[i] != 0 ? w(i / m.n, i % m.n) : 0.0f;
       }
-      write_output(c.outputs[l], encode_npy(weights[l].shape, pruned.span()));
+      files[l].write(encode_npy(weights[l].shape, pruned.span()));
     }
-    kept += m.kept_count();
+    // Sparsity as the share of zero weights in the output: a weight the mask keeps may be zero
+    // already (an input pruned before), and it is then as absent as a pruned one.
+    std::size_t nonzero = 0;
+    for (std::size_t i = 0; i < m.k * m.n; ++i) {
+      nonzero += m.kept[i] != 0 && w(i / m.n, i % m.n) != 0.0f ? 1 : 0;
+    }
+    kept += nonzero;
     total += m.k * m.n;
-    const double sparsity =
-        1.0 - static_cast<double>(m.kept_count()) / static_cast<double>(m.k * m.n);
+    const double sparsity = 1.0 - static_cast<double>(nonzero) / static_cast<double>(m.k * m.n);
     layers.push_back({{"input", c.inputs[l]},
                       {"output", c.outputs[l]},
                       {"k", m.k},
@@ -174,9 +196,16 @@ void run_prune(const PruneCommand& c) {
                              m.tiles ? fmt::format(", {} tiles", m.tiles->tiles.size()) : "",
                              source_of(c.outputs[l], "stdout"));
   }
+  for (OutputFile& file : files) file.commit();
   const double overall = 1.0 - static_cast<double>(kept) / static_cast<double>(total);
   std::cerr << fmt::format("{} over {} layer(s): sparsity {:.2f}% (asked {:.2f}%)\n", c.pattern,
                            masks.size(), 100 * overall, 100 * options.sparsity);
+  if (overall > options.sparsity + kSparserTolerance) {
+    std::cerr << fmt::format(
+        "warning: {:.2f}% of the weights are zero, more than the {:.2f}% asked: the input held "
+        "zeros already, and pruning removes weights, it cannot restore them\n",
+        100 * overall, 100 * options.sparsity);
+  }
   if (c.json) {
     std::cout << nlohmann::json{{"pattern", c.pattern}, {"sparsity", overall}, {"layers", layers}}
               << "\n";
@@ -217,7 +246,7 @@ void add_prune(CLI::App& parent) {
       ->capture_default_str();
   prune_app->add_option("-G,--tile-width", c->options.tile_width, "Columns per tile")
       ->capture_default_str()
-      ->check(CLI::PositiveNumber);
+      ->check(cli::whole_number());
   prune_app
       ->add_option("--delta", c->options.hybrid_delta,
                    "tew: fraction of all weights restored element-wise")

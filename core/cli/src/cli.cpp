@@ -1,4 +1,5 @@
-// Command registry, dispatch and the mapping of parse errors and tessera::Error to exit codes.
+// Command registry, dispatch and the mapping of parse errors and tessera::Error to exit codes;
+// run() also removes temporary files on signals and caps OMP_NUM_THREADS for the whole program.
 #include "tessera/cli/cli.hpp"
 
 #include <algorithm>
@@ -7,6 +8,7 @@
 #include <numeric>
 
 #include "tessera/core/error.hpp"
+#include "tessera/core/temp_files.hpp"
 #include "tessera/core/threads.hpp"
 
 namespace tessera::cli {
@@ -112,6 +114,11 @@ std::optional<std::string> closest_match(std::string_view word,
 
 int run(int argc, const char* const* argv, const ProgramInfo& program,
         const std::vector<CommandInfo>& commands, std::ostream& out, std::ostream& err) {
+  remove_temp_files_on_signals();
+  if (const std::optional<int> asked = limit_thread_count()) {
+    err << program.name << ": warning: OMP_NUM_THREADS asks for " << *asked << " threads; using "
+        << kMaxThreads << "\n";
+  }
   CLI::App app(program.description, program.name);
   app.set_version_flag("--version", program.version);
   app.require_subcommand(1);
@@ -120,7 +127,7 @@ int run(int argc, const char* const* argv, const ProgramInfo& program,
   app.add_option_function<int>(
          "--threads", [](const int& n) { set_thread_count(n); },
          "Threads for parallel work (default: all cores, or OMP_NUM_THREADS)")
-      ->check(CLI::Range(1, 4096));
+      ->check(CLI::Range(1, kMaxThreads));
   for (const auto& command : commands) {
     command.setup(*app.add_subcommand(command.name, command.description));
   }

@@ -1,5 +1,4 @@
-// Whole-stream reads of stdin and writes to stdout with POSIX read/write, retrying short and
-// interrupted calls.
+// Whole-stream reads of stdin with POSIX read, retrying interrupted calls.
 #include "tessera/cli/standard_streams.hpp"
 
 #include <fmt/format.h>
@@ -8,7 +7,6 @@
 #include <algorithm>
 #include <cerrno>
 #include <cstring>
-#include <iostream>
 
 #include "tessera/core/error.hpp"
 
@@ -30,18 +28,6 @@ std::vector<std::byte> read_standard_input() {
   }
   bytes.resize(used);
   return bytes;
-}
-
-void write_standard_output(std::span<const std::byte> bytes) {
-  std::cout.flush();  // anything printed before stays in order
-  while (!bytes.empty()) {
-    const ssize_t n = ::write(STDOUT_FILENO, bytes.data(), bytes.size());
-    if (n < 0) {
-      if (errno == EINTR) continue;
-      throw Error("stdout", fmt::format("cannot write: {}", std::strerror(errno)));
-    }
-    bytes = bytes.subspan(static_cast<std::size_t>(n));
-  }
 }
 
 }  // namespace tessera::cli

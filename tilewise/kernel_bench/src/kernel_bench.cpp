@@ -25,18 +25,28 @@ bool close_to(std::span<const float> got, std::span<const float> reference) {
   return true;
 }
 
-KernelBench::KernelBench(const KernelCase& c, const TwKernel& kernel) : case_(c), kernel_(&kernel) {
+void check_kernel_case(const KernelCase& c) {
   for (const auto& [size, field] :
        {std::pair{c.n, "KernelCase::n"}, std::pair{c.k, "KernelCase::k"},
-        std::pair{c.m, "KernelCase::m"}}) {
+        std::pair{c.m, "KernelCase::m"}, std::pair{c.g, "KernelCase::g"}}) {
     if (size == 0) throw usage_error(field, "must be at least 1");
   }
-  if (c.threads < 1) throw usage_error("KernelCase::threads", "must be at least 1");
+  if (c.threads < 1 || c.threads > kMaxThreads) {
+    throw usage_error("KernelCase::threads",
+                      fmt::format("must be in [1, {}], got {}", kMaxThreads, c.threads));
+  }
+  if (!(c.sparsity >= 0 && c.sparsity <= 1)) {
+    throw usage_error("KernelCase::sparsity", fmt::format("{} is not in [0, 1]", c.sparsity));
+  }
   if (!(c.restored >= 0 && c.sparsity + c.restored <= 1)) {
     throw usage_error(
         "KernelCase::restored",
         fmt::format("{} restored over a sparsity of {} leaves [0, 1]", c.restored, c.sparsity));
   }
+}
+
+KernelBench::KernelBench(const KernelCase& c, const TwKernel& kernel) : case_(c), kernel_(&kernel) {
+  check_kernel_case(c);
   a_ = AlignedBuffer<float>(c.m * c.k);
   w_ = AlignedBuffer<float>(c.k * c.n);
   fill_uniform(a_.span(), CounterRng(c.seed, 0), -1.0f, 1.0f);

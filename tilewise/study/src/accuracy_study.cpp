@@ -12,21 +12,25 @@
 #include "tessera/tilewise/tw_gemm.hpp"
 
 namespace tessera::tilewise {
-namespace {
 
-// Usage errors for options that no study can run with, named by their fields.
-void check(const StudyOptions& options) {
+void check_study_options(const StudyOptions& options) {
   if (std::ranges::find(options.sizes, std::size_t{0}) != options.sizes.end()) {
     throw usage_error("StudyOptions::sizes", "every layer needs at least one unit");
   }
   if (options.steps == 0) throw usage_error("StudyOptions::steps", "must be at least 1");
+  for (const auto& [rate, field] :
+       {std::pair{options.train.learning_rate, "TrainOptions::learning_rate"},
+        std::pair{options.fine_tune_learning_rate, "StudyOptions::fine_tune_learning_rate"}}) {
+    if (!(rate > 0 && std::isfinite(rate))) {
+      throw usage_error(field, fmt::format("must be a positive number, got {}", rate));
+    }
+  }
+  check_prune_options(options.prune);
 }
-
-}  // namespace
 
 learn::Mlp train_dense(const learn::ImageSet& train, const StudyOptions& options,
                        const std::function<void(const std::string&)>& progress) {
-  check(options);
+  check_study_options(options);
   learn::Mlp model(options.sizes, options.train.seed);
   for (std::size_t e = 0; e < options.dense_epochs; ++e) {
     learn::TrainOptions epoch_options = options.train;
@@ -67,7 +71,7 @@ void order_units_by_importance(learn::Mlp& model, bool taylor) {
 PrunedModel prune_gradually(const learn::Mlp& dense, const learn::ImageSet& train,
                             const learn::ImageSet& test, const StudyOptions& options,
                             StudyCase& result) {
-  check(options);
+  check_study_options(options);
   PrunedModel pruned{dense.clone(), {}};
   const std::size_t hidden = pruned.model.layers().size() - 1;  // the output layer stays dense
   learn::TrainOptions train_options = options.train;

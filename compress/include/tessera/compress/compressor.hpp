@@ -5,7 +5,6 @@
 #include <array>
 #include <cstddef>
 #include <cstdint>
-#include <filesystem>
 #include <functional>
 #include <span>
 #include <string>
@@ -15,6 +14,7 @@
 #include "tessera/compress/field.hpp"
 #include "tessera/compress/format.hpp"
 #include "tessera/compress/plan.hpp"
+#include "tessera/core/file_io.hpp"
 
 namespace tessera::compress {
 
@@ -58,17 +58,19 @@ CompressResult compress_field(const FieldView& field, const CompressOptions& opt
 /// The stream in memory.
 std::vector<std::byte> compress_to_memory(const FieldView& field, const CompressOptions& options,
                                           CompressResult* result = nullptr);
-/// The stream written atomically to `path` (no partial file on failure).
-CompressResult compress_to_file(const FieldView& field, const CompressOptions& options,
-                                const std::filesystem::path& path);
+/// The stream written to `output` as it is produced; the caller commits it (OutputFile::commit),
+/// so that an output replaced atomically appears only once everything it goes with succeeded.
+CompressResult compress_to_output(const FieldView& field, const CompressOptions& options,
+                                  OutputFile& output);
 
 /// Decodes a whole stream (chunks in parallel). `source` names it in errors. A stream written with
 /// a custom codebook set needs that set as `codebooks` (codebook_set_for, codebook.hpp).
 Field decompress(std::span<const std::byte> stream, const std::string& source,
                  const CodebookSet* codebooks = nullptr);
-/// Decodes a stream into a raw little-endian file at `path`, atomically, chunk by chunk through the
-/// ordered pipeline: only a few chunks are in memory at a time, whatever the field's size.
-void decompress_to_file(std::span<const std::byte> stream, const std::string& source,
-                        const std::filesystem::path& path, const CodebookSet* codebooks = nullptr);
+/// Decodes a stream into `output` as a raw little-endian array, chunk by chunk through the ordered
+/// pipeline: only a few chunks are in memory at a time, whatever the field's size. The caller
+/// commits the output.
+void decompress_to_output(std::span<const std::byte> stream, const std::string& source,
+                          OutputFile& output, const CodebookSet* codebooks = nullptr);
 
 }  // namespace tessera::compress

@@ -20,14 +20,18 @@ namespace tessera::compress {
 Field decode_raw(std::span<const std::byte> bytes, const std::string& name, DataType type,
                  std::vector<std::size_t> shape);
 
-/// decode_raw of the file at `path`; the field is named by the path.
+/// decode_raw of the file at `path`, read (not mapped, so that a file that shrinks meanwhile is an
+/// error rather than a crash); the field is named by the path.
 Field read_raw(const std::filesystem::path& path, DataType type, std::vector<std::size_t> shape);
 
 /// The field's values as a headerless little-endian array (4 or 8 bytes per value, no shape or
 /// fill value).
 std::vector<std::byte> encode_raw(const FieldView& field);
 
-/// Writes encode_raw(field), replacing `path` atomically. "-" is an ordinary file name here.
+/// Writes encode_raw(field) to `output`, which the caller commits.
+void write_raw(OutputFile& output, const FieldView& field);
+/// Writes encode_raw(field) to the output `path` (tessera::OutputFile: "-" is standard output, a
+/// regular file is replaced atomically).
 void write_raw(const std::filesystem::path& path, const FieldView& field);
 
 /// Whether this build reads netCDF (CMake option TESSERA_WITH_NETCDF). Without it, read_netcdf and
@@ -61,24 +65,8 @@ std::vector<std::string> netcdf_float_variables(const std::filesystem::path& pat
 Field read_field(const std::string& spec, std::optional<DataType> type,
                  std::vector<std::size_t> shape);
 
-/// A field to read from without owning a copy: a netCDF variable loaded into memory, or a raw
-/// little-endian file mapped in place, so that compressing a raw file larger than RAM streams
-/// through the page cache. Same spec rules as read_field.
-class InputField {
- public:
-  InputField(const std::string& spec, std::optional<DataType> type, std::vector<std::size_t> shape);
-  /// A field already in memory (e.g. decoded from standard input).
-  explicit InputField(Field field);
-  InputField(const InputField&) = delete;
-  InputField& operator=(const InputField&) = delete;
-
-  /// The field; valid while this object lives.
-  const FieldView& view() const { return view_; }
-
- private:
-  std::optional<Field> loaded_;
-  std::optional<MappedFile> mapped_;
-  FieldView view_;
-};
+/// The file an input spec reads: the netCDF file of "file.nc:VAR" (the variable is what follows
+/// the first colon after a netCDF path, so "f.nc:a:b" is variable "a:b"), else the raw file itself.
+std::string spec_file(const std::string& spec);
 
 }  // namespace tessera::compress

@@ -81,8 +81,9 @@ class HuffmanDecoder {
   explicit HuffmanDecoder(const HuffmanCode& code);
 
   /// Decodes exactly out.size() symbols from `bits` (as written by huffman_encode). Never reads
-  /// outside `bits`; throws tessera::Error naming `source` if the stream ends too early or holds a
-  /// bit pattern that is no codeword. Trailing bits are ignored.
+  /// outside `bits`; throws tessera::Error naming `source` if the stream ends too early, holds a
+  /// bit pattern that is no codeword, or goes on after the last symbol (more than the zero bits
+  /// that pad its last byte): a count of symbols that disagrees with the stream is caught.
   void decode(std::span<const std::byte> bits, std::span<std::uint16_t> out,
               std::string_view source) const;
 

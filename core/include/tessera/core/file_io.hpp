@@ -1,10 +1,13 @@
-// Whole-file I/O for tessera's on-disk formats: atomic replacement (readers never see a partial
-// file under the target name), read-only memory mapping, and read/write convenience functions.
+// Whole-file I/O for tessera's inputs and outputs. OutputFile is the one way every command writes:
+// a replaced file is never seen half written, a FIFO or terminal is written in place, and nothing
+// that is not the user's data file (a folder, a device, a read-only file) is ever replaced.
 #pragma once
 
 #include <cstddef>
 #include <filesystem>
+#include <memory>
 #include <span>
+#include <string>
 #include <utility>
 #include <vector>
 
@@ -31,65 +34,70 @@ class UniqueFd {
   int fd_ = -1;
 };
 
-/// Writes a file under a temporary name in the target's folder ("<target>.tmp-<pid>-<n>", created
-/// exclusively) and renames it over the target on commit(). Destroying the writer without a
-/// successful commit removes the temporary file, so the target is either untouched or complete.
-/// Errors throw tessera::Error naming the target path and the system's reason.
-class AtomicFileWriter {
- public:
-  /// Creates the temporary file; throws if the folder is missing or not writable.
-  explicit AtomicFileWriter(std::filesystem::path target);
-  /// Removes the temporary file unless commit() succeeded.
-  ~AtomicFileWriter();
-  AtomicFileWriter(const AtomicFileWriter&) = delete;
-  AtomicFileWriter& operator=(const AtomicFileWriter&) = delete;
+class TempFileRegistration;
 
-  /// Appends all of `bytes` to the temporary file (retrying short and interrupted writes).
+/// An output named by the user. What `path` names decides how it is written:
+/// - "-" (or /dev/stdout, /dev/fd/1): standard output's descriptor, written in place after
+///   flushing std::cout;
+/// - a FIFO or a character device (a terminal, /dev/null): opened and written in place;
+/// - a regular file, or a path that does not exist yet: written to "<file>.tmp-<pid>-<n>" in the
+///   same folder (created exclusively and registered in temp_files.hpp) and renamed over the file
+///   by commit(), so that the file is either untouched or complete. A new file gets mode
+///   0666 & ~umask; a replaced file keeps its permission bits (not set-user-ID or set-group-ID) and
+///   becomes the writer's, and a hard link to it keeps the old content;
+/// - anything else is refused: a folder, a block device, a socket, and an existing file that the
+///   process may not write (the folder's permission to rename over it is not enough).
+/// A symbolic link is followed (also one that points to a path that does not exist yet, and the
+/// links of /proc/self/fd), and what it points to is written as above. Destroying the object
+/// without commit() removes the temporary file; what was written in place stays written. Errors
+/// throw tessera::Error naming `path`.
+class OutputFile {
+ public:
+  /// Opens the output, or creates its temporary file.
+  explicit OutputFile(const std::filesystem::path& path);
+  /// Removes the temporary file unless commit() succeeded.
+  ~OutputFile();
+  OutputFile(const OutputFile&) = delete;
+  OutputFile& operator=(const OutputFile&) = delete;
+
+  /// Appends all of `bytes` (retrying short and interrupted writes).
   void write(std::span<const std::byte> bytes);
-  /// Flushes the data to disk, closes the file and renames it to the target, replacing any existing
-  /// file, then flushes the folder entry. No write or commit may follow.
+  /// Completes the output: a temporary file is flushed to disk, renamed over the target and its
+  /// folder entry flushed. No write or commit may follow.
   void commit();
 
-  /// The path the data appears under after commit().
-  const std::filesystem::path& target() const noexcept { return target_; }
-  /// The temporary file's path.
-  const std::filesystem::path& temp_path() const noexcept { return temp_; }
+  /// "stdout" or the path as given, for messages.
+  const std::string& name() const noexcept { return name_; }
+  /// Whether the output is written in place (standard output, a FIFO, a character device).
+  bool in_place() const noexcept { return temp_.empty(); }
 
  private:
-  std::filesystem::path target_;
-  std::filesystem::path temp_;
-  UniqueFd fd_;
-  bool committed_ = false;
+  std::string name_;
+  std::filesystem::path target_;  // the file renamed over, after following links
+  std::filesystem::path temp_;    // empty when written in place
+  std::unique_ptr<TempFileRegistration> registration_;
+  UniqueFd owned_;  // the descriptor, unless it is standard output's
+  int fd_ = -1;
+  bool done_ = false;
 };
 
-/// Read-only memory map of a whole regular file; move-only. An empty file maps to an empty span.
-/// The bytes stay valid while the object lives; another process shrinking the file meanwhile makes
-/// reads past its new end fault (SIGBUS), so map only files that are replaced atomically.
-class MappedFile {
- public:
-  /// Maps `path`; throws tessera::Error naming the path if it cannot be opened or mapped.
-  explicit MappedFile(std::filesystem::path path);
-  ~MappedFile();
-  MappedFile(MappedFile&& other) noexcept;
-  MappedFile& operator=(MappedFile other) noexcept;
-
-  /// The file's bytes (empty for an empty or moved-from file).
-  std::span<const std::byte> bytes() const noexcept {
-    return {static_cast<const std::byte*>(address_), size_};
-  }
-  /// The mapped file's path.
-  const std::filesystem::path& path() const noexcept { return path_; }
-
- private:
-  std::filesystem::path path_;
-  void* address_ = nullptr;
-  std::size_t size_ = 0;
-};
+/// Writes `bytes` to the output `path` through an OutputFile and commits it.
+void write_file(const std::filesystem::path& path, std::span<const std::byte> bytes);
 
 /// The whole content of the file at `path`; throws tessera::Error naming the path on failure.
 std::vector<std::byte> read_file(const std::filesystem::path& path);
 
-/// Replaces the file at `path` with `bytes` atomically (via AtomicFileWriter).
-void write_file_atomic(const std::filesystem::path& path, std::span<const std::byte> bytes);
+/// The size in bytes of the regular file at `path` (links followed); tessera::Error naming the path
+/// if it is missing or not a regular file.
+std::size_t regular_file_size(const std::filesystem::path& path);
+
+/// Reads the file at `path` into `out`, which must be exactly its size: an error names the path if
+/// the file holds fewer or more bytes (for instance because it changed while it was read).
+void read_file_into(const std::filesystem::path& path, std::span<std::byte> out);
+
+/// Whether `a` and `b` name the same file: the same device and inode after following links where
+/// both exist, otherwise the same absolute path once links and "." and ".." are resolved. "-"
+/// (standard input or output) is never the same file as a path.
+bool same_file(const std::filesystem::path& a, const std::filesystem::path& b);
 
 }  // namespace tessera

@@ -12,7 +12,7 @@
 namespace tessera {
 
 struct PipelineOptions {
-  int threads = 0;         // worker threads; 0 = thread_count()
+  int threads = 0;         // worker threads; 0 = thread_count(), at most kMaxThreads
   std::size_t window = 0;  // items in flight; 0 = 2 × threads
 };
 

@@ -5,13 +5,22 @@
 
 #include <cstddef>
 #include <functional>
+#include <optional>
 
 namespace tessera {
 
-/// Threads that parallel loops use (the --threads setting); defaults to the OpenMP default.
+/// Most threads a parallel loop starts: far more than cores, so that a typo or a runaway
+/// OMP_NUM_THREADS cannot exhaust the process's memory with thread stacks.
+inline constexpr int kMaxThreads = 4096;
+
+/// Threads that parallel loops use (the --threads setting); defaults to the OpenMP default
+/// (OMP_NUM_THREADS, or one per core), never more than kMaxThreads.
 int thread_count();
-/// Sets the thread count for later parallel loops; n >= 1.
+/// Sets the thread count for later parallel loops; 1 <= n <= kMaxThreads, else a usage error.
 void set_thread_count(int n);
+/// Lowers OpenMP's thread count to kMaxThreads where the environment (OMP_NUM_THREADS) set it
+/// higher, for the libraries that read it too (oneDNN); returns the count it replaced, if any.
+std::optional<int> limit_thread_count();
 
 /// Sets the thread count for one scope and restores the previous value on exit.
 class ThreadCountScope {

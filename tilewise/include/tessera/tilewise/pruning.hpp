@@ -53,11 +53,15 @@ struct LayerMask {
 /// Element scores for magnitude pruning: |w|.
 AlignedBuffer<float> magnitude_scores(View<const float, 2> w);
 
+/// Throws tessera::usage_error naming the PruneOptions field for a sparsity or hybrid delta
+/// outside [0, 1] or a zero size: what prune() checks first, for callers to check before work.
+void check_prune_options(const PruneOptions& options);
+
 /// Prunes every layer given its element scores (k × n each, non-negative) so that the weights
 /// removed over all layers are the fraction options.sparsity (up to one unit; VW exactly per
 /// vector). Ties are broken by layer, then position, so the result depends on the scores only.
-/// Throws tessera::usage_error naming the PruneOptions field for a sparsity or hybrid delta
-/// outside [0, 1] or a zero size, naming "scores" for a negative or NaN score.
+/// Throws check_prune_options' usage errors, and a tessera::Error (exit code 1: a problem of the
+/// data) naming "scores" for a negative or NaN score.
 std::vector<LayerMask> prune(std::span<const View<const float, 2>> scores,
                              const PruneOptions& options);
 

@@ -40,7 +40,9 @@ struct ProgramInfo {
 
 /// Parses the command line, runs the chosen command and returns the process exit code:
 /// 0 success (also --help, --version), 1 runtime failure, 2 usage error, 3 verification failed.
-/// Help goes to `out`; errors go to `err` as "<program>: <input>: <problem>".
+/// Help goes to `out`; errors go to `err` as "<program>: <input>: <problem>". First installs the
+/// signal handlers of remove_temp_files_on_signals() and lowers an OMP_NUM_THREADS above
+/// kMaxThreads to it, with a warning.
 int run(int argc, const char* const* argv, const ProgramInfo& program,
         const std::vector<CommandInfo>& commands, std::ostream& out, std::ostream& err);
 

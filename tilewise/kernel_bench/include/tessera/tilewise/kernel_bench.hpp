@@ -31,11 +31,13 @@ struct KernelCase {
 /// Whether every element of `got` is within 1e-4 of the largest magnitude of `reference`.
 bool close_to(std::span<const float> got, std::span<const float> reference);
 
+/// Throws a usage error naming the KernelCase field at fault: a size of 0, a thread count outside
+/// [1, kMaxThreads], a sparsity outside [0, 1], or restored elements that leave [0, 1].
+void check_kernel_case(const KernelCase& c);
+
 class KernelBench {
  public:
-  /// Generates and packs the case's data. Usage errors name the KernelCase field at fault: a size
-  /// or thread count of 0, or restored elements that leave [0, 1]; a sparsity outside [0, 1] is
-  /// TilePattern::random's error.
+  /// Generates and packs the case's data, after check_kernel_case(c).
   KernelBench(const KernelCase& c, const TwKernel& kernel = tw_kernel());
 
   const KernelCase& shape() const { return case_; }

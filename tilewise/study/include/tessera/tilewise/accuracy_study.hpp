@@ -47,6 +47,11 @@ struct StudyCase {
   double idle_weights = 0;
 };
 
+/// Throws a usage error naming the field at fault for options no study can run with: a layer of no
+/// units, 0 steps, a learning rate that is not a positive number, or check_prune_options' errors.
+/// train_dense calls it; commands call it for each case before any work.
+void check_study_options(const StudyOptions& options);
+
 /// Trains the dense model (the loss of each epoch reported through `progress`); with
 /// options.taylor its last epoch accumulates Taylor scores. Usage errors name the field at fault
 /// (StudyOptions::sizes with a layer of no units, StudyOptions::steps of 0).
