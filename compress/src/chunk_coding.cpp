@@ -5,6 +5,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <cmath>
 
 #include "chunk_payload.hpp"
 #include "lossless.hpp"
@@ -29,7 +30,8 @@ HuffmanCode inline_code_of(std::span<const std::byte> stream, const StreamLayout
                                     "that chunk is corrupt",
                                     holder));
   }
-  if (codebook_source_of(payload, source) != CodebookSource::kInline) {
+  if ((record.flags & kChunkConstant) != 0 ||
+      codebook_source_of(payload, source) != CodebookSource::kInline) {
     throw Error(source, fmt::format("reuses the code of chunk {}, which stores none", holder));
   }
   ByteReader in(payload, fmt::format("{} (code of chunk {})", source, holder));
@@ -96,6 +98,46 @@ EncodedChunk encode_chunk(const QuantizedChunk& q, const CodebookChoice& choice,
 }
 
 template <class T>
+std::optional<T> constant_value(std::span<const T> values, const QuantizerSettings& settings) {
+  if (values.empty()) return std::nullopt;
+  if (settings.fill_value) {  // all fill points, or none
+    const T fill = static_cast<T>(*settings.fill_value);
+    const bool first_is_fill = values.front() == fill;
+    for (const T v : values) {
+      if ((v == fill) != first_is_fill) return std::nullopt;
+    }
+    if (first_is_fill) return fill;
+  }
+  const double eb = settings.error_bound;
+  double low = values.front(), high = values.front();
+  for (const T v : values) {
+    const double x = v;
+    if (!std::isfinite(x)) return std::nullopt;
+    low = std::min(low, x);
+    high = std::max(high, x);
+    if (high - low > 2 * eb) return std::nullopt;
+  }
+  const T middle = static_cast<T>(low + (high - low) / 2);  // checked: rounding to T may move it
+  const double m = middle;
+  if (!(m - low <= eb && high - m <= eb)) return std::nullopt;
+  return middle;
+}
+
+template <class T>
+EncodedChunk encode_constant_chunk(T value, std::size_t values) {
+  ByteWriter out("constant chunk");
+  out.put_varint_u64(values);
+  out.put(value);
+  EncodedChunk chunk;
+  chunk.payload = out.release();
+  chunk.record.flags = kChunkConstant;
+  chunk.record.bytes = chunk.payload.size();
+  chunk.record.crc = crc32c(chunk.payload);
+  chunk.constant = true;
+  return chunk;
+}
+
+template <class T>
 ChunkSize measure_chunk(std::span<const T> values, const SlabGeometry& geometry,
                         const QuantizerSettings& settings, QuantizedSlab& scratch) {
   quantize_slab<T>(values, geometry, settings, scratch);
@@ -115,6 +157,23 @@ void decode_chunk(std::span<const std::byte> stream, const StreamLayout& layout,
   const auto payload = stream.subspan(layout.offsets[chunk], record.bytes);
   if (crc32c(payload) != record.crc) {
     throw Error(source, "checksum mismatch: the chunk is corrupt");
+  }
+  if ((record.flags & kChunkConstant) != 0) {
+    if (record.flags != kChunkConstant || record.outliers != 0) {
+      throw Error(source, fmt::format("invalid constant chunk: flags {:#x}, {} outliers",
+                                      record.flags, record.outliers));
+    }
+    ByteReader in(payload, source);
+    const std::uint64_t values = in.get_varint_u64();
+    const T value = in.get<T>();
+    in.expect_end();
+    if (values != geometry.size()) {
+      throw Error(source, fmt::format("constant chunk of {} values where the header's shape puts "
+                                      "{}: the header and the chunk disagree",
+                                      values, geometry.size()));
+    }
+    std::ranges::fill(out, value);
+    return;
   }
   if ((record.flags & ~kChunkZstd) != 0) {
     throw Error(source, fmt::format("unknown chunk flags {:#x}", record.flags));
@@ -161,6 +220,12 @@ void decode_chunk(std::span<const std::byte> stream, const StreamLayout& layout,
   dequantize_slab<T>(codes, outliers, outlier_count, geometry, settings.quantizer, out, source);
 }
 
+template std::optional<float> constant_value<float>(std::span<const float>,
+                                                    const QuantizerSettings&);
+template std::optional<double> constant_value<double>(std::span<const double>,
+                                                      const QuantizerSettings&);
+template EncodedChunk encode_constant_chunk<float>(float, std::size_t);
+template EncodedChunk encode_constant_chunk<double>(double, std::size_t);
 template ChunkSize measure_chunk<float>(std::span<const float>, const SlabGeometry&,
                                         const QuantizerSettings&, QuantizedSlab&);
 template ChunkSize measure_chunk<double>(std::span<const double>, const SlabGeometry&,

@@ -41,11 +41,16 @@ CompressResult compress_typed(const FieldView& field, const CompressPlan& plan, 
   run_ordered_pipeline<EncodedChunk>(
       chunking.chunk_count(),
       [&](std::size_t c) {
+        const std::span<const T> chunk_values =
+            values.subspan(chunking.first_value(c), chunking.values(c));
         QuantizedChunk quantized;
         std::optional<CodebookChoice> offline;
+        if (const std::optional<T> constant = constant_value<T>(chunk_values, codec.quantizer)) {
+          turnstile.take_turn(c, [] { return true; });  // its turn leaves the codebook choices be
+          return encode_constant_chunk(*constant, chunk_values.size());
+        }
         try {
-          quantized = quantize_chunk<T>(values.subspan(chunking.first_value(c), chunking.values(c)),
-                                        chunking.geometry(c), codec.quantizer);
+          quantized = quantize_chunk<T>(chunk_values, chunking.geometry(c), codec.quantizer);
           offline = selector.offline_candidate(quantized);
         } catch (...) {
           turnstile.fail(std::current_exception());
@@ -60,7 +65,11 @@ CompressResult compress_typed(const FieldView& field, const CompressPlan& plan, 
         result.outliers += chunk.record.outliers;
         result.huffman_bits += chunk.huffman_bits;
         result.optimal_bits += chunk.optimal_bits;
-        ++result.chunks_by_source[static_cast<std::size_t>(chunk.source)];
+        if (chunk.constant) {
+          ++result.constant_chunks;
+        } else {
+          ++result.chunks_by_source[static_cast<std::size_t>(chunk.source)];
+        }
         bar.advance();
       });
   bar.finish();

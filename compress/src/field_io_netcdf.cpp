@@ -1,11 +1,14 @@
 // netCDF variables as fields, through libnetcdf, whose file ids NcFile owns and closes on every way
-// out. Built when TESSERA_WITH_NETCDF is on; field_io_no_netcdf.cpp stands in otherwise.
+// out; classic-format files are read from memory, where a truncated file is an error. Built when
+// TESSERA_WITH_NETCDF is on; field_io_no_netcdf.cpp stands in otherwise.
 #include <fmt/format.h>
 #include <fmt/ranges.h>
 #include <netcdf.h>
+#include <netcdf_mem.h>
 
 #include <algorithm>
 #include <array>
+#include <fstream>
 #include <iterator>
 #include <span>
 #include <string_view>
@@ -14,6 +17,7 @@
 
 #include "tessera/compress/field_io.hpp"
 #include "tessera/core/error.hpp"
+#include "tessera/core/file_io.hpp"
 
 namespace tessera::compress {
 namespace {
@@ -30,11 +34,28 @@ void check_nc(int status, std::string_view input, std::string_view doing) {
   if (status != NC_NOERR) throw Error(input, fmt::format("{}: {}", doing, nc_strerror(status)));
 }
 
-/// A netCDF file open for reading, closed on destruction.
+/// Whether `path` starts like a classic-format (netCDF-3) file: "CDF" and version 1, 2 or 5.
+bool is_classic_netcdf(const std::filesystem::path& path) {
+  std::array<char, 4> magic{};
+  std::ifstream in(path, std::ios::binary);
+  return in.read(magic.data(), magic.size()) && std::string_view(magic.data(), 3) == "CDF" &&
+         (magic[3] == 1 || magic[3] == 2 || magic[3] == 5);
+}
+
+/// A netCDF file open for reading, closed on destruction. A classic-format file is read into memory
+/// and opened there: from a file on disk libnetcdf fills what lies past its end with zeros, so a
+/// truncated file would read as whole, while from memory the read fails. (netCDF-4 files are
+/// HDF5, which checks their length itself.)
 class NcFile {
  public:
   explicit NcFile(const std::filesystem::path& path) : path_(path) {
-    check_nc(nc_open(path.c_str(), NC_NOWRITE, &id_), path.string(), "cannot read as netCDF");
+    if (is_classic_netcdf(path)) {
+      bytes_ = read_file(path);
+      check_nc(nc_open_mem(path.c_str(), NC_NOWRITE, bytes_.size(), bytes_.data(), &id_),
+               path.string(), "cannot read as netCDF");
+    } else {
+      check_nc(nc_open(path.c_str(), NC_NOWRITE, &id_), path.string(), "cannot read as netCDF");
+    }
   }
   ~NcFile() { nc_close(id_); }
   NcFile(const NcFile&) = delete;
@@ -42,9 +63,13 @@ class NcFile {
 
   int id() const noexcept { return id_; }
   const std::filesystem::path& path() const noexcept { return path_; }
+  /// Whether the file was read into memory (classic format): a failed read is then a file that
+  /// ends before the data its header describes.
+  bool in_memory() const noexcept { return !bytes_.empty(); }
 
  private:
   std::filesystem::path path_;
+  std::vector<std::byte> bytes_;  // the whole file, for a classic-format file
   int id_ = -1;
 };
 
@@ -173,8 +198,13 @@ std::optional<double> fill_value_of(const NcFile& file, int varid, const FieldVi
 
 template <class T>
 void read_values(const NcFile& file, int varid, Field& field) {
-  check_nc(get_values(file.id(), varid, field.values<T>().data()), field.name,
-           "cannot read the values");
+  const int status = get_values(file.id(), varid, field.values<T>().data());
+  if (status != NC_NOERR && file.in_memory()) {
+    throw Error(field.name, fmt::format("cannot read the values ({}): the file ends before the "
+                                        "data its header describes (truncated?)",
+                                        nc_strerror(status)));
+  }
+  check_nc(status, field.name, "cannot read the values");
   field.fill_value = fill_value_of<T>(file, varid, field);
 }
 

@@ -31,6 +31,7 @@ constexpr double kMinStepLimit = 4;              // a step goes at most 2× the 
 constexpr double kMaxStepLimit = 16;             // at least 4 and at most 16 doublings
 constexpr int kScanStepsPerDoubling = 8;         // the scan of an irregular curve: bounds 2^(1/8)
 constexpr int kScanDoublings = 1;                // apart, one doubling either side of the best
+constexpr double kFloorExcessBits = 1.0 / 1024;  // bits − 1 below which the curve counts as flat
 // Candidate bounds lie between 2^-40 and 2^20 times the probe (REL 1e-3): from REL 1e-15, finer
 // than f64 data resolves, to REL 1000, where the whole field is one quantization level. And
 // |log2 eb| <= 1000 keeps eb and 1/(2eb) normal doubles.
@@ -89,9 +90,14 @@ class StreamSizer {
       QuantizedSlab scratch;
       for (std::size_t i = range.begin; i < range.end; ++i) {
         const std::size_t c = i * stride;
+        const std::span<const T> chunk_values =
+            values_.subspan(chunking_.first_value(c), chunking_.values(c));
+        if (const std::optional<T> constant = constant_value<T>(chunk_values, settings)) {
+          records[i] = encode_constant_chunk(*constant, chunk_values.size()).record;
+          continue;
+        }
         const ChunkSize size =
-            measure_chunk<T>(values_.subspan(chunking_.first_value(c), chunking_.values(c)),
-                             chunking_.geometry(c), settings, scratch);
+            measure_chunk<T>(chunk_values, chunking_.geometry(c), settings, scratch);
         records[i].bytes = size.payload_bytes;
         records[i].outliers = size.outliers;
       }
@@ -126,7 +132,8 @@ class BoundSearch {
 
   /// Records `bits` per value at `x` and returns the next x to try.
   double next(double x, double bits) {
-    const double y = std::log2(bits - 1);
+    // Constant chunks take less than a bit per value: below the floor the curve counts as flat.
+    const double y = std::log2(std::max(bits - 1, kFloorExcessBits));
     const double direction = bits > target_bits_ ? 1 : -1;  // too many bits: eb too small
     (direction > 0 ? low_ : high_) = x;
     const double rule = (bits - target_bits_) * kDoublingsPerBit;
@@ -194,7 +201,9 @@ FixedRatioBound search(const FieldView& field, double target, const CompressOpti
   const auto consider = [&](double eb) {
     const double ratio = input_bytes / static_cast<double>(sizer.bytes(eb));
     ++best.estimates;
-    if (best.ratio == 0 || off_target(ratio) < off_target(best.ratio)) {
+    // Ties (constant chunks give every bound the same size) go to the smaller bound.
+    if (best.ratio == 0 || off_target(ratio) < off_target(best.ratio) ||
+        (off_target(ratio) == off_target(best.ratio) && eb < best.error_bound)) {
       best.error_bound = eb;
       best.ratio = ratio;
     }

@@ -227,6 +227,43 @@ TEST(Compressor, SpecialValuesConstantAndFillFields) {
   EXPECT_EQ(compare_fields(f, back).mismatched_special, 0u);
 }
 
+// Constant and near-constant chunks are one value each (kChunkConstant) within the bound, a chunk
+// of fill points only is the fill value, and the other chunks are coded as before.
+TEST(Compressor, ConstantChunksAreOneValue) {
+  Field f = wave_field(DataType::kFloat32, {8, 4096}, 9);  // 8 chunks of one row each
+  const auto v = f.values<float>();
+  for (std::size_t i = 0; i < 4096; ++i) {
+    v[i] = 3.5f;                             // row 0: constant
+    v[4096 + i] = i % 2 == 0 ? 3.1f : 3.9f;  // row 1: within 0.4 of 3.5
+    v[2 * 4096 + i] = -1e30f;                // row 2: fill points only
+  }
+  f.fill_value = -1e30;
+  for (const auto& [eb, constant] : {std::pair{0.5, 3u}, std::pair{0.1, 2u}}) {
+    CompressOptions options;
+    options.bound = {BoundMode::kAbs, eb, 0};
+    options.chunk_values = 4096;
+    CompressResult result;
+    const auto stream = compress_to_memory(f, options, &result);
+    EXPECT_EQ(result.constant_chunks, constant) << eb;
+    EXPECT_EQ(result.chunks, 8u);
+    const Field back = decompress(stream, "steps.tsz");
+    expect_bound_holds(f, back, eb);
+    EXPECT_EQ(compare_fields(f, back).mismatched_special, 0u);
+    for (std::size_t i = 0; i < 4096; ++i) {
+      ASSERT_EQ(back.values<float>()[i], 3.5f);
+      ASSERT_EQ(back.values<float>()[2 * 4096 + i], -1e30f);
+    }
+  }
+  Field g = make_field("constant", DataType::kFloat64, {1000});
+  for (double& x : g.values<double>()) x = -2.75;
+  CompressOptions options;
+  options.bound = {BoundMode::kAbs, 1e-9, 0};
+  CompressResult result;
+  const auto stream = compress_to_memory(g, options, &result);
+  EXPECT_EQ(result.constant_chunks, 1u);
+  EXPECT_EQ(compare_fields(g, decompress(stream, "constant.tsz")).max_abs_error, 0.0);
+}
+
 TEST(Compressor, AllNanFieldRoundTrips) {
   Field f = make_field("nan", DataType::kFloat64, {1000});
   for (double& x : f.values<double>()) x = std::numeric_limits<double>::quiet_NaN();

@@ -106,6 +106,19 @@ TEST(FixedRatio, UnreachableTargetGivesTheClosestRatio) {
   EXPECT_TRUE(check_abs_bound(f, decompress(stream, "c.tsz"), result.header.error_bound).ok);
 }
 
+// A constant field is one value per chunk at any bound: it passes the target with zero error.
+TEST(FixedRatio, ConstantFieldReachesTheTargetWithZeroError) {
+  for (std::size_t n : {std::size_t{1000}, std::size_t{1} << 20}) {
+    Field f = make_field("constant", DataType::kFloat32, {n});
+    for (float& v : f.values<float>()) v = 3.5f;
+    CompressResult result;
+    const auto stream = compress_to_memory(f, fixed_ratio(31), &result);
+    EXPECT_GE(result.ratio(), 31.0) << n;
+    EXPECT_EQ(result.constant_chunks, result.chunks);
+    EXPECT_EQ(compare_fields(f, decompress(stream, "c.tsz")).max_abs_error, 0.0) << n;
+  }
+}
+
 TEST(FixedRatio, BadTargetsAreUsageErrors) {
   const Field f = wave_field(DataType::kFloat32, {64, 64}, 7);
   const Field g = wave_field(DataType::kFloat64, {64, 64}, 7);

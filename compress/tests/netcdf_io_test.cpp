@@ -9,6 +9,7 @@
 #include <span>
 #include <stdexcept>
 #include <string>
+#include <type_traits>
 #include <utility>
 #include <vector>
 
@@ -192,6 +193,54 @@ TEST(NetcdfIo, ErrorsNameTheFile) {
   expect_error([&] { (void)read_netcdf(absent, "x"); }, {.input = absent.string(),
                                                          .contains = "No such file or directory",
                                                          .code = ExitCode::kFailure});
+}
+
+/// Writes `file` in `folder`: one float or double variable `name` over `dimensions` (name,
+/// length), holding `values`.
+template <class T>
+fs::path write_one_variable(const fs::path& folder, const char* file, const char* name,
+                            const std::vector<std::pair<const char*, std::size_t>>& dimensions,
+                            const std::vector<T>& values) {
+  const fs::path path = folder / file;
+  NcWriter nc(path);
+  std::vector<int> ids;
+  for (const auto& [dimension, length] : dimensions) ids.push_back(nc.dimension(dimension, length));
+  const int v = nc.variable(name, std::is_same_v<T, float> ? NC_FLOAT : NC_DOUBLE, ids);
+  nc_must(nc_enddef(nc.id()));
+  if constexpr (std::is_same_v<T, float>) {
+    nc_must(nc_put_var_float(nc.id(), v, values.data()));
+  } else {
+    nc_must(nc_put_var_double(nc.id(), v, values.data()));
+  }
+  return path;
+}
+
+// libnetcdf reads zeros past the end of a classic file on disk; a truncated one must be refused.
+TEST(NetcdfIo, TruncatedClassicFileIsAnError) {
+  const tessera::testing::TempDir folder;
+  std::vector<float> values(5000);
+  for (std::size_t i = 0; i < values.size(); ++i) values[i] = 0.5f * float(i % 77);
+  const fs::path path =
+      write_one_variable(folder.path(), "wave.nc", "wave", {{"y", 100}, {"x", 50}}, values);
+  EXPECT_EQ(read_netcdf(path, "wave").values<float>()[4999], values[4999]);
+  std::vector<std::byte> bytes = read_file(path);
+  for (const std::size_t cut : {std::size_t{4}, bytes.size() / 2}) {
+    const fs::path truncated = folder / "truncated.nc";
+    write_file(truncated, std::span(bytes).first(bytes.size() - cut));
+    expect_error([&] { (void)read_netcdf(truncated, "wave"); },
+                 {.input = "truncated.nc:wave",
+                  .contains = "the file ends before the data its header describes",
+                  .code = ExitCode::kFailure});
+  }
+}
+
+// A variable whose name holds a colon is addressed after the first colon that follows the file.
+TEST(NetcdfIo, VariableNamesMayHoldColons) {
+  const tessera::testing::TempDir folder;
+  const fs::path path = write_one_variable(folder.path(), "colon.nc", "a:b", {{"x", 3}},
+                                           std::vector<double>{1, 2, 3});
+  EXPECT_EQ(netcdf_float_variables(path), std::vector<std::string>{"a:b"});
+  EXPECT_EQ(read_field(path.string() + ":a:b", std::nullopt, {}).values<double>()[2], 3.0);
 }
 
 TEST(NetcdfIo, ReadFieldRoutesNetcdfSpecsAndChecksTypeAndShape) {

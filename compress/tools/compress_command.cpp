@@ -161,9 +161,11 @@ CodebookMode parse_codebook_mode(const std::string& mode) {
   throw usage_error("--codebook-mode", fmt::format("'{}' is not auto, offline or inline", mode));
 }
 
-// Chunks per codebook source, e.g. "3 inline, 10 offline, 2 reused".
-std::string source_counts(const std::array<std::size_t, kCodebookSources>& counts) {
-  return fmt::format("{} inline, {} offline, {} reused", counts[0], counts[1], counts[2]);
+// Chunks per codebook source and the constant ones, e.g. "3 inline, 10 offline, 2 reused".
+std::string source_counts(const std::array<std::size_t, kCodebookSources>& counts,
+                          std::size_t constant) {
+  return fmt::format("{} inline, {} offline, {} reused{}", counts[0], counts[1], counts[2],
+                     constant > 0 ? fmt::format(", {} constant (one value)", constant) : "");
 }
 
 // How far from its target a fixed ratio may land before a warning (../shared/papers/compress.md §6,
@@ -202,7 +204,7 @@ void print_analysis(const CompressResult& r, const ErrorStats& e, double compres
       r.ratio(), r.bits_per_value(), r.header.error_bound, to_string(r.header.requested),
       grid_note(r.header), e.max_abs_error, e.max_rel_error, e.psnr_db, e.nrmse, mb / compress_s,
       mb / decompress_s, r.chunks, r.outliers, static_cast<double>(r.huffman_bits) / values,
-      100 * huffman_overhead(r), source_counts(r.chunks_by_source));
+      100 * huffman_overhead(r), source_counts(r.chunks_by_source, r.constant_chunks));
 }
 
 // Writes the decoded field of `stream` (named `source`) to -o: chunk by chunk into its temporary
@@ -349,9 +351,9 @@ void run_compress(const CompressCommand& c) {
   if (options.bound.mode == BoundMode::kFixedRatio &&
       std::fabs(result.ratio() / options.bound.ratio - 1) > kFixedRatioTolerance) {
     std::cerr << fmt::format(
-        "warning: {}: ratio {:.3f} is the closest to the target {:g} that the "
-        "search found\n",
-        c.input, result.ratio(), options.bound.ratio);
+        "warning: {}: ratio {:.3f} is the closest to the target {:g} that the search found "
+        "(error bound {:.6g})\n",
+        c.input, result.ratio(), options.bound.ratio, result.header.error_bound);
   }
   if (!outputs.field && !c.analyse) {
     if (!c.json) std::cerr << fmt::format("ratio {:.3f}\n", result.ratio());
@@ -384,7 +386,8 @@ void run_compress(const CompressCommand& c) {
                                 {"codebook_chunks",
                                  {{"inline", result.chunks_by_source[0]},
                                   {"offline", result.chunks_by_source[1]},
-                                  {"reused", result.chunks_by_source[2]}}},
+                                  {"reused", result.chunks_by_source[2]},
+                                  {"constant", result.constant_chunks}}},
                                 {"errors", error_json(errors)}}
                      .dump()
               << "\n";
@@ -453,10 +456,15 @@ void add_info(CLI::App& parent) {
     const StreamHeader& h = layout.header;
     std::uint64_t outliers = 0, zstd_chunks = 0;
     std::array<std::size_t, kCodebookSources> sources{};
+    std::size_t constant_chunks = 0;
     for (std::size_t i = 0; i < layout.chunks.size(); ++i) {
       const ChunkRecord& c = layout.chunks[i];
       outliers += c.outliers;
       zstd_chunks += (c.flags & kChunkZstd) != 0 ? 1 : 0;
+      if ((c.flags & kChunkConstant) != 0) {
+        ++constant_chunks;
+        continue;
+      }
       const auto payload = std::span(stream).subspan(layout.offsets[i], c.bytes);
       ++sources[static_cast<std::size_t>(
           codebook_source_of(payload, fmt::format("{} chunk {}", *file, i)))];
@@ -478,7 +486,7 @@ void add_info(CLI::App& parent) {
         grid_note(h), h.radius,
         h.fill_value ? fmt::format("fill value {:g}", *h.fill_value) : "no fill value",
         layout.chunks.size(), h.slices_per_chunk, zstd_chunks, outliers, stream.size(),
-        raw / static_cast<double>(stream.size()), set, source_counts(sources));
+        raw / static_cast<double>(stream.size()), set, source_counts(sources, constant_chunks));
   });
 }
 

@@ -2,10 +2,15 @@
 // run() also removes temporary files on signals and caps OMP_NUM_THREADS for the whole program.
 #include "tessera/cli/cli.hpp"
 
+#include <fmt/format.h>
+
 #include <algorithm>
+#include <cstdlib>
 #include <iostream>
 #include <new>
 #include <numeric>
+#include <span>
+#include <string>
 
 #include "tessera/core/error.hpp"
 #include "tessera/core/temp_files.hpp"
@@ -64,9 +69,29 @@ std::string joined(const std::vector<std::string>& names) {
   return text;
 }
 
+// A negative number that the command line read as a short flag and its value ("-inf" as -i with
+// "nf", "-1e-3" as -1 with "e-3"): the first such argument of `command`, explained, or "".
+std::string negative_number_note(const CLI::App& command, std::span<const char* const> args) {
+  for (const char* arg : args) {
+    const std::string_view text = arg;
+    char* end = nullptr;
+    std::strtod(arg, &end);
+    const bool number = text.size() > 2 && text[0] == '-' && end == arg + text.size();
+    if (number && command.get_option_no_throw(std::string(text.substr(0, 2))) != nullptr) {
+      return fmt::format(
+          "  note: '{}' reads as the flag {} with the value '{}', not as a negative "
+          "number\n",
+          text, text.substr(0, 2), text.substr(2));
+    }
+  }
+  return "";
+}
+
 // Explains a bad command line: an unknown command (with a suggestion), an unknown option, a stray
-// argument, a missing command, or CLI11's own message for everything else.
-int report_parse_error(const CLI::App& app, const CLI::ParseError& error, std::ostream& err) {
+// argument, a missing command, or CLI11's own message for everything else; and a negative number
+// read as a flag.
+int report_parse_error(const CLI::App& app, const CLI::ParseError& error,
+                       std::span<const char* const> args, std::ostream& err) {
   const CLI::App& command = selected_command(app);
   const std::vector<std::string> extras = app.remaining(true);  // fallthrough sends extras up
   const std::vector<std::string> names = subcommand_names(command);
@@ -86,6 +111,7 @@ int report_parse_error(const CLI::App& app, const CLI::ParseError& error, std::o
   } else {
     err << path << ": " << error.what() << "\n";
   }
+  err << negative_number_note(command, args);
   err << "Run '" << path << " --help' for usage.\n";
   return static_cast<int>(ExitCode::kUsage);
 }
@@ -136,7 +162,8 @@ int run(int argc, const char* const* argv, const ProgramInfo& program,
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
     if (e.get_exit_code() == 0) return app.exit(e, out, err);  // --help, --version
-    return report_parse_error(app, e, err);
+    return report_parse_error(app, e, std::span(argv, static_cast<std::size_t>(argc)).subspan(1),
+                              err);
   } catch (const Error& e) {
     err << program.name << ": " << e.what() << "\n";
     return static_cast<int>(e.exit_code());

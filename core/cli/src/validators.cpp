@@ -16,12 +16,6 @@ CLI::Validator whole_number(std::uint64_t minimum) {
         const auto [stop, error] = std::from_chars(value.data(), end, n);
         const bool digits = !value.empty() && value.front() != '-' && value.front() != '+';
         if (digits && error == std::errc() && stop == end && n >= minimum) return "";
-        if (value.starts_with('e') || value.starts_with('E')) {
-          return fmt::format(
-              "'{}' is not a whole number; a negative number such as -1{} reads as "
-              "this flag followed by '{}'",
-              value, value, value);
-        }
         return fmt::format("'{}' is not a whole number of at least {}", value, minimum);
       },
       fmt::format("INT>={}", minimum), "whole number");

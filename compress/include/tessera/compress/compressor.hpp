@@ -27,6 +27,7 @@ struct CompressResult {
   std::uint64_t huffman_bits = 0;  // entropy-coded codes alone, before zstd
   std::uint64_t optimal_bits = 0;  // the same if every chunk used its own optimal code
   std::array<std::size_t, kCodebookSources> chunks_by_source{};  // indexed by CodebookSource
+  std::size_t constant_chunks = 0;  // stored as one value (kChunkConstant), with no code
 
   double ratio() const {
     return static_cast<double>(input_bytes) / static_cast<double>(output_bytes);

@@ -17,7 +17,8 @@
 //              then the body: varint outlier count, varint outlier bytes, outlier records
 //              (quantizer.hpp), varint bitstream bytes, bitstream. A zstd-flagged chunk stores its
 //              body as one zstd frame; the code stays outside it, so a later chunk reads it
-//              without inflating anything.
+//              without inflating anything. A constant-flagged chunk's payload is a varint count of
+//              its values and one value of the header's type, which each of them decodes to.
 //   table      varint chunk count, per chunk {varint bytes, varint outliers, u8 flags, u32 CRC32C
 //              of the payload}; then u32 CRC32C of the table bytes
 //   trailer    u64 offset of the table, u32 CRC32C of every byte before it, 4 bytes "TSZE"
@@ -88,7 +89,9 @@ struct StreamHeader {
   std::uint32_t codebook_hash = 0;  // codebook_set_hash of the set; 0 without one
 };
 
-enum ChunkFlags : std::uint8_t { kChunkZstd = 1 };
+// kChunkConstant: the chunk is one value (its values all lie within the bound of it, or all are
+// fill points); its payload holds the count of its values and that value.
+enum ChunkFlags : std::uint8_t { kChunkZstd = 1, kChunkConstant = 2 };
 
 struct ChunkRecord {
   std::uint64_t bytes = 0;

@@ -7,9 +7,7 @@
 
 namespace tessera::cli {
 
-/// Accepts a whole number of at least `minimum` (decimal digits only). A value that starts with
-/// "e" gets a hint: "-1e-3" after a command with a flag -1 reads as that flag with the value
-/// "e-3".
+/// Accepts a whole number of at least `minimum` (decimal digits only).
 CLI::Validator whole_number(std::uint64_t minimum = 1);
 
 }  // namespace tessera::cli
