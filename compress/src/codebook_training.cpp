@@ -108,24 +108,6 @@ Probe tune(const Field& field, double target, std::uint32_t radius, std::size_t 
   return best;
 }
 
-void check_options(std::span<const Field> fields, const TrainingOptions& options) {
-  if (fields.empty()) throw usage_error("codebook training", "needs at least one field");
-  if (options.bit_rates.empty() || options.bit_rates.size() > kMaxCodebooks) {
-    throw usage_error("bit-rates", fmt::format("give 1 to {} bit-rates", kMaxCodebooks));
-  }
-  double previous = 0;
-  for (double b : options.bit_rates) {
-    if (!(b >= 1 && b <= 16 && b > previous)) {
-      throw usage_error("bit-rates", fmt::format("{} is not in [1, 16] or not above the bit-rate "
-                                                 "before it",
-                                                 b));
-    }
-    previous = b;
-  }
-  validate(QuantizerSettings{1.0, options.radius, std::nullopt});
-  if (options.chunk_values == 0) throw usage_error("chunk values", "must be at least 1");
-}
-
 }  // namespace
 
 double CodeStatistics::bits_per_value() const {
@@ -147,9 +129,29 @@ double error_bound_for_bit_rate(const Field& field, double bits_per_value, std::
   return std::exp2(tune(field, bits_per_value, radius, chunk_values).octave);
 }
 
+void check_training_options(const TrainingOptions& options) {
+  if (options.bit_rates.empty() || options.bit_rates.size() > kMaxCodebooks) {
+    throw usage_error("TrainingOptions::bit_rates",
+                      fmt::format("give 1 to {} bit-rates", kMaxCodebooks));
+  }
+  double previous = 0;
+  for (double b : options.bit_rates) {
+    if (!(b >= 1 && b <= 16 && b > previous)) {
+      throw usage_error("TrainingOptions::bit_rates",
+                        fmt::format("{} is not in [1, 16] or not above the bit-rate before it", b));
+    }
+    previous = b;
+  }
+  validate(QuantizerSettings{1.0, options.radius, std::nullopt});
+  if (options.chunk_values == 0) {
+    throw usage_error("TrainingOptions::chunk_values", "must be at least 1");
+  }
+}
+
 CodebookSet train_codebooks(std::span<const Field> fields, const TrainingOptions& options,
                             std::vector<TrainingPoint>* report) {
-  check_options(fields, options);
+  if (fields.empty()) throw usage_error("codebook training", "needs at least one field");
+  check_training_options(options);
   CodebookSet set{options.radius, {}};
   const std::size_t alphabet = 2 * std::size_t{options.radius} + 1;
   for (double target : options.bit_rates) {

@@ -511,6 +511,12 @@ std::string codebook_table_source(std::span<const std::byte> tcb, const Codebook
   return out;
 }
 
+// The flags that set TrainingOptions' fields.
+constexpr std::array<cli::FlagOfField, 2> kTrainingFlags = {{
+    {"TrainingOptions::bit_rates", "--bit-rates"},
+    {"TrainingOptions::chunk_values", "--chunk"},
+}};
+
 struct TrainCommand {
   FieldOptions field;
   std::vector<std::string> inputs;
@@ -533,6 +539,7 @@ std::vector<std::string> training_inputs(const TrainCommand& c) {
 }
 
 void run_train(const TrainCommand& c) {
+  cli::with_flag_names(kTrainingFlags, [&] { check_training_options(c.training); });
   const std::vector<std::string> specs = training_inputs(c);
   std::vector<cli::FileArgument> inputs;
   for (const std::string& spec : specs) inputs.push_back({"", spec_file(spec)});

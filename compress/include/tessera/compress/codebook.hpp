@@ -132,6 +132,11 @@ struct TrainingPoint {
   bool used = false;          // within 5% of the target, so part of the book
 };
 
+/// Throws a usage error naming the TrainingOptions field at fault: 1 to kMaxCodebooks increasing
+/// bit-rates in [1, 16], a valid radius, at least one value per chunk. train_codebooks checks them
+/// first; commands check them before they read the training fields.
+void check_training_options(const TrainingOptions& options);
+
 /// Trains one book per bit-rate (CEAZ's calc_ave_freq): tunes each field's bound to the bit-rate,
 /// averages the normalised code histograms (fill code excluded) of the fields that come within 5%
 /// of it, gives every symbol a floor weight and builds a length-limited code; then appends the flat
