@@ -38,6 +38,14 @@ for signal in INT TERM HUP; do
     tessera tilewise prune -i - -i fc2.npy -o out1.tw -o out2.tw
 done
 
+# Truncated and crafted packed layers: a .tw cut short, and one whose K is smaller than the rows its
+# tiles keep, with its checksum recomputed.
+head -c 200 ref.tw > cut.tw
+tessera tilewise info cut.tw 2>/dev/null || echo "truncated .tw: exit $?"
+python3 "$TESSERA_SOURCE_DIR/tilewise/tests/cli/craft_tw.py" ref.tw small_k.tw 200
+tessera tilewise info small_k.tw 2>/dev/null || echo ".tw with a shrunk K: exit $?"
+tessera tilewise prune -i small_k.tw -o x.tw 2>/dev/null || echo "pruning it: exit $?"
+
 # Bad weights.
 python3 -c '
 import struct
@@ -58,4 +66,4 @@ OMP_NUM_THREADS=65536 tessera tilewise prune -i fc1.npy -o t.tw --sparsity 0.75 
   grep -o 'asks for 65536 threads; using 4096'
 cmp -s t.tw ref.tw && echo "same bytes on 4096 threads"
 tessera tilewise bench --thread-sweep 65536 2>/dev/null || echo "bench --thread-sweep 65536: exit $?"
-ls | grep -c -e tmp -e '^empty.tw' -e '^nan.tw' | sed 's/^/outputs left: /'
+ls | grep -c -e tmp -e '^empty.tw' -e '^nan.tw' -e '^x.tw' | sed 's/^/outputs left: /'
