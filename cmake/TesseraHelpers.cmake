@@ -5,7 +5,9 @@ function(tessera_add_library target)
   cmake_parse_arguments(A "" "ALIAS" "SOURCES;DEPS;PRIVATE_DEPS" ${ARGN})
   add_library(${target} STATIC ${A_SOURCES})
   add_library(${A_ALIAS} ALIAS ${target})
-  target_include_directories(${target} PUBLIC "${CMAKE_CURRENT_SOURCE_DIR}/include")
+  # src/ holds private headers and the kernel sources that tessera/core/isa_family.inc includes.
+  target_include_directories(${target} PUBLIC "${CMAKE_CURRENT_SOURCE_DIR}/include"
+    PRIVATE "${CMAKE_CURRENT_SOURCE_DIR}/src")
   target_link_libraries(${target} PUBLIC ${A_DEPS} PRIVATE ${A_PRIVATE_DEPS} tessera_warnings)
 endfunction()
 

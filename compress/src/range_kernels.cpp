@@ -18,7 +18,7 @@ namespace tessera::compress {
 namespace {
 
 #define TESSERA_ISA_FAMILY_SOURCE "range_kernel.inc"
-#include "isa_family.inc"
+#include "tessera/core/isa_family.inc"
 
 }  // namespace
 

@@ -24,7 +24,7 @@ namespace tessera::compress {
 namespace {
 
 #define TESSERA_ISA_FAMILY_SOURCE "lorenzo_kernels.inc"
-#include "isa_family.inc"
+#include "tessera/core/isa_family.inc"
 
 // Slabs are chunks of a field: fewer than 2^32 values, so 32-bit counters suffice.
 constexpr std::size_t kMaxSlabValues = std::size_t{1} << 32;
