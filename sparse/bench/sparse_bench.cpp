@@ -3,7 +3,8 @@
 // CSC and COO -> CSR conversions (nonzeros per second beside the ratios), and on the generated
 // large matrices the two-thread over one-thread speedup. Ratios are peer time / tessera time
 // (> 1: tessera faster); every result is checked against the peer's first. Real files are f64
-// (pattern files as ones, the complex file by its real part).
+// (pattern files as ones, the complex file by its real part). Formats against each other and
+// the advisor: `tessera sparse bench`.
 #include <fmt/format.h>
 
 #include <algorithm>
@@ -16,7 +17,6 @@
 #include "tessera/bench/bench_report.hpp"
 #include "tessera/core/rng.hpp"
 #include "tessera/core/threads.hpp"
-#include "tessera/sparse/advisor.hpp"
 #include "tessera/sparse/convert.hpp"
 #include "tessera/sparse/data_manifest.hpp"
 #include "tessera/sparse/generate.hpp"
@@ -159,67 +159,6 @@ void run_matrix(BenchReport& report, GeometricMeans& summary, const BenchMatrix&
   }
 }
 
-// Per candidate format: SpMV computed in that format ("native") against converting to CSR first
-// and computing there; and the advisor's pick against the measured fastest format.
-class AdvisorScore {
- public:
-  void add(bool within) {
-    ++matrices_;
-    within_ += within;
-  }
-  void print() const {
-    std::printf("# advisor: its SpMV pick within 10%% of the measured fastest format on %zu of %zu "
-                "matrices (%.0f%%)\n",
-                within_, matrices_, matrices_ ? 100.0 * within_ / matrices_ : 0.0);
-  }
-
- private:
-  std::size_t matrices_ = 0, within_ = 0;
-};
-
-void run_formats(BenchReport& report, const CostModel& model, AdvisorScore& score, const BenchMatrix& m) {
-  const ThreadCountScope one_thread(1);
-  const SparseTensor csr = convert(m.coo, parse_format("csr", 2));
-  const std::size_t rows = csr.dims[0], cols = csr.dims[1];
-  const std::vector<double> x = random_vector(cols, 4);
-  std::vector<double> y(rows);
-  BenchOptions o = report.options();
-  o.budget_seconds /= 10;
-  const auto seconds = [&](const std::string& what, const std::function<void()>& run) {
-    return measure(what, run, o).summary.median;
-  };
-  const double t_csr = seconds("spmv csr", [&] { spmv<double>(csr, x, y); });
-  const MatrixProfile profile = profile_matrix(csr);
-  std::string best;
-  double t_best = 0;
-  std::map<std::string, double> measured;
-  std::printf("  %-10s %12s %12s %10s   (SpMV, native = in the format, convert = to CSR first)\n", "format",
-              "native s", "convert s", "native/conv");
-  for (const FormatCost& c : estimate(profile, 1, &model)) {
-    if (c.storage_bytes > (256u << 20)) continue;
-    const SparseTensor a = convert(csr, c.format);
-    const double native = seconds("spmv " + c.format.name, [&] { spmv<double>(a, x, y); });
-    const double converting = seconds("convert " + c.format.name, [&] { convert(a, csr.format); }) + t_csr;
-    measured[c.format.name] = native;
-    if (best.empty() || native < t_best) {
-      best = c.format.name;
-      t_best = native;
-    }
-    std::printf("  %-10s %12.3e %12.3e %10.2f\n", c.format.name.c_str(), native, converting, converting / native);
-    report.record({{"type", "format_spmv"}, {"matrix", m.name}, {"format", c.format.name},
-                   {"native_s", native}, {"convert_then_csr_s", converting}, {"model_s", c.seconds},
-                   {"storage_bytes", c.storage_bytes}});
-  }
-  const std::string pick = advise_kernel(profile, 1, model).name;
-  const double t_pick = measured.count(pick) ? measured[pick] : 1e300;
-  score.add(t_pick <= 1.1 * t_best);
-  std::printf("  advisor: storage %s; SpMV %s (%.3e s), measured fastest %s (%.3e s): %.2fx\n",
-              advise_storage(profile).name.c_str(), pick.c_str(), t_pick, best.c_str(), t_best,
-              t_pick / t_best);
-  report.record({{"type", "advisor"}, {"matrix", m.name}, {"pick", pick}, {"pick_s", t_pick},
-                 {"best", best}, {"best_s", t_best}, {"storage_pick", advise_storage(profile).name}});
-}
-
 }  // namespace
 }  // namespace tessera::sparse
 
@@ -250,14 +189,8 @@ int main(int argc, char** argv) {
     matrices.push_back({fmt::format("banded-{}M", n / 1000000),
                         generate_banded(static_cast<std::uint32_t>(n / 11), 5, 3), true});
   }
-  const CostModel model = CostModel::calibrate();
   GeometricMeans summary;
-  AdvisorScore score;
-  for (const BenchMatrix& m : matrices) {
-    run_matrix(report, summary, m);
-    if (!m.large) run_formats(report, model, score, m);
-  }
+  for (const BenchMatrix& m : matrices) run_matrix(report, summary, m);
   summary.print();
-  score.print();
   return 0;
 }

@@ -2,39 +2,26 @@
 // and per multiply-add from this library's SpMV and SpMM(8) on a generated matrix (two kernels,
 // two unknowns per format), and the streaming bandwidth past the last-level cache.
 #include <algorithm>
-#include <chrono>
 #include <functional>
 #include <numeric>
 #include <vector>
 
+#include "tessera/bench/bench.hpp"
 #include "tessera/core/cache_sizes.hpp"
 #include "tessera/core/threads.hpp"
 #include "tessera/sparse/advisor.hpp"
 #include "tessera/sparse/convert.hpp"
+#include "tessera/sparse/format_timing.hpp"
 #include "tessera/sparse/generate.hpp"
-#include "tessera/sparse/kernels.hpp"
 
 namespace tessera::sparse {
 namespace {
 
-// Median seconds of one call of `run`, each sample repeating it for at least a millisecond.
+// Median seconds of one call of `run`.
 double median_seconds(const std::function<void()>& run) {
-  using Clock = std::chrono::steady_clock;
-  run();
-  std::vector<double> samples;
-  for (int s = 0; s < 5; ++s) {
-    int calls = 0;
-    const auto start = Clock::now();
-    double elapsed = 0;
-    do {
-      run();
-      ++calls;
-      elapsed = std::chrono::duration<double>(Clock::now() - start).count();
-    } while (elapsed < 1e-3);
-    samples.push_back(elapsed / calls);
-  }
-  std::nth_element(samples.begin(), samples.begin() + 2, samples.end());
-  return samples[2];
+  BenchOptions options;
+  options.budget_seconds = 0.02;
+  return measure("bandwidth", run, options).summary.median;
 }
 
 double streaming_bandwidth(std::uint64_t cache_bytes) {
@@ -56,17 +43,17 @@ CostModel CostModel::calibrate() {
   const SparseTensor sample = convert(generate_uniform(n, n, n * n * 3 / 200, 17), parse_format("coo", 2));
   const MatrixProfile profile = profile_matrix(sample);
   const std::vector<FormatCost> one = estimate(profile, 1, nullptr);
-  std::vector<double> x(std::size_t{n} * 8, 0.5), y(std::size_t{n} * 8);
+  const std::vector<FormatTiming> t1 = time_formats(sample, advisor_candidates(), 1, 0.02);
+  const std::vector<FormatTiming> t8 = time_formats(sample, advisor_candidates(), 8, 0.02);
   for (std::size_t i = 0; i < one.size(); ++i) {
-    const SparseTensor a = convert(sample, one[i].format);
-    const double t1 = median_seconds([&] { spmv<double>(a, std::span(x).first(n), std::span(y).first(n)); });
-    const double t8 = median_seconds([&] {
-      spmm<double>(a, View<const double, 2>(x.data(), {n, 8}), View<double, 2>(y.data(), {n, 8}));
-    });
+    const auto at = [&](const std::vector<FormatTiming>& t) {
+      return std::find_if(t.begin(), t.end(), [&](const FormatTiming& f) { return f.format.name == one[i].format.name; })
+          ->kernel_seconds;
+    };
     // t = step * steps + multiply_add * entries * columns, at 1 and 8 columns.
     const double e = static_cast<double>(one[i].multiply_adds);
-    const double multiply_add = std::max(0.0, (t8 - t1) / (7 * e));
-    const double step = std::max(0.0, (t1 - multiply_add * e) / static_cast<double>(one[i].steps));
+    const double multiply_add = std::max(0.0, (at(t8) - at(t1)) / (7 * e));
+    const double step = std::max(0.0, (at(t1) - multiply_add * e) / static_cast<double>(one[i].steps));
     model.step_and_multiply_add[one[i].format.name] = {step, multiply_add};
   }
   return model;

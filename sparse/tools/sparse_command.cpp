@@ -24,6 +24,10 @@
 #include "tessera/sparse/traversal.hpp"
 
 namespace tessera::sparse {
+
+void add_accel(CLI::App& parent);  // accel_command.cpp
+void add_bench(CLI::App& parent);  // bench_command.cpp
+
 namespace {
 
 // How errors name a path option: "-" is standard input or output.
@@ -243,15 +247,19 @@ void add_convert(CLI::App& parent) {
 }
 
 const cli::Registrar kSparse(
-    "sparse", "Sparse tensors in per-level formats: inspect, convert (.mtx, .npz, .tsp)",
+    "sparse", "Sparse tensors in per-level formats: inspect, convert (.mtx, .npz, .tsp), time, model an accelerator",
     [](CLI::App& app) {
       app.require_subcommand(1);
       app.footer(
           "Examples:\n"
           "  tessera sparse info bcsstk13.mtx\n"
-          "  tessera sparse convert -i bcsstk13.mtx --to bcsr:4x4 -o bcsstk13.tsp");
+          "  tessera sparse convert -i bcsstk13.mtx --to bcsr:4x4 -o bcsstk13.tsp\n"
+          "  tessera sparse bench -i bcsstk13.mtx\n"
+          "  tessera sparse accel --png accel.png");
       add_info(app);
       add_convert(app);
+      add_bench(app);
+      add_accel(app);
     });
 
 }  // namespace
