@@ -77,27 +77,21 @@ bool strictly_sorted(const std::vector<std::uint32_t>& major, const std::vector<
   return true;
 }
 
-// A stable counting scatter of entries by `key` (extent values): entry k goes to slot
-// next[key[k]]++, taking its other coordinate and its value along.
-struct Scatter {
-  std::vector<std::uint32_t> next;
-  template <std::size_t kSize>
-  void run(const std::vector<std::uint32_t>& key, const std::vector<std::uint32_t>* other,
-           const std::byte* values, std::vector<std::uint32_t>* key_out,
-           std::vector<std::uint32_t>& other_out, std::byte* values_out) {
-    for (std::size_t k = 0; k < key.size(); ++k) {
-      const std::uint32_t q = next[key[k]]++;
-      if (key_out != nullptr) (*key_out)[q] = key[k];
-      other_out[q] = (*other)[k];
-      copy_value<kSize>(values_out, q, values, k);
-    }
+// A stable counting scatter of entries by `key`: entry k goes to slot next[key[k]]++, taking its
+// other coordinate and its value along.
+template <std::size_t kSize>
+void scatter(const std::vector<std::uint32_t>& key, const std::vector<std::uint32_t>& other,
+             const std::byte* values, std::vector<std::uint32_t> next,
+             std::vector<std::uint32_t>& other_out, std::byte* values_out) {
+  for (std::size_t k = 0; k < key.size(); ++k) {
+    const std::uint32_t q = next[key[k]]++;
+    other_out[q] = other[k];
+    copy_value<kSize>(values_out, q, values, k);
   }
-};
+}
 
-// COO -> CSR or CSC. Entries already in the target's order are copied; entries in the other
-// order (a column-sorted file into CSR) take one stable counting scatter by the outer coordinate;
-// any other order takes two (inner, then outer: LSD radix), and repeats, now adjacent, are summed
-// in their order of appearance.
+// COO -> CSR or CSC. Entries already in the target's order are copied; any other order takes one
+// stable counting scatter by the outer coordinate, then the fibers it left unsorted are sorted.
 void coo_to_compressed(const ConvertProblem& p) {
   const SparseTensor& s = *p.source;
   const auto src_outer = static_cast<std::uint32_t>(coo_outer(s.format));
@@ -109,9 +103,7 @@ void coo_to_compressed(const ConvertProblem& p) {
   const std::vector<std::uint32_t>& inner = *coords[1 - out_outer];
   const std::size_t nnz = outer.size();
   const std::size_t vsize = s.value_size();
-  // The result, and for entries in no useful order the radix pass's copy and inner offsets.
-  check_bytes(p, nnz * (4 + vsize) + 4ull * s.dims[out_outer] +
-                     (s.canonical ? 0 : nnz * (8 + vsize) + 4ull * s.dims[1 - out_outer]));
+  check_bytes(p, nnz * (4 + vsize) + 4ull * s.dims[out_outer]);
   SparseTensor r = compressed_result(p, out_outer);
   LevelData& out = r.levels[1];
   out.pos = count_offsets(outer, s.dims[out_outer]);
@@ -125,26 +117,39 @@ void coo_to_compressed(const ConvertProblem& p) {
     *p.result = std::move(r);
     return;
   }
-  const bool one_pass = (s.canonical && out_outer != src_outer) || strictly_sorted(inner, outer);
   with_value_size(vsize, [&](auto size) {
     constexpr std::size_t kSize = decltype(size)::value;
-    Scatter by_outer{std::vector<std::uint32_t>(out.pos.begin(), out.pos.end() - 1)};
-    if (one_pass) {
-      by_outer.run<kSize>(outer, &inner, s.values.data(), nullptr, out.crd, r.values.data());
-      return;
-    }
-    // LSD radix: by inner coordinate first, then (stably) by outer.
-    std::vector<std::uint32_t> pos_inner = count_offsets(inner, s.dims[1 - out_outer]);
-    pos_inner.pop_back();
-    Scatter by_inner{std::move(pos_inner)};
-    std::vector<std::uint32_t> outer_sorted(nnz), inner_sorted(nnz);
-    std::vector<std::byte> values_sorted(nnz * kSize);
-    by_inner.run<kSize>(inner, &outer, s.values.data(), &inner_sorted, outer_sorted,
-                        values_sorted.data());
-    by_outer.run<kSize>(outer_sorted, &inner_sorted, values_sorted.data(), nullptr, out.crd,
-                        r.values.data());
+    scatter<kSize>(outer, inner, s.values.data(), std::vector<std::uint32_t>(out.pos.begin(), out.pos.end() - 1),
+                   out.crd, r.values.data());
   });
-  if (!one_pass) {
+  // Entries in the other order (a column-sorted file into CSR) come out sorted; so do the mirrored
+  // halves of a symmetric file. Any fiber that is not is sorted on its own (stably: repeats stay in
+  // order of appearance), then repeats, now adjacent, are summed.
+  bool repeats = false;
+  if (!(s.canonical && out_outer != src_outer)) {
+    std::vector<std::uint32_t> order, crd;
+    std::vector<std::byte> values;
+    for (std::size_t f = 0; f + 1 < out.pos.size(); ++f) {
+      const std::uint32_t begin = out.pos[f], end = out.pos[f + 1];
+      bool sorted = true;
+      for (std::uint32_t k = begin + 1; k < end && sorted; ++k) sorted = out.crd[k - 1] < out.crd[k];
+      if (sorted) continue;
+      order.resize(end - begin);
+      std::iota(order.begin(), order.end(), begin);
+      std::stable_sort(order.begin(), order.end(),
+                       [&](std::uint32_t x, std::uint32_t y) { return out.crd[x] < out.crd[y]; });
+      crd.resize(order.size());
+      values.resize(order.size() * vsize);
+      for (std::size_t i = 0; i < order.size(); ++i) {
+        crd[i] = out.crd[order[i]];
+        if (vsize > 0) std::memcpy(values.data() + i * vsize, r.values.data() + std::size_t{order[i]} * vsize, vsize);
+        repeats = repeats || (i > 0 && crd[i] == crd[i - 1]);
+      }
+      std::copy(crd.begin(), crd.end(), out.crd.begin() + begin);
+      std::copy(values.begin(), values.end(), r.values.begin() + std::size_t{begin} * vsize);
+    }
+  }
+  if (repeats) {
     // Sum repeats: equal coordinates of one fiber are adjacent now.
     std::size_t w = 0;
     std::uint32_t fiber = 0;

@@ -1,0 +1,13 @@
+#!/usr/bin/env bash
+# Run by scripts/bench.sh after the benchmark binaries: scipy.sparse's tocsr()/tocsc() (Debian's
+# python3-scipy, which the benchmarks' virtualenv sees) beside the conversion rates sparse_bench
+# recorded, on the same real matrices.
+# Usage: after-bench.sh <build-dir>
+set -euo pipefail
+build=$1
+results="$build/bench-results"
+[ -f "$results/sparse_bench.jsonl" ] || { echo "sparse: no sparse_bench results, skipping scipy"; exit 0; }
+here=$(cd "$(dirname "$0")" && pwd)
+python=${TESSERA_BENCH_PYTHON:-/usr/bin/python3}
+"$python" "$here/scipy_peer.py" "$results/sparse_bench.jsonl" "$here/../.." "$results/sparse-scipy.jsonl" |
+  tee "$results/sparse-scipy.md"
