@@ -40,6 +40,16 @@ step compress-cli "grep -o 'ratio [0-9.]*\|PSNR [0-9.]* dB' | paste -sd ';'" \
 step tilewise "grep -o 'fine-tuned as the pruned models: [0-9.]*%\| tw  75%: test accuracy [0-9.]*%\|inference [0-9.]*x' | paste -sd ';'" \
   -- "$tessera" tilewise study --patterns tw --sparsities 0.75 --budget 0.5
 
+# sparse: a real matrix (the "demo" set of sparse/data.json) in every format, the advisor's picks
+# beside the measured fastest, and the multi-format accelerator model over the real matrices.
+matrix=$(python3 "$root/scripts/data-input.py" "$root/sparse/data.json" --set demo)
+step sparse-info "head -1 | grep -o '[0-9]* entries, density [0-9.]*%'" \
+  -- "$tessera" sparse info "$matrix"
+step sparse-bench "grep -o 'advisor: .*' | paste -sd ';'" \
+  -- "$tessera" sparse bench -i "$matrix" --seconds 0.02
+step sparse-accel "grep -o 'geometric mean speedup.*: [0-9.]*x over [0-9]* matrices'" \
+  -- "$tessera" sparse accel --png "$build/demo-accel.png"
+
 echo
 echo "=== summary"
 printf '%-12s %-7s %8s  %s\n' step status seconds result

@@ -10,7 +10,8 @@
 #include <string_view>
 #include <vector>
 
-#include "tessera/sparse/matrix_market.hpp"
+#include "tessera/sparse/matrix_market_header.hpp"
+#include "tessera/sparse/value_type.hpp"
 
 namespace tessera::sparse::matrix_market {
 

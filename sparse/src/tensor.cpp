@@ -1,11 +1,10 @@
-// SparseTensor helpers (tensor.hpp): level extents, COO construction from coordinates, entry counts.
+// SparseTensor helpers (tensor.hpp): level extents and COO construction from coordinates.
 #include "tessera/sparse/tensor.hpp"
 
 #include <fmt/format.h>
 
 #include <numeric>
 
-#include "tessera/sparse/traversal.hpp"
 
 namespace tessera::sparse {
 
@@ -77,15 +76,6 @@ SparseTensor make_coo(std::vector<std::uint32_t> dims, ValueType type,
     }
   }
   return t;
-}
-
-std::uint64_t entry_count(const SparseTensor& tensor) {
-  if (!tensor.format.full_leaf() && tensor.format.levels.back().kind != LevelKind::kPadded) {
-    return tensor.levels.back().size;
-  }
-  std::uint64_t n = 0;
-  for_each_stored(tensor, [&](const std::uint32_t*, std::uint64_t) { ++n; });
-  return n;
 }
 
 }  // namespace tessera::sparse

@@ -2,6 +2,7 @@
 // the members save_npz writes, archives built here as scipy writes them (non-canonical, bool,
 // integer, Fortran-order, big-endian data) and every error the reader reports.
 #include "tessera/sparse/scipy_npz.hpp"
+#include "tessera/sparse/traversal.hpp"
 
 #include <gtest/gtest.h>
 

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "tessera/sparse/scipy_npz.hpp"
+#include "tessera/sparse/traversal.hpp"
 #include "tessera/sparse/validate.hpp"
 
 namespace tessera::sparse {

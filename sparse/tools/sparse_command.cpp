@@ -174,6 +174,9 @@ void run_convert(const ConvertCommand& c) {
   if (options.real_type != ValueType::kF32 && options.real_type != ValueType::kF64) {
     throw usage_error("--value-type", "real Matrix Market values are read as f32 or f64");
   }
+  // Opened before the work: an output that cannot be written fails at once, and a signal during
+  // the work leaves no temporary file behind (temp_files.hpp).
+  OutputFile file(c.output);
   const Stopwatch read_time;
   const SparseTensor in = read_input(c.input, options);
   const double read_seconds = read_time.elapsed();
@@ -191,7 +194,6 @@ void run_convert(const ConvertCommand& c) {
   const Stopwatch convert_time;
   const SparseTensor out = convert(in, target);
   const double convert_seconds = convert_time.elapsed();
-  OutputFile file(c.output);
   file.write(encode_sparse(out, kind));
   file.commit();
   const StorageBytes s = storage_bytes(out);

@@ -9,25 +9,10 @@
 #include <string>
 #include <string_view>
 
+#include "tessera/sparse/matrix_market_header.hpp"
 #include "tessera/sparse/tensor.hpp"
 
 namespace tessera::sparse {
-
-enum class MatrixMarketField : std::uint8_t { kReal, kInteger, kComplex, kPattern };
-enum class MatrixMarketSymmetry : std::uint8_t { kGeneral, kSymmetric, kSkewSymmetric, kHermitian };
-
-/// What a file's banner and size line say.
-struct MatrixMarketHeader {
-  bool array = false;  // "array" (dense, column-major) rather than "coordinate"
-  MatrixMarketField field = MatrixMarketField::kReal;
-  MatrixMarketSymmetry symmetry = MatrixMarketSymmetry::kGeneral;
-  std::uint32_t rows = 0;
-  std::uint32_t cols = 0;
-  /// Entries (coordinate) or values (array) as written: one triangle of symmetric storage.
-  std::uint64_t entries = 0;
-
-  bool operator==(const MatrixMarketHeader&) const = default;
-};
 
 struct MatrixMarketOptions {
   /// Threads parsing chunks; 0 = tessera::thread_count(). The result does not depend on it.

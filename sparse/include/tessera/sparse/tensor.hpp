@@ -59,10 +59,6 @@ SparseTensor make_coo(std::vector<std::uint32_t> dims, ValueType type,
                       std::vector<std::vector<std::uint32_t>> coords, std::vector<std::byte> values,
                       std::string_view source = "coordinates");
 
-/// Stored entries: stored positions of the last level, less the zero positions of a full leaf,
-/// less padding. Counts repeats of a non-canonical COO tensor.
-std::uint64_t entry_count(const SparseTensor& tensor);
-
 /// Whether the bytes of a value are all zero (a full leaf's "no entry").
 inline bool is_zero_value(const std::byte* value, std::size_t size) {
   for (std::size_t i = 0; i < size; ++i) {

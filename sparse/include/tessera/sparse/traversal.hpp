@@ -145,4 +145,15 @@ void for_each_entry(const SparseTensor& tensor, Visit&& visit) {
   });
 }
 
+/// Stored entries: stored positions of the last level, less the zero positions of a full leaf,
+/// less padding. Counts repeats of a non-canonical COO tensor.
+inline std::uint64_t entry_count(const SparseTensor& tensor) {
+  if (!tensor.format.full_leaf() && tensor.format.levels.back().kind != LevelKind::kPadded) {
+    return tensor.levels.back().size;
+  }
+  std::uint64_t n = 0;
+  for_each_stored(tensor, [&](const std::uint32_t*, std::uint64_t) { ++n; });
+  return n;
+}
+
 }  // namespace tessera::sparse
