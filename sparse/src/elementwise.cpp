@@ -19,23 +19,6 @@ namespace {
 
 enum class Merge { kUnion, kIntersection };
 
-// *into = a ⊙ b for values of `type` (nothing for pattern).
-void multiply_value(ValueType type, std::byte* into, const std::byte* a, const std::byte* b) {
-  const auto mul = [&](auto zero) {
-    decltype(zero) x, y;
-    std::memcpy(&x, a, sizeof x);
-    std::memcpy(&y, b, sizeof y);
-    x *= y;
-    std::memcpy(into, &x, sizeof x);
-  };
-  switch (type) {
-    case ValueType::kF32: mul(0.0f); return;
-    case ValueType::kF64: mul(0.0); return;
-    case ValueType::kC128: mul(Complex{}); return;
-    case ValueType::kPattern: return;
-  }
-}
-
 // The merged value of entries that both operands hold.
 void combine(Merge merge, ValueType type, std::byte* into, const std::byte* a, const std::byte* b,
              std::size_t size) {
@@ -43,7 +26,7 @@ void combine(Merge merge, ValueType type, std::byte* into, const std::byte* a, c
     std::memcpy(into, a, size);
     detail::add_value(type, into, b);
   } else {
-    multiply_value(type, into, a, b);
+    detail::multiply_value(type, into, a, b);
   }
 }
 

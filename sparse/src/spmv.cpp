@@ -1,6 +1,6 @@
 // SpMV (kernels.hpp): the level-generic record accumulates y[i] += a·x[j] over the entries in
-// storage order; the CSR record computes each row's dot product (with four accumulators on long
-// rows) over nonzero-balanced row ranges on every thread.
+// storage order; the CSR record computes each row's dot product with four accumulators (shorter
+// chains of dependent additions than one) over nonzero-balanced row ranges on every thread.
 #include <fmt/format.h>
 
 #include <algorithm>
@@ -28,11 +28,6 @@ void spmv_levels(const SpmvProblem& p) {
   });
 }
 
-// Rows with at least this many nonzeros take four accumulators, which shortens the chain of
-// dependent additions; shorter rows take one, which measured faster on short rows whose x entries
-// miss the cache (1M x 1M, 10 random entries per row: 20 ms against 32 ms on an AMD EPYC).
-constexpr std::uint32_t kLongRow = 16;
-
 template <class T, bool kPattern>
 void csr_rows(const SparseTensor& a, const T* x, T* y, std::uint32_t first, std::uint32_t end) {
   const std::uint32_t* pos = a.levels[1].pos.data();
@@ -48,12 +43,6 @@ void csr_rows(const SparseTensor& a, const T* x, T* y, std::uint32_t first, std:
   for (std::uint32_t i = first; i < end; ++i) {
     std::uint32_t k = pos[i];
     const std::uint32_t e = pos[i + 1];
-    if (e - k < kLongRow) {
-      T sum{};
-      for (; k < e; ++k) sum += term(k);
-      y[i] = sum;
-      continue;
-    }
     T s0{}, s1{}, s2{}, s3{};
     for (; k + 4 <= e; k += 4) {
       s0 += term(k);
@@ -93,7 +82,7 @@ const KernelRegistry<SpmvProblem>& spmv_kernels() {
                             &spmv_levels));
     Kernel<SpmvProblem> csr = cpu_kernel(
         "csr", IsaLevel::kScalar,
-        "CSR rows (four accumulators on long ones), rows split over threads by nonzeros", &spmv_csr);
+        "CSR rows, four accumulators per row, rows split over threads by nonzeros", &spmv_csr);
     csr.can_run = [](const SpmvProblem& p) { return detail::compressed_outer(p.a->format) == 0; };
     registry.add(std::move(csr));
     return true;

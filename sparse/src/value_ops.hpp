@@ -1,4 +1,4 @@
-// Typed operations on the raw value bytes of a tensor: summing repeats, and copying values of a
+// Typed operations on the raw value bytes of a tensor: sums and products, and copying values of a
 // size fixed at compile time, dispatched once per loop so that copies compile to moves.
 #pragma once
 
@@ -10,21 +10,32 @@
 
 namespace tessera::sparse::detail {
 
-/// *into += *from for values of `type` (nothing for pattern).
-inline void add_value(ValueType type, std::byte* into, const std::byte* from) {
-  const auto add = [&](auto zero) {
-    decltype(zero) a, b;
-    std::memcpy(&a, into, sizeof a);
-    std::memcpy(&b, from, sizeof b);
-    a += b;
-    std::memcpy(into, &a, sizeof a);
+/// *into = op(*a, *b) for values of `type` (float, double or Complex; nothing for pattern).
+template <class Op>
+void combine_values(ValueType type, std::byte* into, const std::byte* a, const std::byte* b, Op op) {
+  const auto apply = [&](auto zero) {
+    decltype(zero) x, y;
+    std::memcpy(&x, a, sizeof x);
+    std::memcpy(&y, b, sizeof y);
+    x = op(x, y);
+    std::memcpy(into, &x, sizeof x);
   };
   switch (type) {
-    case ValueType::kF32: add(0.0f); return;
-    case ValueType::kF64: add(0.0); return;
-    case ValueType::kC128: add(Complex{}); return;
+    case ValueType::kF32: apply(0.0f); return;
+    case ValueType::kF64: apply(0.0); return;
+    case ValueType::kC128: apply(Complex{}); return;
     case ValueType::kPattern: return;
   }
+}
+
+/// *into += *from for values of `type` (nothing for pattern).
+inline void add_value(ValueType type, std::byte* into, const std::byte* from) {
+  combine_values(type, into, into, from, [](auto x, auto y) { return x + y; });
+}
+
+/// *into = *a ⊙ *b for values of `type` (nothing for pattern).
+inline void multiply_value(ValueType type, std::byte* into, const std::byte* a, const std::byte* b) {
+  combine_values(type, into, a, b, [](auto x, auto y) { return x * y; });
 }
 
 /// Calls f(std::integral_constant<size_t, size>) for size 0, 1, 4, 8 or 16.
