@@ -1,5 +1,5 @@
 // Calibration of the advisor's cost model (advisor.hpp): per-format seconds per traversal step
-// and per multiply-add from this library's SpMV and SpMM(8) on a generated matrix (two kernels,
+// and per multiply-add from this library's SpMV and SpMM(64) on a generated matrix (two kernels,
 // two unknowns per format), and the streaming bandwidth past the last-level cache.
 #include <algorithm>
 #include <functional>
@@ -44,15 +44,15 @@ CostModel CostModel::calibrate() {
   const MatrixProfile profile = profile_matrix(sample);
   const std::vector<FormatCost> one = estimate(profile, 1, nullptr);
   const std::vector<FormatTiming> t1 = time_formats(sample, advisor_candidates(), 1, 0.02);
-  const std::vector<FormatTiming> t8 = time_formats(sample, advisor_candidates(), 8, 0.02);
+  const std::vector<FormatTiming> t64 = time_formats(sample, advisor_candidates(), 64, 0.02);
   for (std::size_t i = 0; i < one.size(); ++i) {
     const auto at = [&](const std::vector<FormatTiming>& t) {
       return std::find_if(t.begin(), t.end(), [&](const FormatTiming& f) { return f.format.name == one[i].format.name; })
           ->kernel_seconds;
     };
-    // t = step * steps + multiply_add * entries * columns, at 1 and 8 columns.
+    // t = step * steps + multiply_add * entries * columns, at 1 and 64 columns.
     const double e = static_cast<double>(one[i].multiply_adds);
-    const double multiply_add = std::max(0.0, (at(t8) - at(t1)) / (7 * e));
+    const double multiply_add = std::max(0.0, (at(t64) - at(t1)) / (63 * e));
     const double step = std::max(0.0, (at(t1) - multiply_add * e) / static_cast<double>(one[i].steps));
     model.step_and_multiply_add[one[i].format.name] = {step, multiply_add};
   }

@@ -52,7 +52,7 @@ struct CostModel {
   double bytes_per_second = 0;   // streaming bandwidth beyond the last-level cache
   std::uint64_t cache_bytes = 0; // the last-level cache (or L2 where there is no L3)
 
-  /// Times this library's SpMV and SpMM(8) on a generated 1536 x 1536 matrix (1.5% entries) in
+  /// Times this library's SpMV and SpMM(64) on a generated 1536 x 1536 matrix (1.5% entries) in
   /// every candidate format and a streaming pass over 4 x the cache; about a second.
   static CostModel calibrate();
 };
