@@ -22,6 +22,7 @@ enum class Merge { kUnion, kIntersection };
 // The merged value of entries that both operands hold.
 void combine(Merge merge, ValueType type, std::byte* into, const std::byte* a, const std::byte* b,
              std::size_t size) {
+  if (size == 0) return;  // pattern: no values to merge
   if (merge == Merge::kUnion) {
     std::memcpy(into, a, size);
     detail::add_value(type, into, b);

@@ -1,4 +1,5 @@
-// `tessera sparse info` (dimensions, entries, row and column lengths, storage in every format) and
+// `tessera sparse info` (dimensions, entries, row and column lengths, storage in every format, the
+// format advisor's picks) and
 // `tessera sparse convert` (any supported format in and out: .mtx, .npz, .tsp; "-" for standard
 // input and output, told apart by content and by --to-file).
 #include <fmt/format.h>
@@ -18,6 +19,7 @@
 #include "tessera/core/error.hpp"
 #include "tessera/core/file_io.hpp"
 #include "tessera/bench/bench.hpp"
+#include "tessera/sparse/advisor.hpp"
 #include "tessera/sparse/convert.hpp"
 #include "tessera/sparse/sparse_files.hpp"
 #include "tessera/sparse/storage.hpp"
@@ -93,6 +95,13 @@ nlohmann::json length_summary(std::vector<std::uint64_t> n) {
           {"max", n.back()}, {"histogram", histogram}};
 }
 
+// The width of UTF-8 text in a terminal column count (every code point here is one column wide).
+std::size_t code_points(std::string_view text) {
+  return static_cast<std::size_t>(std::count_if(text.begin(), text.end(), [](char c) {
+    return (static_cast<unsigned char>(c) & 0xC0) != 0x80;
+  }));
+}
+
 std::string histogram_text(const nlohmann::json& histogram) {
   std::string out;
   for (std::size_t b = 0; b < histogram.size(); ++b) {
@@ -107,6 +116,7 @@ std::string histogram_text(const nlohmann::json& histogram) {
 struct InfoCommand {
   std::string file;
   bool json = false;
+  bool advise_kernels = false;
   std::uint64_t max_bytes = 1ull << 30;
 };
 
@@ -133,6 +143,17 @@ void run_info(const InfoCommand& c) {
     }
   }
   out["storage"] = storage;
+  if (t.order() == 2) {
+    const MatrixProfile profile = profile_matrix(t);
+    nlohmann::json advice = {{"storage", advise_storage(profile).name}};
+    if (c.advise_kernels) {
+      const CostModel model = CostModel::calibrate();
+      for (const std::uint32_t columns : {1u, 64u}) {
+        advice[columns == 1 ? "spmv" : "spmm64"] = advise_kernel(profile, columns, model).name;
+      }
+    }
+    out["advisor"] = advice;
+  }
   if (c.json) {
     std::cout << out << "\n";
     return;
@@ -149,15 +170,26 @@ void run_info(const InfoCommand& c) {
     std::cout << histogram_text(l["histogram"]);
   }
   std::cout << fmt::format("storage (bytes: index + values):\n");
+  std::size_t levels_width = 0;
+  for (const nlohmann::json& s : storage) {
+    levels_width = std::max(levels_width, code_points(s["levels"].get<std::string>()));
+  }
   for (const nlohmann::json& s : storage) {
     const std::string bytes = s["bytes"].is_null()
                                   ? fmt::format("over {} bytes, not built", c.max_bytes)
                                   : fmt::format("{:>12} = {} + {}", s["bytes"].get<std::uint64_t>(),
                                                 s["index_bytes"].get<std::uint64_t>(),
                                                 s["value_bytes"].get<std::uint64_t>());
-    std::cout << fmt::format("  {:<10} {:<44} {}\n", s["format"].get<std::string>(),
-                             s["levels"].get<std::string>(), bytes);
+    std::cout << fmt::format("  {:<10} {:<{}} {}\n", s["format"].get<std::string>(),
+                             s["levels"].get<std::string>(), levels_width, bytes);
   }
+  if (!out.contains("advisor")) return;
+  std::cout << fmt::format("advisor: {} for storage", out["advisor"]["storage"].get<std::string>());
+  if (c.advise_kernels) {
+    std::cout << fmt::format(", {} for SpMV, {} for SpMM(64)", out["advisor"]["spmv"].get<std::string>(),
+                             out["advisor"]["spmm64"].get<std::string>());
+  }
+  std::cout << "\n";
 }
 
 struct ConvertCommand {
@@ -214,13 +246,17 @@ void run_convert(const ConvertCommand& c) {
 
 void add_info(CLI::App& parent) {
   auto c = std::make_shared<InfoCommand>();
-  CLI::App* info = parent.add_subcommand("info", "Dimensions, entries, row and column lengths, and "
-                                                 "storage in every format of a sparse tensor");
+  CLI::App* info = parent.add_subcommand("info", "Dimensions, entries, row and column lengths, "
+                                                 "storage in every format, the advisor's pick");
   info->add_option("file", c->file, "A .mtx, .npz or .tsp file; - for stdin")->required();
   info->add_option("--max-bytes", c->max_bytes, "Formats above this many bytes are not built")
       ->capture_default_str();
+  info->add_flag("--advise-kernels", c->advise_kernels,
+                 "Also the advisor's SpMV and SpMM(64) picks (calibrates its cost model: seconds)");
   info->add_flag("--json", c->json, "Print everything as one JSON object");
-  info->footer("Examples:\n  tessera sparse info bcsstk13.mtx\n  tessera sparse info m.npz --json");
+  info->footer(
+      "Examples:\n  tessera sparse info bcsstk13.mtx\n  tessera sparse info m.npz --json\n"
+      "  tessera sparse info bcsstk13.mtx --advise-kernels");
   info->callback([c] { run_info(*c); });
 }
 
