@@ -1,13 +1,18 @@
 // Conversion fast paths (convert_paths.hpp). Both build the target's offsets by counting entries
-// per outer coordinate and scatter coordinates and values in one pass, which keeps entries of one
-// outer coordinate in the source's order; repeats of a non-canonical COO source are then sorted
-// within their fiber and summed in their order of appearance.
+// per outer coordinate and scatter coordinates and values stably (stable_scatter.hpp), which keeps
+// entries of one outer coordinate in the source's order; fibers of a COO source in another order
+// are then sorted (in parallel) and repeats summed in their order of appearance.
 #include "convert_paths.hpp"
 
 #include <algorithm>
+#include <array>
+#include <atomic>
+#include <cstring>
 #include <numeric>
 
+#include "stable_scatter.hpp"
 #include "layouts.hpp"
+#include "row_split.hpp"
 #include "value_ops.hpp"
 
 namespace tessera::sparse::detail {
@@ -52,17 +57,18 @@ void transpose(const ConvertProblem& p) {
   out.crd.resize(nnz);
   out.size = nnz;
   r.values.resize(s.values.size());
-  std::vector<std::uint32_t> next(out.pos.begin(), out.pos.end() - 1);
-  const std::uint32_t fibers = s.dims[1 - out_outer];
   with_value_size(s.value_size(), [&](auto size) {
-    constexpr std::size_t kSize = decltype(size)::value;
-    for (std::uint32_t i = 0; i < fibers; ++i) {
-      for (std::uint32_t k = spos[i]; k < spos[i + 1]; ++k) {
-        const std::uint32_t q = next[scrd[k]]++;
-        out.crd[q] = i;
-        copy_value<kSize>(r.values.data(), q, s.values.data(), k);
+    // Source fiber i holds entries [spos[i], spos[i + 1]); each keeps i as its coordinate.
+    const auto source = [offsets = spos.data(), fibers = spos.size() - 1](std::size_t first, std::size_t end,
+                                                                          auto&& f) {
+      auto i = static_cast<std::uint32_t>(std::upper_bound(offsets, offsets + fibers + 1, first) - offsets - 1);
+      for (std::size_t k = first; k < end; ++k) {
+        while (offsets[i + 1] <= k) ++i;
+        f(k, i);
       }
-    }
+    };
+    stable_scatter<decltype(size)::value>(scrd, source, s.values.data(), out.pos, out.crd.data(),
+                                          r.values.data());
   });
   *p.result = std::move(r);
 }
@@ -77,17 +83,57 @@ bool strictly_sorted(const std::vector<std::uint32_t>& major, const std::vector<
   return true;
 }
 
-// A stable counting scatter of entries by `key`: entry k goes to slot next[key[k]]++, taking its
-// other coordinate and its value along.
+// Sorts fiber [begin, end) of crd by coordinate, stably, values alongside: short fibers by
+// insertion in place, long ones by sorting (coordinate, position) keys.
 template <std::size_t kSize>
-void scatter(const std::vector<std::uint32_t>& key, const std::vector<std::uint32_t>& other,
-             const std::byte* values, std::vector<std::uint32_t> next,
-             std::vector<std::uint32_t>& other_out, std::byte* values_out) {
-  for (std::size_t k = 0; k < key.size(); ++k) {
-    const std::uint32_t q = next[key[k]]++;
-    other_out[q] = other[k];
-    copy_value<kSize>(values_out, q, values, k);
+void sort_fiber(std::uint32_t* crd, std::byte* values, std::uint32_t begin, std::uint32_t end) {
+  constexpr std::uint32_t kInsertionMax = 32;
+  if (end - begin <= kInsertionMax) {
+    for (std::uint32_t k = begin + 1; k < end; ++k) {
+      const std::uint32_t c = crd[k];
+      std::array<std::byte, kSize> v;
+      if constexpr (kSize > 0) std::memcpy(v.data(), values + std::size_t{k} * kSize, kSize);
+      std::uint32_t j = k;
+      for (; j > begin && crd[j - 1] > c; --j) {
+        crd[j] = crd[j - 1];
+        copy_value<kSize>(values, j, values, j - 1);
+      }
+      crd[j] = c;
+      if constexpr (kSize > 0) std::memcpy(values + std::size_t{j} * kSize, v.data(), kSize);
+    }
+    return;
   }
+  // Coordinate above position: sorting these keys is stable, and needs no indirection.
+  std::vector<std::uint64_t> keyed(end - begin);
+  for (std::uint32_t k = begin; k < end; ++k) keyed[k - begin] = std::uint64_t{crd[k]} << 32 | (k - begin);
+  std::sort(keyed.begin(), keyed.end());
+  std::vector<std::byte> sorted_values(keyed.size() * kSize);
+  for (std::size_t i = 0; i < keyed.size(); ++i) {
+    crd[begin + i] = static_cast<std::uint32_t>(keyed[i] >> 32);
+    copy_value<kSize>(sorted_values.data(), i, values, begin + static_cast<std::uint32_t>(keyed[i]));
+  }
+  std::copy(sorted_values.begin(), sorted_values.end(), values + std::size_t{begin} * kSize);
+}
+
+// Sorts every fiber of `out` that is not strictly sorted (fibers spread over the threads);
+// returns whether any fiber holds a coordinate more than once.
+template <std::size_t kSize>
+bool sort_fibers(LevelData& out, std::byte* values) {
+  std::atomic<bool> repeats{false};
+  for_row_ranges(out.pos, 1, [&](std::uint32_t first, std::uint32_t end) {
+    bool seen = false;
+    for (std::uint32_t f = first; f < end; ++f) {
+      const std::uint32_t begin = out.pos[f], stop = out.pos[f + 1];
+      std::uint32_t* crd = out.crd.data();
+      bool sorted = true;
+      for (std::uint32_t k = begin + 1; k < stop && sorted; ++k) sorted = crd[k - 1] < crd[k];
+      if (sorted) continue;
+      sort_fiber<kSize>(crd, values, begin, stop);
+      for (std::uint32_t k = begin + 1; k < stop && !seen; ++k) seen = crd[k - 1] == crd[k];
+    }
+    if (seen) repeats = true;
+  });
+  return repeats;
 }
 
 // COO -> CSR or CSC. Entries already in the target's order are copied; any other order takes one
@@ -119,35 +165,17 @@ void coo_to_compressed(const ConvertProblem& p) {
   }
   with_value_size(vsize, [&](auto size) {
     constexpr std::size_t kSize = decltype(size)::value;
-    scatter<kSize>(outer, inner, s.values.data(), std::vector<std::uint32_t>(out.pos.begin(), out.pos.end() - 1),
-                   out.crd, r.values.data());
+    const auto source = [coordinates = inner.data()](std::size_t first, std::size_t end, auto&& f) {
+      for (std::size_t k = first; k < end; ++k) f(k, coordinates[k]);
+    };
+    stable_scatter<kSize>(outer, source, s.values.data(), out.pos, out.crd.data(), r.values.data());
   });
   // Entries in the other order (a column-sorted file into CSR) come out sorted; so do the mirrored
-  // halves of a symmetric file. Any fiber that is not is sorted on its own (stably: repeats stay in
-  // order of appearance), then repeats, now adjacent, are summed.
+  // halves of a symmetric file. Any fiber that is not is sorted on its own, then repeats, now
+  // adjacent, are summed.
   bool repeats = false;
   if (!(s.canonical && out_outer != src_outer)) {
-    std::vector<std::uint32_t> order, crd;
-    std::vector<std::byte> values;
-    for (std::size_t f = 0; f + 1 < out.pos.size(); ++f) {
-      const std::uint32_t begin = out.pos[f], end = out.pos[f + 1];
-      bool sorted = true;
-      for (std::uint32_t k = begin + 1; k < end && sorted; ++k) sorted = out.crd[k - 1] < out.crd[k];
-      if (sorted) continue;
-      order.resize(end - begin);
-      std::iota(order.begin(), order.end(), begin);
-      std::stable_sort(order.begin(), order.end(),
-                       [&](std::uint32_t x, std::uint32_t y) { return out.crd[x] < out.crd[y]; });
-      crd.resize(order.size());
-      values.resize(order.size() * vsize);
-      for (std::size_t i = 0; i < order.size(); ++i) {
-        crd[i] = out.crd[order[i]];
-        if (vsize > 0) std::memcpy(values.data() + i * vsize, r.values.data() + std::size_t{order[i]} * vsize, vsize);
-        repeats = repeats || (i > 0 && crd[i] == crd[i - 1]);
-      }
-      std::copy(crd.begin(), crd.end(), out.crd.begin() + begin);
-      std::copy(values.begin(), values.end(), r.values.begin() + std::size_t{begin} * vsize);
-    }
+    with_value_size(vsize, [&](auto size) { repeats = sort_fibers<decltype(size)::value>(out, r.values.data()); });
   }
   if (repeats) {
     // Sum repeats: equal coordinates of one fiber are adjacent now.

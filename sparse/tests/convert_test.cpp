@@ -3,8 +3,12 @@
 #include <gtest/gtest.h>
 
 #include <iostream>
+#include <utility>
+#include <vector>
 
+#include "tessera/core/threads.hpp"
 #include "tessera/sparse/convert.hpp"
+#include "tessera/sparse/generate.hpp"
 #include "tessera/testing/expect_error.hpp"
 #include "test_matrices.hpp"
 
@@ -111,6 +115,33 @@ TEST(Convert, FastPathsAgreeWithTheLevelGenericPath) {
   const FormatSpec csc = parse_format("csc", 2);
   SparseTensor out;
   EXPECT_EQ(registry.select(ConvertProblem{&csr, &csc, 1ull << 30, &out}).name, "transpose");
+}
+
+TEST(Convert, ScatterInPiecesAgreesWithTheLevelGenericPathOnAnyThreadCount) {
+  // Over a million entries in random order, with repeats to sum: two threads cut the scatter into
+  // two pieces, one thread does not, and both give the generic path's bytes.
+  const auto& registry = convert_kernels();
+  const auto& generic = registry.find("levels");
+  for (const auto& [type, draws] : std::vector<std::pair<ValueType, std::uint64_t>>{
+           {ValueType::kF64, 2'300'000}, {ValueType::kPattern, 1'100'000}, {ValueType::kC128, 1'100'000}}) {
+    const SparseTensor coo = generate_uniform(3000, 5000, draws, 7, type);
+    const SparseTensor csr = convert(coo, parse_format("csr", 2));
+    for (const SparseTensor* source : {&coo, &csr}) {
+      const FormatSpec target = parse_format(source == &coo ? "csr" : "csc", 2);
+      SparseTensor by_generic, one_thread, two_threads;
+      registry.run(generic, ConvertProblem{source, &target, 1ull << 32, &by_generic});
+      {
+        const ThreadCountScope scope(1);
+        registry.run(ConvertProblem{source, &target, 1ull << 32, &one_thread});
+      }
+      {
+        const ThreadCountScope scope(2);
+        registry.run(ConvertProblem{source, &target, 1ull << 32, &two_threads});
+      }
+      EXPECT_TRUE(by_generic == one_thread) << to_string(type) << " to " << target.name;
+      EXPECT_TRUE(one_thread == two_threads) << to_string(type) << " to " << target.name;
+    }
+  }
 }
 
 TEST(Convert, FullLeavesDropStoredZeros) {
