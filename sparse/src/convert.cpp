@@ -8,10 +8,14 @@
 namespace tessera::sparse {
 namespace {
 
+// Read once: sysconf asks the kernel (a system call) each time, which small conversions would feel.
 std::uint64_t half_of_memory() {
-  const long pages = sysconf(_SC_PHYS_PAGES);
-  const long page = sysconf(_SC_PAGE_SIZE);
-  return pages > 0 && page > 0 ? static_cast<std::uint64_t>(pages) * page / 2 : (1ull << 32);
+  static const std::uint64_t half = [] {
+    const long pages = sysconf(_SC_PHYS_PAGES);
+    const long page = sysconf(_SC_PAGE_SIZE);
+    return pages > 0 && page > 0 ? static_cast<std::uint64_t>(pages) * page / 2 : (1ull << 32);
+  }();
+  return half;
 }
 
 }  // namespace
