@@ -1,20 +1,23 @@
 // tessera::sparse against Eigen 3.4 and SuiteSparse:GraphBLAS, single-threaded, on the real
 // matrices of the manifest (set "real") and generated ones: SpMV and SpMM(64) in CSR, the CSR ->
 // CSC and COO -> CSR conversions (nonzeros per second beside the ratios), and on the generated
-// large matrices the two-thread over one-thread speedup. Ratios are peer time / tessera time
-// (> 1: tessera faster); every result is checked against the peer's first. Real files are f64
-// (pattern files as ones, the complex file by its real part). Formats against each other and
-// the advisor: `tessera sparse bench`.
+// large matrices the two-thread over one-thread speedup, with SpMV's bytes per second beside the
+// machine's streaming read rate. Ratios are peer time / tessera time (> 1: tessera faster); every
+// result is checked against the peer's first. Real files are f64 (pattern files as ones, the
+// complex file by its real part). Formats against each other and the advisor: `tessera sparse
+// bench`.
 #include <fmt/format.h>
 
 #include <algorithm>
 #include <cmath>
 #include <map>
+#include <numeric>
 #include <string>
 #include <vector>
 
 #include "peers.hpp"
 #include "tessera/bench/bench_report.hpp"
+#include "tessera/core/cache_sizes.hpp"
 #include "tessera/core/rng.hpp"
 #include "tessera/core/threads.hpp"
 #include "tessera/sparse/convert.hpp"
@@ -159,9 +162,44 @@ void run_matrix(BenchReport& report, GeometricMeans& summary, const BenchMatrix&
     o.extra["operation"] = op + " threads";
     o.extra["batch"] = kBatch;
     o.min_repetitions = std::max(o.min_repetitions, 11);
-    report.add(compare_ab("tessera " + op + " 2 threads " + m.name, with(2, run),
-                          "tessera 1 thread", with(1, run), o));
+    const Comparison scaling = compare_ab("tessera " + op + " 2 threads " + m.name, with(2, run),
+                                          "tessera 1 thread", with(1, run), o);
+    report.add(scaling);
+    if (op == "spmv") {
+      // Bytes SpMV must move (A's arrays, x and y once), against the streaming rate.
+      const double bytes = kBatch * (12.0 * nnz + 4.0 * (rows + 1) + 8.0 * rows + 8.0 * cols);
+      const double one = bytes / scaling.b.median / 1e9, two = bytes / scaling.a.median / 1e9;
+      std::printf("  spmv moves %.1f GB/s on 1 thread, %.1f GB/s on 2\n", one, two);
+      report.record({{"type", "spmv_bandwidth"}, {"matrix", m.name}, {"gb_s_1_thread", one}, {"gb_s_2_threads", two}});
+    }
   }
+}
+
+// Streaming read bandwidth (sum of a buffer far past the last-level cache) on 1 and 2 threads:
+// the roof of SpMV on the banded matrix, whose vector accesses stay in cache.
+void stream_bandwidth(BenchReport& report) {
+  const CacheSizes caches = detect_cache_sizes();
+  const std::size_t bytes = std::max<std::size_t>(8 * std::max(caches.l3, caches.l2), 256u << 20);
+  // Integers, whose sum the compiler may vectorise and reorder: the loop runs at the memory's rate.
+  const std::vector<std::uint64_t> buffer(bytes / sizeof(std::uint64_t), 1);
+  std::vector<std::uint64_t> partial(64);
+  const auto sum = [&](int threads) {
+    return [&, threads] {
+      const ThreadCountScope scope(threads);
+      parallel_for(buffer.size(), buffer.size() / 8, [&](std::size_t piece, Range r) {
+        partial[piece] = std::accumulate(buffer.begin() + r.begin, buffer.begin() + r.end, std::uint64_t{0});
+      });
+    };
+  };
+  BenchOptions o = report.options();
+  o.min_repetitions = 11;
+  o.extra["operation"] = "stream read threads";
+  const Comparison c = compare_ab("stream read 2 threads", sum(2), "stream read 1 thread", sum(1), o);
+  report.add(c);
+  std::printf("  stream read %.1f GB/s on 1 thread, %.1f GB/s on 2\n", bytes / c.b.median / 1e9,
+              bytes / c.a.median / 1e9);
+  report.record({{"type", "stream_bandwidth"}, {"gb_s_1_thread", bytes / c.b.median / 1e9},
+                 {"gb_s_2_threads", bytes / c.a.median / 1e9}});
 }
 
 }  // namespace
@@ -196,6 +234,9 @@ int main(int argc, char** argv) {
   }
   GeometricMeans summary;
   for (const BenchMatrix& m : matrices) run_matrix(report, summary, m);
+  if (std::any_of(matrices.begin(), matrices.end(), [](const BenchMatrix& m) { return m.large; })) {
+    stream_bandwidth(report);
+  }
   summary.print();
   return 0;
 }
