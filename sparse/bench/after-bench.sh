@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Run by scripts/bench.sh after the benchmark binaries: scipy.sparse's tocsr()/tocsc() (Debian's
-# python3-scipy, which the benchmarks' virtualenv sees) beside the conversion rates sparse_bench
+# Run by scripts/bench.sh after the benchmark binaries: scipy.sparse's tocsr(), tocsc(), SpMV and
+# SpMM(64) (Debian's python3-scipy, which the benchmarks' virtualenv sees) beside what sparse_bench
 # recorded, on the same real matrices.
 # Usage: after-bench.sh <build-dir>
 set -euo pipefail

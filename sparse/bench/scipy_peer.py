@@ -1,6 +1,7 @@
-"""scipy.sparse's conversions beside tessera's: times coo.tocsr() (the COO as scipy.io.mmread
-reads it) and csr.tocsc() on each real matrix of sparse/data.json, and prints them beside the
-rates sparse_bench recorded (its "conversion_rate" JSON lines), with the ratio tessera / scipy.
+"""scipy.sparse beside tessera: times coo.tocsr() (the COO as scipy.io.mmread reads it),
+csr.tocsc(), csr @ x and csr @ B (B dense, 64 columns, row-major) on each real matrix of
+sparse/data.json, and prints them beside what sparse_bench recorded (its "conversion_rate" JSON
+lines and the times of its SpMV and SpMM(64), one thread), with the ratio scipy time / tessera time.
 
 Usage: scipy_peer.py <sparse_bench.jsonl> <source-dir> <out.jsonl>
 """
@@ -10,9 +11,14 @@ import subprocess
 import sys
 import time
 
+import numpy
 import scipy
 import scipy.io
 import scipy.sparse
+
+# (name, what the row holds): conversions as rates, kernels as seconds; each ratio is > 1 where
+# tessera is faster.
+OPERATIONS = ["coo->csr", "csr->csc", "spmv", "spmm64"]
 
 
 def median_seconds(run, budget=0.5):
@@ -25,22 +31,32 @@ def median_seconds(run, budget=0.5):
     return statistics.median(samples)
 
 
-def main():
-    bench_jsonl, source, out_path = sys.argv[1:4]
-    ours = {}
-    machine = ""
+def our_results(bench_jsonl):
+    """Per matrix, tessera's seconds per operation (conversions from their rates), and the machine."""
+    ours, machine = {}, ""
     for line in open(bench_jsonl):
         r = json.loads(line)
+        machine = r.get("machine", machine)
         if r.get("type") == "conversion_rate":
-            ours[r["matrix"]] = r
-            machine = r.get("machine", machine)
+            ours.setdefault(r["matrix"], {})["rates"] = r
+        elif r.get("type") == "comparison" and r["name_b"] == "eigen":
+            op = r["extra"]["operation"]
+            if op in ("spmv", "spmm64"):
+                ours.setdefault(r["extra"]["matrix"], {})[op] = r["a"]["median_s"]
+    return ours, machine
+
+
+def main():
+    bench_jsonl, source, out_path = sys.argv[1:4]
+    ours, machine = our_results(bench_jsonl)
     manifest = f"{source}/sparse/data.json"
     ids = json.load(open(manifest))["sets"]["real"]
     rows = []
-    print(f"# conversions, million nonzeros per second: tessera (sparse_bench) / scipy {scipy.__version__}; {machine}")
-    print(f"{'matrix':<26} {'coo->csr':>9} {'scipy':>7} {'ratio':>6}   {'csr->csc':>9} {'scipy':>7} {'ratio':>6}")
+    print(f"# tessera (sparse_bench, one thread) against scipy {scipy.__version__}: scipy time / tessera time; {machine}")
+    print(f"{'matrix':<26} " + " ".join(f"{op:>9}" for op in OPERATIONS))
     for id_ in ids:
-        if id_ not in ours:
+        mine = ours.get(id_, {})
+        if "rates" not in mine or "spmv" not in mine or "spmm64" not in mine:
             continue
         path = subprocess.run([sys.executable, f"{source}/scripts/data-input.py", manifest, id_],
                               capture_output=True, text=True, check=True).stdout.strip()
@@ -50,26 +66,28 @@ def main():
         coo = coo.astype("float64")
         csr = coo.tocsr()
         nnz = csr.nnz
-        t_coo = median_seconds(lambda: coo.tocsr())
-        t_csc = median_seconds(lambda: csr.tocsc())
-        row = {"matrix": id_, "nnz": nnz, "scipy_coo_to_csr_mnnz_s": nnz / t_coo / 1e6,
-               "scipy_csr_to_csc_mnnz_s": nnz / t_csc / 1e6,
-               "tessera_coo_to_csr_mnnz_s": ours[id_]["coo_to_csr_mnnz_s"],
-               "tessera_csr_to_csc_mnnz_s": ours[id_]["csr_to_csc_mnnz_s"]}
+        rng = numpy.random.default_rng(1)
+        x = rng.uniform(-1, 1, csr.shape[1])
+        b = rng.uniform(-1, 1, (csr.shape[1], 64))
+        scipy_seconds = {"coo->csr": median_seconds(lambda: coo.tocsr()),
+                         "csr->csc": median_seconds(lambda: csr.tocsc()),
+                         "spmv": median_seconds(lambda: csr @ x),
+                         "spmm64": median_seconds(lambda: csr @ b)}
+        tessera_seconds = {"coo->csr": nnz / (mine["rates"]["coo_to_csr_mnnz_s"] * 1e6),
+                           "csr->csc": nnz / (mine["rates"]["csr_to_csc_mnnz_s"] * 1e6),
+                           "spmv": mine["spmv"], "spmm64": mine["spmm64"]}
+        row = {"matrix": id_, "nnz": nnz,
+               "scipy_seconds": scipy_seconds, "tessera_seconds": tessera_seconds,
+               "ratio": {op: scipy_seconds[op] / tessera_seconds[op] for op in OPERATIONS}}
         rows.append(row)
-        print(f"{id_:<26} {row['tessera_coo_to_csr_mnnz_s']:9.0f} {row['scipy_coo_to_csr_mnnz_s']:7.0f} "
-              f"{row['tessera_coo_to_csr_mnnz_s'] / row['scipy_coo_to_csr_mnnz_s']:5.2f}x   "
-              f"{row['tessera_csr_to_csc_mnnz_s']:9.0f} {row['scipy_csr_to_csc_mnnz_s']:7.0f} "
-              f"{row['tessera_csr_to_csc_mnnz_s'] / row['scipy_csr_to_csc_mnnz_s']:5.2f}x")
+        print(f"{id_:<26} " + " ".join(f"{row['ratio'][op]:8.2f}x" for op in OPERATIONS))
     with open(out_path, "w") as out:
         for row in rows:
             out.write(json.dumps(row) + "\n")
     if rows:
-        def geomean(key_a, key_b):
-            return statistics.geometric_mean(r[key_a] / r[key_b] for r in rows)
-        print(f"geometric mean over {len(rows)} matrices: coo->csr "
-              f"{geomean('tessera_coo_to_csr_mnnz_s', 'scipy_coo_to_csr_mnnz_s'):.2f}x, csr->csc "
-              f"{geomean('tessera_csr_to_csc_mnnz_s', 'scipy_csr_to_csc_mnnz_s'):.2f}x scipy")
+        means = ", ".join(f"{op} {statistics.geometric_mean(r['ratio'][op] for r in rows):.2f}x"
+                          for op in OPERATIONS)
+        print(f"geometric mean over {len(rows)} matrices: {means}")
 
 
 if __name__ == "__main__":
