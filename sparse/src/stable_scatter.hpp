@@ -7,12 +7,12 @@
 
 #include <algorithm>
 #include <cstdint>
-#include <cstring>
 #include <span>
 #include <utility>
 #include <vector>
 
 #include "tessera/core/threads.hpp"
+#include "value_ops.hpp"
 
 namespace tessera::sparse::detail {
 
@@ -33,7 +33,7 @@ void stable_scatter(std::span<const std::uint32_t> key, const Source& source, co
     source(first, end, [=](std::size_t k, std::uint32_t other) {
       const std::uint32_t q = slot[keys[k]]++;
       other_out[q] = other;
-      if constexpr (kSize > 0) std::memcpy(values_out + std::size_t{q} * kSize, values + k * kSize, kSize);
+      copy_value<kSize>(values_out, q, values, k);
     });
   };
   // Pieces of at least 2^19 entries, with no more fiber counters than entries.
