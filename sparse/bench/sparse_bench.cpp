@@ -44,10 +44,18 @@ SparseTensor as_f64(const SparseTensor& t) {
     coords[0].push_back(x[0]);
     coords[1].push_back(x[1]);
     switch (t.value_type) {
-      case ValueType::kF64: v.push_back(t.values_as<double>()[p]); break;
-      case ValueType::kF32: v.push_back(t.values_as<float>()[p]); break;
-      case ValueType::kC128: v.push_back(t.values_as<Complex>()[p].real()); break;
-      case ValueType::kPattern: v.push_back(1.0); break;
+      case ValueType::kF64:
+        v.push_back(t.values_as<double>()[p]);
+        break;
+      case ValueType::kF32:
+        v.push_back(t.values_as<float>()[p]);
+        break;
+      case ValueType::kC128:
+        v.push_back(t.values_as<Complex>()[p].real());
+        break;
+      case ValueType::kPattern:
+        v.push_back(1.0);
+        break;
     }
   });
   std::vector<std::byte> bytes(v.size() * 8);
@@ -76,11 +84,13 @@ class GeometricMeans {
     logs_[operation].push_back(std::log(std::min(ratio_eigen, ratio_graphblas)));
   }
   void print() const {
-    std::printf("# geometric mean over the collection, against the faster of Eigen and GraphBLAS\n");
+    std::printf(
+        "# geometric mean over the collection, against the faster of Eigen and GraphBLAS\n");
     for (const auto& [op, logs] : logs_) {
       double sum = 0;
       for (double l : logs) sum += l;
-      std::printf("  %s: %.2fx over %zu matrices\n", op.c_str(), std::exp(sum / logs.size()), logs.size());
+      std::printf("  %s: %.2fx over %zu matrices\n", op.c_str(), std::exp(sum / logs.size()),
+                  logs.size());
     }
   }
 
@@ -106,7 +116,8 @@ void run_matrix(BenchReport& report, GeometricMeans& summary, const BenchMatrix&
     o.check = check;
     const Comparison e = compare_ab("tessera " + op + " " + m.name, ours, "eigen", theirs_eigen, o);
     report.add(e);
-    const Comparison g = compare_ab("tessera " + op + " " + m.name, ours, "graphblas", theirs_graphblas, o);
+    const Comparison g =
+        compare_ab("tessera " + op + " " + m.name, ours, "graphblas", theirs_graphblas, o);
     report.add(g);
     summary.add(op, e.ratio.median, g.ratio.median);
     return e.a.median;
@@ -117,32 +128,51 @@ void run_matrix(BenchReport& report, GeometricMeans& summary, const BenchMatrix&
   std::vector<double> y(rows), y_peer(rows);
   eigen->spmv(x.data(), y_peer.data());
   const auto spmv_ours = [&] { spmv<double>(csr, std::span(x).first(cols), y); };
-  compare("spmv", spmv_ours, [&] { eigen->spmv(x.data(), y.data()); },
-          [&] { graphblas->spmv(x.data(), y.data()); },
-          [&] { spmv_ours(); return close(y, y_peer); });
+  compare(
+      "spmv", spmv_ours, [&] { eigen->spmv(x.data(), y.data()); },
+      [&] { graphblas->spmv(x.data(), y.data()); },
+      [&] {
+        spmv_ours();
+        return close(y, y_peer);
+      });
 
   std::vector<double> c(rows * 64), c_peer(rows * 64);
   eigen->spmm(x.data(), 64, c_peer.data());
   const auto spmm_ours = [&] {
-    spmm<double>(csr, View<const double, 2>(x.data(), {cols, 64}), View<double, 2>(c.data(), {rows, 64}));
+    spmm<double>(csr, View<const double, 2>(x.data(), {cols, 64}),
+                 View<double, 2>(c.data(), {rows, 64}));
   };
-  compare("spmm64", spmm_ours, [&] { eigen->spmm(x.data(), 64, c.data()); },
-          [&] { graphblas->spmm(x.data(), 64, c.data()); },
-          [&] { spmm_ours(); return close(c, c_peer); });
+  compare(
+      "spmm64", spmm_ours, [&] { eigen->spmm(x.data(), 64, c.data()); },
+      [&] { graphblas->spmm(x.data(), 64, c.data()); },
+      [&] {
+        spmm_ours();
+        return close(c, c_peer);
+      });
 
   // Conversions, with nonzeros per second of ours.
   const FormatSpec csc = parse_format("csc", 2);
   const FormatSpec csr_format = parse_format("csr", 2);
   SparseTensor out;
-  const double t_csc = compare("csr-to-csc", [&] { out = convert(csr, csc); },
-                               [&] { eigen->to_csc(); }, [&] { graphblas->to_csc(); },
-                               [&] { out = convert(csr, csc); return out.levels[1].crd.size() == nnz; });
-  const double t_coo = compare("coo-to-csr", [&] { out = convert(m.coo, csr_format); },
-                               [&] { eigen->from_triplets(); }, [&] { graphblas->from_triplets(); },
-                               [&] { out = convert(m.coo, csr_format); return out == csr; });
+  const double t_csc = compare(
+      "csr-to-csc", [&] { out = convert(csr, csc); }, [&] { eigen->to_csc(); },
+      [&] { graphblas->to_csc(); },
+      [&] {
+        out = convert(csr, csc);
+        return out.levels[1].crd.size() == nnz;
+      });
+  const double t_coo = compare(
+      "coo-to-csr", [&] { out = convert(m.coo, csr_format); }, [&] { eigen->from_triplets(); },
+      [&] { graphblas->from_triplets(); },
+      [&] {
+        out = convert(m.coo, csr_format);
+        return out == csr;
+      });
   std::printf("  conversions: csr-to-csc %.0f M nonzeros/s, coo-to-csr %.0f M nonzeros/s\n",
               nnz / t_csc / 1e6, nnz / t_coo / 1e6);
-  report.record({{"type", "conversion_rate"}, {"matrix", m.name}, {"csr_to_csc_mnnz_s", nnz / t_csc / 1e6},
+  report.record({{"type", "conversion_rate"},
+                 {"matrix", m.name},
+                 {"csr_to_csc_mnnz_s", nnz / t_csc / 1e6},
                  {"coo_to_csr_mnnz_s", nnz / t_coo / 1e6}});
 
   if (!m.large) return;
@@ -170,7 +200,10 @@ void run_matrix(BenchReport& report, GeometricMeans& summary, const BenchMatrix&
       const double bytes = kBatch * (12.0 * nnz + 4.0 * (rows + 1) + 8.0 * rows + 8.0 * cols);
       const double one = bytes / scaling.b.median / 1e9, two = bytes / scaling.a.median / 1e9;
       std::printf("  spmv moves %.1f GB/s on 1 thread, %.1f GB/s on 2\n", one, two);
-      report.record({{"type", "spmv_bandwidth"}, {"matrix", m.name}, {"gb_s_1_thread", one}, {"gb_s_2_threads", two}});
+      report.record({{"type", "spmv_bandwidth"},
+                     {"matrix", m.name},
+                     {"gb_s_1_thread", one},
+                     {"gb_s_2_threads", two}});
     }
   }
 }
@@ -187,18 +220,21 @@ void stream_bandwidth(BenchReport& report) {
     return [&, threads] {
       const ThreadCountScope scope(threads);
       parallel_for(buffer.size(), buffer.size() / 8, [&](std::size_t piece, Range r) {
-        partial[piece] = std::accumulate(buffer.begin() + r.begin, buffer.begin() + r.end, std::uint64_t{0});
+        partial[piece] =
+            std::accumulate(buffer.begin() + r.begin, buffer.begin() + r.end, std::uint64_t{0});
       });
     };
   };
   BenchOptions o = report.options();
   o.min_repetitions = 11;
   o.extra["operation"] = "stream read threads";
-  const Comparison c = compare_ab("stream read 2 threads", sum(2), "stream read 1 thread", sum(1), o);
+  const Comparison c =
+      compare_ab("stream read 2 threads", sum(2), "stream read 1 thread", sum(1), o);
   report.add(c);
   std::printf("  stream read %.1f GB/s on 1 thread, %.1f GB/s on 2\n", bytes / c.b.median / 1e9,
               bytes / c.a.median / 1e9);
-  report.record({{"type", "stream_bandwidth"}, {"gb_s_1_thread", bytes / c.b.median / 1e9},
+  report.record({{"type", "stream_bandwidth"},
+                 {"gb_s_1_thread", bytes / c.b.median / 1e9},
                  {"gb_s_2_threads", bytes / c.a.median / 1e9}});
 }
 
@@ -228,7 +264,8 @@ int main(int argc, char** argv) {
     if (n == 0) continue;
     const auto side = static_cast<std::uint32_t>(std::max<std::uint64_t>(n / 10, 1024));
     matrices.push_back({fmt::format("rmat-{}M", n / 1000000), generate_rmat(20, n, 1), true});
-    matrices.push_back({fmt::format("uniform-{}M", n / 1000000), generate_uniform(side, side, n, 2), true});
+    matrices.push_back(
+        {fmt::format("uniform-{}M", n / 1000000), generate_uniform(side, side, n, 2), true});
     matrices.push_back({fmt::format("banded-{}M", n / 1000000),
                         generate_banded(static_cast<std::uint32_t>(n / 11), 5, 3), true});
   }

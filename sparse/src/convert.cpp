@@ -28,10 +28,11 @@ SparseTensor convert(const SparseTensor& source, const FormatSpec& target,
   }
   check_format(target, target.name);
   SparseTensor result;
-  const ConvertProblem problem{.source = &source, .target = &target,
-                               .max_bytes = options.max_bytes != 0 ? options.max_bytes
-                                                                   : half_of_memory(),
-                               .result = &result};
+  const ConvertProblem problem{
+      .source = &source,
+      .target = &target,
+      .max_bytes = options.max_bytes != 0 ? options.max_bytes : half_of_memory(),
+      .result = &result};
   convert_kernels().run(problem);
   return result;
 }

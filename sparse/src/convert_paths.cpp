@@ -10,9 +10,9 @@
 #include <cstring>
 #include <numeric>
 
-#include "stable_scatter.hpp"
 #include "layouts.hpp"
 #include "row_split.hpp"
+#include "stable_scatter.hpp"
 #include "value_ops.hpp"
 
 namespace tessera::sparse::detail {
@@ -29,7 +29,8 @@ SparseTensor compressed_result(const ConvertProblem& p, std::uint32_t outer) {
 }
 
 // Offsets of a fiber per outer coordinate from the outer coordinates of the entries.
-std::vector<std::uint32_t> count_offsets(std::span<const std::uint32_t> outer, std::uint32_t extent) {
+std::vector<std::uint32_t> count_offsets(std::span<const std::uint32_t> outer,
+                                         std::uint32_t extent) {
   std::vector<std::uint32_t> pos(std::size_t{extent} + 1, 0);
   for (std::uint32_t x : outer) ++pos[x + 1];
   std::partial_sum(pos.begin(), pos.end(), pos.begin());
@@ -38,8 +39,9 @@ std::vector<std::uint32_t> count_offsets(std::span<const std::uint32_t> outer, s
 
 void check_bytes(const ConvertProblem& p, std::uint64_t bytes) {
   if (bytes > p.max_bytes) {
-    throw Error(p.target->name, "the result would hold more bytes than the limit of this "
-                                "conversion (ConvertOptions::max_bytes)");
+    throw Error(p.target->name,
+                "the result would hold more bytes than the limit of this "
+                "conversion (ConvertOptions::max_bytes)");
   }
 }
 
@@ -59,9 +61,10 @@ void transpose(const ConvertProblem& p) {
   r.values.resize(s.values.size());
   with_value_size(s.value_size(), [&](auto size) {
     // Source fiber i holds entries [spos[i], spos[i + 1]); each keeps i as its coordinate.
-    const auto source = [offsets = spos.data(), fibers = spos.size() - 1](std::size_t first, std::size_t end,
-                                                                          auto&& f) {
-      auto i = static_cast<std::uint32_t>(std::upper_bound(offsets, offsets + fibers + 1, first) - offsets - 1);
+    const auto source = [offsets = spos.data(), fibers = spos.size() - 1](
+                            std::size_t first, std::size_t end, auto&& f) {
+      auto i = static_cast<std::uint32_t>(std::upper_bound(offsets, offsets + fibers + 1, first) -
+                                          offsets - 1);
       for (std::size_t k = first; k < end; ++k) {
         while (offsets[i + 1] <= k) ++i;
         f(k, i);
@@ -74,7 +77,8 @@ void transpose(const ConvertProblem& p) {
 }
 
 // Whether entry k + 1 follows entry k in (major, minor) order, strictly, for every k.
-bool strictly_sorted(const std::vector<std::uint32_t>& major, const std::vector<std::uint32_t>& minor) {
+bool strictly_sorted(const std::vector<std::uint32_t>& major,
+                     const std::vector<std::uint32_t>& minor) {
   for (std::size_t k = 1; k < major.size(); ++k) {
     if (major[k - 1] > major[k] || (major[k - 1] == major[k] && minor[k - 1] >= minor[k])) {
       return false;
@@ -105,12 +109,14 @@ void sort_fiber(std::uint32_t* crd, std::byte* values, std::uint32_t begin, std:
   }
   // Coordinate above position: sorting these keys is stable, and needs no indirection.
   std::vector<std::uint64_t> keyed(end - begin);
-  for (std::uint32_t k = begin; k < end; ++k) keyed[k - begin] = std::uint64_t{crd[k]} << 32 | (k - begin);
+  for (std::uint32_t k = begin; k < end; ++k)
+    keyed[k - begin] = std::uint64_t{crd[k]} << 32 | (k - begin);
   std::sort(keyed.begin(), keyed.end());
   std::vector<std::byte> sorted_values(keyed.size() * kSize);
   for (std::size_t i = 0; i < keyed.size(); ++i) {
     crd[begin + i] = static_cast<std::uint32_t>(keyed[i] >> 32);
-    copy_value<kSize>(sorted_values.data(), i, values, begin + static_cast<std::uint32_t>(keyed[i]));
+    copy_value<kSize>(sorted_values.data(), i, values,
+                      begin + static_cast<std::uint32_t>(keyed[i]));
   }
   std::copy(sorted_values.begin(), sorted_values.end(), values + std::size_t{begin} * kSize);
 }
@@ -142,7 +148,8 @@ void coo_to_compressed(const ConvertProblem& p) {
   const SparseTensor& s = *p.source;
   const auto src_outer = static_cast<std::uint32_t>(coo_outer(s.format));
   const auto out_outer = static_cast<std::uint32_t>(compressed_outer(*p.target));
-  const std::vector<std::uint32_t>* coords[2];  // coords[d]: the entries' coordinates in dimension d
+  const std::vector<std::uint32_t>*
+      coords[2];  // coords[d]: the entries' coordinates in dimension d
   coords[src_outer] = &s.levels[0].crd;
   coords[1 - src_outer] = &s.levels[1].crd;
   const std::vector<std::uint32_t>& outer = *coords[out_outer];
@@ -155,7 +162,8 @@ void coo_to_compressed(const ConvertProblem& p) {
   out.pos = count_offsets(outer, s.dims[out_outer]);
   out.crd.resize(nnz);
   r.values.resize(nnz * vsize);
-  const bool in_target_order = (s.canonical && out_outer == src_outer) || strictly_sorted(outer, inner);
+  const bool in_target_order =
+      (s.canonical && out_outer == src_outer) || strictly_sorted(outer, inner);
   if (in_target_order) {
     std::copy(inner.begin(), inner.end(), out.crd.begin());
     std::copy(s.values.begin(), s.values.end(), r.values.begin());
@@ -175,7 +183,9 @@ void coo_to_compressed(const ConvertProblem& p) {
   // adjacent, are summed.
   bool repeats = false;
   if (!(s.canonical && out_outer != src_outer)) {
-    with_value_size(vsize, [&](auto size) { repeats = sort_fibers<decltype(size)::value>(out, r.values.data()); });
+    with_value_size(vsize, [&](auto size) {
+      repeats = sort_fibers<decltype(size)::value>(out, r.values.data());
+    });
   }
   if (repeats) {
     // Sum repeats: equal coordinates of one fiber are adjacent now.
@@ -189,7 +199,8 @@ void coo_to_compressed(const ConvertProblem& p) {
         continue;
       }
       out.crd[w] = out.crd[q];
-      if (vsize > 0 && w != q) std::memcpy(r.values.data() + w * vsize, r.values.data() + q * vsize, vsize);
+      if (vsize > 0 && w != q)
+        std::memcpy(r.values.data() + w * vsize, r.values.data() + q * vsize, vsize);
       ++w;
     }
     while (fiber + 1 < pos.size()) pos[++fiber] = static_cast<std::uint32_t>(w);

@@ -76,9 +76,9 @@ void spmv_csr(const SpmvProblem& p) {
 const KernelRegistry<SpmvProblem>& spmv_kernels() {
   static KernelRegistry<SpmvProblem> registry("sparse.spmv", "y = A·x, A sparse in any format");
   static const bool filled = [] {
-    registry.add(cpu_kernel("levels", IsaLevel::kScalar,
-                            "reference: y[i] += a·x[j] over A's entries in storage order, any format",
-                            &spmv_levels));
+    registry.add(cpu_kernel(
+        "levels", IsaLevel::kScalar,
+        "reference: y[i] += a·x[j] over A's entries in storage order, any format", &spmv_levels));
     Kernel<SpmvProblem> csr = cpu_kernel(
         "csr", IsaLevel::kScalar,
         "CSR rows, two accumulators per row, rows split over threads by nonzeros", &spmv_csr);

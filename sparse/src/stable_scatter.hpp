@@ -21,9 +21,9 @@ namespace tessera::sparse::detail {
 /// receive the entry's other coordinate and value. source(first, end, f) calls f(k, other) for the
 /// entries k of [first, end) in order; values holds kSize bytes per entry.
 template <std::size_t kSize, class Source>
-void stable_scatter(std::span<const std::uint32_t> key, const Source& source, const std::byte* values,
-                    const std::vector<std::uint32_t>& pos, std::uint32_t* other_out,
-                    std::byte* values_out) {
+void stable_scatter(std::span<const std::uint32_t> key, const Source& source,
+                    const std::byte* values, const std::vector<std::uint32_t>& pos,
+                    std::uint32_t* other_out, std::byte* values_out) {
   const std::size_t n = key.size();
   const std::size_t fibers = pos.size() - 1;
   // Pointers captured by value: the value copies write bytes, which may alias anything held in
@@ -54,7 +54,8 @@ void stable_scatter(std::span<const std::uint32_t> key, const Source& source, co
   parallel_for(fibers, std::size_t{1} << 16, [&](std::size_t, Range r) {
     for (std::size_t f = r.begin; f < r.end; ++f) {
       std::uint32_t slot = pos[f];
-      for (std::size_t piece = 0; piece < pieces; ++piece) slot += std::exchange(next[piece * fibers + f], slot);
+      for (std::size_t piece = 0; piece < pieces; ++piece)
+        slot += std::exchange(next[piece * fibers + f], slot);
     }
   });
   parallel_for(pieces, 1, [&](std::size_t piece, Range) {

@@ -1,5 +1,7 @@
 // Conversion between every pair of formats: round trips are bit-exact, entries are preserved,
 // repeats of a COO input are summed in order, and each fast path agrees with the level-generic one.
+#include "tessera/sparse/convert.hpp"
+
 #include <gtest/gtest.h>
 
 #include <iostream>
@@ -7,7 +9,6 @@
 #include <vector>
 
 #include "tessera/core/threads.hpp"
-#include "tessera/sparse/convert.hpp"
 #include "tessera/sparse/generate.hpp"
 #include "tessera/testing/expect_error.hpp"
 #include "test_matrices.hpp"
@@ -44,8 +45,8 @@ TEST_P(ConvertEveryPair, RoundTripsBitExactly) {
         const FormatSpec& b = *pb;
         const SparseTensor in_b = convert(in_a, b);
         ASSERT_EQ(entries_of(in_b), want) << m.name << ": " << a.name << " -> " << b.name;
-        ASSERT_TRUE(convert(in_b, a) == in_a) << m.name << ": " << a.name << " -> " << b.name
-                                              << " -> " << a.name;
+        ASSERT_TRUE(convert(in_b, a) == in_a)
+            << m.name << ": " << a.name << " -> " << b.name << " -> " << a.name;
       }
     }
   }
@@ -98,7 +99,8 @@ TEST(Convert, FastPathsAgreeWithTheLevelGenericPath) {
   const auto& generic = registry.find("levels");
   for (const testing::NamedMatrix& m : testing::generated_matrices(ValueType::kF64)) {
     for (const char* from : {"coo", "csr", "csc"}) {
-      const SparseTensor source = from == std::string("coo") ? m.coo : convert(m.coo, parse_format(from, 2));
+      const SparseTensor source =
+          from == std::string("coo") ? m.coo : convert(m.coo, parse_format(from, 2));
       for (const char* to : {"csr", "csc"}) {
         const FormatSpec target = parse_format(to, 2);
         SparseTensor by_generic, by_selected;
@@ -106,12 +108,13 @@ TEST(Convert, FastPathsAgreeWithTheLevelGenericPath) {
         const ConvertProblem b{&source, &target, 1ull << 30, &by_selected};
         registry.run(generic, a);
         registry.run(b);
-        EXPECT_TRUE(by_generic == by_selected) << m.name << ": " << from << " -> " << to << " by "
-                                               << registry.select(b).name;
+        EXPECT_TRUE(by_generic == by_selected)
+            << m.name << ": " << from << " -> " << to << " by " << registry.select(b).name;
       }
     }
   }
-  const SparseTensor csr = convert(testing::generated_matrices(ValueType::kF64)[5].coo, parse_format("csr", 2));
+  const SparseTensor csr =
+      convert(testing::generated_matrices(ValueType::kF64)[5].coo, parse_format("csr", 2));
   const FormatSpec csc = parse_format("csc", 2);
   SparseTensor out;
   EXPECT_EQ(registry.select(ConvertProblem{&csr, &csc, 1ull << 30, &out}).name, "transpose");
@@ -122,8 +125,10 @@ TEST(Convert, ScatterInPiecesAgreesWithTheLevelGenericPathOnAnyThreadCount) {
   // two pieces, one thread does not, and both give the generic path's bytes.
   const auto& registry = convert_kernels();
   const auto& generic = registry.find("levels");
-  for (const auto& [type, draws] : std::vector<std::pair<ValueType, std::uint64_t>>{
-           {ValueType::kF64, 2'300'000}, {ValueType::kPattern, 1'100'000}, {ValueType::kC128, 1'100'000}}) {
+  for (const auto& [type, draws] :
+       std::vector<std::pair<ValueType, std::uint64_t>>{{ValueType::kF64, 2'300'000},
+                                                        {ValueType::kPattern, 1'100'000},
+                                                        {ValueType::kC128, 1'100'000}}) {
     const SparseTensor coo = generate_uniform(3000, 5000, draws, 7, type);
     const SparseTensor csr = convert(coo, parse_format("csr", 2));
     for (const SparseTensor* source : {&coo, &csr}) {
@@ -160,8 +165,9 @@ TEST(Convert, FullLeavesDropStoredZeros) {
 
 TEST(Convert, RefusesResultsAboveTheByteLimit) {
   const SparseTensor coo = generate_uniform(100000, 100000, 10, 1);
-  tessera::testing::expect_error([&] { convert(coo, parse_format("dense", 2), {.max_bytes = 1 << 20}); },
-                                 {.input = "dense", .contains = "more than 1048576 bytes"});
+  tessera::testing::expect_error(
+      [&] { convert(coo, parse_format("dense", 2), {.max_bytes = 1 << 20}); },
+      {.input = "dense", .contains = "more than 1048576 bytes"});
   tessera::testing::expect_error([&] { convert(coo, parse_format("csr", 3)); },
                                  {.input = "format", .contains = "matrix format"});
 }
