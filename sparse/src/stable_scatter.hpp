@@ -1,20 +1,64 @@
 // The stable counting scatter under COO -> CSR and CSR <-> CSC: entry k goes to the next free slot
-// of fiber key[k], taking its other coordinate and its value along. A large input is cut into one
-// piece per thread: each piece counts its entries per fiber, a piece's slots in a fiber follow
-// those of the pieces before it, and the pieces scatter at once. The result is the unique stable
-// scatter, so it does not depend on the thread count.
+// of fiber key[k], taking its other coordinate and its value along. The result is the unique
+// stable scatter, so it does not depend on how the work is split or on the thread count.
+//
+// A result that fits in cache is scattered directly. A larger one is scattered in two passes, as
+// a radix sort would: fibers are grouped into buckets of 2^shift consecutive fibers, each holding
+// about a quarter of a core's L2 of entries. The first pass moves every entry into its bucket's
+// slots of the result (a few hundred sequential streams), keeping its fiber's low bits; the second
+// scatters each bucket within itself through a cache-sized buffer. A direct scatter into a result
+// far larger than the caches misses the cache and the TLB on every entry; the two passes read and
+// write every entry three times more, but in order.
+//
+// A large input is cut into one piece per thread: each piece counts its entries per fiber (or per
+// bucket), a piece's slots follow those of the pieces before it, and the pieces scatter at once.
 #pragma once
 
 #include <algorithm>
+#include <atomic>
+#include <bit>
 #include <cstdint>
+#include <cstring>
+#include <memory>
 #include <span>
 #include <utility>
 #include <vector>
 
+#include "tessera/core/cache_sizes.hpp"
 #include "tessera/core/threads.hpp"
 #include "value_ops.hpp"
 
 namespace tessera::sparse::detail {
+
+/// How stable_scatter splits its work: `pieces` contiguous runs of the input, and for a staged
+/// scatter `shift` (buckets of 2^shift fibers); shift < 0 scatters directly.
+struct ScatterPlan {
+  std::size_t pieces = 1;
+  int shift = -1;
+};
+
+/// The plan for n entries of `entry_bytes` (coordinate and value) into `fibers` fibers, with
+/// buckets sized to `l2` bytes of cache per core, on `threads` threads.
+inline ScatterPlan plan_scatter(std::size_t n, std::size_t entry_bytes, std::size_t fibers,
+                                std::size_t l2, std::size_t threads) {
+  ScatterPlan plan;
+  // Staged once the result outgrows a core's L2, in at most 256 buckets of at least 64 KiB (at most
+  // 2^16 fibers each, whose low bits are kept in 16 bits), and never over 4096 buckets.
+  const std::size_t bytes = n * entry_bytes;
+  if (bytes >= l2 && fibers > 0) {
+    const std::size_t bucket_bytes = std::max<std::size_t>(bytes / 256, std::size_t{64} << 10);
+    const std::size_t wanted = std::max<std::size_t>(bytes / bucket_bytes, 1);
+    const std::size_t per_bucket = std::max<std::size_t>(fibers / wanted, 1);
+    const int shift = std::min(static_cast<int>(std::bit_width(per_bucket - 1)), 16);
+    if ((fibers >> shift) < 4096) plan.shift = shift;
+  }
+  // Pieces of at least 2^19 entries, with no more counters (per fiber, or per bucket) than entries.
+  const std::size_t counters = plan.shift < 0 ? fibers : ((fibers - 1) >> plan.shift) + 1;
+  constexpr std::size_t kMinPiece = std::size_t{1} << 19;
+  plan.pieces = std::max<std::size_t>(
+      1, std::min({threads, n / kMinPiece, n / std::max<std::size_t>(counters, 1)}));
+  return plan;
+}
 
 /// Scatters entries [0, key.size()) by key into the slots of offsets `pos` (pos[f] is fiber f's
 /// first slot; one past the last fiber, the entry count): other_out[q] and value q of values_out
@@ -23,45 +67,97 @@ namespace tessera::sparse::detail {
 template <std::size_t kSize, class Source>
 void stable_scatter(std::span<const std::uint32_t> key, const Source& source,
                     const std::byte* values, const std::vector<std::uint32_t>& pos,
-                    std::uint32_t* other_out, std::byte* values_out) {
+                    std::uint32_t* other_out, std::byte* values_out, ScatterPlan plan) {
   const std::size_t n = key.size();
   const std::size_t fibers = pos.size() - 1;
-  // Pointers captured by value: the value copies write bytes, which may alias anything held in
-  // memory, and would reload every pointer reached through a reference.
-  const auto scatter = [keys = key.data(), other_out, values, values_out, &source](
-                           std::uint32_t* slot, std::size_t first, std::size_t end) {
-    source(first, end, [=](std::size_t k, std::uint32_t other) {
-      const std::uint32_t q = slot[keys[k]]++;
-      other_out[q] = other;
-      copy_value<kSize>(values_out, q, values, k);
+  const std::size_t pieces = plan.pieces;
+  const int shift = std::max(plan.shift, 0);
+  const bool staged = plan.shift >= 0;
+  // Slots are taken per fiber, or per bucket when staged: `groups` counters per piece.
+  const std::size_t groups = staged ? ((fibers - 1) >> shift) + 1 : fibers;
+  const auto group_start = [&](std::size_t g) { return pos[std::min(g << shift, fibers)]; };
+  std::vector<std::uint32_t> next(pieces * groups, 0);  // [piece * groups + g]: its next slot
+  if (pieces > 1) {
+    parallel_for(pieces, 1, [&](std::size_t piece, Range) {
+      const Range r = partition_range(n, pieces, piece);
+      std::uint32_t* count = next.data() + piece * groups;
+      for (std::size_t k = r.begin; k < r.end; ++k) ++count[key[k] >> shift];
     });
-  };
-  // Pieces of at least 2^19 entries, with no more fiber counters than entries.
-  constexpr std::size_t kMinPiece = std::size_t{1} << 19;
-  const std::size_t pieces = std::min({static_cast<std::size_t>(thread_count()), n / kMinPiece,
-                                       n / std::max<std::size_t>(fibers, 1)});
-  if (pieces <= 1) {
-    std::vector<std::uint32_t> next(pos.begin(), pos.end() - 1);
-    scatter(next.data(), 0, n);
-    return;
   }
-  std::vector<std::uint32_t> next(pieces * fibers, 0);  // [piece * fibers + f]: its next slot in f
-  parallel_for(pieces, 1, [&](std::size_t piece, Range) {
-    const Range r = partition_range(n, pieces, piece);
-    std::uint32_t* count = next.data() + piece * fibers;
-    for (std::size_t k = r.begin; k < r.end; ++k) ++count[key[k]];
-  });
-  parallel_for(fibers, std::size_t{1} << 16, [&](std::size_t, Range r) {
-    for (std::size_t f = r.begin; f < r.end; ++f) {
-      std::uint32_t slot = pos[f];
+  parallel_for(groups, std::size_t{1} << 16, [&](std::size_t, Range r) {
+    for (std::size_t g = r.begin; g < r.end; ++g) {
+      std::uint32_t slot = group_start(g);
       for (std::size_t piece = 0; piece < pieces; ++piece)
-        slot += std::exchange(next[piece * fibers + f], slot);
+        slot += std::exchange(next[piece * groups + g], slot);
     }
   });
+  // Low bits of each entry's fiber, by slot, between the two passes of a staged scatter.
+  const auto low = staged ? std::make_unique_for_overwrite<std::uint16_t[]>(n) : nullptr;
+  // Pointers captured by value: the value copies write bytes, which may alias anything held in
+  // memory, and would reload every pointer reached through a reference.
   parallel_for(pieces, 1, [&](std::size_t piece, Range) {
     const Range r = partition_range(n, pieces, piece);
-    scatter(next.data() + piece * fibers, r.begin, r.end);
+    std::uint32_t* slot = next.data() + piece * groups;
+    if (!staged) {
+      source(r.begin, r.end, [=, keys = key.data()](std::size_t k, std::uint32_t other) {
+        const std::uint32_t q = slot[keys[k]]++;
+        other_out[q] = other;
+        copy_value<kSize>(values_out, q, values, k);
+      });
+      return;
+    }
+    const std::uint32_t mask = (std::uint32_t{1} << shift) - 1;
+    source(r.begin, r.end,
+           [=, keys = key.data(), low = low.get()](std::size_t k, std::uint32_t other) {
+             const std::uint32_t q = slot[keys[k] >> shift]++;
+             other_out[q] = other;
+             low[q] = static_cast<std::uint16_t>(keys[k] & mask);
+             copy_value<kSize>(values_out, q, values, k);
+           });
   });
+  if (!staged) return;
+  // Second pass: each bucket through a buffer of its size, buckets taken in turn by the threads.
+  std::size_t largest = 0;
+  for (std::size_t g = 0; g < groups; ++g)
+    largest = std::max<std::size_t>(largest, group_start(g + 1) - group_start(g));
+  std::atomic<std::size_t> taken{0};
+  const std::size_t workers = std::min(static_cast<std::size_t>(thread_count()), groups);
+  parallel_for(workers, 1, [&](std::size_t, Range) {
+    std::vector<std::uint32_t> other_buffer(largest), fiber_next(std::size_t{1} << shift);
+    std::vector<std::byte> value_buffer(largest * kSize);
+    for (std::size_t g; (g = taken++) < groups;) {
+      const std::uint32_t begin = group_start(g), end = group_start(g + 1);
+      const std::size_t first_fiber = g << shift;
+      const std::size_t count = std::min(fibers - first_fiber, std::size_t{1} << shift);
+      for (std::size_t f = 0; f < count; ++f) fiber_next[f] = pos[first_fiber + f] - begin;
+      // Locals, not the captured pointers: the value copies may alias anything in memory.
+      std::uint32_t* const slot = fiber_next.data();
+      std::uint32_t* const other_to = other_buffer.data();
+      std::byte* const value_to = value_buffer.data();
+      const std::uint16_t* const lows = low.get() + begin;
+      std::uint32_t* const others = other_out + begin;
+      std::byte* const bucket_values = values_out + std::size_t{begin} * kSize;
+      const std::uint32_t size = end - begin;
+      for (std::uint32_t q = 0; q < size; ++q) {
+        const std::uint32_t d = slot[lows[q]]++;
+        other_to[d] = others[q];
+        copy_value<kSize>(value_to, d, bucket_values, q);
+      }
+      std::memcpy(others, other_to, std::size_t{size} * 4);
+      if constexpr (kSize > 0) std::memcpy(bucket_values, value_to, std::size_t{size} * kSize);
+    }
+  });
+}
+
+/// stable_scatter with the plan for this machine's L2 and thread count.
+template <std::size_t kSize, class Source>
+void stable_scatter(std::span<const std::uint32_t> key, const Source& source,
+                    const std::byte* values, const std::vector<std::uint32_t>& pos,
+                    std::uint32_t* other_out, std::byte* values_out) {
+  static const std::size_t l2 = detect_cache_sizes().l2;
+  const ScatterPlan plan = plan_scatter(key.size(), 4 + kSize, pos.size() - 1, l2,
+                                        static_cast<std::size_t>(thread_count()));
+  stable_scatter<kSize>(key, source, values, pos, other_out, values_out, plan);
 }
 
 }  // namespace tessera::sparse::detail

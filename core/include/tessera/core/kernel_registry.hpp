@@ -142,12 +142,11 @@ class KernelRegistry final : public KernelListing {
     if (!can_run(kernel, problem)) {
       throw Error(operation_, "kernel '" + kernel.name + "' cannot run this problem here");
     }
-    AlignedBuffer<std::byte> workspace(kernel.workspace_bytes ? kernel.workspace_bytes(problem)
-                                                              : 0);
-    kernel.run(problem, workspace.span());
+    run_checked(kernel, problem);
   }
-  /// run(select(problem), problem).
-  void run(const Problem& problem) const { run(select(problem), problem); }
+  /// run(select(problem), problem), checking the record once (a call on a small problem costs
+  /// little more than its kernel).
+  void run(const Problem& problem) const { run_checked(select(problem), problem); }
 
   std::string_view operation() const override { return operation_; }
   std::string_view description() const override { return description_; }
@@ -160,6 +159,16 @@ class KernelRegistry final : public KernelListing {
   }
 
  private:
+  // Runs a record that can_run() accepted, with a workspace of the size it asks for.
+  static void run_checked(const Kernel<Problem>& kernel, const Problem& problem) {
+    if (!kernel.workspace_bytes) {
+      kernel.run(problem, {});
+      return;
+    }
+    AlignedBuffer<std::byte> workspace(kernel.workspace_bytes(problem));
+    kernel.run(problem, workspace.span());
+  }
+
   /// "scalar, avx2, avx512": the names, for errors.
   std::string names() const {
     std::string out;
