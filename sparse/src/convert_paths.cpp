@@ -1,7 +1,8 @@
 // Conversion fast paths (convert_paths.hpp). Both build the target's offsets by counting entries
 // per outer coordinate and scatter coordinates and values stably (stable_scatter.hpp), which keeps
-// entries of one outer coordinate in the source's order; fibers of a COO source in another order
-// are then sorted (in parallel) and repeats summed in their order of appearance.
+// entries of one outer coordinate in the source's order. A COO source in another order is either
+// scattered and its unsorted fibers sorted (in parallel), or, when most entries are out of place,
+// scattered twice as a radix sort; repeats are then summed in their order of appearance.
 #include "convert_paths.hpp"
 
 #include <algorithm>
@@ -9,6 +10,8 @@
 #include <atomic>
 #include <cstring>
 #include <numeric>
+#include <tuple>
+#include <utility>
 
 #include "layouts.hpp"
 #include "row_split.hpp"
@@ -37,6 +40,26 @@ std::vector<std::uint32_t> count_offsets(std::span<const std::uint32_t> outer,
   return pos;
 }
 
+// count_offsets, and how many entries do not follow the one before them in their fiber strictly
+// by inner coordinate: with none, a stable scatter by the outer coordinate leaves every fiber
+// sorted and free of repeats.
+std::pair<std::vector<std::uint32_t>, std::size_t> count_offsets_and_disorder(
+    std::span<const std::uint32_t> outer, std::span<const std::uint32_t> inner,
+    std::uint32_t extent) {
+  // Per fiber its count and the last inner coordinate seen + 1, side by side: one cache miss.
+  std::vector<std::array<std::uint32_t, 2>> fibers(extent, {0, 0});
+  std::size_t disorder = 0;
+  for (std::size_t k = 0; k < outer.size(); ++k) {
+    std::array<std::uint32_t, 2>& f = fibers[outer[k]];
+    ++f[0];
+    disorder += inner[k] < f[1];
+    f[1] = inner[k] + 1;
+  }
+  std::vector<std::uint32_t> pos(std::size_t{extent} + 1, 0);
+  for (std::uint32_t x = 0; x < extent; ++x) pos[x + 1] = pos[x] + fibers[x][0];
+  return {std::move(pos), disorder};
+}
+
 void check_bytes(const ConvertProblem& p, std::uint64_t bytes) {
   if (bytes > p.max_bytes) {
     throw Error(p.target->name,
@@ -45,33 +68,40 @@ void check_bytes(const ConvertProblem& p, std::uint64_t bytes) {
   }
 }
 
+// Scatters the entries of compressed fibers (offsets `pos`, coordinates `crd`, kSize-byte values)
+// into the fibers of `out` named by their coordinates, offsets `out.pos` already counted: each
+// entry takes its source fiber as its coordinate, so entries of one target fiber come out in
+// source fiber order.
+template <std::size_t kSize>
+void transpose_fibers(const std::vector<std::uint32_t>& pos, const std::vector<std::uint32_t>& crd,
+                      const std::byte* values, LevelData& out, std::byte* out_values) {
+  out.crd.resize(crd.size());
+  out.size = crd.size();
+  // Source fiber i holds entries [pos[i], pos[i + 1]); each keeps i as its coordinate.
+  const auto source = [offsets = pos.data(), fibers = pos.size() - 1](std::size_t first,
+                                                                      std::size_t end, auto&& f) {
+    auto i = static_cast<std::uint32_t>(std::upper_bound(offsets, offsets + fibers + 1, first) -
+                                        offsets - 1);
+    for (std::size_t k = first; k < end; ++k) {
+      while (offsets[i + 1] <= k) ++i;
+      f(k, i);
+    }
+  };
+  stable_scatter<kSize>(crd, source, values, out.pos, out.crd.data(), out_values);
+}
+
 // CSR <-> CSC: entries of source fiber i (inner coordinate j) become entries of target fiber j.
 void transpose(const ConvertProblem& p) {
   const SparseTensor& s = *p.source;
   const auto out_outer = static_cast<std::uint32_t>(compressed_outer(*p.target));
-  const std::vector<std::uint32_t>& spos = s.levels[1].pos;
-  const std::vector<std::uint32_t>& scrd = s.levels[1].crd;
-  const std::size_t nnz = scrd.size();
-  check_bytes(p, nnz * (4 + s.value_size()) + 4ull * s.dims[out_outer]);
+  const LevelData& in = s.levels[1];
+  check_bytes(p, in.crd.size() * (4 + s.value_size()) + 4ull * s.dims[out_outer]);
   SparseTensor r = compressed_result(p, out_outer);
   LevelData& out = r.levels[1];
-  out.pos = count_offsets(scrd, s.dims[out_outer]);
-  out.crd.resize(nnz);
-  out.size = nnz;
+  out.pos = count_offsets(in.crd, s.dims[out_outer]);
   r.values.resize(s.values.size());
   with_value_size(s.value_size(), [&](auto size) {
-    // Source fiber i holds entries [spos[i], spos[i + 1]); each keeps i as its coordinate.
-    const auto source = [offsets = spos.data(), fibers = spos.size() - 1](
-                            std::size_t first, std::size_t end, auto&& f) {
-      auto i = static_cast<std::uint32_t>(std::upper_bound(offsets, offsets + fibers + 1, first) -
-                                          offsets - 1);
-      for (std::size_t k = first; k < end; ++k) {
-        while (offsets[i + 1] <= k) ++i;
-        f(k, i);
-      }
-    };
-    stable_scatter<decltype(size)::value>(scrd, source, s.values.data(), out.pos, out.crd.data(),
-                                          r.values.data());
+    transpose_fibers<decltype(size)::value>(in.pos, in.crd, s.values.data(), out, r.values.data());
   });
   *p.result = std::move(r);
 }
@@ -89,9 +119,21 @@ bool strictly_sorted(const std::vector<std::uint32_t>& major,
 
 // Sorts fiber [begin, end) of crd by coordinate, stably, values alongside: short fibers by
 // insertion in place, long ones by sorting (coordinate, position) keys.
+// Fibers of at most this many entries are sorted by insertion.
+constexpr std::uint32_t kInsertionMax = 32;
+
+// Entries in fibers longer than kInsertionMax: those that sort_fiber sorts by comparison.
+std::size_t entries_in_long_fibers(const std::vector<std::uint32_t>& pos) {
+  std::size_t entries = 0;
+  for (std::size_t f = 0; f + 1 < pos.size(); ++f) {
+    const std::uint32_t length = pos[f + 1] - pos[f];
+    if (length > kInsertionMax) entries += length;
+  }
+  return entries;
+}
+
 template <std::size_t kSize>
 void sort_fiber(std::uint32_t* crd, std::byte* values, std::uint32_t begin, std::uint32_t end) {
-  constexpr std::uint32_t kInsertionMax = 32;
   if (end - begin <= kInsertionMax) {
     for (std::uint32_t k = begin + 1; k < end; ++k) {
       const std::uint32_t c = crd[k];
@@ -142,8 +184,22 @@ bool sort_fibers(LevelData& out, std::byte* values) {
   return repeats;
 }
 
-// COO -> CSR or CSC. Entries already in the target's order are copied; any other order takes one
-// stable counting scatter by the outer coordinate, then the fibers it left unsorted are sorted.
+// Whether a fiber of `out` (sorted) holds a coordinate more than once.
+bool has_repeats(const LevelData& out) {
+  for (std::size_t f = 0; f + 1 < out.pos.size(); ++f) {
+    for (std::uint32_t k = out.pos[f] + 1; k < out.pos[f + 1]; ++k) {
+      if (out.crd[k - 1] == out.crd[k]) return true;
+    }
+  }
+  return false;
+}
+
+// COO -> CSR or CSC. Entries already in the target's order are copied. Entries that a stable
+// scatter by the outer coordinate leaves sorted, or nearly (a column-sorted file into CSR, the
+// mirrored halves of a symmetric file), take that scatter, then the fibers it left unsorted are
+// sorted on their own, short ones by insertion. Entries in no useful order (more than an eighth
+// out of place) whose fibers are mostly long would spend most of their time in comparison sorts:
+// they take two scatters instead, as a radix sort, by the inner coordinate, then the outer one.
 void coo_to_compressed(const ConvertProblem& p) {
   const SparseTensor& s = *p.source;
   const auto src_outer = static_cast<std::uint32_t>(coo_outer(s.format));
@@ -159,34 +215,43 @@ void coo_to_compressed(const ConvertProblem& p) {
   check_bytes(p, nnz * (4 + vsize) + 4ull * s.dims[out_outer]);
   SparseTensor r = compressed_result(p, out_outer);
   LevelData& out = r.levels[1];
-  out.pos = count_offsets(outer, s.dims[out_outer]);
-  out.crd.resize(nnz);
   r.values.resize(nnz * vsize);
-  const bool in_target_order =
-      (s.canonical && out_outer == src_outer) || strictly_sorted(outer, inner);
-  if (in_target_order) {
-    std::copy(inner.begin(), inner.end(), out.crd.begin());
-    std::copy(s.values.begin(), s.values.end(), r.values.begin());
+  if ((s.canonical && out_outer == src_outer) || strictly_sorted(outer, inner)) {
+    out.pos = count_offsets(outer, s.dims[out_outer]);
+    out.crd = inner;
     out.size = nnz;
+    std::copy(s.values.begin(), s.values.end(), r.values.begin());
     *p.result = std::move(r);
     return;
   }
+  std::size_t disorder = 0;
+  std::tie(out.pos, disorder) = count_offsets_and_disorder(outer, inner, s.dims[out_outer]);
+  bool repeats = false;
   with_value_size(vsize, [&](auto size) {
     constexpr std::size_t kSize = decltype(size)::value;
-    const auto source = [coordinates = inner.data()](std::size_t first, std::size_t end, auto&& f) {
-      for (std::size_t k = first; k < end; ++k) f(k, coordinates[k]);
+    const auto entries_carrying = [](const std::vector<std::uint32_t>& coordinates) {
+      return [at = coordinates.data()](std::size_t first, std::size_t end, auto&& f) {
+        for (std::size_t k = first; k < end; ++k) f(k, at[k]);
+      };
     };
-    stable_scatter<kSize>(outer, source, s.values.data(), out.pos, out.crd.data(), r.values.data());
+    if (disorder > nnz / 8 && entries_in_long_fibers(out.pos) > nnz / 4) {
+      LevelData by_inner;  // the entries by inner coordinate, each carrying its outer one
+      by_inner.pos = count_offsets(inner, s.dims[1 - out_outer]);
+      by_inner.crd.resize(nnz);
+      std::vector<std::byte> by_inner_values(nnz * kSize);
+      stable_scatter<kSize>(inner, entries_carrying(outer), s.values.data(), by_inner.pos,
+                            by_inner.crd.data(), by_inner_values.data());
+      transpose_fibers<kSize>(by_inner.pos, by_inner.crd, by_inner_values.data(), out,
+                              r.values.data());
+      repeats = has_repeats(out);
+      return;
+    }
+    out.crd.resize(nnz);
+    out.size = nnz;
+    stable_scatter<kSize>(outer, entries_carrying(inner), s.values.data(), out.pos, out.crd.data(),
+                          r.values.data());
+    if (disorder > 0) repeats = sort_fibers<kSize>(out, r.values.data());
   });
-  // Entries in the other order (a column-sorted file into CSR) come out sorted; so do the mirrored
-  // halves of a symmetric file. Any fiber that is not is sorted on its own, then repeats, now
-  // adjacent, are summed.
-  bool repeats = false;
-  if (!(s.canonical && out_outer != src_outer)) {
-    with_value_size(vsize, [&](auto size) {
-      repeats = sort_fibers<decltype(size)::value>(out, r.values.data());
-    });
-  }
   if (repeats) {
     // Sum repeats: equal coordinates of one fiber are adjacent now.
     std::size_t w = 0;

@@ -37,15 +37,34 @@ struct ScatterPlan {
   int shift = -1;
 };
 
-/// The plan for n entries of `entry_bytes` (coordinate and value) into `fibers` fibers, with
-/// buckets sized to `l2` bytes of cache per core, on `threads` threads.
+/// The mean distance between the fibers of consecutive entries, over up to 4096 evenly spaced
+/// pairs: how far apart in the result a direct scatter writes.
+inline double sampled_mean_jump(std::span<const std::uint32_t> key) {
+  if (key.size() < 2) return 0;
+  const std::size_t pairs = std::min<std::size_t>(key.size() - 1, 4096);
+  const std::size_t step = (key.size() - 1) / pairs;
+  double sum = 0;
+  for (std::size_t i = 0; i < pairs; ++i) {
+    const std::uint32_t a = key[i * step], b = key[i * step + 1];
+    sum += a > b ? a - b : b - a;
+  }
+  return sum / static_cast<double>(pairs);
+}
+
+/// The plan for n entries of `entry_bytes` (coordinate and value) into `fibers` fibers, whose
+/// consecutive entries lie `mean_jump` fibers apart, with buckets sized to `l2` bytes of cache
+/// per core, on `threads` threads.
 inline ScatterPlan plan_scatter(std::size_t n, std::size_t entry_bytes, std::size_t fibers,
-                                std::size_t l2, std::size_t threads) {
+                                double mean_jump, std::size_t l2, std::size_t threads) {
   ScatterPlan plan;
-  // Staged once the result outgrows a core's L2, in at most 256 buckets of at least 64 KiB (at most
-  // 2^16 fibers each, whose low bits are kept in 16 bits), and never over 4096 buckets.
+  // Staged once the result outgrows a core's L2 and consecutive entries land far apart in it (a
+  // banded matrix writes within a small window and scatters well directly), in at most 256
+  // buckets of at least 64 KiB (at most 2^16 fibers each, whose low bits are kept in 16 bits),
+  // and never over 4096 buckets.
   const std::size_t bytes = n * entry_bytes;
-  if (bytes >= l2 && fibers > 0) {
+  const double jump_bytes = mean_jump * static_cast<double>(bytes) /
+                            static_cast<double>(std::max<std::size_t>(fibers, 1));
+  if (bytes >= l2 && fibers > 0 && jump_bytes * 4 >= static_cast<double>(l2)) {
     const std::size_t bucket_bytes = std::max<std::size_t>(bytes / 256, std::size_t{64} << 10);
     const std::size_t wanted = std::max<std::size_t>(bytes / bucket_bytes, 1);
     const std::size_t per_bucket = std::max<std::size_t>(fibers / wanted, 1);
@@ -155,8 +174,9 @@ void stable_scatter(std::span<const std::uint32_t> key, const Source& source,
                     const std::byte* values, const std::vector<std::uint32_t>& pos,
                     std::uint32_t* other_out, std::byte* values_out) {
   static const std::size_t l2 = detect_cache_sizes().l2;
-  const ScatterPlan plan = plan_scatter(key.size(), 4 + kSize, pos.size() - 1, l2,
-                                        static_cast<std::size_t>(thread_count()));
+  const ScatterPlan plan =
+      plan_scatter(key.size(), 4 + kSize, pos.size() - 1, sampled_mean_jump(key), l2,
+                   static_cast<std::size_t>(thread_count()));
   stable_scatter<kSize>(key, source, values, pos, other_out, values_out, plan);
 }
 

@@ -65,18 +65,31 @@ TEST(StableScatter, EveryPlanGivesTheStableOrder) {
   }
 }
 
-TEST(StableScatter, StagesOnlyResultsLargerThanL2) {
+TEST(StableScatter, StagesOnlyLargeResultsWrittenFarApart) {
   constexpr std::size_t kL2 = 1 << 20;
   // 12-byte entries: 80k fit in 1 MiB and are scattered directly.
-  EXPECT_EQ(plan_scatter(80'000, 12, 1000, kL2, 2).shift, -1);
-  // 10M entries into 1M fibers: 120 MB in 256 buckets of 4096 fibers.
-  const ScatterPlan large = plan_scatter(10'000'000, 12, 1'000'000, kL2, 2);
+  EXPECT_EQ(plan_scatter(80'000, 12, 1000, 300, kL2, 2).shift, -1);
+  // 10M entries into 1M fibers, in random order: 120 MB in 245 buckets of 4096 fibers.
+  const ScatterPlan large = plan_scatter(10'000'000, 12, 1'000'000, 333'000, kL2, 2);
   EXPECT_EQ(large.shift, 12);
   EXPECT_EQ(large.pieces, 2u);
+  // The same as a band, consecutive entries a few fibers apart: a direct scatter.
+  EXPECT_EQ(plan_scatter(10'000'000, 12, 1'000'000, 3, kL2, 2).shift, -1);
   // Fibers far above the entries would need over 4096 buckets: direct.
-  EXPECT_EQ(plan_scatter(200'000, 12, std::size_t{1} << 31, kL2, 2).shift, -1);
+  EXPECT_EQ(plan_scatter(200'000, 12, std::size_t{1} << 31, 1e9, kL2, 2).shift, -1);
   // Few fibers: buckets of one fiber.
-  EXPECT_EQ(plan_scatter(1'000'000, 12, 3, kL2, 1).shift, 0);
+  EXPECT_EQ(plan_scatter(1'000'000, 12, 3, 1, kL2, 1).shift, 0);
+}
+
+TEST(StableScatter, MeasuresHowFarApartConsecutiveEntriesLand) {
+  EXPECT_EQ(sampled_mean_jump(std::vector<std::uint32_t>{}), 0);
+  EXPECT_EQ(sampled_mean_jump(std::vector<std::uint32_t>{5, 1, 9}), 6);
+  // A band: entry k in fiber k / 10 + k % 3.
+  std::vector<std::uint32_t> band(100000);
+  for (std::size_t k = 0; k < band.size(); ++k) {
+    band[k] = static_cast<std::uint32_t>(k / 10 + k % 3);
+  }
+  EXPECT_LT(sampled_mean_jump(band), 3);
 }
 
 }  // namespace
