@@ -174,9 +174,10 @@ void stable_scatter(std::span<const std::uint32_t> key, const Source& source,
                     const std::byte* values, const std::vector<std::uint32_t>& pos,
                     std::uint32_t* other_out, std::byte* values_out) {
   static const std::size_t l2 = detect_cache_sizes().l2;
-  const ScatterPlan plan =
-      plan_scatter(key.size(), 4 + kSize, pos.size() - 1, sampled_mean_jump(key), l2,
-                   static_cast<std::size_t>(thread_count()));
+  // The sample costs as much as scattering a few thousand entries: taken only where it decides.
+  const double jump = key.size() * (4 + kSize) >= l2 ? sampled_mean_jump(key) : 0;
+  const ScatterPlan plan = plan_scatter(key.size(), 4 + kSize, pos.size() - 1, jump, l2,
+                                        static_cast<std::size_t>(thread_count()));
   stable_scatter<kSize>(key, source, values, pos, other_out, values_out, plan);
 }
 

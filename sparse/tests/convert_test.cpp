@@ -120,6 +120,25 @@ TEST(Convert, FastPathsAgreeWithTheLevelGenericPath) {
   EXPECT_EQ(registry.select(ConvertProblem{&csr, &csc, 1ull << 30, &out}).name, "transpose");
 }
 
+TEST(Convert, CooInRandomOrderAgreesWithTheLevelGenericPath) {
+  // R-MAT draws in random order: most entries out of place and most in long rows, which take the
+  // two-scatter path; uniform draws, short rows, take one scatter and insertion sorts. Both with
+  // repeats to sum, into CSR and CSC.
+  const auto& registry = convert_kernels();
+  const auto& generic = registry.find("levels");
+  for (const SparseTensor& coo :
+       {generate_rmat(11, 60'000, 5), generate_uniform(4000, 3000, 60'000, 5)}) {
+    for (const char* to : {"csr", "csc"}) {
+      const FormatSpec target = parse_format(to, 2);
+      SparseTensor by_generic, by_selected;
+      registry.run(generic, ConvertProblem{&coo, &target, 1ull << 30, &by_generic});
+      registry.run(ConvertProblem{&coo, &target, 1ull << 30, &by_selected});
+      EXPECT_TRUE(by_generic == by_selected) << to;
+      EXPECT_LT(by_selected.levels[1].crd.size(), coo.levels[0].crd.size()) << "no repeats summed";
+    }
+  }
+}
+
 TEST(Convert, ScatterInPiecesAgreesWithTheLevelGenericPathOnAnyThreadCount) {
   // Over a million entries in random order, with repeats to sum: two threads cut the scatter into
   // two pieces, one thread does not, and both give the generic path's bytes.
