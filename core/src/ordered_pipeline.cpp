@@ -1,7 +1,8 @@
 // The ordered pipeline's scheduling on the project's one thread runtime (OpenMP): every thread of
 // one parallel region claims the next index (at most `window` ahead of the consumer), produces it
 // outside the lock, marks it ready, and then drains the items that are ready, in order, unless
-// another thread is already draining. Nothing spins: waits use a condition variable.
+// another thread is already draining. A producer that finds no item (a stream's end) lowers the
+// count, so that no one claims or waits past it. Nothing spins: waits use a condition variable.
 #include "tessera/core/ordered_pipeline.hpp"
 
 #include <algorithm>
@@ -20,7 +21,7 @@ PipelineOptions resolve_pipeline_options(PipelineOptions options) {
 }
 
 void run_ordered_slots(std::size_t n, int threads, std::size_t window,
-                       const std::function<void(std::size_t index, std::size_t slot)>& produce,
+                       const std::function<bool(std::size_t index, std::size_t slot)>& produce,
                        const std::function<void(std::size_t index, std::size_t slot)>& consume) {
   // Slot i % window is free for index i once index i - window is consumed: a producer claims i
   // only below next_to_consume + window, so it writes its slot without the lock.
@@ -63,9 +64,13 @@ void run_ordered_slots(std::size_t n, int threads, std::size_t window,
       const std::size_t index = next_to_claim++;
       lock.unlock();
       try {
-        produce(index, index % window);
+        const bool produced = produce(index, index % window);
         lock.lock();
-        ready[index % window] = 1;
+        if (produced) {
+          ready[index % window] = 1;
+        } else {
+          n = std::min(n, index);  // the stream ended before `index`
+        }
       } catch (...) {
         lock.lock();
         if (!failure) failure = std::current_exception();

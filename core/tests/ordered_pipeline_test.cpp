@@ -10,6 +10,8 @@
 #include <thread>
 #include <vector>
 
+#include "tessera/core/turnstile.hpp"
+
 namespace tessera {
 namespace {
 
@@ -89,6 +91,39 @@ TEST(OrderedPipeline, EmptyInputRunsNothing) {
   run_ordered_pipeline<int>(
       0, [](std::size_t) -> int { throw std::logic_error("never"); },
       [](std::size_t, int&) { FAIL(); }, {2, 0});
+}
+
+TEST(OrderedPipeline, AStreamEndsWhereItsProducerFindsNoItem) {
+  // A stream of 57 numbers read in turn, squared in parallel: every item before the end is
+  // consumed, in order, and none after it, on any thread count and window.
+  for (int threads : {1, 2, 4}) {
+    for (std::size_t window : {1u, 3u, 16u}) {
+      Turnstile reads;
+      std::size_t next_number = 0;
+      std::vector<std::size_t> consumed;
+      run_ordered_stream<std::size_t>(
+          [&](std::size_t i) {
+            const std::optional<std::size_t> number = reads.take_turn(
+                i, [&] { return next_number < 57 ? std::optional(next_number++) : std::nullopt; });
+            std::this_thread::sleep_for(std::chrono::microseconds((i * 7919) % 200));
+            return number ? std::optional(*number * *number) : std::nullopt;
+          },
+          [&](std::size_t i, std::size_t& item) {
+            EXPECT_EQ(item, i * i);
+            consumed.push_back(i);
+          },
+          {threads, window});
+      ASSERT_EQ(consumed.size(), 57u) << threads << " threads, window " << window;
+      for (std::size_t i = 0; i < consumed.size(); ++i) ASSERT_EQ(consumed[i], i);
+    }
+  }
+}
+
+TEST(OrderedPipeline, AnEmptyStreamConsumesNothing) {
+  bool consumed = false;
+  run_ordered_stream<int>([](std::size_t) { return std::optional<int>(); },
+                          [&](std::size_t, int&) { consumed = true; }, {2, 0});
+  EXPECT_FALSE(consumed);
 }
 
 }  // namespace

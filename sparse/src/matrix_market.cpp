@@ -1,10 +1,13 @@
 // Matrix Market reading and writing. The reader cuts the text after the size line into chunks of
 // chunk_bytes, each owning the lines that start in it, parses them on an ordered pipeline and
 // appends their entries in file order, so the result depends neither on threads nor chunk size.
+// A regular file is read chunk by chunk where each chunk lies; a stream (standard input, a pipe)
+// is read once, front to back, a chunk of whole lines per turn, and parsed as it arrives.
 #include "tessera/sparse/matrix_market.hpp"
 
 #include <fcntl.h>
 #include <fmt/format.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -13,6 +16,7 @@
 #include <functional>
 #include <memory>
 #include <optional>
+#include <string>
 #include <system_error>
 
 #include "matrix_market_parse.hpp"
@@ -20,6 +24,7 @@
 #include "tessera/core/file_io.hpp"
 #include "tessera/core/ordered_pipeline.hpp"
 #include "tessera/core/threads.hpp"
+#include "tessera/core/turnstile.hpp"
 #include "tessera/sparse/traversal.hpp"
 
 namespace tessera::sparse {
@@ -100,6 +105,77 @@ class FileText final : public Text {
   UniqueFd fd_;
 };
 
+/// Text read once, front to back, from a descriptor that need not seek (standard input, a pipe,
+/// a FIFO): the header a line at a time, then the entry lines in chunks of whole lines.
+class StreamText {
+ public:
+  /// `prefix`: bytes already taken from the descriptor (to tell the file's kind).
+  StreamText(int fd, std::string_view name, std::string_view prefix)
+      : fd_(fd), name_(name), pending_(prefix) {}
+
+  /// The next line without its newline; nothing at the end of the text.
+  std::optional<std::string> line() {
+    for (std::size_t scanned = 0;;) {
+      if (const std::size_t newline = pending_.find('\n', scanned); newline != std::string::npos) {
+        std::string out = pending_.substr(0, newline);
+        pending_.erase(0, newline + 1);
+        return out;
+      }
+      scanned = pending_.size();
+      if (!read_more()) break;
+    }
+    if (pending_.empty()) return std::nullopt;
+    return std::exchange(pending_, {});
+  }
+
+  /// At least `bytes` of text (fewer at the end), through the end of the line it stops in;
+  /// empty at the end of the text.
+  std::string chunk(std::size_t bytes) {
+    while (pending_.size() < bytes && read_more()) {
+    }
+    std::size_t cut = pending_.rfind('\n');
+    while (cut == std::string::npos) {  // a line longer than the chunk: read to its end
+      const std::size_t scanned = pending_.size();
+      if (!read_more()) {
+        cut = pending_.size() - 1;
+        break;
+      }
+      cut = pending_.find('\n', scanned);
+    }
+    std::string out = pending_.substr(0, cut + 1);
+    pending_.erase(0, cut + 1);
+    if (!out.empty()) ends_line_ = out.back() == '\n';
+    return out;
+  }
+
+  /// Whether the text after the header ends with a newline (or is empty), once chunk() has
+  /// returned empty.
+  bool ends_line() const { return ends_line_; }
+
+ private:
+  // Appends what the next read brings; false at the end of the stream.
+  bool read_more() {
+    if (at_end_) return false;
+    constexpr std::size_t kRead = std::size_t{1} << 20;
+    const std::size_t used = pending_.size();
+    pending_.resize(used + kRead);
+    for (;;) {
+      const ssize_t got = ::read(fd_, pending_.data() + used, kRead);
+      if (got < 0 && errno == EINTR) continue;
+      if (got < 0) throw Error(name_, "cannot read: " + std::system_category().message(errno));
+      pending_.resize(used + static_cast<std::size_t>(got));
+      at_end_ = got == 0;
+      return !at_end_;
+    }
+  }
+
+  int fd_;
+  std::string name_;
+  std::string pending_;  // read and not yet handed out
+  bool at_end_ = false;
+  bool ends_line_ = true;
+};
+
 /// The line of `text` starting at `offset` (without its newline), and in `next` where the next
 /// one starts; nothing at the end of the text.
 std::optional<std::string_view> line_at(const Text& text, std::uint64_t offset, Buffer& buffer,
@@ -124,24 +200,33 @@ struct Layout {
   std::uint64_t data_line = 0;  // the line number of the first line there
 };
 
-Layout read_layout(const Text& text, std::string_view source) {
-  Buffer buffer;
-  std::uint64_t next = 0;
-  const std::optional<std::string_view> banner = line_at(text, 0, buffer, next);
+/// The header from next_line() (the text's lines in order, each without its newline, nothing at
+/// the end); data_line is set, data_offset left to the caller.
+template <class NextLine>
+Layout read_layout(NextLine&& next_line, std::string_view source) {
+  const auto banner = next_line();
   if (!banner) throw Error(source, "line 1: the file is empty, expected the %%MatrixMarket banner");
   Layout layout;
   layout.header = matrix_market::parse_banner(*banner, source);
   for (std::uint64_t line = 2;; ++line) {
-    const std::optional<std::string_view> text_line = line_at(text, next, buffer, next);
+    const auto text_line = next_line();
     if (!text_line) {
       throw Error(source, fmt::format("line {}: the file ends before the size line", line));
     }
     if (matrix_market::is_blank_or_comment(*text_line)) continue;
     matrix_market::parse_size_line(*text_line, line, source, layout.header);
-    layout.data_offset = next;
     layout.data_line = line + 1;
     return layout;
   }
+}
+
+/// The layout of a text in random access: the header, and where the entry lines start.
+Layout read_layout(const Text& text, std::string_view source) {
+  Buffer buffer;
+  std::uint64_t next = 0;
+  Layout layout = read_layout([&] { return line_at(text, next, buffer, next); }, source);
+  layout.data_offset = next;
+  return layout;
 }
 
 /// Chunk `k` of the entry lines: the lines that start in bytes [begin, begin + chunk_bytes)
@@ -282,13 +367,22 @@ class Assembly {
   ArrayCursor cursor_;
 };
 
-SparseTensor read_text(const Text& text, std::string_view source,
-                       const MatrixMarketOptions& options, MatrixMarketHeader* header) {
+void check_options(const MatrixMarketOptions& options, std::string_view source) {
   if (options.chunk_bytes == 0) throw Error(source, "chunk_bytes must be at least 1");
   if (options.real_type != ValueType::kF64 && options.real_type != ValueType::kF32) {
     throw Error(source, fmt::format("real values read as f64 or f32, not {}",
                                     to_string(options.real_type)));
   }
+}
+
+int parsing_threads(const MatrixMarketOptions& options) {
+  return options.threads == 0 ? thread_count()
+                              : static_cast<int>(std::min<unsigned>(options.threads, kMaxThreads));
+}
+
+SparseTensor read_text(const Text& text, std::string_view source,
+                       const MatrixMarketOptions& options, MatrixMarketHeader* header) {
+  check_options(options, source);
   const Layout layout = read_layout(text, source);
   const ValueType type = matrix_market::value_type_for(layout.header.field, options.real_type);
   const std::uint64_t data_bytes =
@@ -296,9 +390,8 @@ SparseTensor read_text(const Text& text, std::string_view source,
   const std::size_t chunks = (data_bytes + options.chunk_bytes - 1) / options.chunk_bytes;
 
   // No more threads than chunks: a small file is parsed on the calling thread.
-  const int threads = static_cast<int>(std::min<std::uint64_t>(
-      options.threads == 0 ? thread_count() : std::min<unsigned>(options.threads, kMaxThreads),
-      std::max<std::size_t>(chunks, 1)));
+  const int threads = static_cast<int>(
+      std::min<std::uint64_t>(parsing_threads(options), std::max<std::size_t>(chunks, 1)));
   Assembly assembly(layout, type, source, data_bytes);
   const auto parse = [&](std::size_t k, const ChunkLimits& limits) {
     Buffer buffer;
@@ -315,6 +408,38 @@ SparseTensor read_text(const Text& text, std::string_view source,
   Buffer buffer;
   const bool ends_line = data_bytes == 0 || text.read(text.size() - 1, 1, buffer) == "\n";
   SparseTensor tensor = assembly.finish(ends_line ? assembly.line() - 1 : assembly.line());
+  if (header != nullptr) *header = layout.header;
+  return tensor;
+}
+
+/// A chunk of a stream's entry lines, kept beside its records to be parsed again within limits.
+struct StreamChunk {
+  std::string text;
+  ChunkRecords records;
+};
+
+SparseTensor read_stream(StreamText& text, std::string_view source,
+                         const MatrixMarketOptions& options, MatrixMarketHeader* header) {
+  check_options(options, source);
+  const Layout layout = read_layout([&] { return text.line(); }, source);
+  const ValueType type = matrix_market::value_type_for(layout.header.field, options.real_type);
+  // Nothing reserved: the size of the text is not known, and the size line is not trusted.
+  Assembly assembly(layout, type, source, 0);
+  Turnstile reads;  // chunks are read in index order, parsed in parallel
+  run_ordered_stream<StreamChunk>(
+      [&](std::size_t k) -> std::optional<StreamChunk> {
+        std::string chunk = reads.take_turn(k, [&] { return text.chunk(options.chunk_bytes); });
+        if (chunk.empty()) return std::nullopt;
+        ChunkRecords records = matrix_market::parse_chunk(chunk, layout.header, type, {});
+        return StreamChunk{std::move(chunk), std::move(records)};
+      },
+      [&](std::size_t, StreamChunk& chunk) {
+        assembly.append(chunk.records, [&](const ChunkLimits& limits) {
+          return matrix_market::parse_chunk(chunk.text, layout.header, type, limits);
+        });
+      },
+      {parsing_threads(options), 0});
+  SparseTensor tensor = assembly.finish(text.ends_line() ? assembly.line() - 1 : assembly.line());
   if (header != nullptr) *header = layout.header;
   return tensor;
 }
@@ -375,7 +500,22 @@ void write_text(const SparseTensor& matrix, const std::function<void(std::string
 
 SparseTensor read_matrix_market(const std::filesystem::path& path,
                                 const MatrixMarketOptions& options, MatrixMarketHeader* header) {
+  struct stat info {};
+  if (::stat(path.c_str(), &info) == 0 && (S_ISFIFO(info.st_mode) || S_ISCHR(info.st_mode))) {
+    const UniqueFd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
+    if (fd.get() < 0) {
+      throw Error(path.string(), "cannot open: " + std::system_category().message(errno));
+    }
+    return read_matrix_market_stream(fd.get(), path.string(), {}, options, header);
+  }
   return read_text(FileText(path), path.string(), options, header);
+}
+
+SparseTensor read_matrix_market_stream(int fd, std::string_view source, std::string_view prefix,
+                                       const MatrixMarketOptions& options,
+                                       MatrixMarketHeader* header) {
+  StreamText text(fd, source, prefix);
+  return read_stream(text, source, options, header);
 }
 
 SparseTensor parse_matrix_market(std::string_view text, std::string_view source,

@@ -5,6 +5,8 @@
 
 #include <fmt/format.h>
 #include <gtest/gtest.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <bit>
@@ -15,7 +17,10 @@
 #include <limits>
 #include <numbers>
 #include <ostream>
+#include <stdexcept>
 #include <string>
+#include <thread>
+#include <variant>
 #include <vector>
 
 #include "tessera/sparse/convert.hpp"
@@ -73,9 +78,52 @@ std::vector<Entry> entries(const SparseTensor& t) {
   return out;
 }
 
+/// `text` read as a stream through a pipe, its first bytes handed over as the prefix a caller
+/// took to tell the file's kind; the error's message, if it fails.
+std::variant<SparseTensor, std::string> parse_streamed(const std::string& text,
+                                                       const MatrixMarketOptions& options) {
+  int ends[2];
+  if (::pipe(ends) != 0) throw std::runtime_error("pipe");
+  const std::size_t prefix = std::min<std::size_t>(text.size(), 5);
+  std::thread writer([&] {
+    for (std::size_t at = prefix; at < text.size();) {
+      const ssize_t n = ::write(ends[1], text.data() + at, text.size() - at);
+      if (n <= 0) break;
+      at += static_cast<std::size_t>(n);
+    }
+    ::close(ends[1]);
+  });
+  std::variant<SparseTensor, std::string> out;
+  try {
+    out = read_matrix_market_stream(ends[0], "test.mtx", std::string_view(text).substr(0, prefix),
+                                    options);
+  } catch (const Error& e) {
+    out = std::string(e.what());
+  }
+  char rest[4096];  // drain what the reader left, so that the writer finishes
+  while (::read(ends[0], rest, sizeof rest) > 0) {
+  }
+  writer.join();
+  ::close(ends[0]);
+  return out;
+}
+
+/// `text` parsed from memory, checked to read the same through a stream (or fail the same way).
 SparseTensor parse(const std::string& text, const MatrixMarketOptions& options = {},
                    MatrixMarketHeader* header = nullptr) {
-  return parse_matrix_market(text, "test.mtx", options, header);
+  const std::variant<SparseTensor, std::string> streamed = parse_streamed(text, options);
+  try {
+    SparseTensor t = parse_matrix_market(text, "test.mtx", options, header);
+    EXPECT_TRUE(std::holds_alternative<SparseTensor>(streamed) &&
+                std::get<SparseTensor>(streamed) == t)
+        << "streamed differently";
+    return t;
+  } catch (const Error& e) {
+    EXPECT_EQ(std::holds_alternative<std::string>(streamed) ? std::get<std::string>(streamed) : "",
+              e.what())
+        << "streamed with another outcome";
+    throw;
+  }
 }
 
 /// Chunkings that must all give the same result: one chunk, every byte a chunk, and in between.
@@ -370,6 +418,13 @@ TEST(MatrixMarketRead, ResultsDoNotDependOnThreadsOrChunkSize) {
   small.chunk_bytes = 64;
   EXPECT_TRUE(read_matrix_market(dir / "a.mtx", small) == want);
   EXPECT_TRUE(read_matrix_market(dir / "a.mtx") == want);
+  // From a FIFO (a shell's <(zcat a.mtx.gz)): read as a stream, the same tensor.
+  const std::filesystem::path fifo = dir / "fifo.mtx";
+  ASSERT_EQ(::mkfifo(fifo.c_str(), 0600), 0);
+  std::thread writer([&] { std::ofstream(fifo, std::ios::binary) << text; });
+  const SparseTensor from_fifo = read_matrix_market(fifo, small);
+  writer.join();
+  EXPECT_TRUE(from_fifo == want);
 }
 
 TEST(MatrixMarketRead, ErrorsLateInAFileNameTheSameLineForEveryChunking) {

@@ -2,25 +2,31 @@
 // format advisor's picks) and
 // `tessera sparse convert` (any supported format in and out: .mtx, .npz, .tsp; "-" for standard
 // input and output, told apart by content and by --to-file).
+#include <fcntl.h>
 #include <fmt/format.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <array>
 #include <bit>
+#include <cerrno>
+#include <filesystem>
 #include <iostream>
 #include <memory>
 #include <nlohmann/json.hpp>
 #include <string>
+#include <system_error>
 #include <vector>
 
+#include "tessera/bench/bench.hpp"
 #include "tessera/cli/cli.hpp"
 #include "tessera/cli/file_arguments.hpp"
 #include "tessera/cli/standard_streams.hpp"
 #include "tessera/core/error.hpp"
 #include "tessera/core/file_io.hpp"
-#include "tessera/bench/bench.hpp"
 #include "tessera/sparse/advisor.hpp"
 #include "tessera/sparse/convert.hpp"
+#include "tessera/sparse/matrix_market.hpp"
 #include "tessera/sparse/sparse_files.hpp"
 #include "tessera/sparse/storage.hpp"
 #include "tessera/sparse/traversal.hpp"
@@ -37,13 +43,52 @@ std::string source_of(const std::string& path, std::string_view stream) {
   return cli::is_standard_stream(path) ? std::string(stream) : path;
 }
 
+// What `fd` gives before it ends, at most `limit` bytes.
+std::string read_from(int fd, std::string_view source, std::size_t limit) {
+  std::string out;
+  while (out.size() < limit) {
+    const std::size_t used = out.size();
+    const std::size_t want = std::min<std::size_t>(limit - used, std::size_t{1} << 20);
+    out.resize(used + want);
+    const ssize_t n = ::read(fd, out.data() + used, want);
+    out.resize(used + static_cast<std::size_t>(std::max<ssize_t>(n, 0)));
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) throw Error(source, "cannot read: " + std::system_category().message(errno));
+    if (n == 0) break;
+  }
+  return out;
+}
+
 // A tensor from a file (its kind by name, else by content) or standard input (by content).
-// Matrix Market files are streamed; the others are read whole.
+// Matrix Market text is streamed, from a file, a pipe or standard input; the others are read
+// whole.
 SparseTensor read_input(const std::string& path, const MatrixMarketOptions& options) {
   const std::string source = source_of(path, "stdin");
-  std::optional<SparseFileKind> kind = cli::is_standard_stream(path) ? std::nullopt : kind_of_name(path);
+  const bool standard_input = cli::is_standard_stream(path);
+  std::optional<SparseFileKind> kind = standard_input ? std::nullopt : kind_of_name(path);
   if (kind == SparseFileKind::kMatrixMarket) return read_matrix_market(path, options);
-  const std::vector<std::byte> bytes = cli::is_standard_stream(path) ? cli::read_standard_input() : read_file(path);
+  std::vector<std::byte> bytes;
+  if (!standard_input && std::filesystem::is_regular_file(path)) {
+    bytes = read_file(path);
+  } else {
+    // A stream: its first bytes tell the kind ("%%MatrixMarket" is the longest mark).
+    UniqueFd opened;
+    if (!standard_input) {
+      opened = UniqueFd(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
+      if (opened.get() < 0) {
+        throw Error(source, "cannot open: " + std::system_category().message(errno));
+      }
+    }
+    const int fd = standard_input ? STDIN_FILENO : opened.get();
+    const std::string head = read_from(fd, source, 16);
+    if (kind_of_content(std::as_bytes(std::span(head.data(), head.size()))) ==
+        SparseFileKind::kMatrixMarket) {
+      return read_matrix_market_stream(fd, source, head, options);
+    }
+    const std::string all = head + read_from(fd, source, static_cast<std::size_t>(-1));
+    const auto all_bytes = std::as_bytes(std::span(all.data(), all.size()));
+    bytes.assign(all_bytes.begin(), all_bytes.end());
+  }
   if (!kind) kind = kind_of_content(bytes);
   if (!kind) {
     throw Error(source, "is not a Matrix Market (.mtx), SciPy .npz or tessera .tsp file");
@@ -53,7 +98,8 @@ SparseTensor read_input(const std::string& path, const MatrixMarketOptions& opti
 
 SparseFileKind output_kind(const std::string& path, const std::string& to_file) {
   if (!to_file.empty()) {
-    for (SparseFileKind k : {SparseFileKind::kMatrixMarket, SparseFileKind::kNpz, SparseFileKind::kTsp}) {
+    for (SparseFileKind k :
+         {SparseFileKind::kMatrixMarket, SparseFileKind::kNpz, SparseFileKind::kTsp}) {
       if (to_file == to_string(k)) return k;
     }
   }
@@ -68,8 +114,8 @@ SparseFileKind output_kind(const std::string& path, const std::string& to_file) 
 std::vector<FormatSpec> listed_formats(std::size_t order) {
   if (order != 2) return all_formats(order);
   std::vector<FormatSpec> out;
-  for (const char* f : {"dense", "coo", "csr", "csc", "dcsr", "dcsc", "bitmap", "bitmap@col", "rlc:4",
-                        "rlc:8", "ell", "ell@col", "bcsr:4x4", "bcsr:8x8"}) {
+  for (const char* f : {"dense", "coo", "csr", "csc", "dcsr", "dcsc", "bitmap", "bitmap@col",
+                        "rlc:4", "rlc:8", "ell", "ell@col", "bcsr:4x4", "bcsr:8x8"}) {
     out.push_back(parse_format(f, 2));
   }
   return out;
@@ -83,7 +129,12 @@ std::vector<std::uint64_t> lengths_along(const SparseTensor& t, std::size_t d) {
 }
 
 nlohmann::json length_summary(std::vector<std::uint64_t> n) {
-  if (n.empty()) return {{"empty", 0}, {"min", 0}, {"median", 0}, {"max", 0}, {"histogram", nlohmann::json::array()}};
+  if (n.empty())
+    return {{"empty", 0},
+            {"min", 0},
+            {"median", 0},
+            {"max", 0},
+            {"histogram", nlohmann::json::array()}};
   std::vector<std::uint64_t> histogram;  // [0] empty, [b] lengths in [2^(b-1), 2^b)
   for (std::uint64_t x : n) {
     const std::size_t b = x == 0 ? 0 : std::bit_width(x);
@@ -91,8 +142,11 @@ nlohmann::json length_summary(std::vector<std::uint64_t> n) {
     ++histogram[b];
   }
   std::sort(n.begin(), n.end());
-  return {{"empty", histogram[0]}, {"min", n.front()}, {"median", n[n.size() / 2]},
-          {"max", n.back()}, {"histogram", histogram}};
+  return {{"empty", histogram[0]},
+          {"min", n.front()},
+          {"median", n[n.size() / 2]},
+          {"max", n.back()},
+          {"histogram", histogram}};
 }
 
 // The width of UTF-8 text in a terminal column count (every code point here is one column wide).
@@ -107,7 +161,9 @@ std::string histogram_text(const nlohmann::json& histogram) {
   for (std::size_t b = 0; b < histogram.size(); ++b) {
     const std::uint64_t count = histogram[b].get<std::uint64_t>();
     if (count == 0) continue;
-    const std::string range = b == 0 ? "0" : b == 1 ? "1" : fmt::format("{}-{}", 1ull << (b - 1), (1ull << b) - 1);
+    const std::string range = b == 0   ? "0"
+                              : b == 1 ? "1"
+                                       : fmt::format("{}-{}", 1ull << (b - 1), (1ull << b) - 1);
     out += fmt::format("  {:>13}: {}\n", range, count);
   }
   return out;
@@ -126,18 +182,23 @@ void run_info(const InfoCommand& c) {
   const std::uint64_t entries = entry_count(convert(t, parse_format("coo", t.order())));
   double elements = 1;
   for (std::uint32_t d : t.dims) elements *= d;
-  nlohmann::json out = {{"file", source}, {"dims", t.dims}, {"entries", entries},
-                        {"value_type", to_string(t.value_type)}, {"format", t.format.name},
-                        {"density", elements == 0 ? 0.0 : entries / elements}};
+  nlohmann::json out = {
+      {"file", source},          {"dims", t.dims},
+      {"entries", entries},      {"value_type", to_string(t.value_type)},
+      {"format", t.format.name}, {"density", elements == 0 ? 0.0 : entries / elements}};
   nlohmann::json lengths = nlohmann::json::array();
-  for (std::size_t d = 0; d < t.order(); ++d) lengths.push_back(length_summary(lengths_along(t, d)));
+  for (std::size_t d = 0; d < t.order(); ++d)
+    lengths.push_back(length_summary(lengths_along(t, d)));
   out["fiber_lengths"] = lengths;
   nlohmann::json storage = nlohmann::json::array();
   for (const FormatSpec& f : listed_formats(t.order())) {
     try {
       const StorageBytes s = storage_bytes(convert(t, f, {.max_bytes = c.max_bytes}));
-      storage.push_back({{"format", f.name}, {"levels", f.describe()}, {"index_bytes", s.index},
-                         {"value_bytes", s.values}, {"bytes", s.total()}});
+      storage.push_back({{"format", f.name},
+                         {"levels", f.describe()},
+                         {"index_bytes", s.index},
+                         {"value_bytes", s.values},
+                         {"bytes", s.total()}});
     } catch (const Error&) {
       storage.push_back({{"format", f.name}, {"levels", f.describe()}, {"bytes", nullptr}});
     }
@@ -186,7 +247,8 @@ void run_info(const InfoCommand& c) {
   if (!out.contains("advisor")) return;
   std::cout << fmt::format("advisor: {} for storage", out["advisor"]["storage"].get<std::string>());
   if (c.advise_kernels) {
-    std::cout << fmt::format(", {} for SpMV, {} for SpMM(64)", out["advisor"]["spmv"].get<std::string>(),
+    std::cout << fmt::format(", {} for SpMV, {} for SpMM(64)",
+                             out["advisor"]["spmv"].get<std::string>(),
                              out["advisor"]["spmm64"].get<std::string>());
   }
   std::cout << "\n";
@@ -230,24 +292,29 @@ void run_convert(const ConvertCommand& c) {
   file.commit();
   const StorageBytes s = storage_bytes(out);
   if (c.json) {
-    std::cerr << nlohmann::json{{"input", source_of(c.input, "stdin")}, {"output", file.name()},
-                                {"dims", out.dims}, {"format", target.name},
-                                {"entries", entry_count(out)}, {"bytes", s.total()},
-                                {"read_s", read_seconds}, {"convert_s", convert_seconds}}
+    std::cerr << nlohmann::json{{"input", source_of(c.input, "stdin")},
+                                {"output", file.name()},
+                                {"dims", out.dims},
+                                {"format", target.name},
+                                {"entries", entry_count(out)},
+                                {"bytes", s.total()},
+                                {"read_s", read_seconds},
+                                {"convert_s", convert_seconds}}
               << "\n";
     return;
   }
-  std::cerr << fmt::format("{} ({}, {} entries, {}) -> {} as {} ({}): {} bytes; read {:.3f} s, "
-                           "converted in {:.3f} s\n",
-                           source_of(c.input, "stdin"), fmt::join(out.dims, "x"), entry_count(out),
-                           in.format.name, file.name(), target.name, target.describe(), s.total(),
-                           read_seconds, convert_seconds);
+  std::cerr << fmt::format(
+      "{} ({}, {} entries, {}) -> {} as {} ({}): {} bytes; read {:.3f} s, "
+      "converted in {:.3f} s\n",
+      source_of(c.input, "stdin"), fmt::join(out.dims, "x"), entry_count(out), in.format.name,
+      file.name(), target.name, target.describe(), s.total(), read_seconds, convert_seconds);
 }
 
 void add_info(CLI::App& parent) {
   auto c = std::make_shared<InfoCommand>();
-  CLI::App* info = parent.add_subcommand("info", "Dimensions, entries, row and column lengths, "
-                                                 "storage in every format, the advisor's pick");
+  CLI::App* info = parent.add_subcommand("info",
+                                         "Dimensions, entries, row and column lengths, "
+                                         "storage in every format, the advisor's pick");
   info->add_option("file", c->file, "A .mtx, .npz or .tsp file; - for stdin")->required();
   info->add_option("--max-bytes", c->max_bytes, "Formats above this many bytes are not built")
       ->capture_default_str();
@@ -280,12 +347,16 @@ void add_convert(CLI::App& parent) {
       "  tessera sparse convert -i m.mtx --to bcsr:4x4 -o m.tsp\n"
       "  tessera sparse convert -i m.tsp --to csc -o m.npz        # for scipy.sparse.load_npz\n"
       "  tessera sparse convert -i m.npz -o m.mtx\n"
-      "  tessera sparse convert -i m.mtx --to rlc:4@col -o - --to-file tsp | tessera sparse info -");
+      "  zcat m.mtx.gz | tessera sparse convert -i - -o m.tsp    # .mtx text parsed as it arrives\n"
+      "  tessera sparse convert -i m.mtx --to rlc:4@col -o - --to-file tsp | tessera sparse info "
+      "-");
   convert_app->callback([c] { run_convert(*c); });
 }
 
 const cli::Registrar kSparse(
-    "sparse", "Sparse tensors in per-level formats: inspect, convert (.mtx, .npz, .tsp), time, model an accelerator",
+    "sparse",
+    "Sparse tensors in per-level formats: inspect, convert (.mtx, .npz, .tsp), time, model an "
+    "accelerator",
     [](CLI::App& app) {
       app.require_subcommand(1);
       app.footer(

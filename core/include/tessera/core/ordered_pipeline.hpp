@@ -17,10 +17,12 @@ struct PipelineOptions {
 };
 
 /// The scheduling behind run_ordered_pipeline, free of the item type: produce(i, slot) fills slot
-/// i % window (free while it runs), consume(i, slot) empties it, in order i = 0, 1, ..., n-1. Runs
-/// on `threads` OpenMP threads; the first exception of either side stops it and is rethrown.
+/// i % window (free while it runs) and returns true, or returns false when there is no item i (a
+/// stream has ended: the run then ends after item i - 1); consume(i, slot) empties it, in order
+/// i = 0, 1, ..., up to n - 1 at most. Runs on `threads` OpenMP threads; the first exception of
+/// either side stops it and is rethrown.
 void run_ordered_slots(std::size_t n, int threads, std::size_t window,
-                       const std::function<void(std::size_t index, std::size_t slot)>& produce,
+                       const std::function<bool(std::size_t index, std::size_t slot)>& produce,
                        const std::function<void(std::size_t index, std::size_t slot)>& consume);
 
 /// The thread count and window run_ordered_pipeline uses for `options` (zeros resolved).
@@ -37,7 +39,33 @@ void run_ordered_pipeline(std::size_t n, const std::function<Item(std::size_t)>&
   std::vector<std::optional<Item>> slots(options.window);
   run_ordered_slots(
       n, options.threads, options.window,
-      [&](std::size_t index, std::size_t slot) { slots[slot].emplace(produce(index)); },
+      [&](std::size_t index, std::size_t slot) {
+        slots[slot].emplace(produce(index));
+        return true;
+      },
+      [&](std::size_t index, std::size_t slot) {
+        std::optional<Item> item = std::move(slots[slot]);
+        slots[slot].reset();
+        consume(index, *item);
+      });
+}
+
+/// run_ordered_pipeline over a stream of unknown length: produce(i) returns item i, or nothing
+/// once i is past the end (and then for every later i too); consume(i, item) takes the items
+/// before the end in order. A producer that reads the stream takes its turn in index order
+/// (turnstile.hpp) for the read, then works on what it read in parallel with the others.
+template <class Item>
+void run_ordered_stream(const std::function<std::optional<Item>(std::size_t)>& produce,
+                        const std::function<void(std::size_t, Item&)>& consume,
+                        PipelineOptions options = {}) {
+  options = resolve_pipeline_options(options);
+  std::vector<std::optional<Item>> slots(options.window);
+  run_ordered_slots(
+      static_cast<std::size_t>(-1), options.threads, options.window,
+      [&](std::size_t index, std::size_t slot) {
+        slots[slot] = produce(index);
+        return slots[slot].has_value();
+      },
       [&](std::size_t index, std::size_t slot) {
         std::optional<Item> item = std::move(slots[slot]);
         slots[slot].reset();

@@ -1,6 +1,7 @@
 // Matrix Market (NIST's .mtx text format) reader and writer: real, integer, complex and pattern
 // fields, general, symmetric, skew-symmetric and hermitian storage, coordinate and array layouts.
-// The reader streams the file in chunks split at line boundaries and parses them on threads.
+// The reader streams the file (or standard input, or a pipe) in chunks split at line boundaries and
+// parses them on threads.
 #pragma once
 
 #include <cstddef>
@@ -30,12 +31,21 @@ struct MatrixMarketOptions {
 /// without complex values reads as symmetric). Real and integer fields become
 /// options.real_type (an integer beyond 2^53 is an error), complex c128, pattern kPattern; an
 /// array file keeps its nonzero values. Comment and blank lines may come anywhere after the
-/// banner. `path` must be a regular file: it is read chunk by chunk, never whole. Fills *header
-/// when given. tessera::Error naming `path` with "line N: ..." for any malformed line; "nan" and
-/// "inf" are values, a number that overflows the type is an error, one that underflows is 0.
+/// banner. A regular file is read chunk by chunk, never whole; a FIFO or a character device is
+/// read as a stream (read_matrix_market_stream). Fills *header when given. tessera::Error naming
+/// `path` with "line N: ..." for any malformed line; "nan" and "inf" are values, a number that
+/// overflows the type is an error, one that underflows is 0.
 SparseTensor read_matrix_market(const std::filesystem::path& path,
                                 const MatrixMarketOptions& options = {},
                                 MatrixMarketHeader* header = nullptr);
+
+/// read_matrix_market on descriptor `fd`, read once, front to back, whatever it is (standard
+/// input, a pipe): chunks of whole lines are read in turn and parsed on threads as they arrive,
+/// at most two per thread in memory at once, so the text never sits whole in memory. `prefix`:
+/// bytes the caller already read from `fd` (to tell the file's kind). Errors name `source`.
+SparseTensor read_matrix_market_stream(int fd, std::string_view source, std::string_view prefix,
+                                       const MatrixMarketOptions& options = {},
+                                       MatrixMarketHeader* header = nullptr);
 
 /// read_matrix_market on text in memory (tests, the fuzz target); errors name `source`.
 SparseTensor parse_matrix_market(std::string_view text, std::string_view source,
