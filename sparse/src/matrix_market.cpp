@@ -111,40 +111,31 @@ class StreamText {
  public:
   /// `prefix`: bytes already taken from the descriptor (to tell the file's kind).
   StreamText(int fd, std::string_view name, std::string_view prefix)
-      : fd_(fd), name_(name), pending_(prefix) {}
+      : fd_(fd), name_(name), buffer_(prefix) {}
 
   /// The next line without its newline; nothing at the end of the text.
   std::optional<std::string> line() {
-    for (std::size_t scanned = 0;;) {
-      if (const std::size_t newline = pending_.find('\n', scanned); newline != std::string::npos) {
-        std::string out = pending_.substr(0, newline);
-        pending_.erase(0, newline + 1);
-        return out;
-      }
-      scanned = pending_.size();
-      if (!read_more()) break;
-    }
-    if (pending_.empty()) return std::nullopt;
-    return std::exchange(pending_, {});
+    drop_taken();
+    const std::size_t newline = newline_from(start_);
+    if (start_ == buffer_.size()) return std::nullopt;
+    std::string out = buffer_.substr(start_, newline - start_);
+    start_ = std::min(newline + 1, buffer_.size());
+    return out;
   }
 
-  /// At least `bytes` of text (fewer at the end), through the end of the line it stops in;
-  /// empty at the end of the text.
+  /// The lines that start in the next `bytes` of text, each through its end (the last may lack a
+  /// newline at the end of the text); empty at the end of the text.
   std::string chunk(std::size_t bytes) {
-    while (pending_.size() < bytes && read_more()) {
+    drop_taken();
+    while (buffer_.size() - start_ < bytes && read_more()) {
     }
-    std::size_t cut = pending_.rfind('\n');
-    while (cut == std::string::npos) {  // a line longer than the chunk: read to its end
-      const std::size_t scanned = pending_.size();
-      if (!read_more()) {
-        cut = pending_.size() - 1;
-        break;
-      }
-      cut = pending_.find('\n', scanned);
-    }
-    std::string out = pending_.substr(0, cut + 1);
-    pending_.erase(0, cut + 1);
-    if (!out.empty()) ends_line_ = out.back() == '\n';
+    if (start_ == buffer_.size()) return {};
+    const std::size_t last = start_ + std::min(bytes, buffer_.size() - start_) - 1;
+    const std::size_t newline = newline_from(last);  // may read more: before the size is taken
+    const std::size_t end = std::min(newline + 1, buffer_.size());
+    std::string out = buffer_.substr(start_, end - start_);
+    start_ = end;
+    ends_line_ = out.back() == '\n';
     return out;
   }
 
@@ -153,25 +144,46 @@ class StreamText {
   bool ends_line() const { return ends_line_; }
 
  private:
+  static constexpr std::size_t kRead = std::size_t{1} << 20;
+
+  // The index of the first newline at or after `at`, reading more as needed; the size of the
+  // buffer when the text ends first.
+  std::size_t newline_from(std::size_t at) {
+    for (;;) {
+      if (const std::size_t newline = buffer_.find('\n', at); newline != std::string::npos) {
+        return newline;
+      }
+      at = buffer_.size();
+      if (!read_more()) return buffer_.size();
+    }
+  }
+
   // Appends what the next read brings; false at the end of the stream.
   bool read_more() {
     if (at_end_) return false;
-    constexpr std::size_t kRead = std::size_t{1} << 20;
-    const std::size_t used = pending_.size();
-    pending_.resize(used + kRead);
+    const std::size_t used = buffer_.size();
+    buffer_.resize(used + kRead);
     for (;;) {
-      const ssize_t got = ::read(fd_, pending_.data() + used, kRead);
+      const ssize_t got = ::read(fd_, buffer_.data() + used, kRead);
       if (got < 0 && errno == EINTR) continue;
       if (got < 0) throw Error(name_, "cannot read: " + std::system_category().message(errno));
-      pending_.resize(used + static_cast<std::size_t>(got));
+      buffer_.resize(used + static_cast<std::size_t>(got));
       at_end_ = got == 0;
       return !at_end_;
     }
   }
 
+  // Forgets the text handed out, once it is a read's worth.
+  void drop_taken() {
+    if (start_ < kRead) return;
+    buffer_.erase(0, start_);
+    start_ = 0;
+  }
+
   int fd_;
   std::string name_;
-  std::string pending_;  // read and not yet handed out
+  std::string buffer_;  // text read; [start_, end) not yet handed out
+  std::size_t start_ = 0;
   bool at_end_ = false;
   bool ends_line_ = true;
 };

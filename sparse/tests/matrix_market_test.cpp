@@ -116,7 +116,9 @@ SparseTensor parse(const std::string& text, const MatrixMarketOptions& options =
     SparseTensor t = parse_matrix_market(text, "test.mtx", options, header);
     EXPECT_TRUE(std::holds_alternative<SparseTensor>(streamed) &&
                 std::get<SparseTensor>(streamed) == t)
-        << "streamed differently";
+        << "streamed differently"
+        << (std::holds_alternative<std::string>(streamed) ? ": " + std::get<std::string>(streamed)
+                                                          : std::string());
     return t;
   } catch (const Error& e) {
     EXPECT_EQ(std::holds_alternative<std::string>(streamed) ? std::get<std::string>(streamed) : "",
