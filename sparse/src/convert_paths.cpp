@@ -117,8 +117,6 @@ bool strictly_sorted(const std::vector<std::uint32_t>& major,
   return true;
 }
 
-// Sorts fiber [begin, end) of crd by coordinate, stably, values alongside: short fibers by
-// insertion in place, long ones by sorting (coordinate, position) keys.
 // Fibers of at most this many entries are sorted by insertion.
 constexpr std::uint32_t kInsertionMax = 32;
 
@@ -132,6 +130,8 @@ std::size_t entries_in_long_fibers(const std::vector<std::uint32_t>& pos) {
   return entries;
 }
 
+// Sorts fiber [begin, end) of crd by coordinate, stably, values alongside: short fibers by
+// insertion in place, long ones by sorting (coordinate, position) keys.
 template <std::size_t kSize>
 void sort_fiber(std::uint32_t* crd, std::byte* values, std::uint32_t begin, std::uint32_t end) {
   if (end - begin <= kInsertionMax) {

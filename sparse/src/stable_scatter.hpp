@@ -2,13 +2,13 @@
 // of fiber key[k], taking its other coordinate and its value along. The result is the unique
 // stable scatter, so it does not depend on how the work is split or on the thread count.
 //
-// A result that fits in cache is scattered directly. A larger one is scattered in two passes, as
-// a radix sort would: fibers are grouped into buckets of 2^shift consecutive fibers, each holding
-// about a quarter of a core's L2 of entries. The first pass moves every entry into its bucket's
-// slots of the result (a few hundred sequential streams), keeping its fiber's low bits; the second
-// scatters each bucket within itself through a cache-sized buffer. A direct scatter into a result
-// far larger than the caches misses the cache and the TLB on every entry; the two passes read and
-// write every entry three times more, but in order.
+// A result that fits in a core's L2, or whose consecutive entries land close together (a band),
+// is scattered directly. A larger one is scattered in two passes, as a radix sort would: fibers
+// are grouped into at most 256 buckets of 2^shift consecutive fibers. The first pass moves every
+// entry into its bucket's slots of the result (a few hundred sequential streams), keeping its
+// fiber's low bits; the second scatters each bucket within itself through a buffer of its size. A
+// direct scatter into a result far larger than the caches misses the cache and the TLB on every
+// entry; the two passes move every entry twice, but in order.
 //
 // A large input is cut into one piece per thread: each piece counts its entries per fiber (or per
 // bucket), a piece's slots follow those of the pieces before it, and the pieces scatter at once.
