@@ -5,6 +5,8 @@
 #include <cstdint>
 #include <cstdlib>
 #include <cstring>
+#include <fstream>
+#include <iterator>
 
 #include "tessera/core/error.hpp"
 
@@ -54,6 +56,17 @@ std::string brand_string() {
 #endif
 
 }  // namespace
+
+bool gathers_slowed(std::string_view status) {
+  return status.starts_with("Mitigation") || status.starts_with("Unknown");
+}
+
+bool gathers_slowed_by_microcode() {
+  std::ifstream file("/sys/devices/system/cpu/vulnerabilities/gather_data_sampling");
+  const std::string status((std::istreambuf_iterator<char>(file)),
+                           std::istreambuf_iterator<char>());
+  return gathers_slowed(status);
+}
 
 std::vector<std::pair<std::string, bool>> CpuFeatures::list() const {
   return {{"sse4_1", sse4_1},

@@ -48,6 +48,15 @@ TEST(CpuFeatures, MatchesCompilerBuiltins) {
   EXPECT_FALSE(f.vendor.empty());
 }
 
+TEST(CpuFeatures, GathersAreSlowedWhereMicrocodeMitigatesGatherDataSampling) {
+  EXPECT_TRUE(gathers_slowed("Mitigation: Microcode\n"));
+  EXPECT_TRUE(gathers_slowed("Mitigation: AVX disabled, no microcode\n"));
+  EXPECT_TRUE(gathers_slowed("Unknown: Dependent on hypervisor status\n"));
+  EXPECT_FALSE(gathers_slowed("Not affected\n"));
+  EXPECT_FALSE(gathers_slowed("Vulnerable\n"));
+  EXPECT_FALSE(gathers_slowed(""));  // no such file: another kernel or another system
+}
+
 TEST(IsaLevel, ParsesAndPrintsEveryLevel) {
   for (IsaLevel level : {IsaLevel::kScalar, IsaLevel::kAvx2, IsaLevel::kAvx512}) {
     EXPECT_EQ(parse_isa_level(to_string(level)), level);

@@ -1,13 +1,14 @@
 // SpMV and SpMM on every format and value type against a dense reference built from the entries,
 // every registered record that takes the problem against the same reference, and results that do
 // not depend on the thread count.
+#include "tessera/sparse/kernels.hpp"
+
 #include <gtest/gtest.h>
 
 #include <cmath>
 
 #include "tessera/core/rng.hpp"
 #include "tessera/core/threads.hpp"
-#include "tessera/sparse/kernels.hpp"
 #include "test_matrices.hpp"
 
 namespace tessera::sparse {
@@ -97,6 +98,51 @@ TEST(Kernels, EveryFormatF64) { check_every_format<double>(ValueType::kF64); }
 TEST(Kernels, EveryFormatC128) { check_every_format<Complex>(ValueType::kC128); }
 TEST(Kernels, EveryFormatPattern) { check_every_format<double>(ValueType::kPattern); }
 
+// Row i holds i % 81 nonzeros: even rows one run of columns (x loaded whole in the vector builds,
+// one run ending at the last column), odd rows scattered (x gathered), so that every length
+// around the vectors' widths and the long-row threshold, in runs of long and short rows, meets
+// every SpMV record.
+template <class T>
+void check_long_rows(ValueType type) {
+  constexpr std::uint32_t kRows = 243, kCols = 300;
+  std::vector<std::vector<std::uint32_t>> coords(2);
+  for (std::uint32_t i = 0; i < kRows; ++i) {
+    const std::uint32_t n = i % 81;
+    const std::uint32_t start = i % 4 == 0 ? kCols - n : (i * 37) % (kCols - n);
+    for (std::uint32_t j = 0; j < n; ++j) {
+      coords[0].push_back(i);
+      coords[1].push_back(i % 2 == 0 ? start + j : (j * 211 + i) % kCols);
+    }
+  }
+  const std::vector<T> values = random_values<T>(coords[0].size(), 11);
+  std::vector<std::byte> bytes;
+  if (type != ValueType::kPattern) {
+    bytes.resize(values.size() * sizeof(T));
+    std::memcpy(bytes.data(), values.data(), bytes.size());
+  }
+  const SparseTensor a = convert(
+      make_coo({kRows, kCols}, type, std::move(coords), std::move(bytes)), parse_format("csr", 2));
+  const std::vector<T> x = random_values<T>(kCols, 12);
+  const std::vector<T> want = dense_product(testing::canonical(a), x, 1);
+  std::vector<T> y(kRows);
+  std::vector<std::vector<T>> vector_builds;  // the same lanes in both: the same bytes
+  for (const auto& kernel : spmv_kernels().kernels()) {
+    const SpmvProblem p{&a, detail::value_type_of<T>(), x.data(), y.data()};
+    if (!spmv_kernels().can_run(kernel, p)) continue;
+    std::fill(y.begin(), y.end(), T(7));
+    spmv_kernels().run(kernel, p);
+    expect_close(y, want, "spmv " + kernel.name + " on rows of 0 to 80 nonzeros");
+    if (kernel.name == "csr-avx2" || kernel.name == "csr-avx512") vector_builds.push_back(y);
+  }
+  if (vector_builds.size() == 2) {
+    EXPECT_EQ(vector_builds[0], vector_builds[1]);
+  }
+}
+
+TEST(Kernels, LongRowsF32) { check_long_rows<float>(ValueType::kF32); }
+TEST(Kernels, LongRowsF64) { check_long_rows<double>(ValueType::kF64); }
+TEST(Kernels, LongRowsPattern) { check_long_rows<double>(ValueType::kPattern); }
+
 TEST(Kernels, ResultsDoNotDependOnTheThreadCount) {
   const SparseTensor a = convert(generate_rmat(14, 300000, 5), parse_format("csr", 2));
   const std::vector<double> x = random_values<double>(a.dims[1] * 16, 1);
@@ -104,7 +150,8 @@ TEST(Kernels, ResultsDoNotDependOnTheThreadCount) {
     const ThreadCountScope scope(threads);
     std::vector<double> y(a.dims[0]), c(std::size_t{a.dims[0]} * 16);
     spmv<double>(a, std::span(x).first(a.dims[1]), y);
-    spmm<double>(a, View<const double, 2>(x.data(), {a.dims[1], 16}), View<double, 2>(c.data(), {a.dims[0], 16}));
+    spmm<double>(a, View<const double, 2>(x.data(), {a.dims[1], 16}),
+                 View<double, 2>(c.data(), {a.dims[0], 16}));
     y.insert(y.end(), c.begin(), c.end());
     return y;
   };

@@ -34,6 +34,15 @@ struct CpuFeatures {
 /// Reads CPUID/XGETBV now (cheap; callers that dispatch per call should keep the result).
 CpuFeatures detect_cpu_features();
 
+/// Whether `status`, the text of Linux's
+/// /sys/devices/system/cpu/vulnerabilities/gather_data_sampling, says that microcode mitigates
+/// Gather Data Sampling ("Mitigation: ...") or may do so under a hypervisor ("Unknown: ..."): the
+/// mitigation makes gather instructions several times slower. "Not affected", "Vulnerable" and an
+/// absent file (other kernels) leave them fast.
+bool gathers_slowed(std::string_view status);
+/// gathers_slowed of this machine's file (read on every call: callers keep the result).
+bool gathers_slowed_by_microcode();
+
 /// Kernel families, from plain C++ to the widest vectors this project uses.
 enum class IsaLevel { kScalar = 0, kAvx2 = 1, kAvx512 = 2 };
 

@@ -1,9 +1,11 @@
 // Regions of source compiled for a wider instruction set than the build's baseline, for kernels
 // that are included once per instruction set (inside their own namespace) and chosen at run time
 // with dispatch_isa_level(). Works with GCC (#pragma GCC target) and Clang (#pragma clang
-// attribute). The AVX2 and AVX-512 regions leave FMA out of what the compiler may contract into:
-// kernels there match the baseline build bit for bit. AVX2_FMA is for kernels that use FMA on
-// purpose and need not match (GEMM micro-kernels); dispatch_isa_level() >= kAvx2 guarantees FMA.
+// attribute). The AVX2 region leaves FMA out, so the compiler cannot contract a·b + c there.
+// AVX-512F implies FMA: in the AVX-512 region GCC contracts unless the file is compiled with
+// -ffp-contract=off (compress's library is), and only then does a kernel there match the
+// baseline build bit for bit. AVX2_FMA is for kernels that use FMA on purpose and need not match
+// (GEMM micro-kernels); dispatch_isa_level() >= kAvx2 guarantees FMA.
 #pragma once
 
 // _Pragma takes a single string literal, so these lines stay as they are.
