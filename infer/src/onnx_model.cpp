@@ -1,0 +1,252 @@
+// ONNX protobuf messages (Debian's libonnx_proto) to and from the graph IR. Initializers become
+// constants whether or not the graph also lists them as inputs (IR version 3 does).
+#include "tessera/infer/onnx_model.hpp"
+
+#include <fmt/format.h>
+#include <onnx/onnx_pb.h>
+
+#include <climits>
+#include <cstring>
+#include <set>
+
+#include "reference_ops.hpp"
+#include "tessera/core/error.hpp"
+#include "tessera/core/file_io.hpp"
+
+namespace tessera::infer {
+namespace {
+
+template <class Field>
+void copy_field(const Field& field, Tensor& t, std::string_view what) {
+  using T = typename Field::value_type;
+  if (static_cast<std::size_t>(field.size()) != t.size()) {
+    throw Error(what,
+                fmt::format("holds {} values for shape {}", field.size(), shape_string(t.shape)));
+  }
+  std::size_t i = 0;
+  const std::size_t size = element_size(t.type);
+  for (const T value : field) {
+    // Typed fields widen small types: int32_data holds int8, uint8 and bool, int64_data int64.
+    switch (t.type) {
+      case DataType::kFloat32: {
+        const float f = static_cast<float>(value);
+        std::memcpy(&t.bytes[i * size], &f, 4);
+        break;
+      }
+      case DataType::kFloat64: {
+        const double d = static_cast<double>(value);
+        std::memcpy(&t.bytes[i * size], &d, 8);
+        break;
+      }
+      case DataType::kInt64: {
+        const std::int64_t v = static_cast<std::int64_t>(value);
+        std::memcpy(&t.bytes[i * size], &v, 8);
+        break;
+      }
+      case DataType::kInt32: {
+        const std::int32_t v = static_cast<std::int32_t>(value);
+        std::memcpy(&t.bytes[i * size], &v, 4);
+        break;
+      }
+      case DataType::kInt8: {
+        const std::int8_t v = static_cast<std::int8_t>(value);
+        std::memcpy(&t.bytes[i * size], &v, 1);
+        break;
+      }
+      case DataType::kUint8: {
+        const std::uint8_t v = static_cast<std::uint8_t>(value);
+        std::memcpy(&t.bytes[i * size], &v, 1);
+        break;
+      }
+      case DataType::kBool: {
+        const bool v = value != 0;
+        std::memcpy(&t.bytes[i * size], &v, 1);
+        break;
+      }
+    }
+    ++i;
+  }
+}
+
+Tensor from_proto(const onnx::TensorProto& p, std::string_view what) {
+  if (!is_supported_type(p.data_type())) {
+    throw Unsupported(
+        what,
+        fmt::format("element type {} (ONNX TensorProto.DataType) is not supported", p.data_type()));
+  }
+  if (p.data_location() == onnx::TensorProto::EXTERNAL) {
+    throw Unsupported(what, "its data is stored outside the file (external data is not supported)");
+  }
+  Tensor t(static_cast<DataType>(p.data_type()), {p.dims().begin(), p.dims().end()});
+  if (p.has_raw_data()) {
+    if (p.raw_data().size() != t.bytes.size()) {
+      throw Error(what, fmt::format("raw data of {} bytes for {} {} elements", p.raw_data().size(),
+                                    t.size(), to_string(t.type)));
+    }
+    std::memcpy(t.bytes.data(), p.raw_data().data(), t.bytes.size());
+    return t;
+  }
+  switch (t.type) {
+    case DataType::kFloat32:
+      copy_field(p.float_data(), t, what);
+      break;
+    case DataType::kFloat64:
+      copy_field(p.double_data(), t, what);
+      break;
+    case DataType::kInt64:
+      copy_field(p.int64_data(), t, what);
+      break;
+    default:
+      copy_field(p.int32_data(), t, what);
+      break;
+  }
+  return t;
+}
+
+Attribute from_proto(const onnx::AttributeProto& a, const std::string& node) {
+  const std::string what = fmt::format("{}: attribute '{}'", node, a.name());
+  switch (a.type()) {
+    case onnx::AttributeProto::INT:
+      return a.i();
+    case onnx::AttributeProto::FLOAT:
+      return a.f();
+    case onnx::AttributeProto::STRING:
+      return a.s();
+    case onnx::AttributeProto::INTS:
+      return std::vector<std::int64_t>(a.ints().begin(), a.ints().end());
+    case onnx::AttributeProto::FLOATS:
+      return std::vector<float>(a.floats().begin(), a.floats().end());
+    case onnx::AttributeProto::TENSOR:
+      return from_proto(a.t(), what);
+    default:
+      throw Unsupported(
+          what, fmt::format("attribute kind {} is not supported", static_cast<int>(a.type())));
+  }
+}
+
+ValueInfo from_proto(const onnx::ValueInfoProto& v, std::string_view source) {
+  const std::string what = fmt::format("{}: value '{}'", source, v.name());
+  if (!v.type().has_tensor_type()) throw Unsupported(what, "is not a tensor");
+  const auto& tt = v.type().tensor_type();
+  if (!is_supported_type(tt.elem_type())) {
+    throw Unsupported(what,
+                      fmt::format("element type {} (ONNX TensorProto.DataType) is not supported",
+                                  tt.elem_type()));
+  }
+  ValueInfo info{v.name(), static_cast<DataType>(tt.elem_type()), {}};
+  for (const auto& d : tt.shape().dim()) {
+    if (!d.has_dim_value() || d.dim_value() < 0) {
+      throw Unsupported(
+          what, fmt::format("has a dimension without a static size ('{}'): shapes must be static",
+                            d.dim_param()));
+    }
+    info.shape.push_back(d.dim_value());
+  }
+  return info;
+}
+
+std::int64_t default_opset(const onnx::ModelProto& model, std::string_view source) {
+  for (const auto& o : model.opset_import()) {
+    if (o.domain().empty() || o.domain() == "ai.onnx") return o.version();
+  }
+  throw Unsupported(source, "imports no opset of the default ONNX domain (only other domains)");
+}
+
+}  // namespace
+
+Graph parse_onnx(std::span<const std::byte> bytes, std::string_view source) {
+  onnx::ModelProto model;
+  if (bytes.size() > INT_MAX ||
+      !model.ParseFromArray(bytes.data(), static_cast<int>(bytes.size()))) {
+    throw Error(source, "is not an ONNX model (malformed or truncated protobuf)");
+  }
+  if (!model.has_graph()) throw Error(source, "is not an ONNX model (it holds no graph)");
+  Graph g;
+  g.name = model.graph().name();
+  g.opset = default_opset(model, source);
+  if (g.opset < kMinOpset || g.opset > kMaxOpset) {
+    throw Unsupported(source, fmt::format("uses opset {}; opsets {} to {} are supported", g.opset,
+                                          kMinOpset, kMaxOpset));
+  }
+  const onnx::GraphProto& graph = model.graph();
+  for (const auto& init : graph.initializer()) {
+    g.constants[init.name()] =
+        from_proto(init, fmt::format("{}: initializer '{}'", source, init.name()));
+  }
+  std::set<std::string, std::less<>> known;
+  for (const auto& [name, t] : g.constants) known.insert(name);
+  for (const auto& in : graph.input()) {
+    if (g.constants.count(in.name())) continue;
+    g.inputs.push_back(from_proto(in, source));
+    known.insert(in.name());
+  }
+  for (int n = 0; n < graph.node_size(); ++n) {
+    const onnx::NodeProto& p = graph.node(n);
+    Node node;
+    node.op_type = p.op_type();
+    node.name = p.name().empty() ? fmt::format("{}#{}", p.op_type(), n) : p.name();
+    if (!p.domain().empty() && p.domain() != "ai.onnx") {
+      throw Unsupported(
+          source, fmt::format("{} is in domain '{}': only the default ONNX domain is supported",
+                              node.describe(), p.domain()));
+    }
+    if (!has_reference_op(node.op_type)) {
+      throw Unsupported(source, fmt::format("operator {} of node '{}' (opset {}) is not supported",
+                                            node.op_type, node.name, g.opset));
+    }
+    node.inputs.assign(p.input().begin(), p.input().end());
+    node.outputs.assign(p.output().begin(), p.output().end());
+    for (const std::string& in : node.inputs) {
+      if (!in.empty() && !known.count(in)) {
+        throw Error(source,
+                    fmt::format("{} reads '{}' before anything produces it", node.describe(), in));
+      }
+    }
+    for (const auto& a : p.attribute()) node.attributes[a.name()] = from_proto(a, node.describe());
+    for (const std::string& out : node.outputs) known.insert(out);
+    g.nodes.push_back(std::move(node));
+  }
+  for (const auto& out : graph.output()) {
+    if (!known.count(out.name())) {
+      throw Error(source, fmt::format("output '{}' is produced by no node", out.name()));
+    }
+    ValueInfo info{out.name(), DataType::kFloat32, {}};
+    if (out.type().has_tensor_type() && is_supported_type(out.type().tensor_type().elem_type())) {
+      info.type = static_cast<DataType>(out.type().tensor_type().elem_type());
+    }
+    g.outputs.push_back(std::move(info));
+  }
+  return g;
+}
+
+Graph read_onnx(const std::filesystem::path& path) {
+  const std::vector<std::byte> bytes = read_file(path);
+  return parse_onnx(bytes, path.string());
+}
+
+Tensor parse_tensor_pb(std::span<const std::byte> bytes, std::string_view source) {
+  onnx::TensorProto p;
+  if (bytes.size() > INT_MAX || !p.ParseFromArray(bytes.data(), static_cast<int>(bytes.size()))) {
+    throw Error(source, "is not an ONNX tensor (malformed or truncated protobuf)");
+  }
+  return from_proto(p, source);
+}
+
+Tensor read_tensor_pb(const std::filesystem::path& path) {
+  const std::vector<std::byte> bytes = read_file(path);
+  return parse_tensor_pb(bytes, path.string());
+}
+
+std::vector<std::byte> encode_tensor_pb(const Tensor& tensor, const std::string& name) {
+  onnx::TensorProto p;
+  p.set_name(name);
+  p.set_data_type(static_cast<std::int32_t>(tensor.type));
+  for (const std::int64_t d : tensor.shape) p.add_dims(d);
+  p.set_raw_data(reinterpret_cast<const char*>(tensor.bytes.data()), tensor.bytes.size());
+  const std::string out = p.SerializeAsString();
+  std::vector<std::byte> bytes(out.size());
+  std::memcpy(bytes.data(), out.data(), out.size());
+  return bytes;
+}
+
+}  // namespace tessera::infer

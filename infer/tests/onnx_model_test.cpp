@@ -1,0 +1,69 @@
+// The importer and the TensorProto codec: round trips, and the errors for malformed, truncated
+// and unsupported models (on models of the ONNX backend test data, skipped when it is absent).
+#include "tessera/infer/onnx_model.hpp"
+
+#include <gtest/gtest.h>
+
+#include "tessera/core/file_io.hpp"
+#include "tessera/infer/conformance.hpp"
+#include "tessera/infer/data_manifest.hpp"
+#include "tessera/testing/expect_error.hpp"
+
+namespace tessera::infer {
+namespace {
+
+std::filesystem::path node_tests() {
+  const DataInput node = data_manifest().input("node-tests");
+  if (!node.present) return {};
+  return node_test_root(node);
+}
+
+TEST(TensorPb, EncodesAndParsesBack) {
+  const Tensor t = make_float({2, 3}, {1, -2, 3.5f, 0, 1e-30f, 7});
+  const Tensor back = parse_tensor_pb(encode_tensor_pb(t, "t"), "t.pb");
+  EXPECT_EQ(back.type, t.type);
+  EXPECT_EQ(back.shape, t.shape);
+  EXPECT_EQ(back.bytes, t.bytes);
+}
+
+TEST(TensorPb, GarbageIsRejected) {
+  const std::vector<std::byte> junk(16, std::byte{0xff});
+  testing::expect_error([&] { parse_tensor_pb(junk, "junk.pb"); },
+                        {.input = "junk.pb", .contains = "not an ONNX tensor"});
+}
+
+TEST(OnnxImport, ReadsANodeTest) {
+  const auto root = node_tests();
+  if (root.empty())
+    GTEST_SKIP() << "libonnx-testdata is not installed: "
+                 << data_manifest().input("node-tests").missing_reason;
+  const Graph g = read_onnx(root / "test_conv_with_strides_padding" / "model.onnx");
+  ASSERT_EQ(g.nodes.size(), 1u);
+  EXPECT_EQ(g.nodes[0].op_type, "Conv");
+  EXPECT_EQ(g.inputs.size(), 2u);
+  EXPECT_EQ(g.nodes[0].attribute<std::vector<std::int64_t>>("strides", {}),
+            (std::vector<std::int64_t>{2, 2}));
+}
+
+TEST(OnnxImport, TruncatedAndMalformedModelsAreRejected) {
+  const auto root = node_tests();
+  if (root.empty()) GTEST_SKIP() << "libonnx-testdata is not installed";
+  std::vector<std::byte> bytes = read_file(root / "test_conv_with_strides_padding" / "model.onnx");
+  bytes.resize(bytes.size() / 2);
+  testing::expect_error([&] { parse_onnx(bytes, "half.onnx"); },
+                        {.input = "half.onnx", .contains = "malformed or truncated"});
+  const std::vector<std::byte> text(40, std::byte{'x'});
+  testing::expect_error([&] { parse_onnx(text, "text.onnx"); }, {.input = "text.onnx"});
+}
+
+TEST(OnnxImport, AnUnsupportedOperatorIsNamedWithItsNodeAndOpset) {
+  const auto root = node_tests();
+  if (root.empty()) GTEST_SKIP() << "libonnx-testdata is not installed";
+  const std::string what = testing::expect_error(
+      [&] { read_onnx(root / "test_abs" / "model.onnx"); }, {.contains = "operator Abs of node"});
+  EXPECT_NE(what.find("(opset "), std::string::npos) << what;
+  EXPECT_THROW(read_onnx(root / "test_abs" / "model.onnx"), Unsupported);
+}
+
+}  // namespace
+}  // namespace tessera::infer

@@ -1,0 +1,217 @@
+// `tessera infer check` (conformance: the ONNX backend node tests of Debian's libonnx-testdata,
+// the light_* models and mnist-8 of the shared data, run with the reference runtime) and
+// `tessera infer run` (a model on TensorProto inputs, outputs written as TensorProto files).
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <deque>
+#include <filesystem>
+#include <iostream>
+#include <map>
+#include <nlohmann/json.hpp>
+#include <string>
+#include <vector>
+
+#include "tessera/cli/cli.hpp"
+#include "tessera/core/error.hpp"
+#include "tessera/core/file_io.hpp"
+#include "tessera/infer/conformance.hpp"
+#include "tessera/infer/data_manifest.hpp"
+#include "tessera/infer/onnx_model.hpp"
+#include "tessera/infer/reference.hpp"
+
+namespace tessera::infer {
+namespace {
+
+struct CheckOptions {
+  std::string node_tests;  // folder of node test cases; empty: libonnx-testdata's
+  std::string filter;      // only cases whose name contains it
+  bool models = true;
+  bool json = false;
+  bool verbose = false;
+};
+
+std::string_view outcome_name(Outcome o) {
+  switch (o) {
+    case Outcome::kPassed:
+      return "passed";
+    case Outcome::kFailed:
+      return "failed";
+    case Outcome::kUnsupported:
+      return "unsupported";
+  }
+  return "?";
+}
+
+std::vector<CaseResult> node_cases(const CheckOptions& o) {
+  std::filesystem::path root = o.node_tests;
+  if (root.empty()) {
+    const DataInput node = data_manifest().input("node-tests");
+    if (!node.present) {
+      std::cerr << "infer check: skipping the node tests: " << node.missing_reason << "\n";
+      return {};
+    }
+    root = node_test_root(node);
+  }
+  if (!std::filesystem::is_directory(root))
+    throw Error(root.string(), "is not a folder of ONNX test cases");
+  std::vector<std::filesystem::path> folders;
+  for (const auto& entry : std::filesystem::directory_iterator(root)) {
+    if (entry.is_directory() &&
+        entry.path().filename().string().find(o.filter) != std::string::npos) {
+      folders.push_back(entry.path());
+    }
+  }
+  std::sort(folders.begin(), folders.end());
+  std::vector<CaseResult> results;
+  for (const auto& folder : folders) results.push_back(run_test_case(folder));
+  return results;
+}
+
+std::vector<CaseResult> model_cases(const CheckOptions& o) {
+  std::vector<CaseResult> results;
+  for (const DataInput& model : data_manifest().set("light")) {
+    if (model.id.find(o.filter) == std::string::npos) continue;
+    if (!model.present) {
+      std::cerr << "infer check: skipping " << model.id << ": " << model.missing_reason << "\n";
+      continue;
+    }
+    auto expected = model.path;
+    expected.replace_filename(model.path.stem().string() + "_output_0.pb");
+    // densenet121 sums long chains of convolutions: the ONNX repository tests it at rtol 2e-3.
+    const double rtol = model.id == "light_densenet121" ? 2e-3 : kDefaultRtol;
+    results.push_back(run_light_model(model.path, expected, rtol));
+  }
+  const DataInput mnist = data_manifest().input("mnist-8");
+  if (mnist.id.find(o.filter) != std::string::npos || o.filter.empty()) {
+    if (mnist.present) {
+      CaseResult r = run_test_case(mnist.path.parent_path());
+      r.name = "mnist-8";
+      results.push_back(std::move(r));
+    } else {
+      std::cerr << "infer check: skipping mnist-8: " << mnist.missing_reason << "\n";
+    }
+  }
+  return results;
+}
+
+void run_check(const CheckOptions& o) {
+  std::vector<CaseResult> results = node_cases(o);
+  if (o.models) {
+    for (CaseResult& r : model_cases(o)) results.push_back(std::move(r));
+  }
+  std::map<Outcome, std::size_t> counts;
+  for (const CaseResult& r : results) {
+    ++counts[r.outcome];
+    if (r.outcome == Outcome::kFailed || (o.verbose && r.outcome == Outcome::kUnsupported)) {
+      std::cerr << outcome_name(r.outcome) << ": " << r.name << ": " << r.detail << "\n";
+    }
+  }
+  if (o.json) {
+    nlohmann::json cases = nlohmann::json::array();
+    for (const CaseResult& r : results) {
+      cases.push_back(
+          {{"case", r.name}, {"outcome", outcome_name(r.outcome)}, {"detail", r.detail}});
+    }
+    std::cout << nlohmann::json{{"passed", counts[Outcome::kPassed]},
+                                {"failed", counts[Outcome::kFailed]},
+                                {"unsupported", counts[Outcome::kUnsupported]},
+                                {"cases", cases}}
+                     .dump()
+              << "\n";
+  } else {
+    std::cout << fmt::format("{} cases: {} passed, {} failed, {} unsupported\n", results.size(),
+                             counts[Outcome::kPassed], counts[Outcome::kFailed],
+                             counts[Outcome::kUnsupported]);
+  }
+  if (counts[Outcome::kFailed] > 0) {
+    throw Error("infer check", fmt::format("{} cases failed", counts[Outcome::kFailed]),
+                ExitCode::kVerification);
+  }
+}
+
+struct RunOptions {
+  std::string model;
+  std::vector<std::string> inputs;
+  std::string output;
+};
+
+void run_model(const RunOptions& o) {
+  const Graph g = read_onnx(o.model);
+  if (o.inputs.size() != g.inputs.size()) {
+    throw Error(o.model,
+                fmt::format("takes {} inputs; -i gave {}", g.inputs.size(), o.inputs.size()));
+  }
+  TensorMap inputs;
+  for (std::size_t i = 0; i < o.inputs.size(); ++i)
+    inputs[g.inputs[i].name] = read_tensor_pb(o.inputs[i]);
+  const TensorMap outputs = run_reference(g, inputs);
+  // One output goes to -o itself; several to <-o without .pb>_<k>.pb.
+  std::deque<OutputFile> files;  // opened before any is written; not movable
+  std::vector<std::filesystem::path> paths;
+  if (g.outputs.size() == 1) {
+    paths.push_back(o.output);
+  } else {
+    std::filesystem::path stem = o.output;
+    if (stem.extension() == ".pb") stem.replace_extension();
+    for (std::size_t k = 0; k < g.outputs.size(); ++k)
+      paths.push_back(fmt::format("{}_{}.pb", stem.string(), k));
+  }
+  for (const auto& path : paths) files.emplace_back(path);
+  for (std::size_t k = 0; k < g.outputs.size(); ++k) {
+    files[k].write(encode_tensor_pb(outputs.at(g.outputs[k].name), g.outputs[k].name));
+  }
+  for (OutputFile& f : files) f.commit();
+  for (std::size_t k = 0; k < g.outputs.size(); ++k) {
+    const Tensor& t = outputs.at(g.outputs[k].name);
+    std::cerr << fmt::format("{}: {} {} -> {}\n", g.outputs[k].name, to_string(t.type),
+                             shape_string(t.shape), paths[k].string());
+  }
+}
+
+const cli::Registrar kInfer(
+    "infer", "ONNX inference: import a model, run it, check conformance with the ONNX test data",
+    [](CLI::App& app) {
+      app.require_subcommand(1);
+      app.footer(
+          "Examples:\n"
+          "  tessera infer check\n"
+          "  tessera infer run model.onnx -i input_0.pb -o output.pb");
+
+      auto check = std::make_shared<CheckOptions>();
+      CLI::App* check_app = app.add_subcommand(
+          "check",
+          "Run the ONNX backend node tests, the light_* models and mnist-8 with the reference "
+          "runtime; counts of passed, failed and unsupported cases (exit 3 if any failed)");
+      check_app->add_option("--node-tests", check->node_tests,
+                            "Folder of ONNX node test cases (default: libonnx-testdata's)");
+      check_app->add_option("--filter", check->filter, "Only cases whose name contains this text");
+      check_app->add_flag("!--no-models", check->models, "Skip the light_* models and mnist-8");
+      check_app->add_flag("--json", check->json,
+                          "Print the counts and every case as one JSON object");
+      check_app->add_flag("-v,--verbose", check->verbose, "Also say why each unsupported case is");
+      check_app->footer(
+          "Examples:\n"
+          "  tessera infer check\n"
+          "  tessera infer check --filter conv -v\n"
+          "  tessera infer check --json --no-models > conformance.json");
+      check_app->callback([check] { run_check(*check); });
+
+      auto run = std::make_shared<RunOptions>();
+      CLI::App* run_app = app.add_subcommand("run", "Run a model on TensorProto (.pb) inputs");
+      run_app->add_option("model", run->model, "The .onnx model")->required();
+      run_app
+          ->add_option("-i,--input", run->inputs, "Input tensors (.pb), in the model's input order")
+          ->required();
+      run_app
+          ->add_option("-o,--output", run->output,
+                       "Output tensor (.pb); a model of several outputs writes <name>_<k>.pb")
+          ->required();
+      run_app->footer(
+          "Examples:\n"
+          "  tessera infer run mnist-8/model.onnx -i test_data_set_0/input_0.pb -o digits.pb");
+      run_app->callback([run] { run_model(*run); });
+    });
+
+}  // namespace
+}  // namespace tessera::infer
