@@ -83,7 +83,7 @@ Tensor from_proto(const onnx::TensorProto& p, std::string_view what) {
       throw Error(what, fmt::format("raw data of {} bytes for {} {} elements", p.raw_data().size(),
                                     t.size(), to_string(t.type)));
     }
-    std::memcpy(t.bytes.data(), p.raw_data().data(), t.bytes.size());
+    if (!t.bytes.empty()) std::memcpy(t.bytes.data(), p.raw_data().data(), t.bytes.size());
     return t;
   }
   switch (t.type) {
@@ -245,7 +245,7 @@ std::vector<std::byte> encode_tensor_pb(const Tensor& tensor, const std::string&
   p.set_raw_data(reinterpret_cast<const char*>(tensor.bytes.data()), tensor.bytes.size());
   const std::string out = p.SerializeAsString();
   std::vector<std::byte> bytes(out.size());
-  std::memcpy(bytes.data(), out.data(), out.size());
+  if (!out.empty()) std::memcpy(bytes.data(), out.data(), out.size());
   return bytes;
 }
 

@@ -217,6 +217,7 @@ std::vector<Tensor> gather(const Node& node, std::span<const Tensor* const> in, 
                     fmt::format("index {} is outside axis {} of size {}", pick, axis, extent));
       }
       if (pick < 0) pick += extent;
+      if (inner == 0) continue;  // an empty trailing dimension: nothing to copy
       std::memcpy(
           &out.bytes[at],
           &data.bytes[(o * static_cast<std::size_t>(extent) + static_cast<std::size_t>(pick)) *

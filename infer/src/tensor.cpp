@@ -147,7 +147,7 @@ Tensor make_float(std::vector<std::int64_t> shape, std::vector<float> values) {
     throw Error("make_float",
                 fmt::format("{} values for shape {}", values.size(), shape_string(t.shape)));
   }
-  std::memcpy(t.bytes.data(), values.data(), t.bytes.size());
+  if (!t.bytes.empty()) std::memcpy(t.bytes.data(), values.data(), t.bytes.size());
   return t;
 }
 
@@ -157,7 +157,7 @@ Tensor make_int64(std::vector<std::int64_t> shape, std::vector<std::int64_t> val
     throw Error("make_int64",
                 fmt::format("{} values for shape {}", values.size(), shape_string(t.shape)));
   }
-  std::memcpy(t.bytes.data(), values.data(), t.bytes.size());
+  if (!t.bytes.empty()) std::memcpy(t.bytes.data(), values.data(), t.bytes.size());
   return t;
 }
 

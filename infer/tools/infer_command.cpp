@@ -1,6 +1,7 @@
 // `tessera infer check` (conformance: the ONNX backend node tests of Debian's libonnx-testdata,
 // the light_* models and mnist-8 of the shared data, run with the reference runtime) and
-// `tessera infer run` (a model on TensorProto inputs, outputs written as TensorProto files).
+// `tessera infer run` (a model through the graph passes, on TensorProto inputs, outputs written as
+// TensorProto files).
 #include <fmt/format.h>
 
 #include <algorithm>
@@ -18,6 +19,7 @@
 #include "tessera/infer/conformance.hpp"
 #include "tessera/infer/data_manifest.hpp"
 #include "tessera/infer/onnx_model.hpp"
+#include "tessera/infer/passes.hpp"
 #include "tessera/infer/reference.hpp"
 
 namespace tessera::infer {
@@ -134,10 +136,14 @@ struct RunOptions {
   std::string model;
   std::vector<std::string> inputs;
   std::string output;
+  bool passes = true;
+  std::string print_after;
 };
 
 void run_model(const RunOptions& o) {
-  const Graph g = read_onnx(o.model);
+  check_print_after(default_passes(), o.print_after);
+  Graph g = read_onnx(o.model);
+  if (o.passes) g = run_passes(std::move(g), default_passes(), o.print_after, &std::cerr);
   if (o.inputs.size() != g.inputs.size()) {
     throw Error(o.model,
                 fmt::format("takes {} inputs; -i gave {}", g.inputs.size(), o.inputs.size()));
@@ -207,9 +213,15 @@ const cli::Registrar kInfer(
           ->add_option("-o,--output", run->output,
                        "Output tensor (.pb); a model of several outputs writes <name>_<k>.pb")
           ->required();
+      run_app->add_flag("!--no-passes", run->passes,
+                        "Run the graph as imported, without the graph passes");
+      run_app->add_option("--print-after", run->print_after,
+                          "Print the graph (stderr) after this pass: remove-pass-throughs, "
+                          "fold-constants, fold-batch-norm, eliminate-dead-code, or all");
       run_app->footer(
           "Examples:\n"
-          "  tessera infer run mnist-8/model.onnx -i test_data_set_0/input_0.pb -o digits.pb");
+          "  tessera infer run mnist-8/model.onnx -i test_data_set_0/input_0.pb -o digits.pb\n"
+          "  tessera infer run model.onnx -i input_0.pb -o out.pb --print-after=fold-batch-norm");
       run_app->callback([run] { run_model(*run); });
     });
 
