@@ -100,15 +100,9 @@ void for_each_window(const Window& w, std::span<const std::int64_t> in, F f) {
         for (std::int64_t ol = first; ol < end; ++ol)
           f(out_row + static_cast<std::size_t>(ol), ki, at + ol * step);
       }
-      for (std::size_t d = n - 1; d-- > 0;) {
-        if (++o[d] < w.out[d]) break;
-        o[d] = 0;
-      }
+      next_index(o, std::span<const std::int64_t>(w.out).first(n - 1));
     }
-    for (std::size_t d = n; d-- > 0;) {
-      if (++k[d] < w.kernel[d]) break;
-      k[d] = 0;
-    }
+    next_index(k, w.kernel);
   }
 }
 
@@ -235,10 +229,7 @@ std::vector<Tensor> pool(const Node& node, std::span<const Tensor* const> inputs
           taps *= inside;
         }
         count[oi] = taps;
-        for (std::size_t d = in.size(); d-- > 0;) {
-          if (++o[d] < w.out[d]) break;
-          o[d] = 0;
-        }
+        next_index(o, w.out);
       }
     }
     double* dst = po.data() + plane * out_size;

@@ -65,6 +65,16 @@ decltype(auto) with_type(DataType type, F&& f) {
 /// tessera::Error naming the node unless `t` holds float32 elements.
 void require_float32(const Node& node, const Tensor& t);
 
+/// Steps the multi-index `index` to the next position of `extent` in row-major order (the last
+/// dimension fastest), wrapping to all zeros after the last position. Only the first
+/// extent.size() entries of `index` take part.
+inline void next_index(std::span<std::int64_t> index, std::span<const std::int64_t> extent) {
+  for (std::size_t d = extent.size(); d-- > 0;) {
+    if (++index[d] < extent[d]) return;
+    index[d] = 0;
+  }
+}
+
 /// Row-major strides of `shape`.
 std::vector<std::int64_t> strides_of(std::span<const std::int64_t> shape);
 /// An axis in [-rank, rank) made non-negative; tessera::Error naming the node when out of range.

@@ -90,10 +90,7 @@ std::vector<Tensor> transpose(const Node& node, std::span<const Tensor* const> i
     for (std::size_t d = 0; d < rank; ++d)
       from += index[d] * in_strides[static_cast<std::size_t>(perm[d])];
     std::memcpy(&out.bytes[o * size], &x.bytes[static_cast<std::size_t>(from) * size], size);
-    for (std::size_t d = rank; d-- > 0;) {
-      if (++index[d] < shape[d]) break;
-      index[d] = 0;
-    }
+    next_index(index, shape);
   }
   return {out};
 }
@@ -325,10 +322,7 @@ std::vector<Tensor> pad(const Node& node, std::span<const Tensor* const> in, std
     const std::byte* source =
         inside ? &x.bytes[static_cast<std::size_t>(from) * size] : fill.bytes.data();
     std::memcpy(&out.bytes[o * size], source, size);
-    for (std::size_t d = rank; d-- > 0;) {
-      if (++index[d] < shape[d]) break;
-      index[d] = 0;
-    }
+    next_index(index, shape);
   }
   return {out};
 }
