@@ -77,12 +77,24 @@ Tensor from_proto(const onnx::TensorProto& p, std::string_view what) {
   if (p.data_location() == onnx::TensorProto::EXTERNAL) {
     throw Unsupported(what, "its data is stored outside the file (external data is not supported)");
   }
-  Tensor t(static_cast<DataType>(p.data_type()), {p.dims().begin(), p.dims().end()});
+  const auto type = static_cast<DataType>(p.data_type());
+  const std::vector<std::int64_t> dims(p.dims().begin(), p.dims().end());
+  // The stored values must fill the shape before anything that size is allocated.
+  const std::size_t count = element_count(dims, what);
+  const std::size_t stored =
+      p.has_raw_data()             ? p.raw_data().size() / element_size(type)
+      : type == DataType::kFloat32 ? static_cast<std::size_t>(p.float_data_size())
+      : type == DataType::kFloat64 ? static_cast<std::size_t>(p.double_data_size())
+      : type == DataType::kInt64   ? static_cast<std::size_t>(p.int64_data_size())
+                                   : static_cast<std::size_t>(p.int32_data_size());
+  if (stored != count || (p.has_raw_data() && p.raw_data().size() % element_size(type) != 0)) {
+    throw Error(what,
+                fmt::format("holds {} bytes of {} data for shape {}",
+                            p.has_raw_data() ? p.raw_data().size() : stored * element_size(type),
+                            to_string(type), shape_string(dims)));
+  }
+  Tensor t(type, dims);
   if (p.has_raw_data()) {
-    if (p.raw_data().size() != t.bytes.size()) {
-      throw Error(what, fmt::format("raw data of {} bytes for {} {} elements", p.raw_data().size(),
-                                    t.size(), to_string(t.type)));
-    }
     if (!t.bytes.empty()) std::memcpy(t.bytes.data(), p.raw_data().data(), t.bytes.size());
     return t;
   }
