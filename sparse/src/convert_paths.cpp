@@ -4,6 +4,7 @@
 // scattered and its unsorted fibers sorted (in parallel), or, when most entries are out of place,
 // scattered twice as a radix sort; repeats are then summed in their order of appearance.
 #include "convert_paths.hpp"
+#include "huge_pages.hpp"
 
 #include <algorithm>
 #include <array>
@@ -75,7 +76,7 @@ void check_bytes(const ConvertProblem& p, std::uint64_t bytes) {
 template <std::size_t kSize>
 void transpose_fibers(const std::vector<std::uint32_t>& pos, const std::vector<std::uint32_t>& crd,
                       const std::byte* values, LevelData& out, std::byte* out_values) {
-  out.crd.resize(crd.size());
+  resize_result(out.crd, crd.size());
   out.size = crd.size();
   // Source fiber i holds entries [pos[i], pos[i + 1]); each keeps i as its coordinate.
   const auto source = [offsets = pos.data(), fibers = pos.size() - 1](std::size_t first,
@@ -99,7 +100,7 @@ void transpose(const ConvertProblem& p) {
   SparseTensor r = compressed_result(p, out_outer);
   LevelData& out = r.levels[1];
   out.pos = count_offsets(in.crd, s.dims[out_outer]);
-  r.values.resize(s.values.size());
+  resize_result(r.values, s.values.size());
   with_value_size(s.value_size(), [&](auto size) {
     transpose_fibers<decltype(size)::value>(in.pos, in.crd, s.values.data(), out, r.values.data());
   });
@@ -215,7 +216,7 @@ void coo_to_compressed(const ConvertProblem& p) {
   check_bytes(p, nnz * (4 + vsize) + 4ull * s.dims[out_outer]);
   SparseTensor r = compressed_result(p, out_outer);
   LevelData& out = r.levels[1];
-  r.values.resize(nnz * vsize);
+  resize_result(r.values, nnz * vsize);
   if ((s.canonical && out_outer == src_outer) || strictly_sorted(outer, inner)) {
     out.pos = count_offsets(outer, s.dims[out_outer]);
     out.crd = inner;
@@ -246,7 +247,7 @@ void coo_to_compressed(const ConvertProblem& p) {
       repeats = has_repeats(out);
       return;
     }
-    out.crd.resize(nnz);
+    resize_result(out.crd, nnz);
     out.size = nnz;
     stable_scatter<kSize>(outer, entries_carrying(inner), s.values.data(), out.pos, out.crd.data(),
                           r.values.data());
