@@ -12,6 +12,7 @@
 #include "reference_ops.hpp"
 #include "tessera/core/error.hpp"
 #include "tessera/core/file_io.hpp"
+#include "tessera/core/npy.hpp"
 
 namespace tessera::infer {
 namespace {
@@ -259,6 +260,26 @@ std::vector<std::byte> encode_tensor_pb(const Tensor& tensor, const std::string&
   std::vector<std::byte> bytes(out.size());
   if (!out.empty()) std::memcpy(bytes.data(), out.data(), out.size());
   return bytes;
+}
+
+Tensor read_tensor_file(const std::filesystem::path& path) {
+  if (path.extension() != ".npy") return read_tensor_pb(path);
+  const NpyArray a = read_npy(path);
+  Tensor t(DataType::kFloat32, {a.shape.begin(), a.shape.end()});
+  if (!t.bytes.empty()) std::memcpy(t.bytes.data(), a.values.data(), t.bytes.size());
+  return t;
+}
+
+std::vector<std::byte> encode_tensor_file(const Tensor& tensor, const std::string& name,
+                                          const std::filesystem::path& path) {
+  if (path.extension() != ".npy") return encode_tensor_pb(tensor, name);
+  if (tensor.type != DataType::kFloat32) {
+    throw Error(path.string(),
+                fmt::format("'{}' is {}: .npy files hold float32 here (write .pb instead)", name,
+                            to_string(tensor.type)));
+  }
+  const std::vector<std::size_t> shape(tensor.shape.begin(), tensor.shape.end());
+  return encode_npy(shape, tensor.data<float>());
 }
 
 }  // namespace tessera::infer

@@ -8,6 +8,7 @@
 #include "tessera/infer/conformance.hpp"
 #include "tessera/infer/data_manifest.hpp"
 #include "tessera/testing/expect_error.hpp"
+#include "tessera/testing/temp_dir.hpp"
 
 namespace tessera::infer {
 namespace {
@@ -30,6 +31,19 @@ TEST(TensorPb, GarbageIsRejected) {
   const std::vector<std::byte> junk(16, std::byte{0xff});
   testing::expect_error([&] { parse_tensor_pb(junk, "junk.pb"); },
                         {.input = "junk.pb", .contains = "not an ONNX tensor"});
+}
+
+TEST(TensorFiles, NpyRoundTripsFloat32AndRefusesOtherTypes) {
+  const testing::TempDir dir;
+  const Tensor t = make_float({2, 1, 3}, {1, 2, 3, 4, 5, 6});
+  write_file(dir / "t.npy", encode_tensor_file(t, "t", dir / "t.npy"));
+  const Tensor back = read_tensor_file(dir / "t.npy");
+  EXPECT_EQ(back.shape, t.shape);
+  EXPECT_EQ(back.bytes, t.bytes);
+  write_file(dir / "t.pb", encode_tensor_file(t, "t", dir / "t.pb"));
+  EXPECT_EQ(read_tensor_file(dir / "t.pb").bytes, t.bytes);
+  testing::expect_error([&] { encode_tensor_file(make_int64({2}, {1, 2}), "shape", dir / "s.npy"); },
+                        {.contains = "'shape' is int64"});
 }
 
 TEST(OnnxImport, ReadsANodeTest) {

@@ -149,23 +149,26 @@ void run_model(const RunOptions& o) {
                 fmt::format("takes {} inputs; -i gave {}", g.inputs.size(), o.inputs.size()));
   }
   TensorMap inputs;
-  for (std::size_t i = 0; i < o.inputs.size(); ++i)
-    inputs[g.inputs[i].name] = read_tensor_pb(o.inputs[i]);
+  for (std::size_t i = 0; i < o.inputs.size(); ++i) {
+    inputs[g.inputs[i].name] = read_tensor_file(o.inputs[i]);
+  }
   const TensorMap outputs = run_reference(g, inputs);
-  // One output goes to -o itself; several to <-o without .pb>_<k>.pb.
+  // One output goes to -o itself; several to <-o without its extension>_<k>.pb (or .npy).
   std::deque<OutputFile> files;  // opened before any is written; not movable
   std::vector<std::filesystem::path> paths;
   if (g.outputs.size() == 1) {
     paths.push_back(o.output);
   } else {
     std::filesystem::path stem = o.output;
-    if (stem.extension() == ".pb") stem.replace_extension();
-    for (std::size_t k = 0; k < g.outputs.size(); ++k)
-      paths.push_back(fmt::format("{}_{}.pb", stem.string(), k));
+    const std::string extension = stem.extension() == ".npy" ? ".npy" : ".pb";
+    if (stem.extension() == extension) stem.replace_extension();
+    for (std::size_t k = 0; k < g.outputs.size(); ++k) {
+      paths.push_back(fmt::format("{}_{}{}", stem.string(), k, extension));
+    }
   }
   for (const auto& path : paths) files.emplace_back(path);
   for (std::size_t k = 0; k < g.outputs.size(); ++k) {
-    files[k].write(encode_tensor_pb(outputs.at(g.outputs[k].name), g.outputs[k].name));
+    files[k].write(encode_tensor_file(outputs.at(g.outputs[k].name), g.outputs[k].name, paths[k]));
   }
   for (OutputFile& f : files) f.commit();
   for (std::size_t k = 0; k < g.outputs.size(); ++k) {
@@ -204,14 +207,18 @@ const cli::Registrar kInfer(
       check_app->callback([check] { run_check(*check); });
 
       auto run = std::make_shared<RunOptions>();
-      CLI::App* run_app = app.add_subcommand("run", "Run a model on TensorProto (.pb) inputs");
+      CLI::App* run_app = app.add_subcommand(
+          "run", "Run a model on TensorProto (.pb) or NumPy (.npy, float32) inputs");
       run_app->add_option("model", run->model, "The .onnx model")->required();
       run_app
-          ->add_option("-i,--input", run->inputs, "Input tensors (.pb), in the model's input order")
+          ->add_option("-i,--input", run->inputs,
+                       "Input tensors (.pb or .npy), in the model's input order")
           ->required();
       run_app
-          ->add_option("-o,--output", run->output,
-                       "Output tensor (.pb); a model of several outputs writes <name>_<k>.pb")
+          ->add_option(
+              "-o,--output", run->output,
+              "Output tensor (.pb, or .npy for float32); a model of several outputs writes "
+              "<name>_<k>.pb")
           ->required();
       run_app->add_flag("!--no-passes", run->passes,
                         "Run the graph as imported, without the graph passes");
@@ -221,6 +228,7 @@ const cli::Registrar kInfer(
       run_app->footer(
           "Examples:\n"
           "  tessera infer run mnist-8/model.onnx -i test_data_set_0/input_0.pb -o digits.pb\n"
+          "  tessera infer run mnist-8/model.onnx -i image.npy -o digits.npy\n"
           "  tessera infer run model.onnx -i input_0.pb -o out.pb --print-after=fold-batch-norm");
       run_app->callback([run] { run_model(*run); });
     });

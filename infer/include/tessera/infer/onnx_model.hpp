@@ -34,4 +34,11 @@ Tensor parse_tensor_pb(std::span<const std::byte> bytes, std::string_view source
 /// `tensor` as a TensorProto named `name` (raw data, little-endian).
 std::vector<std::byte> encode_tensor_pb(const Tensor& tensor, const std::string& name);
 
+/// A tensor file by its extension: .npy (NumPy, float32) or else a TensorProto.
+Tensor read_tensor_file(const std::filesystem::path& path);
+/// `tensor` (named `name`) in the form `path`'s extension names: .npy (float32 only; an Error
+/// naming the path for another element type) or else a TensorProto.
+std::vector<std::byte> encode_tensor_file(const Tensor& tensor, const std::string& name,
+                                          const std::filesystem::path& path);
+
 }  // namespace tessera::infer
