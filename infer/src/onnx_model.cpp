@@ -232,6 +232,80 @@ Graph parse_onnx(std::span<const std::byte> bytes, std::string_view source) {
   return g;
 }
 
+namespace {
+
+void to_proto(const Tensor& t, const std::string& name, onnx::TensorProto& p) {
+  p.set_name(name);
+  p.set_data_type(static_cast<std::int32_t>(t.type));
+  for (const std::int64_t d : t.shape) p.add_dims(d);
+  p.set_raw_data(reinterpret_cast<const char*>(t.bytes.data()), t.bytes.size());
+}
+
+void to_proto(const std::string& name, const Attribute& a, onnx::AttributeProto& p) {
+  p.set_name(name);
+  std::visit(
+      [&](const auto& v) {
+        using V = std::decay_t<decltype(v)>;
+        if constexpr (std::is_same_v<V, std::int64_t>) {
+          p.set_type(onnx::AttributeProto::INT);
+          p.set_i(v);
+        } else if constexpr (std::is_same_v<V, float>) {
+          p.set_type(onnx::AttributeProto::FLOAT);
+          p.set_f(v);
+        } else if constexpr (std::is_same_v<V, std::string>) {
+          p.set_type(onnx::AttributeProto::STRING);
+          p.set_s(v);
+        } else if constexpr (std::is_same_v<V, std::vector<std::int64_t>>) {
+          p.set_type(onnx::AttributeProto::INTS);
+          for (const std::int64_t x : v) p.add_ints(x);
+        } else if constexpr (std::is_same_v<V, std::vector<float>>) {
+          p.set_type(onnx::AttributeProto::FLOATS);
+          for (const float x : v) p.add_floats(x);
+        } else {
+          p.set_type(onnx::AttributeProto::TENSOR);
+          to_proto(v, name, *p.mutable_t());
+        }
+      },
+      a);
+}
+
+void to_proto(const ValueInfo& v, bool with_shape, onnx::ValueInfoProto& p) {
+  p.set_name(v.name);
+  auto* tensor = p.mutable_type()->mutable_tensor_type();
+  tensor->set_elem_type(static_cast<std::int32_t>(v.type));
+  if (!with_shape) return;
+  auto* shape = tensor->mutable_shape();
+  for (const std::int64_t d : v.shape) shape->add_dim()->set_dim_value(d);
+}
+
+}  // namespace
+
+std::vector<std::byte> encode_onnx(const Graph& graph) {
+  onnx::ModelProto model;
+  model.set_ir_version(8);
+  model.set_producer_name("tessera");
+  auto* opset = model.add_opset_import();
+  opset->set_domain("");
+  opset->set_version(graph.opset);
+  onnx::GraphProto* g = model.mutable_graph();
+  g->set_name(graph.name);
+  for (const Node& n : graph.nodes) {
+    onnx::NodeProto* p = g->add_node();
+    p->set_name(n.name);
+    p->set_op_type(n.op_type);
+    for (const std::string& in : n.inputs) p->add_input(in);
+    for (const std::string& out : n.outputs) p->add_output(out);
+    for (const auto& [key, value] : n.attributes) to_proto(key, value, *p->add_attribute());
+  }
+  for (const auto& [name, t] : graph.constants) to_proto(t, name, *g->add_initializer());
+  for (const ValueInfo& v : graph.inputs) to_proto(v, true, *g->add_input());
+  for (const ValueInfo& v : graph.outputs) to_proto(v, false, *g->add_output());
+  const std::string out = model.SerializeAsString();
+  std::vector<std::byte> bytes(out.size());
+  if (!out.empty()) std::memcpy(bytes.data(), out.data(), out.size());
+  return bytes;
+}
+
 Graph read_onnx(const std::filesystem::path& path) {
   const std::vector<std::byte> bytes = read_file(path);
   return parse_onnx(bytes, path.string());
@@ -252,10 +326,7 @@ Tensor read_tensor_pb(const std::filesystem::path& path) {
 
 std::vector<std::byte> encode_tensor_pb(const Tensor& tensor, const std::string& name) {
   onnx::TensorProto p;
-  p.set_name(name);
-  p.set_data_type(static_cast<std::int32_t>(tensor.type));
-  for (const std::int64_t d : tensor.shape) p.add_dims(d);
-  p.set_raw_data(reinterpret_cast<const char*>(tensor.bytes.data()), tensor.bytes.size());
+  to_proto(tensor, name, p);
   const std::string out = p.SerializeAsString();
   std::vector<std::byte> bytes(out.size());
   if (!out.empty()) std::memcpy(bytes.data(), out.data(), out.size());

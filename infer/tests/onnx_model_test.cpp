@@ -42,8 +42,64 @@ TEST(TensorFiles, NpyRoundTripsFloat32AndRefusesOtherTypes) {
   EXPECT_EQ(back.bytes, t.bytes);
   write_file(dir / "t.pb", encode_tensor_file(t, "t", dir / "t.pb"));
   EXPECT_EQ(read_tensor_file(dir / "t.pb").bytes, t.bytes);
-  testing::expect_error([&] { encode_tensor_file(make_int64({2}, {1, 2}), "shape", dir / "s.npy"); },
-                        {.contains = "'shape' is int64"});
+  testing::expect_error(
+      [&] {
+        encode_tensor_file(make_int64({2}, {1, 2}), "shape", dir / "s.npy");
+      },
+      {.contains = "'shape' is int64"});
+}
+
+// The parts of two graphs that running them depends on.
+void expect_same_graph(const Graph& a, const Graph& b, const std::string& what) {
+  EXPECT_EQ(a.opset, b.opset) << what;
+  ASSERT_EQ(a.nodes.size(), b.nodes.size()) << what;
+  for (std::size_t i = 0; i < a.nodes.size(); ++i) {
+    EXPECT_EQ(a.nodes[i].op_type, b.nodes[i].op_type) << what;
+    EXPECT_EQ(a.nodes[i].name, b.nodes[i].name) << what;
+    EXPECT_EQ(a.nodes[i].inputs, b.nodes[i].inputs) << what;
+    EXPECT_EQ(a.nodes[i].outputs, b.nodes[i].outputs) << what;
+    ASSERT_EQ(a.nodes[i].attributes.size(), b.nodes[i].attributes.size()) << what;
+    for (const auto& [key, value] : a.nodes[i].attributes) {
+      const Attribute& other = b.nodes[i].attributes.at(key);
+      EXPECT_TRUE(value == other) << what << " " << key;
+    }
+  }
+  ASSERT_EQ(a.constants.size(), b.constants.size()) << what;
+  for (const auto& [name, t] : a.constants) EXPECT_TRUE(t == b.constants.at(name)) << what << " " << name;
+  ASSERT_EQ(a.inputs.size(), b.inputs.size()) << what;
+  for (std::size_t i = 0; i < a.inputs.size(); ++i) {
+    EXPECT_EQ(a.inputs[i].name, b.inputs[i].name) << what;
+    EXPECT_EQ(a.inputs[i].shape, b.inputs[i].shape) << what;
+  }
+  ASSERT_EQ(a.outputs.size(), b.outputs.size()) << what;
+  for (std::size_t i = 0; i < a.outputs.size(); ++i)
+    EXPECT_EQ(a.outputs[i].name, b.outputs[i].name) << what;
+}
+
+TEST(OnnxExport, EverySupportedNodeTestModelRoundTrips) {
+  const auto root = node_tests();
+  if (root.empty()) GTEST_SKIP() << "libonnx-testdata is not installed";
+  std::size_t models = 0;
+  for (const auto& entry : std::filesystem::directory_iterator(root)) {
+    Graph g;
+    try {
+      g = read_onnx(entry.path() / "model.onnx");
+    } catch (const Unsupported&) {
+      continue;
+    }
+    expect_same_graph(g, parse_onnx(encode_onnx(g), "again.onnx"),
+                      entry.path().filename().string());
+    ++models;
+  }
+  EXPECT_GT(models, 150u);
+}
+
+TEST(OnnxExport, TheLightModelsRoundTrip) {
+  for (const DataInput& model : data_manifest().set("light")) {
+    if (!model.present) GTEST_SKIP() << model.missing_reason;
+    const Graph g = read_onnx(model.path);
+    expect_same_graph(g, parse_onnx(encode_onnx(g), "again.onnx"), model.id);
+  }
 }
 
 TEST(OnnxImport, ReadsANodeTest) {

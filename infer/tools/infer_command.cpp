@@ -1,7 +1,7 @@
 // `tessera infer check` (conformance: the ONNX backend node tests of Debian's libonnx-testdata,
 // the light_* models and mnist-8 of the shared data, run with the reference runtime) and
 // `tessera infer run` (a model through the graph passes, on TensorProto inputs, outputs written as
-// TensorProto files).
+// TensorProto files) and `tessera infer optimize` (the passes' graph saved as ONNX).
 #include <fmt/format.h>
 
 #include <algorithm>
@@ -178,6 +178,25 @@ void run_model(const RunOptions& o) {
   }
 }
 
+struct OptimizeOptions {
+  std::string model;
+  std::string output;
+  std::string print_after;
+};
+
+// The model through the graph passes, saved as ONNX (a saved model runs without them).
+void run_optimize(const OptimizeOptions& o) {
+  check_print_after(default_passes(), o.print_after);
+  const Graph before = read_onnx(o.model);
+  const Graph after = run_passes(before, default_passes(), o.print_after, &std::cerr);
+  OutputFile file(o.output);
+  file.write(encode_onnx(after));
+  file.commit();
+  std::cerr << fmt::format("{}: {} nodes, {} constants -> {}: {} nodes, {} constants\n", o.model,
+                           before.nodes.size(), before.constants.size(), o.output,
+                           after.nodes.size(), after.constants.size());
+}
+
 const cli::Registrar kInfer(
     "infer", "ONNX inference: import a model, run it, check conformance with the ONNX test data",
     [](CLI::App& app) {
@@ -185,6 +204,7 @@ const cli::Registrar kInfer(
       app.footer(
           "Examples:\n"
           "  tessera infer check\n"
+          "  tessera infer optimize model.onnx -o optimized.onnx\n"
           "  tessera infer run model.onnx -i input_0.pb -o output.pb");
 
       auto check = std::make_shared<CheckOptions>();
@@ -231,6 +251,20 @@ const cli::Registrar kInfer(
           "  tessera infer run mnist-8/model.onnx -i image.npy -o digits.npy\n"
           "  tessera infer run model.onnx -i input_0.pb -o out.pb --print-after=fold-batch-norm");
       run_app->callback([run] { run_model(*run); });
+
+      auto optimize = std::make_shared<OptimizeOptions>();
+      CLI::App* optimize_app =
+          app.add_subcommand("optimize", "Run the graph passes on a model and save it as ONNX");
+      optimize_app->add_option("model", optimize->model, "The .onnx model")->required();
+      optimize_app->add_option("-o,--output", optimize->output, "The optimized .onnx model")
+          ->required();
+      optimize_app->add_option("--print-after", optimize->print_after,
+                               "Print the graph (stderr) after this pass, or all");
+      optimize_app->footer(
+          "Examples:\n"
+          "  tessera infer optimize resnet50.onnx -o resnet50-folded.onnx\n"
+          "  tessera infer optimize model.onnx -o out.onnx --print-after=fold-batch-norm");
+      optimize_app->callback([optimize] { run_optimize(*optimize); });
     });
 
 }  // namespace

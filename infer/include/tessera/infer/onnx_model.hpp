@@ -27,6 +27,10 @@ Graph read_onnx(const std::filesystem::path& path);
 /// read_onnx on bytes in memory; errors name `source`.
 Graph parse_onnx(std::span<const std::byte> bytes, std::string_view source);
 
+/// `graph` as an ONNX model (IR version 8, the graph's opset of the default domain): constants as
+/// initializers, shapes of the inputs; parse_onnx gives the same graph back.
+std::vector<std::byte> encode_onnx(const Graph& graph);
+
 /// The tensor in a TensorProto file; errors name the file.
 Tensor read_tensor_pb(const std::filesystem::path& path);
 /// read_tensor_pb on bytes in memory; errors name `source`.

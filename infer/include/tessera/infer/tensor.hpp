@@ -44,6 +44,9 @@ struct Tensor {
   /// Zero-filled.
   Tensor(DataType t, std::vector<std::int64_t> dims);
 
+  /// Same type, shape and bytes.
+  bool operator==(const Tensor&) const = default;
+
   std::size_t size() const { return bytes.size() / element_size(type); }
   std::size_t rank() const { return shape.size(); }
 
