@@ -17,13 +17,10 @@
 namespace tessera::infer {
 namespace {
 
+// The field's values into `t` (from_proto has checked that they fill its shape).
 template <class Field>
-void copy_field(const Field& field, Tensor& t, std::string_view what) {
+void copy_field(const Field& field, Tensor& t) {
   using T = typename Field::value_type;
-  if (static_cast<std::size_t>(field.size()) != t.size()) {
-    throw Error(what,
-                fmt::format("holds {} values for shape {}", field.size(), shape_string(t.shape)));
-  }
   std::size_t i = 0;
   const std::size_t size = element_size(t.type);
   for (const T value : field) {
@@ -101,16 +98,16 @@ Tensor from_proto(const onnx::TensorProto& p, std::string_view what) {
   }
   switch (t.type) {
     case DataType::kFloat32:
-      copy_field(p.float_data(), t, what);
+      copy_field(p.float_data(), t);
       break;
     case DataType::kFloat64:
-      copy_field(p.double_data(), t, what);
+      copy_field(p.double_data(), t);
       break;
     case DataType::kInt64:
-      copy_field(p.int64_data(), t, what);
+      copy_field(p.int64_data(), t);
       break;
     default:
-      copy_field(p.int32_data(), t, what);
+      copy_field(p.int32_data(), t);
       break;
   }
   return t;

@@ -65,7 +65,8 @@ void expect_same_graph(const Graph& a, const Graph& b, const std::string& what) 
     }
   }
   ASSERT_EQ(a.constants.size(), b.constants.size()) << what;
-  for (const auto& [name, t] : a.constants) EXPECT_TRUE(t == b.constants.at(name)) << what << " " << name;
+  for (const auto& [name, t] : a.constants)
+    EXPECT_TRUE(t == b.constants.at(name)) << what << " " << name;
   ASSERT_EQ(a.inputs.size(), b.inputs.size()) << what;
   for (std::size_t i = 0; i < a.inputs.size(); ++i) {
     EXPECT_EQ(a.inputs[i].name, b.inputs[i].name) << what;

@@ -4,7 +4,6 @@
 // scattered and its unsorted fibers sorted (in parallel), or, when most entries are out of place,
 // scattered twice as a radix sort; repeats are then summed in their order of appearance.
 #include "convert_paths.hpp"
-#include "huge_pages.hpp"
 
 #include <algorithm>
 #include <array>
@@ -14,6 +13,7 @@
 #include <tuple>
 #include <utility>
 
+#include "huge_pages.hpp"
 #include "layouts.hpp"
 #include "row_split.hpp"
 #include "stable_scatter.hpp"
