@@ -1,11 +1,17 @@
 """scipy.sparse beside tessera: times coo.tocsr() (the COO as scipy.io.mmread reads it),
 csr.tocsc(), csr @ x and csr @ B (B dense, 64 columns, row-major) on each real matrix of
-sparse/data.json, and prints them beside what sparse_bench recorded (its "conversion_rate" JSON
-lines and the times of its SpMV and SpMM(64), one thread), with the ratio scipy time / tessera time.
+sparse/data.json, and prints them beside tessera's times of the same operations on one thread
+(sparse_bench's "alone_seconds" JSON lines), with the ratio scipy time / tessera time. Both sides
+are timed alone, each operation in a loop of its own: timed between Eigen's and GraphBLAS's runs,
+tessera would start each run with caches the peers had taken.
 
-Usage: scipy_peer.py <sparse_bench.jsonl> <source-dir> <out.jsonl>
+With an npz folder (sparse_bench --npz-dir), the generated matrices saved there are timed too,
+their COO in the order sparse_bench converts it.
+
+Usage: scipy_peer.py <sparse_bench.jsonl> <source-dir> <out.jsonl> [<npz-dir>]
 """
 import json
+import os
 import statistics
 import subprocess
 import sys
@@ -32,35 +38,35 @@ def median_seconds(run, budget=0.5):
 
 
 def our_results(bench_jsonl):
-    """Per matrix, tessera's seconds per operation (conversions from their rates), and the machine."""
+    """Per matrix, tessera's seconds per operation timed alone ("alone_seconds"), and the machine."""
     ours, machine = {}, ""
     for line in open(bench_jsonl):
         r = json.loads(line)
         machine = r.get("machine", machine)
-        if r.get("type") == "conversion_rate":
-            ours.setdefault(r["matrix"], {})["rates"] = r
-        elif r.get("type") == "comparison" and r["name_b"] == "eigen":
-            op = r["extra"]["operation"]
-            if op in ("spmv", "spmm64"):
-                ours.setdefault(r["extra"]["matrix"], {})[op] = r["a"]["median_s"]
+        if r.get("type") == "alone_seconds":
+            ours[r["matrix"]] = {op: r[op] for op in OPERATIONS}
     return ours, machine
 
 
 def main():
     bench_jsonl, source, out_path = sys.argv[1:4]
+    npz_dir = sys.argv[4] if len(sys.argv) > 4 else None
     ours, machine = our_results(bench_jsonl)
     manifest = f"{source}/sparse/data.json"
     ids = json.load(open(manifest))["sets"]["real"]
+    generated = [id_ for id_ in ours if id_ not in ids and npz_dir and os.path.exists(f"{npz_dir}/{id_}.npz")]
     rows = []
     print(f"# tessera (sparse_bench, one thread) against scipy {scipy.__version__}: scipy time / tessera time; {machine}")
     print(f"{'matrix':<26} " + " ".join(f"{op:>9}" for op in OPERATIONS))
-    for id_ in ids:
-        mine = ours.get(id_, {})
-        if "rates" not in mine or "spmv" not in mine or "spmm64" not in mine:
+    for id_ in ids + generated:
+        if id_ not in ours:
             continue
-        path = subprocess.run([sys.executable, f"{source}/scripts/data-input.py", manifest, id_],
-                              capture_output=True, text=True, check=True).stdout.strip()
-        coo = scipy.io.mmread(path)
+        if id_ in generated:
+            coo = scipy.sparse.load_npz(f"{npz_dir}/{id_}.npz")
+        else:
+            path = subprocess.run([sys.executable, f"{source}/scripts/data-input.py", manifest, id_],
+                                  capture_output=True, text=True, check=True).stdout.strip()
+            coo = scipy.io.mmread(path)
         if coo.dtype.kind == "c":
             coo = scipy.sparse.coo_matrix((coo.data.real, (coo.row, coo.col)), shape=coo.shape)
         coo = coo.astype("float64")
@@ -73,9 +79,7 @@ def main():
                          "csr->csc": median_seconds(lambda: csr.tocsc()),
                          "spmv": median_seconds(lambda: csr @ x),
                          "spmm64": median_seconds(lambda: csr @ b)}
-        tessera_seconds = {"coo->csr": nnz / (mine["rates"]["coo_to_csr_mnnz_s"] * 1e6),
-                           "csr->csc": nnz / (mine["rates"]["csr_to_csc_mnnz_s"] * 1e6),
-                           "spmv": mine["spmv"], "spmm64": mine["spmm64"]}
+        tessera_seconds = ours[id_]
         row = {"matrix": id_, "nnz": nnz,
                "scipy_seconds": scipy_seconds, "tessera_seconds": tessera_seconds,
                "ratio": {op: scipy_seconds[op] / tessera_seconds[op] for op in OPERATIONS}}
@@ -84,10 +88,11 @@ def main():
     with open(out_path, "w") as out:
         for row in rows:
             out.write(json.dumps(row) + "\n")
-    if rows:
-        means = ", ".join(f"{op} {statistics.geometric_mean(r['ratio'][op] for r in rows):.2f}x"
-                          for op in OPERATIONS)
-        print(f"geometric mean over {len(rows)} matrices: {means}")
+    for label, subset in (("real", [r for r in rows if r["matrix"] in ids]), ("all", rows)):
+        if subset and (label == "real" or generated):
+            means = ", ".join(f"{op} {statistics.geometric_mean(r['ratio'][op] for r in subset):.2f}x"
+                              for op in OPERATIONS)
+            print(f"geometric mean over {len(subset)} matrices ({label}): {means}")
 
 
 if __name__ == "__main__":

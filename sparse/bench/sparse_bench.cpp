@@ -5,7 +5,7 @@
 // machine's streaming read rate. Ratios are peer time / tessera time (> 1: tessera faster); every
 // result is checked against the peer's first. Real files are f64 (pattern files as ones, the
 // complex file by its real part). Formats against each other and the advisor: `tessera sparse
-// bench`.
+// bench`. --npz-dir saves the generated matrices for scipy_peer.py.
 #include <fmt/format.h>
 
 #include <algorithm>
@@ -25,6 +25,7 @@
 #include "tessera/sparse/generate.hpp"
 #include "tessera/sparse/kernels.hpp"
 #include "tessera/sparse/matrix_market.hpp"
+#include "tessera/sparse/scipy_npz.hpp"
 #include "tessera/sparse/traversal.hpp"
 
 namespace tessera::sparse {
@@ -175,6 +176,18 @@ void run_matrix(BenchReport& report, GeometricMeans& summary, const BenchMatrix&
                  {"csr_to_csc_mnnz_s", nnz / t_csc / 1e6},
                  {"coo_to_csr_mnnz_s", nnz / t_coo / 1e6}});
 
+  // Each operation again, timed alone in a loop of its own as scipy_peer.py times scipy's: no
+  // peer runs between two timed runs to take the caches.
+  const auto alone = [&](const std::function<void()>& run) {
+    return measure("tessera alone " + m.name, run, options).summary.median;
+  };
+  report.record({{"type", "alone_seconds"},
+                 {"matrix", m.name},
+                 {"csr->csc", alone([&] { const SparseTensor r = convert(csr, csc); })},
+                 {"coo->csr", alone([&] { const SparseTensor r = convert(m.coo, csr_format); })},
+                 {"spmv", alone(spmv_ours)},
+                 {"spmm64", alone(spmm_ours)}});
+
   if (!m.large) return;
   // Two threads against one, ours only (same kernels, same results). A timed run is a batch of
   // products, as an iterative solver makes them, so that waking the second thread after the
@@ -247,6 +260,9 @@ int main(int argc, char** argv) {
   BenchReport report("tessera::sparse against Eigen and GraphBLAS (one thread)");
   report.text_option("matrix", "a manifest input to run (repeatable; default: the set real)");
   report.sweep_option("large-nnz", "nonzeros of the generated large matrices (0: none)", "10e6");
+  report.text_option("npz-dir",
+                     "a folder to save the generated matrices in, as <name>.npz in COO with "
+                     "their entries in generation order, for scipy_peer.py");
   report.parse(argc, argv);
   std::vector<BenchMatrix> matrices;
   std::vector<DataInput> inputs;
@@ -268,6 +284,11 @@ int main(int argc, char** argv) {
         {fmt::format("uniform-{}M", n / 1000000), generate_uniform(side, side, n, 2), true});
     matrices.push_back({fmt::format("banded-{}M", n / 1000000),
                         generate_banded(static_cast<std::uint32_t>(n / 11), 5, 3), true});
+  }
+  for (const std::string& dir : report.texts("npz-dir")) {
+    for (const BenchMatrix& m : matrices) {
+      if (m.large) write_npz(m.coo, dir + "/" + m.name + ".npz");
+    }
   }
   GeometricMeans summary;
   for (const BenchMatrix& m : matrices) run_matrix(report, summary, m);

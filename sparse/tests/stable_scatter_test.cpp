@@ -61,18 +61,24 @@ TEST(StableScatter, EveryPlanGivesTheStableOrder) {
         EXPECT_TRUE(scatter(key, fibers, {pieces, shift}) == want)
             << fibers << " fibers, " << pieces << " pieces, shift " << shift;
       }
+      EXPECT_TRUE(scatter(key, fibers, {pieces, -1, true}) == want)
+          << fibers << " fibers, " << pieces << " pieces, prefetching";
     }
   }
 }
 
 TEST(StableScatter, StagesOnlyLargeResultsWrittenFarApart) {
   constexpr std::size_t kL2 = 1 << 20;
-  // 12-byte entries: 80k fit in 1 MiB and are scattered directly.
+  // 12-byte entries: 80k fit in 1 MiB and are scattered directly, prefetching from 44k on (the
+  // source and the result together outgrow L2).
   EXPECT_EQ(plan_scatter(80'000, 12, 1000, 300, kL2, 2).shift, -1);
+  EXPECT_TRUE(plan_scatter(80'000, 12, 1000, 300, kL2, 2).prefetch);
+  EXPECT_FALSE(plan_scatter(40'000, 12, 1000, 300, kL2, 2).prefetch);
   // 10M entries into 1M fibers, in random order: 120 MB in 245 buckets of 4096 fibers.
   const ScatterPlan large = plan_scatter(10'000'000, 12, 1'000'000, 333'000, kL2, 2);
   EXPECT_EQ(large.shift, 12);
   EXPECT_EQ(large.pieces, 2u);
+  EXPECT_FALSE(large.prefetch);
   // The same as a band, consecutive entries a few fibers apart: a direct scatter.
   EXPECT_EQ(plan_scatter(10'000'000, 12, 1'000'000, 3, kL2, 2).shift, -1);
   // Fibers far above the entries would need over 4096 buckets: direct.
