@@ -9,6 +9,8 @@ list="$build/benchmarks.txt"
 [ -f "$list" ] || { echo "bench: $list missing (configure first)" >&2; exit 1; }
 rm -rf "$build/bench-results"  # results of this run only (the suites append)
 mkdir -p "$build/bench-results"
+# Files a suite leaves for its after-bench step go here too.
+export TESSERA_BENCH_RESULTS="$build/bench-results"
 count=0
 while read -r binary; do
   [ -n "$binary" ] || continue

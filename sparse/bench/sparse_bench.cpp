@@ -10,6 +10,8 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdlib>
+#include <filesystem>
 #include <map>
 #include <numeric>
 #include <string>
@@ -285,7 +287,14 @@ int main(int argc, char** argv) {
     matrices.push_back({fmt::format("banded-{}M", n / 1000000),
                         generate_banded(static_cast<std::uint32_t>(n / 11), 5, 3), true});
   }
-  for (const std::string& dir : report.texts("npz-dir")) {
+  // Under `make bench` (scripts/bench.sh sets TESSERA_BENCH_RESULTS), the generated matrices go
+  // beside the results for sparse/bench/after-bench.sh.
+  std::vector<std::string> npz_dirs = report.texts("npz-dir");
+  if (const char* results = std::getenv("TESSERA_BENCH_RESULTS"); results && npz_dirs.empty()) {
+    npz_dirs.push_back(std::string(results) + "/sparse-npz");
+  }
+  for (const std::string& dir : npz_dirs) {
+    std::filesystem::create_directories(dir);
     for (const BenchMatrix& m : matrices) {
       if (m.large) write_npz(m.coo, dir + "/" + m.name + ".npz");
     }
