@@ -195,10 +195,16 @@ Graph parse_onnx(std::span<const std::byte> bytes, std::string_view source) {
     Node node;
     node.op_type = p.op_type();
     node.name = p.name().empty() ? fmt::format("{}#{}", p.op_type(), n) : p.name();
-    if (!p.domain().empty() && p.domain() != "ai.onnx") {
-      throw Unsupported(
-          source, fmt::format("{} is in domain '{}': only the default ONNX domain is supported",
-                              node.describe(), p.domain()));
+    const bool ours = p.domain() == kTesseraDomain;
+    if (!p.domain().empty() && p.domain() != "ai.onnx" && !ours) {
+      throw Unsupported(source,
+                        fmt::format("{} is in domain '{}': only the default ONNX domain and {} "
+                                    "are supported",
+                                    node.describe(), p.domain(), kTesseraDomain));
+    }
+    if (ours != is_tessera_op(node.op_type)) {
+      throw Unsupported(source, fmt::format("operator {} of node '{}' is not in domain '{}'",
+                                            node.op_type, node.name, p.domain()));
     }
     if (!has_reference_op(node.op_type)) {
       throw Unsupported(source, fmt::format("operator {} of node '{}' (opset {}) is not supported",
@@ -286,13 +292,23 @@ std::vector<std::byte> encode_onnx(const Graph& graph) {
   opset->set_version(graph.opset);
   onnx::GraphProto* g = model.mutable_graph();
   g->set_name(graph.name);
+  bool uses_ours = false;
   for (const Node& n : graph.nodes) {
     onnx::NodeProto* p = g->add_node();
     p->set_name(n.name);
     p->set_op_type(n.op_type);
+    if (is_tessera_op(n.op_type)) {
+      p->set_domain(std::string(kTesseraDomain));
+      uses_ours = true;
+    }
     for (const std::string& in : n.inputs) p->add_input(in);
     for (const std::string& out : n.outputs) p->add_output(out);
     for (const auto& [key, value] : n.attributes) to_proto(key, value, *p->add_attribute());
+  }
+  if (uses_ours) {
+    auto* tessera = model.add_opset_import();
+    tessera->set_domain(std::string(kTesseraDomain));
+    tessera->set_version(1);
   }
   for (const auto& [name, t] : graph.constants) to_proto(t, name, *g->add_initializer());
   for (const ValueInfo& v : graph.inputs) to_proto(v, true, *g->add_input());

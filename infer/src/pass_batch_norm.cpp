@@ -6,42 +6,24 @@
 #include <cmath>
 #include <map>
 
+#include "pass_graph_queries.hpp"
 #include "tessera/infer/passes.hpp"
 
 namespace tessera::infer {
 namespace {
 
-const Tensor* constant_of(const Graph& g, const Node& node, std::size_t i) {
-  if (i >= node.inputs.size() || node.inputs[i].empty()) return nullptr;
-  const auto it = g.constants.find(node.inputs[i]);
-  return it == g.constants.end() || it->second.type != DataType::kFloat32 ? nullptr : &it->second;
-}
-
-// How many nodes read each value, plus one for a graph output.
-std::map<std::string, int, std::less<>> readers(const Graph& g) {
-  std::map<std::string, int, std::less<>> count;
-  for (const Node& n : g.nodes) {
-    for (const std::string& in : n.inputs) ++count[in];
-  }
-  for (const ValueInfo& o : g.outputs) ++count[o.name];
-  return count;
-}
-
-// A fresh constant name derived from `base`.
-std::string fresh_name(const Graph& g, const std::string& base) {
-  std::string name = base;
-  for (int k = 1; g.constants.count(name); ++k) name = base + "." + std::to_string(k);
-  return name;
-}
+using detail::float_constant;
+using detail::fresh_name;
+using detail::readers;
 
 // Folds `bn` into `producer` when the shapes allow; false leaves both as they were.
 bool fold_into(Graph& g, Node& producer, const Node& bn) {
   const Tensor* params[4];
   for (std::size_t i = 0; i < 4; ++i) {
-    if ((params[i] = constant_of(g, bn, i + 1)) == nullptr) return false;
+    if ((params[i] = float_constant(g, bn, i + 1)) == nullptr) return false;
   }
   if (bn.attribute<std::int64_t>("training_mode", 0) != 0 || bn.outputs.size() > 1) return false;
-  const Tensor* weight = constant_of(g, producer, 1);
+  const Tensor* weight = float_constant(g, producer, 1);
   if (weight == nullptr || (producer.op_type == "Gemm" && weight->rank() != 2)) return false;
   const bool gemm = producer.op_type == "Gemm";
   const bool trans_b = gemm && producer.attribute<std::int64_t>("transB", 0) != 0;
@@ -52,7 +34,7 @@ bool fold_into(Graph& g, Node& producer, const Node& bn) {
   }
   // The producer's bias per channel (absent: zero); Gemm's C only as a row of N (or [1, N]).
   std::vector<double> bias(static_cast<std::size_t>(channels), 0.0);
-  const Tensor* b = producer.inputs.size() > 2 ? constant_of(g, producer, 2) : nullptr;
+  const Tensor* b = producer.inputs.size() > 2 ? float_constant(g, producer, 2) : nullptr;
   if (producer.inputs.size() > 2 && !producer.inputs[2].empty() && b == nullptr) return false;
   const double beta = gemm ? producer.attribute<float>("beta", 1.0f) : 1.0;
   if (b != nullptr) {

@@ -32,6 +32,7 @@ std::vector<Pass> default_passes() {
   return {{"remove-pass-throughs", &remove_pass_throughs},
           {"fold-constants", &fold_constants},
           {"fold-batch-norm", &fold_batch_norm},
+          {"fuse-epilogues", &fuse_epilogues},
           {"eliminate-dead-code", &eliminate_dead_code}};
 }
 

@@ -1,13 +1,16 @@
 // Reference operators over spatial windows of NC... tensors (any number of spatial dimensions):
-// Conv (groups, strides, dilations, pads or auto_pad, bias), MaxPool and AveragePool (ceil_mode,
-// count_include_pad), GlobalAveragePool, BatchNormalization (inference) and LRN. Sums run in
-// double; the ONNX operator definitions are the specification.
+// Conv (groups, strides, dilations, pads or auto_pad, bias), FusedConv (Conv, residual,
+// activation), MaxPool and AveragePool (ceil_mode, count_include_pad), GlobalAveragePool,
+// BatchNormalization (inference) and LRN. Sums run in double; the ONNX operator definitions are the
+// specification.
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <array>
 #include <cmath>
 #include <limits>
 
+#include "epilogue.hpp"
 #include "reference_ops.hpp"
 #include "tessera/core/error.hpp"
 
@@ -162,6 +165,21 @@ std::vector<Tensor> conv(const Node& node, std::span<const Tensor* const> inputs
     }
   }
   return {out};
+}
+
+// FusedConv (pass_epilogue_fusion.cpp): Conv, plus the residual input z (broadcast as Add does),
+// then the activation.
+std::vector<Tensor> fused_conv(const Node& node, std::span<const Tensor* const> inputs,
+                               std::int64_t opset) {
+  std::vector<Tensor> out =
+      conv(node, inputs.first(std::min<std::size_t>(inputs.size(), 3)), opset);
+  if (const Tensor* z = optional_input(inputs, 3)) {
+    const std::array<const Tensor*, 2> operands = {&out[0], z};
+    out = find_reference_op("Add")(node, operands, opset);
+  }
+  const detail::Activation activation = detail::Activation::of(node);
+  for (float& v : out[0].data<float>()) v = activation(v);
+  return out;
 }
 
 template <bool kMax>
@@ -336,6 +354,7 @@ std::vector<Tensor> lrn(const Node& node, std::span<const Tensor* const> inputs,
 
 constexpr ReferenceOpEntry kOps[] = {
     {"Conv", &conv},
+    {"FusedConv", &fused_conv},
     {"MaxPool", &pool<true>},
     {"AveragePool", &pool<false>},
     {"GlobalAveragePool", &global_average_pool},

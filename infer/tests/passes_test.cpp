@@ -78,8 +78,8 @@ TEST(Passes, BatchNormFoldsIntoConvAndPassThroughsAndDeadNodesGo) {
   g.nodes.push_back(node("Sigmoid", {"x"}, {"unused"}));
   g.outputs.push_back({"y", DataType::kFloat32, {}});
   const Graph optimized = run_passes(g, default_passes());
-  EXPECT_EQ(optimized.nodes.size(), 2u);  // Conv, Relu
-  EXPECT_EQ(count_op(optimized, "BatchNormalization"), 0u);
+  EXPECT_EQ(optimized.nodes.size(), 1u);  // Conv and Relu fused
+  EXPECT_EQ(count_op(optimized, "FusedConv"), 1u);
   expect_same_outputs(g, random_float({1, 4, 6, 6}, 9));
 }
 
@@ -134,6 +134,97 @@ TEST(Passes, ConstantShapeComputationsFold) {
   EXPECT_EQ(optimized.nodes[0].op_type, "Reshape");
   EXPECT_EQ(optimized.constants.size(), 1u);  // the folded shape; t and zero are dead
   expect_same_outputs(g, random_float({2, 3, 4}, 3));
+}
+
+// A residual block whose shortcut is computed after the Conv it is added to: the Conv takes the
+// per-channel constant Add into its bias, the shortcut as its residual and the Relu, and moves to
+// where the Relu was.
+TEST(Passes, EpiloguesFuseIntoTheConvBeforeThem) {
+  Graph g;
+  g.opset = 13;
+  g.inputs.push_back({"x", DataType::kFloat32, {2, 3, 5, 5}});
+  g.constants["w"] = random_float({4, 3, 3, 3}, 1);
+  g.constants["bias"] = random_float({1, 4, 1, 1}, 2);
+  g.constants["w_short"] = random_float({4, 3, 1, 1}, 3);
+  g.nodes.push_back(
+      node("Conv", {"x", "w"}, {"c"}, {{"pads", std::vector<std::int64_t>{1, 1, 1, 1}}}));
+  g.nodes.push_back(node("Add", {"bias", "c"}, {"cb"}));
+  g.nodes.push_back(node("Conv", {"x", "w_short"}, {"short"}));
+  g.nodes.push_back(node("Add", {"cb", "short"}, {"sum"}));
+  g.nodes.push_back(node("Relu", {"sum"}, {"y"}));
+  g.outputs.push_back({"y", DataType::kFloat32, {}});
+  const Graph fused = fuse_epilogues(g);
+  ASSERT_EQ(fused.nodes.size(), 2u);
+  EXPECT_EQ(fused.nodes[0].op_type, "Conv");  // the shortcut: its reader was fused
+  const Node& f = fused.nodes[1];
+  EXPECT_EQ(f.op_type, "FusedConv");
+  EXPECT_EQ(f.inputs.size(), 4u);
+  EXPECT_EQ(f.inputs[3], "short");
+  EXPECT_EQ(f.outputs, std::vector<std::string>{"y"});
+  EXPECT_EQ(f.attribute<std::string>("activation", ""), "Relu");
+  expect_same_outputs(g, random_float({2, 3, 5, 5}, 4));
+  // Saved with its domain, read back the same.
+  EXPECT_EQ(encode_onnx(parse_onnx(encode_onnx(fused), "fused")), encode_onnx(fused));
+}
+
+TEST(Passes, ClipAndLeakyReluFuseAsActivations) {
+  for (const std::string op : {"Clip", "LeakyRelu"}) {
+    Graph g;
+    g.opset = 13;
+    g.inputs.push_back({"x", DataType::kFloat32, {1, 4, 6, 6}});
+    g.constants["w"] = random_float({4, 1, 3, 3}, 1);
+    g.constants["b"] = random_float({4}, 2);
+    g.constants["lo"] = make_float({}, {-0.2f});
+    g.constants["hi"] = make_float({}, {0.3f});
+    g.nodes.push_back(node("Conv", {"x", "w", "b"}, {"c"}, {{"group", std::int64_t{4}}}));
+    if (op == "Clip") {
+      g.nodes.push_back(node("Clip", {"c", "lo", "hi"}, {"y"}));
+    } else {
+      g.nodes.push_back(node("LeakyRelu", {"c"}, {"y"}, {{"alpha", 0.1f}}));
+    }
+    g.outputs.push_back({"y", DataType::kFloat32, {}});
+    const Graph fused = fuse_epilogues(g);
+    ASSERT_EQ(fused.nodes.size(), 1u) << op;
+    EXPECT_EQ(fused.nodes[0].attribute<std::string>("activation", ""), op);
+    expect_same_outputs(g, random_float({1, 4, 6, 6}, 3));
+  }
+}
+
+TEST(Passes, EpiloguesStayWhereTheirInputIsReadElsewhere) {
+  Graph g;
+  g.opset = 13;
+  g.inputs.push_back({"x", DataType::kFloat32, {1, 2, 4, 4}});
+  g.inputs.push_back({"hi", DataType::kFloat32, {}});
+  g.constants["w"] = random_float({2, 2, 1, 1}, 1);
+  g.constants["w2"] = random_float({2, 2, 1, 1}, 2);
+  g.nodes.push_back(node("Conv", {"x", "w"}, {"c"}));
+  g.nodes.push_back(node("Relu", {"c"}, {"r"}));  // c is also a graph output
+  g.nodes.push_back(node("Conv", {"r", "w2"}, {"c2"}));
+  g.nodes.push_back(node("Clip", {"c2", "", "hi"}, {"y"}));  // a bound given at run time
+  g.outputs.push_back({"c", DataType::kFloat32, {}});
+  g.outputs.push_back({"y", DataType::kFloat32, {}});
+  const Graph fused = fuse_epilogues(g);
+  EXPECT_EQ(count_op(fused, "FusedConv"), 0u);
+  EXPECT_EQ(fused.nodes.size(), 4u);
+}
+
+TEST(Passes, FusedConvIsReadOnlyInTesserasDomain) {
+  Graph g;
+  g.opset = 13;
+  g.inputs.push_back({"x", DataType::kFloat32, {1, 1, 3, 3}});
+  g.constants["w"] = random_float({1, 1, 1, 1}, 1);
+  g.nodes.push_back(node("FusedConv", {"x", "w"}, {"y"}, {{"activation", std::string("Relu")}}));
+  g.outputs.push_back({"y", DataType::kFloat32, {}});
+  std::vector<std::byte> bytes = encode_onnx(g);
+  EXPECT_EQ(parse_onnx(bytes, "ours").nodes[0].op_type, "FusedConv");
+  // The same node in another domain (the first "ai.tessera" is the node's, before the opset list).
+  std::string text(reinterpret_cast<const char*>(bytes.data()), bytes.size());
+  const std::size_t at = text.find("ai.tessera");
+  ASSERT_NE(at, std::string::npos);
+  text.replace(at, 10, "ai.onnx.ml");
+  const std::span<const std::byte> changed(reinterpret_cast<const std::byte*>(text.data()),
+                                           text.size());
+  EXPECT_THROW(parse_onnx(changed, "theirs"), Unsupported);
 }
 
 TEST(Passes, PrintAfterNamesAKnownPass) {

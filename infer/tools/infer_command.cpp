@@ -1,7 +1,8 @@
 // `tessera infer check` (conformance: the ONNX backend node tests of Debian's libonnx-testdata,
 // the light_* models and mnist-8 of the shared data, run with the reference runtime) and
 // `tessera infer run` (a model through the graph passes, on TensorProto inputs, outputs written as
-// TensorProto files) and `tessera infer optimize` (the passes' graph saved as ONNX).
+// TensorProto files), `tessera infer optimize` (the passes' graph saved as ONNX) and `tessera infer
+// zoo` (a generated benchmark model).
 #include <fmt/format.h>
 
 #include <algorithm>
@@ -13,13 +14,19 @@
 #include <string>
 #include <vector>
 
+#include "tessera/bench/bench.hpp"
 #include "tessera/cli/cli.hpp"
+#include "tessera/core/cpu_features.hpp"
 #include "tessera/core/error.hpp"
 #include "tessera/core/file_io.hpp"
+#include "tessera/core/kernel_registry.hpp"
+#include "tessera/core/threads.hpp"
 #include "tessera/infer/conformance.hpp"
 #include "tessera/infer/data_manifest.hpp"
+#include "tessera/infer/model_zoo.hpp"
 #include "tessera/infer/onnx_model.hpp"
 #include "tessera/infer/passes.hpp"
+#include "tessera/infer/plan.hpp"
 #include "tessera/infer/reference.hpp"
 
 namespace tessera::infer {
@@ -137,6 +144,7 @@ struct RunOptions {
   std::vector<std::string> inputs;
   std::string output;
   bool passes = true;
+  bool plan = false;
   std::string print_after;
 };
 
@@ -152,7 +160,7 @@ void run_model(const RunOptions& o) {
   for (std::size_t i = 0; i < o.inputs.size(); ++i) {
     inputs[g.inputs[i].name] = read_tensor_file(o.inputs[i]);
   }
-  const TensorMap outputs = run_reference(g, inputs);
+  const TensorMap outputs = o.plan ? Plan::compile(g).run(inputs) : run_reference(g, inputs);
   // One output goes to -o itself; several to <-o without its extension>_<k>.pb (or .npy).
   std::deque<OutputFile> files;  // opened before any is written; not movable
   std::vector<std::filesystem::path> paths;
@@ -197,6 +205,89 @@ void run_optimize(const OptimizeOptions& o) {
                            after.nodes.size(), after.constants.size());
 }
 
+struct ZooCommandOptions {
+  std::string model;
+  std::string output;
+  ZooOptions zoo;
+};
+
+// A generated benchmark model saved as ONNX.
+void run_zoo(const ZooCommandOptions& o) {
+  const Graph g = make_zoo_model(o.model, o.zoo);
+  OutputFile file(o.output);
+  file.write(encode_onnx(g));
+  file.commit();
+  std::cerr << fmt::format("{}: batch {}, {}x{} images, seed {}: {} nodes, {} constants -> {}\n",
+                           o.model, o.zoo.batch, o.zoo.image, o.zoo.image, o.zoo.seed,
+                           g.nodes.size(), g.constants.size(), o.output);
+}
+
+struct BenchOptions {
+  std::string model;
+  int runs = 20;
+  bool passes = true;
+  bool steps = false;
+};
+
+// The plans `tessera infer bench` times side by side: the mixed one (every conv kernel) and one
+// per library (oneDNN's two layouts only; OpenBLAS only), where the build has them.
+std::vector<std::pair<std::string, PlanOptions>> bench_plans() {
+  std::vector<std::pair<std::string, PlanOptions>> plans{{"mixed", {}}};
+  std::vector<std::string> onednn;
+  for (const KernelListing* listing : kernel_catalog()) {
+    if (listing->operation() != "infer.conv") continue;
+    for (const KernelSummary& k : listing->summaries()) {
+      if (k.runs_here && k.name.rfind("onednn", 0) == 0) onednn.push_back(k.name);
+    }
+  }
+  if (!onednn.empty()) plans.push_back({"onednn-only", {.conv_kernels = onednn}});
+  plans.push_back({"openblas-only", {.conv_kernels = {"im2col-openblas"}}});
+  return plans;
+}
+
+// Latency of a model's plans, timed in turns (one run of each plan per round), medians.
+void run_bench(const BenchOptions& o) {
+  Graph g = read_onnx(o.model);
+  if (o.passes) g = run_passes(std::move(g), default_passes());
+  const TensorMap inputs = random_inputs(g, 7);
+  std::vector<std::pair<std::string, Plan>> plans;
+  for (auto& [name, options] : bench_plans()) {
+    Stopwatch compile;
+    plans.emplace_back(name, Plan::compile(g, options));
+    std::cerr << fmt::format("{}: compiled and tuned in {:.2f} s\n", name, compile.elapsed());
+  }
+  std::vector<std::vector<double>> seconds(plans.size());
+  for (auto& [name, plan] : plans) plan.run(inputs);  // warm-up
+  for (int r = 0; r < o.runs; ++r) {
+    for (std::size_t p = 0; p < plans.size(); ++p) {
+      Stopwatch watch;
+      plans[p].second.run(inputs);
+      seconds[p].push_back(watch.elapsed());
+    }
+  }
+  const CpuFeatures cpu = detect_cpu_features();
+  std::cout << fmt::format("# {} ({} nodes after passes), {} runs each, {} threads, {}\n", o.model,
+                           g.nodes.size(), o.runs, thread_count(), cpu.brand);
+  const double mixed = summarize(seconds[0]).median;
+  for (std::size_t p = 0; p < plans.size(); ++p) {
+    const Summary s = summarize(seconds[p]);
+    std::cout << fmt::format(
+        "{:<14} median {:8.3f} ms  (min {:.3f}, max {:.3f})  mixed / this {:.2f}\n", plans[p].first,
+        s.median * 1e3, s.min * 1e3, s.max * 1e3, mixed / s.median);
+  }
+  if (!o.steps) return;
+  // Each step of the mixed plan in the run (median), beside its candidates timed alone.
+  const std::vector<double> step_seconds = plans[0].second.profile(inputs, o.runs);
+  const std::vector<PlanStep>& steps = plans[0].second.steps();
+  for (std::size_t i = 0; i < steps.size(); ++i) {
+    std::string candidates;
+    for (const auto& [kernel, t] : steps[i].candidates)
+      candidates += fmt::format("{}{} {:.3f}", candidates.empty() ? "" : ", ", kernel, t * 1e3);
+    std::cout << fmt::format("{:<28} {:<18} {:<24} {:8.3f} ms  {}\n", steps[i].node,
+                             steps[i].op_type, steps[i].kernel, step_seconds[i] * 1e3, candidates);
+  }
+}
+
 const cli::Registrar kInfer(
     "infer", "ONNX inference: import a model, run it, check conformance with the ONNX test data",
     [](CLI::App& app) {
@@ -205,6 +296,7 @@ const cli::Registrar kInfer(
           "Examples:\n"
           "  tessera infer check\n"
           "  tessera infer optimize model.onnx -o optimized.onnx\n"
+          "  tessera infer zoo resnet18 -o resnet18.onnx\n"
           "  tessera infer run model.onnx -i input_0.pb -o output.pb");
 
       auto check = std::make_shared<CheckOptions>();
@@ -242,6 +334,9 @@ const cli::Registrar kInfer(
           ->required();
       run_app->add_flag("!--no-passes", run->passes,
                         "Run the graph as imported, without the graph passes");
+      run_app->add_flag("--plan", run->plan,
+                        "Run the optimized plan (conv kernels timed per node, the fastest kept) "
+                        "instead of the reference kernels");
       run_app->add_option("--print-after", run->print_after,
                           "Print the graph (stderr) after this pass: remove-pass-throughs, "
                           "fold-constants, fold-batch-norm, eliminate-dead-code, or all");
@@ -249,6 +344,7 @@ const cli::Registrar kInfer(
           "Examples:\n"
           "  tessera infer run mnist-8/model.onnx -i test_data_set_0/input_0.pb -o digits.pb\n"
           "  tessera infer run mnist-8/model.onnx -i image.npy -o digits.npy\n"
+          "  tessera infer run resnet18.onnx -i image.npy -o logits.npy --plan\n"
           "  tessera infer run model.onnx -i input_0.pb -o out.pb --print-after=fold-batch-norm");
       run_app->callback([run] { run_model(*run); });
 
@@ -265,6 +361,48 @@ const cli::Registrar kInfer(
           "  tessera infer optimize resnet50.onnx -o resnet50-folded.onnx\n"
           "  tessera infer optimize model.onnx -o out.onnx --print-after=fold-batch-norm");
       optimize_app->callback([optimize] { run_optimize(*optimize); });
+
+      auto bench = std::make_shared<BenchOptions>();
+      CLI::App* bench_app = app.add_subcommand(
+          "bench",
+          "Time a model's plan (every conv kernel timed per node, the fastest kept) beside the "
+          "oneDNN-only and OpenBLAS-only plans");
+      bench_app->add_option("model", bench->model, "The .onnx model")->required();
+      bench_app->add_option("--runs", bench->runs, "Timed runs of each plan, taken in turns")
+          ->capture_default_str()
+          ->check(CLI::PositiveNumber);
+      bench_app->add_flag("!--no-passes", bench->passes, "Plan the graph as imported");
+      bench_app->add_flag("--steps", bench->steps,
+                          "Also print the mixed plan's kernel per node, its time in the plan and "
+                          "its candidates' times alone (ms)");
+      bench_app->footer(
+          "Examples:\n"
+          "  tessera infer zoo resnet18 -o resnet18.onnx && tessera infer bench resnet18.onnx\n"
+          "  tessera infer bench mobilenetv2.onnx --runs 50 --steps\n"
+          "  tessera --threads 1 infer bench squeezenet1.1.onnx");
+      bench_app->callback([bench] { run_bench(*bench); });
+
+      auto zoo = std::make_shared<ZooCommandOptions>();
+      CLI::App* zoo_app = app.add_subcommand(
+          "zoo",
+          "Write a benchmark model (resnet18, mobilenetv2, squeezenet1.1) with seeded random "
+          "weights as ONNX, its weights named as torchvision's state_dict keys");
+      zoo_app->add_option("model", zoo->model, "resnet18, mobilenetv2 or squeezenet1.1")
+          ->required();
+      zoo_app->add_option("-o,--output", zoo->output, "The .onnx file to write")->required();
+      zoo_app->add_option("--batch", zoo->zoo.batch, "Images per run")
+          ->capture_default_str()
+          ->check(CLI::PositiveNumber);
+      zoo_app->add_option("--image", zoo->zoo.image, "Image height and width")
+          ->capture_default_str()
+          ->check(CLI::Range(32, 4096));
+      zoo_app->add_option("--seed", zoo->zoo.seed, "Seed of the weights")->capture_default_str();
+      zoo_app->footer(
+          "Examples:\n"
+          "  tessera infer zoo resnet18 -o resnet18.onnx\n"
+          "  tessera infer zoo mobilenetv2 --batch 8 -o mobilenetv2-b8.onnx\n"
+          "  tessera infer zoo squeezenet1.1 --image 64 --seed 7 -o small.onnx");
+      zoo_app->callback([zoo] { run_zoo(*zoo); });
     });
 
 }  // namespace

@@ -18,17 +18,24 @@ namespace tessera::infer {
 inline constexpr std::int64_t kMinOpset = 7;
 inline constexpr std::int64_t kMaxOpset = 17;
 
+/// The domain of the operators the graph passes make (FusedConv), version 1.
+inline constexpr std::string_view kTesseraDomain = "ai.tessera";
+/// Whether `op_type` is one of the operators of kTesseraDomain.
+inline bool is_tessera_op(std::string_view op_type) { return op_type == "FusedConv"; }
+
 /// The model in `path` as a graph. tessera::Error naming the file for a file that is not an ONNX
 /// model (malformed or truncated) or a value used before it is produced; Unsupported for an
-/// opset outside [kMinOpset, kMaxOpset], an operator of another domain or one without a reference
-/// kernel (naming the operator, the node and the opset), a non-static or unsupported-type value,
-/// or an initializer stored outside the file.
+/// opset outside [kMinOpset, kMaxOpset], an operator of a domain other than ONNX's and
+/// kTesseraDomain (or of the wrong one of the two), one without a reference kernel (naming the
+/// operator, the node and the opset), a non-static or unsupported-type value, or an initializer
+/// stored outside the file.
 Graph read_onnx(const std::filesystem::path& path);
 /// read_onnx on bytes in memory; errors name `source`.
 Graph parse_onnx(std::span<const std::byte> bytes, std::string_view source);
 
-/// `graph` as an ONNX model (IR version 8, the graph's opset of the default domain): constants as
-/// initializers, shapes of the inputs; parse_onnx gives the same graph back.
+/// `graph` as an ONNX model (IR version 8, the graph's opset of the default domain, and version 1
+/// of kTesseraDomain where the graph uses its operators): constants as initializers, shapes of
+/// the inputs; parse_onnx gives the same graph back.
 std::vector<std::byte> encode_onnx(const Graph& graph);
 
 /// The tensor in a TensorProto file; errors name the file.

@@ -25,6 +25,11 @@ Graph fold_constants(Graph graph);
 /// nothing else) into that node's weights and bias.
 Graph fold_batch_norm(Graph graph);
 
+/// Fuses a Conv with the per-channel constant Adds (into its bias), the residual Add and the
+/// activation (Relu, Clip with constant bounds, LeakyRelu) that follow it, each read by the next
+/// only, into one FusedConv node of domain ai.tessera: activation(conv(x) + bias + z).
+Graph fuse_epilogues(Graph graph);
+
 struct Pass {
   std::string_view name;
   Graph (*run)(Graph);

@@ -1,0 +1,69 @@
+// The runtime's 2-D convolution kernels (registry "infer.conv"): each record prepares an executor
+// for one Conv or FusedConv node (packing its weights once), which then runs it on NCHW float
+// buffers with the node's epilogue (bias, residual, activation) applied before the output leaves
+// the cache. The plan times every record that takes a node and keeps the fastest.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <span>
+#include <string>
+
+#include "epilogue.hpp"
+#include "tessera/core/kernel_registry.hpp"
+#include "tessera/infer/graph.hpp"
+
+namespace tessera::infer::detail {
+
+/// A 2-D convolution's geometry, NCHW input and output, weights [K, C/groups, R, S].
+struct ConvShape {
+  std::int64_t n = 0, c = 0, h = 0, w = 0;  // input
+  std::int64_t k = 0, r = 0, s = 0;         // output channels, kernel height and width
+  std::int64_t stride_h = 1, stride_w = 1, dilation_h = 1, dilation_w = 1;
+  std::int64_t pad_top = 0, pad_left = 0, pad_bottom = 0, pad_right = 0;
+  std::int64_t groups = 1;
+  std::int64_t oh = 0, ow = 0;  // output height and width
+  Activation activation;
+  bool residual = false;  // an input z of the output's shape is added before the activation
+
+  std::int64_t input_size() const { return n * c * h * w; }
+  std::int64_t output_size() const { return n * k * oh * ow; }
+  bool depthwise() const { return groups == c && groups == k; }
+};
+
+/// The shape of 2-D Conv or FusedConv `node` on an input of `input_shape` and weights of
+/// `weight_shape`, its auto_pad resolved; nullopt where the node is not a 2-D convolution
+/// (another rank) or is malformed (the reference kernel then reports it).
+std::optional<ConvShape> conv_shape_of(const Node& node, std::span<const std::int64_t> input_shape,
+                                       std::span<const std::int64_t> weight_shape);
+
+/// A prepared convolution: y = activation(conv(x) + bias + z), with z only if shape.residual.
+class ConvExecutor {
+ public:
+  virtual ~ConvExecutor() = default;
+  virtual void run(const float* x, const float* z, float* y) = 0;
+};
+
+/// What a record of "infer.conv" is asked for: prepare an executor into *result.
+struct ConvPrepare {
+  const ConvShape* shape = nullptr;
+  const float* weight = nullptr;  // [K, C/groups, R, S]
+  const float* bias = nullptr;    // [K], or nullptr
+  std::unique_ptr<ConvExecutor>* result = nullptr;
+};
+
+/// A record of "infer.conv" that prepares the executor `make` builds, for the shapes `takes`
+/// accepts (null: every 2-D convolution).
+using MakeConvExecutor =
+    std::function<std::unique_ptr<ConvExecutor>(const ConvShape&, const float*, const float*)>;
+Kernel<ConvPrepare> conv_kernel(std::string name, KernelBackend backend, std::string description,
+                                std::function<bool(const ConvShape&)> takes, MakeConvExecutor make);
+
+/// The records: "im2col-openblas" (any convolution), "depthwise" (one filter per channel),
+/// "onednn-nchw" and "onednn-blocked" (built with oneDNN; the blocked one reorders its input
+/// and output around the primitive, and that time counts).
+const KernelRegistry<ConvPrepare>& conv_kernels();
+
+}  // namespace tessera::infer::detail

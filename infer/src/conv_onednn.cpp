@@ -1,0 +1,138 @@
+// oneDNN's convolution as two records of "infer.conv": "onednn-nchw" runs the primitive on the
+// plan's NCHW buffers; "onednn-blocked" lets oneDNN pick its own (blocked) layouts and reorders
+// the input, the residual and the output around the primitive, which its timing includes. Both
+// pack the weights once, into the layout the primitive asks for, and apply the epilogue as
+// post-ops (sum for the residual, eltwise for the activation).
+#include <cstring>
+#include <dnnl.hpp>
+#include <vector>
+
+#include "conv_kernels.hpp"
+
+namespace tessera::infer::detail {
+namespace {
+
+using dnnl::memory;
+using tag = memory::format_tag;
+
+dnnl::engine& cpu_engine() {
+  static dnnl::engine engine(dnnl::engine::kind::cpu, 0);
+  return engine;
+}
+
+class OnednnConv final : public ConvExecutor {
+ public:
+  OnednnConv(const ConvShape& s, const float* weight, const float* bias, bool blocked)
+      : stream_(cpu_engine()) {
+    dnnl::engine& engine = cpu_engine();
+    const memory::dims src_dims{s.n, s.c, s.h, s.w}, dst_dims{s.n, s.k, s.oh, s.ow};
+    const memory::dims weight_dims =
+        s.groups == 1 ? memory::dims{s.k, s.c, s.r, s.s}
+                      : memory::dims{s.groups, s.k / s.groups, s.c / s.groups, s.r, s.s};
+    const auto f32 = memory::data_type::f32;
+    user_src_ = memory::desc(src_dims, f32, tag::nchw);
+    user_dst_ = memory::desc(dst_dims, f32, tag::nchw);
+    const memory::desc src(src_dims, f32, blocked ? tag::any : tag::nchw);
+    const memory::desc dst(dst_dims, f32, blocked ? tag::any : tag::nchw);
+    const memory::desc weights(weight_dims, f32, tag::any);
+    const memory::desc bias_desc({s.k}, f32, tag::x);
+
+    dnnl::post_ops post;
+    if (s.residual) post.append_sum(1.0f);
+    switch (s.activation.kind) {
+      case Activation::Kind::kNone:
+        break;
+      case Activation::Kind::kRelu:
+        post.append_eltwise(1.0f, dnnl::algorithm::eltwise_relu, 0.0f, 0.0f);
+        break;
+      case Activation::Kind::kLeakyRelu:
+        post.append_eltwise(1.0f, dnnl::algorithm::eltwise_relu, s.activation.alpha, 0.0f);
+        break;
+      case Activation::Kind::kClip:
+        post.append_eltwise(1.0f, dnnl::algorithm::eltwise_clip, s.activation.lo, s.activation.hi);
+        break;
+    }
+    dnnl::primitive_attr attr;
+    attr.set_post_ops(post);
+    const dnnl::convolution_forward::desc desc(
+        dnnl::prop_kind::forward_inference, dnnl::algorithm::convolution_direct, src, weights,
+        bias_desc, dst, {s.stride_h, s.stride_w}, {s.dilation_h - 1, s.dilation_w - 1},
+        {s.pad_top, s.pad_left}, {s.pad_bottom, s.pad_right});
+    pd_ = dnnl::convolution_forward::primitive_desc(desc, attr, engine);
+    conv_ = dnnl::convolution_forward(pd_);
+
+    // Weights packed once; the bias (zero where the node has none) kept here.
+    memory user_weights(memory::desc(weight_dims, f32, s.groups == 1 ? tag::oihw : tag::goihw),
+                        engine, const_cast<float*>(weight));
+    weights_ = memory(pd_.weights_desc(), engine);
+    dnnl::reorder(user_weights, weights_).execute(stream_, user_weights, weights_);
+    bias_values_.assign(static_cast<std::size_t>(s.k), 0.0f);
+    if (bias != nullptr) std::memcpy(bias_values_.data(), bias, bias_values_.size() * 4);
+    bias_ = memory(bias_desc, engine, bias_values_.data());
+    stream_.wait();
+
+    // The user-side memories wrap the plan's buffers (handles set per run); the reorders between
+    // them and the primitive's layouts are made once.
+    user_x_ = memory(user_src_, engine, DNNL_MEMORY_NONE);
+    user_y_ = memory(user_dst_, engine, DNNL_MEMORY_NONE);
+    user_z_ = memory(user_dst_, engine, DNNL_MEMORY_NONE);
+    reorder_src_ = pd_.src_desc() != user_src_;
+    reorder_dst_ = pd_.dst_desc() != user_dst_;
+    src_ = reorder_src_ ? memory(pd_.src_desc(), engine) : user_x_;
+    dst_ = reorder_dst_ ? memory(pd_.dst_desc(), engine) : user_y_;
+    if (reorder_src_) to_src_ = dnnl::reorder(user_x_, src_);
+    if (reorder_dst_) {
+      from_dst_ = dnnl::reorder(dst_, user_y_);
+      to_dst_ = dnnl::reorder(user_z_, dst_);
+    }
+    output_bytes_ = static_cast<std::size_t>(s.output_size()) * sizeof(float);
+    residual_ = s.residual;
+  }
+
+  void run(const float* x, const float* z, float* y) override {
+    user_x_.set_data_handle(const_cast<float*>(x));
+    user_y_.set_data_handle(y);
+    if (reorder_src_) to_src_.execute(stream_, user_x_, src_);
+    if (residual_) {  // the sum post-op adds what the destination holds
+      if (reorder_dst_) {
+        user_z_.set_data_handle(const_cast<float*>(z));
+        to_dst_.execute(stream_, user_z_, dst_);
+      } else if (z != y) {
+        std::memcpy(y, z, output_bytes_);
+      }
+    }
+    conv_.execute(stream_, {{DNNL_ARG_SRC, src_},
+                            {DNNL_ARG_WEIGHTS, weights_},
+                            {DNNL_ARG_BIAS, bias_},
+                            {DNNL_ARG_DST, dst_}});
+    if (reorder_dst_) from_dst_.execute(stream_, dst_, user_y_);
+    stream_.wait();
+  }
+
+ private:
+  dnnl::stream stream_;
+  dnnl::convolution_forward::primitive_desc pd_;
+  dnnl::convolution_forward conv_;
+  memory::desc user_src_, user_dst_;
+  memory weights_, bias_, src_, dst_, user_x_, user_y_, user_z_;
+  dnnl::reorder to_src_, to_dst_, from_dst_;
+  std::vector<float> bias_values_;
+  bool reorder_src_ = false, reorder_dst_ = false, residual_ = false;
+  std::size_t output_bytes_ = 0;
+};
+
+}  // namespace
+
+void add_onednn_conv_kernels(KernelRegistry<ConvPrepare>& registry) {
+  for (const bool blocked : {false, true}) {
+    registry.add(conv_kernel(
+        blocked ? "onednn-blocked" : "onednn-nchw", KernelBackend::kLibrary,
+        blocked ? "oneDNN convolution in its own layouts, with reorders from and to NCHW"
+                : "oneDNN convolution on NCHW buffers",
+        nullptr, [blocked](const ConvShape& s, const float* w, const float* b) {
+          return std::make_unique<OnednnConv>(s, w, b, blocked);
+        }));
+  }
+}
+
+}  // namespace tessera::infer::detail

@@ -1,0 +1,30 @@
+// The plan's own kernels for the nodes around the convolutions (plan.hpp): float Gemm and 2-D
+// MatMul on OpenBLAS, MaxPool, GlobalAveragePool, same-shape Add, Relu, Clip, LeakyRelu, Concat,
+// and the reshapes (Flatten, Reshape, Squeeze, Unsqueeze, Identity, Dropout) as copies.
+#pragma once
+
+#include <functional>
+#include <map>
+#include <optional>
+#include <string>
+
+#include "tessera/infer/graph.hpp"
+
+namespace tessera::infer::detail {
+
+/// Every value of a plan by name: constants, inputs and each node's outputs, allocated once.
+using ValueStore = std::map<std::string, Tensor, std::less<>>;
+
+/// A compiled step: the kernel's name and the call that runs it on the plan's buffers.
+struct StepKernel {
+  std::string kernel;
+  std::function<void()> run;
+};
+
+/// A kernel of the plan's own for `node`, whose inputs and outputs `values` already holds at
+/// their final shapes (the buffers stay where they are); nullopt where the node is outside what
+/// these kernels take (another type, broadcasting, an attribute they do not handle), and the
+/// reference kernel runs it instead.
+std::optional<StepKernel> own_kernel_step(const Node& node, const Graph& graph, ValueStore& values);
+
+}  // namespace tessera::infer::detail

@@ -1,0 +1,214 @@
+// The optimized runtime against the reference: every conv kernel on convolutions of many shapes
+// (groups, depthwise, strides, dilations, uneven pads, residual, each activation), and whole
+// plans of the zoo models and mnist-8.
+#include "tessera/infer/plan.hpp"
+
+#include <gtest/gtest.h>
+
+#include <set>
+
+#include "../src/conv_kernels.hpp"
+#include "tessera/core/rng.hpp"
+#include "tessera/infer/conformance.hpp"
+#include "tessera/infer/data_manifest.hpp"
+#include "tessera/infer/model_zoo.hpp"
+#include "tessera/infer/onnx_model.hpp"
+#include "tessera/infer/passes.hpp"
+#include "tessera/testing/expect_error.hpp"
+
+namespace tessera::infer {
+namespace {
+
+Tensor random_float(std::vector<std::int64_t> shape, std::uint64_t seed) {
+  Tensor t(DataType::kFloat32, std::move(shape));
+  const CounterRng rng(seed, 0);
+  auto d = t.data<float>();
+  for (std::size_t i = 0; i < d.size(); ++i) d[i] = rng.uniform_float(i, -1, 1);
+  return t;
+}
+
+struct ConvCase {
+  std::vector<std::int64_t> input;   // N, C, H, W
+  std::vector<std::int64_t> weight;  // K, C/g, R, S
+  std::int64_t group = 1;
+  std::vector<std::int64_t> strides{1, 1}, dilations{1, 1}, pads{0, 0, 0, 0};
+  std::string auto_pad = "NOTSET";
+  bool residual = false;
+  std::string activation{};
+};
+
+// A one-node graph: FusedConv of x with constant weights and bias (and z when residual).
+Graph conv_graph(const ConvCase& c) {
+  Graph g;
+  g.opset = 13;
+  g.inputs.push_back({"x", DataType::kFloat32, c.input});
+  g.constants["w"] = random_float(c.weight, 2);
+  g.constants["b"] = random_float({c.weight[0]}, 3);
+  Node n;
+  n.name = "conv";
+  n.op_type = "FusedConv";
+  n.inputs = {"x", "w", "b"};
+  n.outputs = {"y"};
+  n.attributes = {{"group", c.group},
+                  {"strides", c.strides},
+                  {"dilations", c.dilations},
+                  {"pads", c.pads},
+                  {"auto_pad", c.auto_pad}};
+  if (c.activation == "Clip") {
+    n.attributes["activation"] = std::string("Clip");
+    n.attributes["activation_min"] = -0.3f;
+    n.attributes["activation_max"] = 0.4f;
+  } else if (c.activation == "LeakyRelu") {
+    n.attributes["activation"] = std::string("LeakyRelu");
+    n.attributes["activation_alpha"] = 0.2f;
+  } else if (!c.activation.empty()) {
+    n.attributes["activation"] = c.activation;
+  }
+  g.nodes.push_back(n);
+  g.outputs.push_back({"y", DataType::kFloat32, {}});
+  if (c.residual) {  // z has the output's shape: run once without it to learn that shape
+    const Tensor y = run_reference(g, {{"x", random_float(c.input, 1)}}).at("y");
+    g.inputs.push_back({"z", DataType::kFloat32, y.shape});
+    g.nodes[0].inputs.push_back("z");
+  }
+  return g;
+}
+
+const std::vector<ConvCase>& conv_cases() {
+  static const std::vector<ConvCase> cases = {
+      {.input = {1, 3, 9, 9}, .weight = {8, 3, 3, 3}, .pads = {1, 1, 1, 1}, .activation = "Relu"},
+      {.input = {2, 4, 8, 7}, .weight = {6, 4, 1, 1}, .residual = true},
+      {.input = {1, 8, 10, 10},
+       .weight = {8, 1, 3, 3},
+       .group = 8,
+       .strides = {2, 2},
+       .pads = {1, 1, 1, 1},
+       .activation = "Clip"},
+      {.input = {2, 6, 11, 9},
+       .weight = {6, 1, 3, 3},
+       .group = 6,
+       .dilations = {2, 1},
+       .pads = {0, 2, 1, 0},
+       .residual = true,
+       .activation = "LeakyRelu"},
+      {.input = {1, 6, 7, 7},
+       .weight = {4, 3, 2, 3},
+       .group = 2,
+       .strides = {2, 1},
+       .auto_pad = "SAME_UPPER"},
+      {.input = {1, 3, 16, 16},
+       .weight = {5, 3, 7, 7},
+       .strides = {2, 2},
+       .pads = {3, 3, 3, 3},
+       .residual = true,
+       .activation = "Relu"},
+      {.input = {1, 4, 5, 5},
+       .weight = {4, 1, 5, 5},
+       .group = 4,
+       .strides = {3, 3},
+       .auto_pad = "SAME_LOWER"},
+  };
+  return cases;
+}
+
+// Every record of "infer.conv" that takes a case gives the reference's output.
+TEST(ConvKernels, EveryRecordMatchesTheReference) {
+  const auto& registry = detail::conv_kernels();
+  std::set<std::string> ran;
+  for (std::size_t i = 0; i < conv_cases().size(); ++i) {
+    const ConvCase& c = conv_cases()[i];
+    const Graph g = conv_graph(c);
+    TensorMap inputs{{"x", random_float(c.input, 1)}};
+    if (c.residual) inputs["z"] = random_float(g.inputs[1].shape, 4);
+    const Tensor want = run_reference(g, inputs).at("y");
+    std::optional<detail::ConvShape> shape = detail::conv_shape_of(g.nodes[0], c.input, c.weight);
+    ASSERT_TRUE(shape.has_value()) << "case " << i;
+    shape->residual = c.residual;
+    ASSERT_EQ(want.shape, (std::vector<std::int64_t>{shape->n, shape->k, shape->oh, shape->ow}))
+        << "case " << i;
+    for (const auto& kernel : registry.kernels()) {
+      std::unique_ptr<detail::ConvExecutor> executor;
+      const detail::ConvPrepare prepare{&*shape, g.constants.at("w").data<float>().data(),
+                                        g.constants.at("b").data<float>().data(), &executor};
+      if (!registry.can_run(kernel, prepare)) continue;
+      registry.run(kernel, prepare);
+      Tensor got(DataType::kFloat32, want.shape);
+      executor->run(inputs.at("x").data<float>().data(),
+                    c.residual ? inputs.at("z").data<float>().data() : nullptr,
+                    got.data<float>().data());
+      const auto problem = compare_tensors(got, want, 1e-4, 1e-5);
+      EXPECT_FALSE(problem.has_value())
+          << kernel.name << ", case " << i << ": " << problem.value_or("");
+      ran.insert(kernel.name);
+    }
+  }
+  EXPECT_TRUE(ran.count("im2col-openblas") && ran.count("depthwise"));
+}
+
+// The zoo models, fused, give the reference outputs of the models as generated.
+TEST(Plan, ZooModelsMatchTheReference) {
+  for (const std::string& name : zoo_model_names()) {
+    const Graph g = make_zoo_model(name, {.batch = 2, .image = 64});
+    const TensorMap inputs{{"input", random_float(g.inputs[0].shape, 5)}};
+    const Tensor want = run_reference(g, inputs).at("output");
+    Plan plan = Plan::compile(run_passes(g, default_passes()), {.repetitions = 1});
+    const Tensor got = plan.run(inputs).at("output");
+    const auto problem = compare_tensors(got, want, 1e-3, 1e-4);
+    EXPECT_FALSE(problem.has_value()) << name << ": " << problem.value_or("");
+    // The same plan again, on other inputs.
+    const TensorMap other{{"input", random_float(g.inputs[0].shape, 6)}};
+    EXPECT_FALSE(compare_tensors(plan.run(other).at("output"), run_reference(g, other).at("output"),
+                                 1e-3, 1e-4)
+                     .has_value())
+        << name;
+    std::size_t own = 0;
+    for (const PlanStep& s : plan.steps()) own += s.kernel != "reference";
+    EXPECT_EQ(own, plan.steps().size()) << name << ": every node has a kernel of its own";
+  }
+}
+
+TEST(Plan, RunsOnlyTheConvKernelsItIsGiven) {
+  const Graph g = run_passes(make_zoo_model("mobilenetv2", {.image = 32}), default_passes());
+  const Plan plan = Plan::compile(g, {.conv_kernels = {"im2col-openblas"}, .repetitions = 1});
+  for (const PlanStep& s : plan.steps()) {
+    if (s.op_type == "Conv" || s.op_type == "FusedConv") {
+      EXPECT_EQ(s.kernel, "im2col-openblas") << s.node;
+      EXPECT_EQ(s.candidates.size(), 1u) << s.node;
+    }
+  }
+  testing::expect_error(
+      [&] { Plan::compile(g, {.conv_kernels = {"winograd"}}); },
+      {.input = "conv-kernels", .contains = "unknown infer.conv kernel 'winograd'"});
+}
+
+TEST(Plan, RefusesInputsOfAnotherShape) {
+  const Graph g = make_zoo_model("squeezenet1.1", {.image = 32});
+  Plan plan = Plan::compile(g, {.repetitions = 1});
+  testing::expect_error(
+      [&] {
+        plan.run({{"input", random_float({1, 3, 33, 32}, 1)}});
+      },
+      {.input = "squeezenet1.1", .contains = "where the model takes float32 [1, 3, 32, 32]"});
+  testing::expect_error([&] { plan.run({}); },
+                        {.input = "squeezenet1.1", .contains = "input 'input' is not given"});
+}
+
+// mnist-8 as imported (Conv, bias Adds, Reshape of a constant, MatMul): the plan's outputs are
+// the test data's.
+TEST(Plan, Mnist8GivesItsExpectedDigits) {
+  const DataInput mnist = data_manifest().input("mnist-8");
+  if (!mnist.present) GTEST_SKIP() << mnist.missing_reason;
+  const auto data = mnist.path.parent_path() / "test_data_set_0";
+  for (const bool passes : {false, true}) {
+    Graph g = read_onnx(mnist.path);
+    if (passes) g = run_passes(std::move(g), default_passes());
+    Plan plan = Plan::compile(g, {.repetitions = 1});
+    const TensorMap out = plan.run({{g.inputs[0].name, read_tensor_pb(data / "input_0.pb")}});
+    const auto problem = compare_tensors(out.at(g.outputs[0].name),
+                                         read_tensor_pb(data / "output_0.pb"), kDefaultRtol, 1e-5);
+    EXPECT_FALSE(problem.has_value()) << "passes " << passes << ": " << problem.value_or("");
+  }
+}
+
+}  // namespace
+}  // namespace tessera::infer
