@@ -39,11 +39,27 @@ struct ConvShape {
 std::optional<ConvShape> conv_shape_of(const Node& node, std::span<const std::int64_t> input_shape,
                                        std::span<const std::int64_t> weight_shape);
 
+/// A layout of an executor's own (oneDNN's blocked ones), other than NCHW: tensors in layouts of
+/// equal keys pass from one executor to the next without reorders.
+struct OwnLayout {
+  std::string key;
+  std::size_t bytes = 0;
+};
+
 /// A prepared convolution: y = activation(conv(x) + bias + z), with z only if shape.residual.
+/// x, z and y are NCHW unless use_own_layouts said otherwise.
 class ConvExecutor {
  public:
   virtual ~ConvExecutor() = default;
   virtual void run(const float* x, const float* z, float* y) = 0;
+  /// The layouts the executor computes in, where they are not NCHW.
+  virtual std::optional<OwnLayout> own_input_layout() const { return std::nullopt; }
+  virtual std::optional<OwnLayout> own_output_layout() const { return std::nullopt; }
+  /// From now on x comes in own_input_layout() (when `x`), z in own_output_layout() (when `z`)
+  /// and y leaves in own_output_layout() (when `y`); only layouts the executor has.
+  virtual void use_own_layouts(bool x, bool z, bool y) {
+    static_cast<void>(x), static_cast<void>(z), static_cast<void>(y);
+  }
 };
 
 /// What a record of "infer.conv" is asked for: prepare an executor into *result.

@@ -5,9 +5,11 @@
 // post-ops (sum for the residual, eltwise for the activation).
 #include <cstring>
 #include <dnnl.hpp>
+#include <string>
 #include <vector>
 
 #include "conv_kernels.hpp"
+#include "tessera/core/buffer.hpp"
 
 namespace tessera::infer::detail {
 namespace {
@@ -18,6 +20,23 @@ using tag = memory::format_tag;
 dnnl::engine& cpu_engine() {
   static dnnl::engine engine(dnnl::engine::kind::cpu, 0);
   return engine;
+}
+
+// A key that two memory descriptors share when their layouts are the same: dimensions, padded
+// dimensions, strides and inner blocks.
+std::string layout_key(const memory::desc& d) {
+  const dnnl_memory_desc_t& m = d.data;
+  std::string key = std::to_string(static_cast<int>(m.data_type));
+  const auto add = [&](char label, const auto* values, int n) {
+    key += label;
+    for (int i = 0; i < n; ++i) key += std::to_string(values[i]) + ",";
+  };
+  add('d', m.dims, m.ndims);
+  add('p', m.padded_dims, m.ndims);
+  add('s', m.format_desc.blocking.strides, m.ndims);
+  add('b', m.format_desc.blocking.inner_blks, m.format_desc.blocking.inner_nblks);
+  add('i', m.format_desc.blocking.inner_idxs, m.format_desc.blocking.inner_nblks);
+  return key;
 }
 
 class OnednnConv final : public ConvExecutor {
@@ -78,35 +97,55 @@ class OnednnConv final : public ConvExecutor {
     user_z_ = memory(user_dst_, engine, DNNL_MEMORY_NONE);
     reorder_src_ = pd_.src_desc() != user_src_;
     reorder_dst_ = pd_.dst_desc() != user_dst_;
-    src_ = reorder_src_ ? memory(pd_.src_desc(), engine) : user_x_;
-    dst_ = reorder_dst_ ? memory(pd_.dst_desc(), engine) : user_y_;
+    // The primitive's own input and output buffers, where its layouts are not NCHW.
+    if (reorder_src_) src_buffer_ = AlignedBuffer<std::byte>(pd_.src_desc().get_size());
+    if (reorder_dst_) dst_buffer_ = AlignedBuffer<std::byte>(pd_.dst_desc().get_size());
+    src_ = reorder_src_ ? memory(pd_.src_desc(), engine, src_buffer_.data()) : user_x_;
+    dst_ = reorder_dst_ ? memory(pd_.dst_desc(), engine, dst_buffer_.data()) : user_y_;
     if (reorder_src_) to_src_ = dnnl::reorder(user_x_, src_);
     if (reorder_dst_) {
       from_dst_ = dnnl::reorder(dst_, user_y_);
       to_dst_ = dnnl::reorder(user_z_, dst_);
     }
-    output_bytes_ = static_cast<std::size_t>(s.output_size()) * sizeof(float);
     residual_ = s.residual;
   }
 
   void run(const float* x, const float* z, float* y) override {
     user_x_.set_data_handle(const_cast<float*>(x));
     user_y_.set_data_handle(y);
-    if (reorder_src_) to_src_.execute(stream_, user_x_, src_);
+    if (reorder_src_)
+      src_.set_data_handle(own_x_ ? static_cast<void*>(const_cast<float*>(x)) : src_buffer_.data());
+    if (reorder_dst_) dst_.set_data_handle(own_y_ ? static_cast<void*>(y) : dst_buffer_.data());
+    if (reorder_src_ && !own_x_) to_src_.execute(stream_, user_x_, src_);
     if (residual_) {  // the sum post-op adds what the destination holds
-      if (reorder_dst_) {
+      if (own_z_ || !reorder_dst_) {
+        auto* to = static_cast<float*>(dst_.get_data_handle());
+        if (z != to) std::memcpy(to, z, pd_.dst_desc().get_size());
+      } else {
         user_z_.set_data_handle(const_cast<float*>(z));
         to_dst_.execute(stream_, user_z_, dst_);
-      } else if (z != y) {
-        std::memcpy(y, z, output_bytes_);
       }
     }
     conv_.execute(stream_, {{DNNL_ARG_SRC, src_},
                             {DNNL_ARG_WEIGHTS, weights_},
                             {DNNL_ARG_BIAS, bias_},
                             {DNNL_ARG_DST, dst_}});
-    if (reorder_dst_) from_dst_.execute(stream_, dst_, user_y_);
+    if (reorder_dst_ && !own_y_) from_dst_.execute(stream_, dst_, user_y_);
     stream_.wait();
+  }
+
+  std::optional<OwnLayout> own_input_layout() const override {
+    if (!reorder_src_) return std::nullopt;
+    return OwnLayout{layout_key(pd_.src_desc()), pd_.src_desc().get_size()};
+  }
+  std::optional<OwnLayout> own_output_layout() const override {
+    if (!reorder_dst_) return std::nullopt;
+    return OwnLayout{layout_key(pd_.dst_desc()), pd_.dst_desc().get_size()};
+  }
+  void use_own_layouts(bool x, bool z, bool y) override {
+    own_x_ = x && reorder_src_;
+    own_z_ = z && reorder_dst_;
+    own_y_ = y && reorder_dst_;
   }
 
  private:
@@ -115,10 +154,11 @@ class OnednnConv final : public ConvExecutor {
   dnnl::convolution_forward conv_;
   memory::desc user_src_, user_dst_;
   memory weights_, bias_, src_, dst_, user_x_, user_y_, user_z_;
+  AlignedBuffer<std::byte> src_buffer_, dst_buffer_;
   dnnl::reorder to_src_, to_dst_, from_dst_;
   std::vector<float> bias_values_;
   bool reorder_src_ = false, reorder_dst_ = false, residual_ = false;
-  std::size_t output_bytes_ = 0;
+  bool own_x_ = false, own_z_ = false, own_y_ = false;  // use_own_layouts
 };
 
 }  // namespace

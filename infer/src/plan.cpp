@@ -13,8 +13,10 @@
 #include <cstring>
 
 #include "conv_kernels.hpp"
+#include "pass_graph_queries.hpp"
 #include "plan_ops.hpp"
 #include "reference_ops.hpp"
+#include "tessera/core/buffer.hpp"
 #include "tessera/core/error.hpp"
 #include "tessera/core/rng.hpp"
 #include "tessera/core/threads.hpp"
@@ -24,9 +26,31 @@ namespace tessera::infer {
 using detail::StepKernel;
 using detail::ValueStore;
 
+// A prepared kernel of a Conv step: its median seconds on NCHW buffers (reorders included), and
+// for an executor with layouts of its own the seconds in them, and the layouts' keys.
+struct ConvCandidate {
+  std::string name;
+  std::shared_ptr<detail::ConvExecutor> executor;
+  double plain_seconds = 0;
+  double own_seconds = -1;  // < 0: no layouts of its own
+  std::string input_key, output_key;
+};
+
+// A Conv step: its candidates, the one chosen, the values it reads and writes ("" for no
+// residual) and their bytes in NCHW.
+struct ConvStep {
+  std::size_t step = 0;
+  std::vector<ConvCandidate> candidates;
+  std::size_t chosen = 0;
+  std::string x, z, y;
+  double x_bytes = 0, y_bytes = 0;
+  const detail::ConvExecutor& executor() const { return *candidates[chosen].executor; }
+};
+
 struct Plan::Impl {
   Graph graph;
   ValueStore values;
+  std::map<std::string, AlignedBuffer<float>, std::less<>> own_layout;  // values kept blocked
   std::vector<std::function<void()>> run;
   std::vector<PlanStep> steps;
 };
@@ -88,10 +112,25 @@ void allocate_by_reference(const Node& node, const Graph& graph, ValueStore& val
   }
 }
 
+// Median seconds of `executor` in its own layouts (input, residual and output), on zeroed
+// buffers of those layouts.
+double own_layout_seconds(detail::ConvExecutor& executor, bool residual, int repetitions) {
+  const auto in = executor.own_input_layout();
+  const auto out = executor.own_output_layout();
+  AlignedBuffer<float> x(in ? (in->bytes + 3) / 4 : 0),
+      z(out && residual ? (out->bytes + 3) / 4 : 0), y(out ? (out->bytes + 3) / 4 : 0);
+  executor.use_own_layouts(true, residual, true);
+  const double seconds = median_seconds(
+      [&] { executor.run(x.data(), residual ? z.data() : nullptr, y.data()); }, repetitions);
+  executor.use_own_layouts(false, false, false);
+  return seconds;
+}
+
 // The conv step of `node` when it is a 2-D float convolution with constant weights (and a
-// constant bias, and a residual of the output's shape); nullopt otherwise.
-std::optional<PlanStep> conv_step(const Node& node, const Graph& graph, ValueStore& values,
-                                  const PlanOptions& options, std::function<void()>& run) {
+// constant bias, and a residual of the output's shape): every candidate prepared and timed, the
+// fastest on NCHW buffers run once for the nodes after it; nullopt otherwise.
+std::optional<ConvStep> conv_step(const Node& node, const Graph& graph, ValueStore& values,
+                                  const PlanOptions& options) {
   if ((node.op_type != "Conv" && node.op_type != "FusedConv") || node.inputs.size() < 2)
     return std::nullopt;
   const Tensor& x = values.at(node.inputs[0]);
@@ -123,9 +162,12 @@ std::optional<PlanStep> conv_step(const Node& node, const Graph& graph, ValueSto
   const float* px = x.data<float>().data();
   float* py = values.at(node.outputs[0]).data<float>().data();
 
-  PlanStep step{node.name, node.op_type, "", {}};
-  std::shared_ptr<detail::ConvExecutor> best;
-  double best_seconds = 0;
+  ConvStep step;
+  step.x = node.inputs[0];
+  step.z = z != nullptr ? node.inputs[3] : "";
+  step.y = node.outputs[0];
+  step.x_bytes = static_cast<double>(shape->input_size()) * 4;
+  step.y_bytes = static_cast<double>(shape->output_size()) * 4;
   const auto& registry = detail::conv_kernels();
   for (const auto& kernel : registry.kernels()) {
     const bool allowed = options.conv_kernels.empty() ||
@@ -140,16 +182,133 @@ std::optional<PlanStep> conv_step(const Node& node, const Graph& graph, ValueSto
     } catch (const std::exception&) {
       continue;  // the library refuses this shape: not a candidate
     }
-    std::shared_ptr<detail::ConvExecutor> candidate = std::move(executor);
-    const double seconds = median_seconds([&] { candidate->run(px, z, py); }, options.repetitions);
-    step.candidates.emplace_back(kernel.name, seconds);
-    if (!best || seconds < best_seconds)
-      best = candidate, best_seconds = seconds, step.kernel = kernel.name;
+    ConvCandidate c;
+    c.name = kernel.name;
+    c.executor = std::move(executor);
+    c.plain_seconds = median_seconds([&] { c.executor->run(px, z, py); }, options.repetitions);
+    const auto in = c.executor->own_input_layout(), out = c.executor->own_output_layout();
+    if (in && out) {
+      c.input_key = in->key, c.output_key = out->key;
+      c.own_seconds = own_layout_seconds(*c.executor, z != nullptr, options.repetitions);
+    }
+    if (step.candidates.empty() || c.plain_seconds < step.candidates[step.chosen].plain_seconds)
+      step.chosen = step.candidates.size();
+    step.candidates.push_back(std::move(c));
   }
-  if (!best) return std::nullopt;
-  best->run(px, z, py);  // the output the next nodes read at compile time
-  run = [best, px, z, py] { best->run(px, z, py); };
+  if (step.candidates.empty()) return std::nullopt;
+  step.candidates[step.chosen].executor->run(px, z, py);  // what the next nodes read now
   return step;
+}
+
+// Kernel choice by cost including the reorders. A candidate with layouts of its own costs its
+// time in them, plus its reorders' share of (NCHW time - own time), by bytes, for the input, the
+// residual and the output unless the Conv steps on the other side compute in the same layout
+// under the current choices; any other candidate costs its NCHW time. Starting from the fastest
+// in its own layouts (as if every neighbour shared them: starting from the fastest on NCHW, two
+// steps that each would share only with the other never moved), each step takes its cheapest
+// candidate given the others', until none changes.
+void choose_conv_kernels(const Graph& graph, std::vector<ConvStep>& convs) {
+  std::map<std::string, std::size_t, std::less<>> producer;
+  std::map<std::string, std::vector<std::pair<std::size_t, bool>>, std::less<>> conv_readers;
+  for (std::size_t i = 0; i < convs.size(); ++i) {
+    producer[convs[i].y] = i;
+    conv_readers[convs[i].x].emplace_back(i, false);
+    if (!convs[i].z.empty()) conv_readers[convs[i].z].emplace_back(i, true);
+  }
+  const std::map<std::string, int, std::less<>> reads = detail::readers(graph);
+  const auto only_conv_readers = [&](const std::string& v) {
+    const auto r = conv_readers.find(v);
+    return r != conv_readers.end() && static_cast<int>(r->second.size()) == reads.at(v);
+  };
+  // Whether value v, read by conv steps only, is made in layout `key` by its producer.
+  const auto made_in = [&](const std::string& v, const std::string& key) {
+    const auto p = producer.find(v);
+    return p != producer.end() && only_conv_readers(v) &&
+           convs[p->second].candidates[convs[p->second].chosen].output_key == key;
+  };
+  // Whether every reader of v (conv steps only) takes it in layout `key`.
+  const auto read_in = [&](const std::string& v, const std::string& key) {
+    if (!only_conv_readers(v)) return false;
+    for (const auto& [j, as_z] : conv_readers.at(v)) {
+      const ConvCandidate& c = convs[j].candidates[convs[j].chosen];
+      if ((as_z ? c.output_key : c.input_key) != key) return false;
+    }
+    return true;
+  };
+  for (ConvStep& s : convs) {
+    const auto optimistic = [](const ConvCandidate& c) {
+      return c.own_seconds >= 0 ? c.own_seconds : c.plain_seconds;
+    };
+    for (std::size_t k = 0; k < s.candidates.size(); ++k) {
+      if (optimistic(s.candidates[k]) < optimistic(s.candidates[s.chosen])) s.chosen = k;
+    }
+  }
+  for (int round = 0; round < 8; ++round) {
+    bool changed = false;
+    for (ConvStep& s : convs) {
+      std::size_t best = s.chosen;
+      double best_cost = 0;
+      for (std::size_t k = 0; k < s.candidates.size(); ++k) {
+        const ConvCandidate& c = s.candidates[k];
+        double cost = c.plain_seconds;
+        if (c.own_seconds >= 0) {
+          const double z_bytes = s.z.empty() ? 0 : s.y_bytes;
+          const double per_byte =
+              std::max(c.plain_seconds - c.own_seconds, 0.0) / (s.x_bytes + z_bytes + s.y_bytes);
+          cost = c.own_seconds;
+          if (!made_in(s.x, c.input_key)) cost += per_byte * s.x_bytes;
+          if (!s.z.empty() && !made_in(s.z, c.output_key)) cost += per_byte * z_bytes;
+          if (!read_in(s.y, c.output_key)) cost += per_byte * s.y_bytes;
+        }
+        if (k == 0 || cost < best_cost) best = k, best_cost = cost;
+      }
+      changed = changed || best != s.chosen;
+      s.chosen = best;
+    }
+    if (!changed) break;
+  }
+}
+
+// Layout assignment, for what the kernel choice left: a value that a Conv executor writes in a
+// layout of its own (oneDNN's blocked ones) stays in it, with no reorder on either side, where
+// every reader is a Conv executor that computes in that same layout (as its input, or as its
+// residual) and the value is no graph output. The Conv steps' calls are made here.
+using OwnLayoutBuffers = std::map<std::string, AlignedBuffer<float>, std::less<>>;
+
+void keep_own_layouts(const Graph& graph, ValueStore& values, OwnLayoutBuffers& own_layout,
+                      std::vector<std::function<void()>>& run, const std::vector<ConvStep>& convs) {
+  std::map<std::string, std::vector<std::pair<const ConvStep*, bool>>, std::less<>> conv_readers;
+  for (const ConvStep& c : convs) {
+    conv_readers[c.x].emplace_back(&c, false);
+    if (!c.z.empty()) conv_readers[c.z].emplace_back(&c, true);
+  }
+  const std::map<std::string, int, std::less<>> reads = detail::readers(graph);
+  for (const ConvStep& producer : convs) {
+    const std::optional<detail::OwnLayout> layout = producer.executor().own_output_layout();
+    const auto readers = conv_readers.find(producer.y);
+    if (!layout || readers == conv_readers.end() ||
+        static_cast<int>(readers->second.size()) != reads.at(producer.y))
+      continue;  // read by something other than a Conv executor, or a graph output
+    const bool same = std::all_of(readers->second.begin(), readers->second.end(), [&](auto r) {
+      const auto wanted = r.second ? r.first->executor().own_output_layout()
+                                   : r.first->executor().own_input_layout();
+      return wanted && wanted->key == layout->key;
+    });
+    if (same) own_layout.emplace(producer.y, AlignedBuffer<float>((layout->bytes + 3) / 4));
+  }
+  const auto buffer = [&](const std::string& name) -> float* {
+    if (name.empty()) return nullptr;
+    const auto own = own_layout.find(name);
+    return own != own_layout.end() ? own->second.data() : values.at(name).data<float>().data();
+  };
+  for (const ConvStep& c : convs) {
+    const std::shared_ptr<detail::ConvExecutor>& executor = c.candidates[c.chosen].executor;
+    executor->use_own_layouts(own_layout.count(c.x) != 0, own_layout.count(c.z) != 0,
+                              own_layout.count(c.y) != 0);
+    run[c.step] = [executor, x = buffer(c.x), z = buffer(c.z), y = buffer(c.y)] {
+      executor->run(x, z, y);
+    };
+  }
 }
 
 }  // namespace
@@ -187,15 +346,17 @@ Plan Plan::compile(const Graph& graph, const PlanOptions& options) {
   ValueStore& values = impl->values;
   for (const auto& [name, t] : g.constants) values.emplace(name, t);
   for (auto& [name, t] : random_inputs(g, 1)) values.insert_or_assign(name, std::move(t));
+  std::vector<ConvStep> convs;
   for (const Node& node : g.nodes) {
     for (const std::string& name : node.inputs) {
       if (!name.empty() && !values.count(name))
         throw Error(node.describe(), fmt::format("reads '{}', which nothing produced", name));
     }
-    std::function<void()> run;
-    if (std::optional<PlanStep> step = conv_step(node, g, values, options, run)) {
-      impl->steps.push_back(std::move(*step));
-      impl->run.push_back(std::move(run));
+    if (std::optional<ConvStep> step = conv_step(node, g, values, options)) {
+      step->step = impl->steps.size();
+      convs.push_back(std::move(*step));
+      impl->steps.push_back({node.name, node.op_type, "", {}});  // kernel set below
+      impl->run.emplace_back();                                  // set by keep_own_layouts
       continue;
     }
     allocate_by_reference(node, g, values);
@@ -205,6 +366,14 @@ Plan Plan::compile(const Graph& graph, const PlanOptions& options) {
     impl->steps.push_back({node.name, node.op_type, kernel->kernel, {}});
     impl->run.push_back(std::move(kernel->run));
   }
+  choose_conv_kernels(g, convs);
+  for (const ConvStep& c : convs) {
+    PlanStep& step = impl->steps[c.step];
+    step.kernel = c.candidates[c.chosen].name;
+    for (const ConvCandidate& candidate : c.candidates)
+      step.candidates.emplace_back(candidate.name, candidate.plain_seconds);
+  }
+  keep_own_layouts(g, values, impl->own_layout, impl->run, convs);
   for (const ValueInfo& o : g.outputs) {
     if (!values.count(o.name))
       throw Error(g.name, fmt::format("output '{}' is never produced", o.name));
