@@ -44,6 +44,7 @@ std::optional<ConvShape> conv_shape_of(const Node& node, std::span<const std::in
 struct OwnLayout {
   std::string key;
   std::size_t bytes = 0;
+  std::string name;  // for people: "nChw16c"
 };
 
 /// A prepared convolution: y = activation(conv(x) + bias + z), with z only if shape.residual.

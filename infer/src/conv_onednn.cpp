@@ -3,6 +3,7 @@
 // the input, the residual and the output around the primitive, which its timing includes. Both
 // pack the weights once, into the layout the primitive asks for, and apply the epilogue as
 // post-ops (sum for the residual, eltwise for the activation).
+#include <algorithm>
 #include <cstring>
 #include <dnnl.hpp>
 #include <string>
@@ -37,6 +38,29 @@ std::string layout_key(const memory::desc& d) {
   add('b', m.format_desc.blocking.inner_blks, m.format_desc.blocking.inner_nblks);
   add('i', m.format_desc.blocking.inner_idxs, m.format_desc.blocking.inner_nblks);
   return key;
+}
+
+// "nChw16c" for an NCHW tensor blocked by 16 channels: the dimensions outer to inner by stride,
+// a blocked one in upper case, then the blocks.
+std::string layout_name(const memory::desc& d) {
+  const dnnl_memory_desc_t& m = d.data;
+  const auto& b = m.format_desc.blocking;
+  std::vector<int> order(static_cast<std::size_t>(m.ndims));
+  for (int i = 0; i < m.ndims; ++i) order[static_cast<std::size_t>(i)] = i;
+  std::stable_sort(order.begin(), order.end(),
+                   [&](int x, int y) { return b.strides[x] > b.strides[y]; });
+  const char letters[] = "nchw";
+  std::string name;
+  for (const int dim : order) {
+    const bool blocked =
+        std::find(b.inner_idxs, b.inner_idxs + b.inner_nblks, dim) != b.inner_idxs + b.inner_nblks;
+    const char letter = dim < 4 ? letters[dim] : '?';
+    name += blocked ? static_cast<char>(letter - 'a' + 'A') : letter;
+  }
+  for (int i = 0; i < b.inner_nblks; ++i)
+    name +=
+        std::to_string(b.inner_blks[i]) + (b.inner_idxs[i] < 4 ? letters[b.inner_idxs[i]] : '?');
+  return name;
 }
 
 class OnednnConv final : public ConvExecutor {
@@ -136,11 +160,13 @@ class OnednnConv final : public ConvExecutor {
 
   std::optional<OwnLayout> own_input_layout() const override {
     if (!reorder_src_) return std::nullopt;
-    return OwnLayout{layout_key(pd_.src_desc()), pd_.src_desc().get_size()};
+    return OwnLayout{layout_key(pd_.src_desc()), pd_.src_desc().get_size(),
+                     layout_name(pd_.src_desc())};
   }
   std::optional<OwnLayout> own_output_layout() const override {
     if (!reorder_dst_) return std::nullopt;
-    return OwnLayout{layout_key(pd_.dst_desc()), pd_.dst_desc().get_size()};
+    return OwnLayout{layout_key(pd_.dst_desc()), pd_.dst_desc().get_size(),
+                     layout_name(pd_.dst_desc())};
   }
   void use_own_layouts(bool x, bool z, bool y) override {
     own_x_ = x && reorder_src_;

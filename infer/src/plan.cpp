@@ -169,10 +169,27 @@ std::optional<ConvStep> conv_step(const Node& node, const Graph& graph, ValueSto
   step.x_bytes = static_cast<double>(shape->input_size()) * 4;
   step.y_bytes = static_cast<double>(shape->output_size()) * 4;
   const auto& registry = detail::conv_kernels();
+  const auto fixed = options.chosen.find(node.name);
+  if (fixed != options.chosen.end()) {
+    const auto& kernel = registry.find(fixed->second, node.describe());
+    std::unique_ptr<detail::ConvExecutor> executor;
+    const detail::ConvPrepare prepare{&*shape, weight->second.data<float>().data(), bias,
+                                      &executor};
+    if (!registry.can_run(kernel, prepare))
+      throw Error(node.describe(), "cannot run on the saved plan's kernel '" + kernel.name + "'");
+    registry.run(kernel, prepare);
+    ConvCandidate c;
+    c.name = kernel.name;
+    c.executor = std::move(executor);
+    const auto in = c.executor->own_input_layout(), out = c.executor->own_output_layout();
+    if (in && out) c.input_key = in->key, c.output_key = out->key, c.own_seconds = 0;
+    step.candidates.push_back(std::move(c));
+  }
   for (const auto& kernel : registry.kernels()) {
-    const bool allowed = options.conv_kernels.empty() ||
-                         std::find(options.conv_kernels.begin(), options.conv_kernels.end(),
-                                   kernel.name) != options.conv_kernels.end();
+    const bool allowed = fixed == options.chosen.end() &&
+                         (options.conv_kernels.empty() ||
+                          std::find(options.conv_kernels.begin(), options.conv_kernels.end(),
+                                    kernel.name) != options.conv_kernels.end());
     std::unique_ptr<detail::ConvExecutor> executor;
     const detail::ConvPrepare prepare{&*shape, weight->second.data<float>().data(), bias,
                                       &executor};
@@ -200,14 +217,15 @@ std::optional<ConvStep> conv_step(const Node& node, const Graph& graph, ValueSto
   return step;
 }
 
-// Kernel choice by cost including the reorders. A candidate with layouts of its own costs its
-// time in them, plus its reorders' share of (NCHW time - own time), by bytes, for the input, the
-// residual and the output unless the Conv steps on the other side compute in the same layout
-// under the current choices; any other candidate costs its NCHW time. Starting from the fastest
-// in its own layouts (as if every neighbour shared them: starting from the fastest on NCHW, two
-// steps that each would share only with the other never moved), each step takes its cheapest
-// candidate given the others', until none changes.
-void choose_conv_kernels(const Graph& graph, std::vector<ConvStep>& convs) {
+// Kernel choice by cost including the reorders, among the candidates `family` accepts. A candidate
+// with layouts of its own costs its time in them, plus its reorders' share of (NCHW time - own
+// time), by bytes, for the input, the residual and the output unless the Conv steps on the other
+// side compute in the same layout under the current choices; any other candidate costs its NCHW
+// time. Starting from the fastest in its own layouts (as if every neighbour shared them: starting
+// from the fastest on NCHW, two steps that each would share only with the other never moved), each
+// step takes its cheapest candidate given the others', until none changes.
+void choose_conv_kernels(const Graph& graph, std::vector<ConvStep>& convs,
+                         const std::function<bool(const std::string&)>& family) {
   std::map<std::string, std::size_t, std::less<>> producer;
   std::map<std::string, std::vector<std::pair<std::size_t, bool>>, std::less<>> conv_readers;
   for (std::size_t i = 0; i < convs.size(); ++i) {
@@ -235,20 +253,34 @@ void choose_conv_kernels(const Graph& graph, std::vector<ConvStep>& convs) {
     }
     return true;
   };
+  // The candidates of the family (all of a step that has none in it).
+  std::vector<std::vector<bool>> allowed;
   for (ConvStep& s : convs) {
+    std::vector<bool> in(s.candidates.size());
+    for (std::size_t k = 0; k < in.size(); ++k) in[k] = family(s.candidates[k].name);
+    if (std::none_of(in.begin(), in.end(), [](bool b) { return b; })) in.assign(in.size(), true);
+    allowed.push_back(std::move(in));
+  }
+  for (std::size_t i = 0; i < convs.size(); ++i) {
+    ConvStep& s = convs[i];
     const auto optimistic = [](const ConvCandidate& c) {
       return c.own_seconds >= 0 ? c.own_seconds : c.plain_seconds;
     };
+    s.chosen = static_cast<std::size_t>(std::find(allowed[i].begin(), allowed[i].end(), true) -
+                                        allowed[i].begin());
     for (std::size_t k = 0; k < s.candidates.size(); ++k) {
-      if (optimistic(s.candidates[k]) < optimistic(s.candidates[s.chosen])) s.chosen = k;
+      if (allowed[i][k] && optimistic(s.candidates[k]) < optimistic(s.candidates[s.chosen]))
+        s.chosen = k;
     }
   }
   for (int round = 0; round < 8; ++round) {
     bool changed = false;
-    for (ConvStep& s : convs) {
+    for (std::size_t i = 0; i < convs.size(); ++i) {
+      ConvStep& s = convs[i];
       std::size_t best = s.chosen;
-      double best_cost = 0;
+      double best_cost = -1;
       for (std::size_t k = 0; k < s.candidates.size(); ++k) {
+        if (!allowed[i][k]) continue;
         const ConvCandidate& c = s.candidates[k];
         double cost = c.plain_seconds;
         if (c.own_seconds >= 0) {
@@ -260,7 +292,7 @@ void choose_conv_kernels(const Graph& graph, std::vector<ConvStep>& convs) {
           if (!s.z.empty() && !made_in(s.z, c.output_key)) cost += per_byte * z_bytes;
           if (!read_in(s.y, c.output_key)) cost += per_byte * s.y_bytes;
         }
-        if (k == 0 || cost < best_cost) best = k, best_cost = cost;
+        if (best_cost < 0 || cost < best_cost) best = k, best_cost = cost;
       }
       changed = changed || best != s.chosen;
       s.chosen = best;
@@ -276,7 +308,8 @@ void choose_conv_kernels(const Graph& graph, std::vector<ConvStep>& convs) {
 using OwnLayoutBuffers = std::map<std::string, AlignedBuffer<float>, std::less<>>;
 
 void keep_own_layouts(const Graph& graph, ValueStore& values, OwnLayoutBuffers& own_layout,
-                      std::vector<std::function<void()>>& run, const std::vector<ConvStep>& convs) {
+                      std::vector<std::function<void()>>& run, std::vector<PlanStep>& steps,
+                      const std::vector<ConvStep>& convs) {
   std::map<std::string, std::vector<std::pair<const ConvStep*, bool>>, std::less<>> conv_readers;
   for (const ConvStep& c : convs) {
     conv_readers[c.x].emplace_back(&c, false);
@@ -294,7 +327,10 @@ void keep_own_layouts(const Graph& graph, ValueStore& values, OwnLayoutBuffers& 
                                    : r.first->executor().own_input_layout();
       return wanted && wanted->key == layout->key;
     });
-    if (same) own_layout.emplace(producer.y, AlignedBuffer<float>((layout->bytes + 3) / 4));
+    if (same) {
+      own_layout.emplace(producer.y, AlignedBuffer<float>((layout->bytes + 3) / 4));
+      steps[producer.step].own_output_layout = layout->name;
+    }
   }
   const auto buffer = [&](const std::string& name) -> float* {
     if (name.empty()) return nullptr;
@@ -366,14 +402,60 @@ Plan Plan::compile(const Graph& graph, const PlanOptions& options) {
     impl->steps.push_back({node.name, node.op_type, kernel->kernel, {}});
     impl->run.push_back(std::move(kernel->run));
   }
-  choose_conv_kernels(g, convs);
   for (const ConvStep& c : convs) {
-    PlanStep& step = impl->steps[c.step];
-    step.kernel = c.candidates[c.chosen].name;
     for (const ConvCandidate& candidate : c.candidates)
-      step.candidates.emplace_back(candidate.name, candidate.plain_seconds);
+      impl->steps[c.step].candidates.emplace_back(candidate.name, candidate.plain_seconds);
   }
-  keep_own_layouts(g, values, impl->own_layout, impl->run, convs);
+  // The Conv steps on the kernels `chosen` (one index per step), their layouts kept.
+  const auto apply = [&](const std::vector<std::size_t>& chosen) {
+    impl->own_layout.clear();
+    for (std::size_t i = 0; i < convs.size(); ++i) {
+      convs[i].chosen = chosen[i];
+      impl->steps[convs[i].step].kernel = convs[i].candidates[chosen[i]].name;
+      impl->steps[convs[i].step].own_output_layout.clear();
+    }
+    keep_own_layouts(g, values, impl->own_layout, impl->run, impl->steps, convs);
+  };
+  const auto choices = [&](const std::function<bool(const std::string&)>& family) {
+    choose_conv_kernels(g, convs, family);
+    std::vector<std::size_t> chosen;
+    for (const ConvStep& c : convs) chosen.push_back(c.chosen);
+    return chosen;
+  };
+  std::vector<std::size_t> best = choices([](const std::string&) { return true; });
+  if (options.chosen.empty() && options.conv_kernels.empty()) {
+    // The per-node choice rests on a cost model; the plans of one library each (oneDNN's
+    // kernels, or OpenBLAS's) are timed beside it as whole plans, in turns (each switch is
+    // followed by an untimed run), and the fastest kept: the mixed plan is never slower than the
+    // best of them by more than the noise of these timings.
+    std::vector<std::vector<std::size_t>> plans{best};
+    for (const std::string prefix : {"onednn", "im2col-openblas"}) {
+      const std::vector<std::size_t> alone =
+          choices([&](const std::string& name) { return name.rfind(prefix, 0) == 0; });
+      if (std::find(plans.begin(), plans.end(), alone) == plans.end()) plans.push_back(alone);
+    }
+    if (plans.size() > 1) {
+      std::vector<std::vector<double>> samples(plans.size());
+      for (int round = 0; round < std::max(options.repetitions, 1) + 2; ++round) {
+        for (std::size_t p = 0; p < plans.size(); ++p) {
+          apply(plans[p]);
+          samples[p].push_back(median_seconds(  // one untimed run, then one timed
+              [&] {
+                for (const auto& step : impl->run) step();
+              },
+              0));
+        }
+      }
+      std::size_t fastest = 0;
+      for (std::size_t p = 0; p < plans.size(); ++p) {
+        std::sort(samples[p].begin(), samples[p].end());
+        if (samples[p][samples[p].size() / 2] < samples[fastest][samples[fastest].size() / 2])
+          fastest = p;
+      }
+      best = plans[fastest];
+    }
+  }
+  apply(best);
   for (const ValueInfo& o : g.outputs) {
     if (!values.count(o.name))
       throw Error(g.name, fmt::format("output '{}' is never produced", o.name));

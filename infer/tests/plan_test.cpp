@@ -181,6 +181,77 @@ TEST(Plan, RunsOnlyTheConvKernelsItIsGiven) {
       {.input = "conv-kernels", .contains = "unknown infer.conv kernel 'winograd'"});
 }
 
+// With oneDNN's blocked convolutions only, ResNet-18's values stay blocked from one convolution
+// to the next: all but those read by MaxPool, GlobalAveragePool or the graph output.
+TEST(Plan, KeepsBlockedLayoutsBetweenConvolutions) {
+  const Graph g = run_passes(make_zoo_model("resnet18", {.image = 64}), default_passes());
+  const Plan plan = Plan::compile(g, {.conv_kernels = {"onednn-blocked"}, .repetitions = 1});
+  std::size_t convs = 0, blocked = 0;
+  for (const PlanStep& s : plan.steps()) {
+    if (s.op_type != "FusedConv" && s.op_type != "Conv") continue;
+    ++convs;
+    blocked += !s.own_output_layout.empty();
+  }
+  if (convs == 0 || plan.steps()[0].kernel != "onednn-blocked")
+    GTEST_SKIP() << "built without oneDNN";
+  // The first convolution feeds MaxPool; the last feeds GlobalAveragePool.
+  EXPECT_EQ(blocked, convs - 2);
+  const TensorMap inputs{{"input", random_float(g.inputs[0].shape, 3)}};
+  Plan copy = Plan::compile(g, {.conv_kernels = {"onednn-blocked"}, .repetitions = 1});
+  EXPECT_FALSE(compare_tensors(copy.run(inputs).at("output"), run_reference(g, inputs).at("output"),
+                               1e-3, 1e-4)
+                   .has_value());
+}
+
+// A saved plan makes the same choices again without timing, and gives the same outputs.
+TEST(Plan, SavedPlansRunAgainWithTheSameKernels) {
+  const Graph g = run_passes(make_zoo_model("mobilenetv2", {.image = 32}), default_passes());
+  Plan tuned = Plan::compile(g, {.repetitions = 1});
+  const std::string text = save_plan(tuned, g);
+  const SavedPlan saved = parse_saved_plan(text, "saved");
+  EXPECT_EQ(saved.model_checksum, model_checksum(g));
+  EXPECT_EQ(saved.machine, plan_machine());
+  ASSERT_EQ(saved.steps.size(), tuned.steps().size());
+  Plan again = Plan::compile(g, options_of(saved));
+  for (std::size_t i = 0; i < saved.steps.size(); ++i) {
+    EXPECT_EQ(again.steps()[i].kernel, tuned.steps()[i].kernel) << saved.steps[i].node;
+    EXPECT_EQ(again.steps()[i].own_output_layout, tuned.steps()[i].own_output_layout)
+        << saved.steps[i].node;
+    EXPECT_EQ(saved.steps[i].kernel, tuned.steps()[i].kernel);
+  }
+  const TensorMap inputs{{"input", random_float(g.inputs[0].shape, 8)}};
+  EXPECT_EQ(again.run(inputs).at("output"), tuned.run(inputs).at("output"));
+  // Another model's checksum differs.
+  EXPECT_NE(model_checksum(make_zoo_model("mobilenetv2", {.image = 32, .seed = 2})),
+            saved.model_checksum);
+}
+
+TEST(Plan, MalformedSavedPlansAreRefused) {
+  testing::expect_error([] { parse_saved_plan("{", "p.plan"); },
+                        {.input = "p.plan", .contains = "is not a JSON object"});
+  testing::expect_error(
+      [] { parse_saved_plan(R"({"schema": "other", "version": 1})", "p.plan"); },
+      {.input = "p.plan", .contains = "is not a saved plan (tessera.infer.plan version 1)"});
+  testing::expect_error(
+      [] {
+        parse_saved_plan(R"({"schema": "tessera.infer.plan", "version": 1, "machine": "m"})",
+                         "p.plan");
+      },
+      {.input = "p.plan", .contains = "has a missing or malformed field"});
+  const Graph g = make_zoo_model("squeezenet1.1", {.image = 32});
+  testing::expect_error(
+      [&] {
+        Plan::compile(g, {.chosen = {{"features.0", "winograd"}}});
+      },
+      {.contains = "unknown infer.conv kernel 'winograd'"});
+  testing::expect_error(
+      [&] {
+        Plan::compile(g, {.chosen = {{"features.0", "depthwise"}}});
+      },
+      {.input = "node 'features.0' (Conv)",
+       .contains = "cannot run on the saved plan's kernel 'depthwise'"});
+}
+
 TEST(Plan, RefusesInputsOfAnotherShape) {
   const Graph g = make_zoo_model("squeezenet1.1", {.image = 32});
   Plan plan = Plan::compile(g, {.repetitions = 1});

@@ -145,8 +145,28 @@ struct RunOptions {
   std::string output;
   bool passes = true;
   bool plan = false;
+  std::string plan_file;
   std::string print_after;
 };
+
+// The plan of `graph`: the saved one in `plan_file` when given (its model must be this graph;
+// made on another machine or thread count, it is reported and the plan tuned again), else tuned
+// now.
+Plan plan_for(const Graph& graph, const std::string& plan_file) {
+  if (plan_file.empty()) return Plan::compile(graph);
+  const std::vector<std::byte> bytes = read_file(plan_file);
+  const SavedPlan saved = parse_saved_plan(
+      std::string_view(reinterpret_cast<const char*>(bytes.data()), bytes.size()), plan_file);
+  if (saved.model_checksum != model_checksum(graph)) {
+    throw Error(plan_file, "was saved for another model (or the same one with other passes)");
+  }
+  if (saved.machine != plan_machine()) {
+    std::cerr << fmt::format("{}: saved on {}, this is {}: tuning again\n", plan_file,
+                             saved.machine, plan_machine());
+    return Plan::compile(graph);
+  }
+  return Plan::compile(graph, options_of(saved));
+}
 
 void run_model(const RunOptions& o) {
   check_print_after(default_passes(), o.print_after);
@@ -160,7 +180,8 @@ void run_model(const RunOptions& o) {
   for (std::size_t i = 0; i < o.inputs.size(); ++i) {
     inputs[g.inputs[i].name] = read_tensor_file(o.inputs[i]);
   }
-  const TensorMap outputs = o.plan ? Plan::compile(g).run(inputs) : run_reference(g, inputs);
+  const TensorMap outputs = o.plan || !o.plan_file.empty() ? plan_for(g, o.plan_file).run(inputs)
+                                                           : run_reference(g, inputs);
   // One output goes to -o itself; several to <-o without its extension>_<k>.pb (or .npy).
   std::deque<OutputFile> files;  // opened before any is written; not movable
   std::vector<std::filesystem::path> paths;
@@ -222,6 +243,42 @@ void run_zoo(const ZooCommandOptions& o) {
                            g.nodes.size(), g.constants.size(), o.output);
 }
 
+struct CompileOptions {
+  std::string model;
+  std::string output;
+  std::vector<std::string> conv_kernels;
+};
+
+// A model's plan tuned and saved (the model after the graph passes, as run takes it).
+void run_compile(const CompileOptions& o) {
+  const Graph g = run_passes(read_onnx(o.model), default_passes());
+  Stopwatch watch;
+  const Plan plan = Plan::compile(g, {.conv_kernels = o.conv_kernels});
+  const double seconds = watch.elapsed();
+  OutputFile file(o.output);
+  const std::string text = save_plan(plan, g);
+  file.write(std::as_bytes(std::span(text.data(), text.size())));
+  file.commit();
+  std::cerr << fmt::format("{}: {} steps tuned in {:.2f} s -> {}\n", o.model, plan.steps().size(),
+                           seconds, o.output);
+}
+
+// A saved plan, step by step: the kernel, the output's layout and the candidates' times.
+void run_show_plan(const std::string& path) {
+  const std::vector<std::byte> bytes = read_file(path);
+  const SavedPlan saved = parse_saved_plan(
+      std::string_view(reinterpret_cast<const char*>(bytes.data()), bytes.size()), path);
+  std::cout << fmt::format("# {}: saved on {}; this machine: {}\n", path, saved.machine,
+                           plan_machine());
+  for (const PlanStep& s : saved.steps) {
+    std::string why = s.candidates.empty() ? "not timed: the plan's one kernel for it" : "";
+    for (const auto& [kernel, seconds] : s.candidates)
+      why += fmt::format("{}{} {:.3f} ms", why.empty() ? "" : ", ", kernel, seconds * 1e3);
+    std::cout << fmt::format("{:<28} {:<18} {:<24} {:<8} {}\n", s.node, s.op_type, s.kernel,
+                             s.own_output_layout.empty() ? "nchw" : s.own_output_layout, why);
+  }
+}
+
 struct BenchOptions {
   std::string model;
   int runs = 20;
@@ -245,7 +302,8 @@ std::vector<std::pair<std::string, PlanOptions>> bench_plans() {
   return plans;
 }
 
-// Latency of a model's plans, timed in turns (one run of each plan per round), medians.
+// Latency of a model's plans, timed in turns (one run of each plan per round, the order rotating),
+// medians.
 void run_bench(const BenchOptions& o) {
   Graph g = read_onnx(o.model);
   if (o.passes) g = run_passes(std::move(g), default_passes());
@@ -259,7 +317,9 @@ void run_bench(const BenchOptions& o) {
   std::vector<std::vector<double>> seconds(plans.size());
   for (auto& [name, plan] : plans) plan.run(inputs);  // warm-up
   for (int r = 0; r < o.runs; ++r) {
-    for (std::size_t p = 0; p < plans.size(); ++p) {
+    // Each round starts with the next plan: none always follows the one that used the caches most.
+    for (std::size_t k = 0; k < plans.size(); ++k) {
+      const std::size_t p = (k + static_cast<std::size_t>(r)) % plans.size();
       Stopwatch watch;
       plans[p].second.run(inputs);
       seconds[p].push_back(watch.elapsed());
@@ -283,8 +343,10 @@ void run_bench(const BenchOptions& o) {
     std::string candidates;
     for (const auto& [kernel, t] : steps[i].candidates)
       candidates += fmt::format("{}{} {:.3f}", candidates.empty() ? "" : ", ", kernel, t * 1e3);
-    std::cout << fmt::format("{:<28} {:<18} {:<24} {:8.3f} ms  {}\n", steps[i].node,
-                             steps[i].op_type, steps[i].kernel, step_seconds[i] * 1e3, candidates);
+    std::cout << fmt::format(
+        "{:<28} {:<18} {:<24} {:8.3f} ms  {:<8} {}\n", steps[i].node, steps[i].op_type,
+        steps[i].kernel, step_seconds[i] * 1e3,
+        steps[i].own_output_layout.empty() ? "nchw" : steps[i].own_output_layout, candidates);
   }
 }
 
@@ -337,6 +399,8 @@ const cli::Registrar kInfer(
       run_app->add_flag("--plan", run->plan,
                         "Run the optimized plan (conv kernels timed per node, the fastest kept) "
                         "instead of the reference kernels");
+      run_app->add_option("--plan-file", run->plan_file,
+                          "Run the plan `tessera infer compile` saved (no tuning)");
       run_app->add_option("--print-after", run->print_after,
                           "Print the graph (stderr) after this pass: remove-pass-throughs, "
                           "fold-constants, fold-batch-norm, eliminate-dead-code, or all");
@@ -345,6 +409,7 @@ const cli::Registrar kInfer(
           "  tessera infer run mnist-8/model.onnx -i test_data_set_0/input_0.pb -o digits.pb\n"
           "  tessera infer run mnist-8/model.onnx -i image.npy -o digits.npy\n"
           "  tessera infer run resnet18.onnx -i image.npy -o logits.npy --plan\n"
+          "  tessera infer run resnet18.onnx -i image.npy -o logits.npy --plan-file r18.plan\n"
           "  tessera infer run model.onnx -i input_0.pb -o out.pb --print-after=fold-batch-norm");
       run_app->callback([run] { run_model(*run); });
 
@@ -362,6 +427,32 @@ const cli::Registrar kInfer(
           "  tessera infer optimize model.onnx -o out.onnx --print-after=fold-batch-norm");
       optimize_app->callback([optimize] { run_optimize(*optimize); });
 
+      auto compile = std::make_shared<CompileOptions>();
+      CLI::App* compile_app = app.add_subcommand(
+          "compile",
+          "Tune a model's plan (every conv kernel timed per node, the reorders counted) and "
+          "save it, so that `run --plan-file` runs it without tuning");
+      compile_app->add_option("model", compile->model, "The .onnx model")->required();
+      compile_app->add_option("-o,--output", compile->output, "The saved plan (JSON)")->required();
+      compile_app
+          ->add_option("--conv-kernels", compile->conv_kernels,
+                       "Only these conv kernels (im2col-openblas, depthwise, onednn-nchw, "
+                       "onednn-blocked)")
+          ->delimiter(',');
+      compile_app->footer(
+          "Examples:\n"
+          "  tessera infer compile resnet18.onnx -o resnet18.plan\n"
+          "  tessera infer compile resnet18.onnx -o dnnl.plan --conv-kernels "
+          "onednn-nchw,onednn-blocked");
+      compile_app->callback([compile] { run_compile(*compile); });
+
+      auto plan_path = std::make_shared<std::string>();
+      CLI::App* plan_app = app.add_subcommand(
+          "plan", "Print a saved plan: the kernel of each node, its output's layout and why");
+      plan_app->add_option("plan", *plan_path, "A plan `tessera infer compile` saved")->required();
+      plan_app->footer("Examples:\n  tessera infer plan resnet18.plan");
+      plan_app->callback([plan_path] { run_show_plan(*plan_path); });
+
       auto bench = std::make_shared<BenchOptions>();
       CLI::App* bench_app = app.add_subcommand(
           "bench",
@@ -373,8 +464,8 @@ const cli::Registrar kInfer(
           ->check(CLI::PositiveNumber);
       bench_app->add_flag("!--no-passes", bench->passes, "Plan the graph as imported");
       bench_app->add_flag("--steps", bench->steps,
-                          "Also print the mixed plan's kernel per node, its time in the plan and "
-                          "its candidates' times alone (ms)");
+                          "Also print the mixed plan's kernel per node, its time in the plan, its "
+                          "output's layout and its candidates' times alone (ms)");
       bench_app->footer(
           "Examples:\n"
           "  tessera infer zoo resnet18 -o resnet18.onnx && tessera infer bench resnet18.onnx\n"

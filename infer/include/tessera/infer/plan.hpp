@@ -1,13 +1,17 @@
 // The optimized runtime: a graph compiled into a plan of steps, one per node, over buffers
 // allocated once for the graph's static shapes. A 2-D Conv or FusedConv gets every kernel of the
 // "infer.conv" registry that takes it (im2col + OpenBLAS, a direct depthwise kernel, oneDNN in
-// NCHW or in its own blocked layouts with the reorders), each timed in place, and keeps the
-// fastest; Gemm runs on OpenBLAS; MaxPool, GlobalAveragePool, Add, Relu, Clip, Concat and the
-// reshapes have their own float kernels; any other node runs its reference kernel.
+// NCHW or in its own blocked layouts), each timed in place, and keeps the cheapest counting the
+// reorders to and from NCHW that a value passed between two blocked convolutions does without; Gemm
+// runs on OpenBLAS; MaxPool, GlobalAveragePool, Add, Relu, Clip, Concat and the reshapes have their
+// own float kernels; any other node runs its reference kernel.
 #pragma once
 
+#include <cstdint>
+#include <map>
 #include <memory>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "tessera/infer/graph.hpp"
@@ -20,6 +24,9 @@ struct PlanOptions {
   std::vector<std::string> conv_kernels{};
   /// Timed runs per candidate kernel (the median counts), after one warm-up run.
   int repetitions = 5;
+  /// The kernel of each Conv node by node name, as a saved plan has them: those nodes are not
+  /// timed (the kernel must take the node, else tessera::Error naming the node).
+  std::map<std::string, std::string, std::less<>> chosen{};
 };
 
 /// What the plan chose for one node, and why.
@@ -28,6 +35,9 @@ struct PlanStep {
   std::string op_type;  // its operator
   std::string kernel;   // the kernel that runs it ("onednn-blocked", "openblas", ...)
   std::vector<std::pair<std::string, double>> candidates;  // each candidate's median seconds
+  /// Where its output stays in the kernel's own layout (no reorder to NCHW and back before the
+  /// next convolutions): that layout's description, else empty (NCHW).
+  std::string own_output_layout{};
 };
 
 /// An input for each of the graph's inputs: float32 ones uniform in [-1, 1) from `seed`, others
@@ -64,5 +74,26 @@ class Plan {
   void load_inputs(const TensorMap& inputs);
   std::unique_ptr<Impl> impl_;
 };
+
+/// A plan's choices as JSON, to run the same model again without tuning (save_plan /
+/// load_plan): the model's checksum, the machine (CPU, instruction set, threads), and per node
+/// its kernel, its output's layout and its candidates' seconds.
+struct SavedPlan {
+  std::uint32_t model_checksum = 0;  // crc32c of the model as encode_onnx writes it
+  std::string machine;               // "<CPU brand> (<isa>, <n> threads)"
+  std::vector<PlanStep> steps;
+};
+
+/// The checksum SavedPlan keeps of `graph`.
+std::uint32_t model_checksum(const Graph& graph);
+/// This machine as SavedPlan::machine names it, with the current thread count.
+std::string plan_machine();
+/// `plan` of `graph` as a JSON document (schema "tessera.infer.plan", version 1).
+std::string save_plan(const Plan& plan, const Graph& graph);
+/// The saved plan in `text`; tessera::Error naming `source` for malformed JSON, another schema
+/// or version, or fields missing or of the wrong kind.
+SavedPlan parse_saved_plan(std::string_view text, std::string_view source);
+/// PlanOptions that make `saved`'s Conv choices again.
+PlanOptions options_of(const SavedPlan& saved);
 
 }  // namespace tessera::infer
