@@ -84,7 +84,10 @@ std::pair<ReferenceOp, std::vector<const Tensor*>> reference_call(const Node& no
 // A node's reference kernel as a step: its results are copied into the outputs' buffers, which
 // must keep their shapes (a shape that depends on input values cannot change between runs).
 StepKernel reference_step(const Node& node, const Graph& graph, ValueStore& values) {
-  auto [op, args] = reference_call(node, values);
+  // Not a structured binding: lambdas capture those only since C++20's later compilers.
+  std::pair<ReferenceOp, std::vector<const Tensor*>> call = reference_call(node, values);
+  const ReferenceOp op = call.first;
+  std::vector<const Tensor*> args = std::move(call.second);
   std::vector<Tensor*> outs;
   for (const std::string& name : node.outputs)
     outs.push_back(name.empty() ? nullptr : &values.at(name));
