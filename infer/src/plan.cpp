@@ -386,7 +386,9 @@ Plan Plan::compile(const Graph& graph, const PlanOptions& options) {
   for (const auto& [name, t] : g.constants) values.emplace(name, t);
   for (auto& [name, t] : random_inputs(g, 1)) values.insert_or_assign(name, std::move(t));
   std::vector<ConvStep> convs;
+  ProgressBar bar("plan " + g.name, g.nodes.size(), options.progress_stream, options.progress);
   for (const Node& node : g.nodes) {
+    bar.advance();
     for (const std::string& name : node.inputs) {
       if (!name.empty() && !values.count(name))
         throw Error(node.describe(), fmt::format("reads '{}', which nothing produced", name));
@@ -459,6 +461,7 @@ Plan Plan::compile(const Graph& graph, const PlanOptions& options) {
     }
   }
   apply(best);
+  bar.finish();
   for (const ValueInfo& o : g.outputs) {
     if (!values.count(o.name))
       throw Error(g.name, fmt::format("output '{}' is never produced", o.name));

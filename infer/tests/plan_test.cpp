@@ -252,6 +252,20 @@ TEST(Plan, MalformedSavedPlansAreRefused) {
        .contains = "cannot run on the saved plan's kernel 'depthwise'"});
 }
 
+TEST(Plan, ShowsItsProgressWhenAsked) {
+  std::FILE* stream = std::tmpfile();
+  ASSERT_NE(stream, nullptr);
+  const Graph g = make_zoo_model("squeezenet1.1", {.image = 32});
+  Plan::compile(g,
+                {.repetitions = 1, .progress = ProgressMode::kAlways, .progress_stream = stream});
+  std::rewind(stream);
+  std::string text(4096, '\0');
+  text.resize(std::fread(text.data(), 1, text.size(), stream));
+  std::fclose(stream);
+  EXPECT_NE(text.find("plan squeezenet1.1"), std::string::npos) << text;
+  EXPECT_NE(text.find("100%"), std::string::npos) << text;
+}
+
 TEST(Plan, RefusesInputsOfAnotherShape) {
   const Graph g = make_zoo_model("squeezenet1.1", {.image = 32});
   Plan plan = Plan::compile(g, {.repetitions = 1});

@@ -153,7 +153,7 @@ struct RunOptions {
 // made on another machine or thread count, it is reported and the plan tuned again), else tuned
 // now.
 Plan plan_for(const Graph& graph, const std::string& plan_file) {
-  if (plan_file.empty()) return Plan::compile(graph);
+  if (plan_file.empty()) return Plan::compile(graph, {.progress = ProgressMode::kAuto});
   const std::vector<std::byte> bytes = read_file(plan_file);
   const SavedPlan saved = parse_saved_plan(
       std::string_view(reinterpret_cast<const char*>(bytes.data()), bytes.size()), plan_file);
@@ -163,7 +163,7 @@ Plan plan_for(const Graph& graph, const std::string& plan_file) {
   if (saved.machine != plan_machine()) {
     std::cerr << fmt::format("{}: saved on {}, this is {}: tuning again\n", plan_file,
                              saved.machine, plan_machine());
-    return Plan::compile(graph);
+    return Plan::compile(graph, {.progress = ProgressMode::kAuto});
   }
   return Plan::compile(graph, options_of(saved));
 }
@@ -253,7 +253,8 @@ struct CompileOptions {
 void run_compile(const CompileOptions& o) {
   const Graph g = run_passes(read_onnx(o.model), default_passes());
   Stopwatch watch;
-  const Plan plan = Plan::compile(g, {.conv_kernels = o.conv_kernels});
+  const Plan plan =
+      Plan::compile(g, {.conv_kernels = o.conv_kernels, .progress = ProgressMode::kAuto});
   const double seconds = watch.elapsed();
   OutputFile file(o.output);
   const std::string text = save_plan(plan, g);
@@ -310,6 +311,7 @@ void run_bench(const BenchOptions& o) {
   const TensorMap inputs = random_inputs(g, 7);
   std::vector<std::pair<std::string, Plan>> plans;
   for (auto& [name, options] : bench_plans()) {
+    options.progress = ProgressMode::kAuto;
     Stopwatch compile;
     plans.emplace_back(name, Plan::compile(g, options));
     std::cerr << fmt::format("{}: compiled and tuned in {:.2f} s\n", name, compile.elapsed());

@@ -8,12 +8,14 @@
 #pragma once
 
 #include <cstdint>
+#include <cstdio>
 #include <map>
 #include <memory>
 #include <string>
 #include <string_view>
 #include <vector>
 
+#include "tessera/core/progress.hpp"
 #include "tessera/infer/graph.hpp"
 #include "tessera/infer/reference.hpp"
 
@@ -27,6 +29,9 @@ struct PlanOptions {
   /// The kernel of each Conv node by node name, as a saved plan has them: those nodes are not
   /// timed (the kernel must take the node, else tessera::Error naming the node).
   std::map<std::string, std::string, std::less<>> chosen{};
+  /// A progress bar of the nodes compiled, "plan <graph name>", on `progress_stream`.
+  ProgressMode progress = ProgressMode::kNever;
+  std::FILE* progress_stream = stderr;
 };
 
 /// What the plan chose for one node, and why.
