@@ -9,6 +9,7 @@
 #include <cstring>
 #include <vector>
 
+#include "plan_ops.hpp"
 #include "tessera/core/threads.hpp"
 
 namespace tessera::infer::detail {
@@ -97,9 +98,7 @@ class Im2colGemm final : public ConvExecutor {
     const std::int64_t cg = s_.c / s_.groups, kg = s_.k / s_.groups, plane = s_.oh * s_.ow;
     // Column blocks of the output, one per thread, each an sgemm of its own (OpenBLAS runs on
     // the calling thread: two thread pools spinning on two cores slowed each other 2-5x).
-    const std::size_t block = std::max<std::size_t>(
-        64, (static_cast<std::size_t>(plane) + static_cast<std::size_t>(thread_count()) - 1) /
-                static_cast<std::size_t>(thread_count()));
+    const std::size_t block = gemm_column_block(static_cast<std::size_t>(plane));
     for (std::int64_t image = 0; image < s_.n; ++image) {
       for (std::int64_t g = 0; g < s_.groups; ++g) {
         const float* in = x + (image * s_.c + g * cg) * s_.h * s_.w;

@@ -17,6 +17,7 @@
 namespace tessera::infer {
 namespace {
 
+using detail::clip_bounds;
 using detail::float_constant;
 using detail::fresh_name;
 using detail::readers;
@@ -61,21 +62,6 @@ bool per_channel(const Tensor& c, std::size_t rank, std::int64_t channels) {
     if (c.shape[d] != 1 && !channel) return false;
   }
   return true;
-}
-
-// The bounds of a Clip: inputs since opset 11, attributes before; nullopt when not constant.
-std::optional<std::pair<float, float>> clip_bounds(const Graph& g, const Node& clip) {
-  float lo = -std::numeric_limits<float>::infinity(), hi = -lo;
-  if (g.opset < 11) {
-    return std::pair{clip.attribute<float>("min", lo), clip.attribute<float>("max", hi)};
-  }
-  for (std::size_t i = 1; i < clip.inputs.size(); ++i) {
-    if (clip.inputs[i].empty()) continue;
-    const Tensor* bound = float_constant(g, clip, i);
-    if (bound == nullptr || bound->size() != 1) return std::nullopt;
-    (i == 1 ? lo : hi) = bound->data<float>()[0];
-  }
-  return std::pair{lo, hi};
 }
 
 // Sums per-channel constant `c` into the bias of `fused` (a new constant).

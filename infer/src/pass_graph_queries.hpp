@@ -1,9 +1,12 @@
-// Queries the graph passes share: a node's float32 constant input, how many readers each value
-// has, and a constant name not yet taken.
+// Queries the graph passes and the plan share: a node's float32 constant input, a Clip's constant
+// bounds, how many readers each value has, and a constant name not yet taken.
 #pragma once
 
+#include <limits>
 #include <map>
+#include <optional>
 #include <string>
+#include <utility>
 
 #include "tessera/infer/graph.hpp"
 
@@ -14,6 +17,22 @@ inline const Tensor* float_constant(const Graph& g, const Node& node, std::size_
   if (i >= node.inputs.size() || node.inputs[i].empty()) return nullptr;
   const auto it = g.constants.find(node.inputs[i]);
   return it == g.constants.end() || it->second.type != DataType::kFloat32 ? nullptr : &it->second;
+}
+
+/// The bounds of Clip `clip`: attributes before opset 11, constant inputs since (absent: -inf and
+/// +inf); nullopt when a bound is given at run time.
+inline std::optional<std::pair<float, float>> clip_bounds(const Graph& g, const Node& clip) {
+  float lo = -std::numeric_limits<float>::infinity(), hi = -lo;
+  if (g.opset < 11) {
+    return std::pair{clip.attribute<float>("min", lo), clip.attribute<float>("max", hi)};
+  }
+  for (std::size_t i = 1; i < clip.inputs.size(); ++i) {
+    if (clip.inputs[i].empty()) continue;
+    const Tensor* bound = float_constant(g, clip, i);
+    if (bound == nullptr || bound->size() != 1) return std::nullopt;
+    (i == 1 ? lo : hi) = bound->data<float>()[0];
+  }
+  return std::pair{lo, hi};
 }
 
 /// How many nodes read each value, plus one for a graph output.

@@ -9,6 +9,7 @@
 #include <limits>
 
 #include "epilogue.hpp"
+#include "pass_graph_queries.hpp"
 #include "tessera/core/threads.hpp"
 
 namespace tessera::infer::detail {
@@ -38,20 +39,11 @@ std::optional<StepKernel> activation_step(const Node& node, const Graph& graph,
   } else if (node.op_type == "LeakyRelu") {
     a.kind = Activation::Kind::kLeakyRelu;
     a.alpha = node.attribute<float>("alpha", 0.01f);
-  } else {  // Clip: bounds as attributes before opset 11, constant inputs since
+  } else {
+    const auto bounds = clip_bounds(graph, node);
+    if (!bounds) return std::nullopt;
     a.kind = Activation::Kind::kClip;
-    a.lo = -std::numeric_limits<float>::infinity(), a.hi = std::numeric_limits<float>::infinity();
-    if (graph.opset < 11) {
-      a.lo = node.attribute<float>("min", a.lo), a.hi = node.attribute<float>("max", a.hi);
-    }
-    for (std::size_t i = 1; graph.opset >= 11 && i < node.inputs.size(); ++i) {
-      if (node.inputs[i].empty()) continue;
-      const auto c = graph.constants.find(node.inputs[i]);
-      if (c == graph.constants.end() || c->second.size() != 1 ||
-          c->second.type != DataType::kFloat32)
-        return std::nullopt;
-      (i == 1 ? a.lo : a.hi) = c->second.data<float>()[0];
-    }
+    a.lo = bounds->first, a.hi = bounds->second;
   }
   const float* x = in(values, node, 0);
   float* y = out(values, node);
@@ -160,9 +152,7 @@ std::optional<StepKernel> gemm_step(const Node& node, ValueStore& values) {
   float* py = out(values, node);
   const int lda = static_cast<int>(a.shape[1]), ldb = static_cast<int>(b.shape[1]);
   // Column blocks of the output on the plan's threads, OpenBLAS on each (see conv_kernels.cpp).
-  const std::size_t block = std::max<std::size_t>(
-      64, (static_cast<std::size_t>(n) + static_cast<std::size_t>(thread_count()) - 1) /
-              static_cast<std::size_t>(thread_count()));
+  const std::size_t block = gemm_column_block(static_cast<std::size_t>(n));
   return StepKernel{"openblas-sgemm", [=] {
                       parallel_for(static_cast<std::size_t>(n), block, [&](std::size_t, Range r) {
                         const float* b_block =

@@ -3,11 +3,13 @@
 // and the reshapes (Flatten, Reshape, Squeeze, Unsqueeze, Identity, Dropout) as copies.
 #pragma once
 
+#include <algorithm>
 #include <functional>
 #include <map>
 #include <optional>
 #include <string>
 
+#include "tessera/core/threads.hpp"
 #include "tessera/infer/graph.hpp"
 
 namespace tessera::infer::detail {
@@ -20,6 +22,13 @@ struct StepKernel {
   std::string kernel;
   std::function<void()> run;
 };
+
+/// Columns per piece when the plan splits a GEMM of `columns` output columns over its threads,
+/// one OpenBLAS call per piece: one piece per thread, of at least 64 columns.
+inline std::size_t gemm_column_block(std::size_t columns) {
+  const auto threads = static_cast<std::size_t>(thread_count());
+  return std::max<std::size_t>(64, (columns + threads - 1) / threads);
+}
 
 /// A kernel of the plan's own for `node`, whose inputs and outputs `values` already holds at
 /// their final shapes (the buffers stay where they are); nullopt where the node is outside what
