@@ -295,5 +295,31 @@ TEST(Plan, Mnist8GivesItsExpectedDigits) {
   }
 }
 
+// Models no plan was tuned for: the nine light_* models of the shared data (AlexNet, DenseNet,
+// Inception v1 and v2, ResNet-50, ShuffleNet, SqueezeNet, VGG-19, ZFNet), after the passes, on
+// the input the ONNX runner makes (arange(n) / n), against their expected outputs. Slow: the
+// plans' reference steps (LRN, AveragePool, ...) run full-size.
+TEST(Plan, SlowLightModelsMatchTheirOutputs) {
+  for (const DataInput& model : data_manifest().set("light")) {
+    if (!model.present) GTEST_SKIP() << model.missing_reason;
+    const Graph g = run_passes(read_onnx(model.path), default_passes());
+    TensorMap inputs;
+    for (const ValueInfo& in : g.inputs) {
+      Tensor t(DataType::kFloat32, in.shape);
+      auto d = t.data<float>();
+      for (std::size_t i = 0; i < d.size(); ++i)
+        d[i] = static_cast<float>(i) / static_cast<float>(d.size());
+      inputs[in.name] = std::move(t);
+    }
+    auto expected = model.path;
+    expected.replace_filename(model.path.stem().string() + "_output_0.pb");
+    Plan plan = Plan::compile(g, {.repetitions = 1});
+    const auto problem =
+        compare_tensors(plan.run(inputs).at(g.outputs[0].name), read_tensor_pb(expected),
+                        model.id == "light_densenet121" ? 2e-3 : kDefaultRtol, kDefaultAtol);
+    EXPECT_FALSE(problem.has_value()) << model.id << ": " << problem.value_or("");
+  }
+}
+
 }  // namespace
 }  // namespace tessera::infer
