@@ -353,7 +353,9 @@ void run_bench(const BenchOptions& o) {
 }
 
 const cli::Registrar kInfer(
-    "infer", "ONNX inference: import a model, run it, check conformance with the ONNX test data",
+    "infer",
+    "ONNX inference: import a model, optimize it, plan and time it, check conformance with the "
+    "ONNX test data",
     [](CLI::App& app) {
       app.require_subcommand(1);
       app.footer(
@@ -361,6 +363,7 @@ const cli::Registrar kInfer(
           "  tessera infer check\n"
           "  tessera infer optimize model.onnx -o optimized.onnx\n"
           "  tessera infer zoo resnet18 -o resnet18.onnx\n"
+          "  tessera infer compile resnet18.onnx -o resnet18.plan\n"
           "  tessera infer run model.onnx -i input_0.pb -o output.pb");
 
       auto check = std::make_shared<CheckOptions>();
@@ -405,7 +408,8 @@ const cli::Registrar kInfer(
                           "Run the plan `tessera infer compile` saved (no tuning)");
       run_app->add_option("--print-after", run->print_after,
                           "Print the graph (stderr) after this pass: remove-pass-throughs, "
-                          "fold-constants, fold-batch-norm, eliminate-dead-code, or all");
+                          "fold-constants, fold-batch-norm, fuse-epilogues, eliminate-dead-code, "
+                          "or all");
       run_app->footer(
           "Examples:\n"
           "  tessera infer run mnist-8/model.onnx -i test_data_set_0/input_0.pb -o digits.pb\n"
