@@ -17,6 +17,7 @@ namespace tessera::infer::detail {
 #ifdef TESSERA_INFER_ONEDNN
 void add_onednn_conv_kernels(KernelRegistry<ConvPrepare>& registry);
 #endif
+void add_generated_conv_kernel(KernelRegistry<ConvPrepare>& registry);
 
 std::optional<ConvShape> conv_shape_of(const Node& node, std::span<const std::int64_t> input_shape,
                                        std::span<const std::int64_t> weight_shape) {
@@ -62,6 +63,32 @@ std::optional<ConvShape> conv_shape_of(const Node& node, std::span<const std::in
   return s;
 }
 
+void im2col(const ConvShape& s, const float* in, float* columns) {
+  const std::int64_t plane = s.oh * s.ow, rows = (s.c / s.groups) * s.r * s.s;
+  parallel_for(static_cast<std::size_t>(rows), 16, [&](std::size_t, Range range) {
+    for (auto row = static_cast<std::int64_t>(range.begin);
+         row < static_cast<std::int64_t>(range.end); ++row) {
+      const std::int64_t c = row / (s.r * s.s), r = row / s.s % s.r, t = row % s.s;
+      float* out = columns + row * plane;
+      const float* channel = in + c * s.h * s.w;
+      for (std::int64_t oy = 0; oy < s.oh; ++oy) {
+        const std::int64_t iy = oy * s.stride_h - s.pad_top + r * s.dilation_h;
+        float* dst = out + oy * s.ow;
+        if (iy < 0 || iy >= s.h) {
+          std::fill(dst, dst + s.ow, 0.0f);
+          continue;
+        }
+        const float* src = channel + iy * s.w;
+        const std::int64_t shift = t * s.dilation_w - s.pad_left;
+        for (std::int64_t ox = 0; ox < s.ow; ++ox) {
+          const std::int64_t ix = ox * s.stride_w + shift;
+          dst[ox] = ix >= 0 && ix < s.w ? src[ix] : 0.0f;
+        }
+      }
+    }
+  });
+}
+
 namespace {
 
 // y = activation(y + bias + z) over output channels [first, end) of image `image`.
@@ -103,7 +130,7 @@ class Im2colGemm final : public ConvExecutor {
       for (std::int64_t g = 0; g < s_.groups; ++g) {
         const float* in = x + (image * s_.c + g * cg) * s_.h * s_.w;
         const float* b = direct_ ? in : columns_.data();
-        if (!direct_) im2col(in);
+        if (!direct_) im2col(s_, in, columns_.data());
         float* out = y + (image * s_.k + g * kg) * plane;
         parallel_for(static_cast<std::size_t>(plane), block, [&](std::size_t, Range r) {
           cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, static_cast<int>(kg),
@@ -121,33 +148,6 @@ class Im2colGemm final : public ConvExecutor {
 
  private:
   std::int64_t rows() const { return (s_.c / s_.groups) * s_.r * s_.s; }
-
-  // The patches of one group's channels of one image into columns_.
-  void im2col(const float* in) {
-    const std::int64_t plane = s_.oh * s_.ow;
-    parallel_for(static_cast<std::size_t>(rows()), 16, [&](std::size_t, Range range) {
-      for (auto row = static_cast<std::int64_t>(range.begin);
-           row < static_cast<std::int64_t>(range.end); ++row) {
-        const std::int64_t c = row / (s_.r * s_.s), r = row / s_.s % s_.r, t = row % s_.s;
-        float* out = columns_.data() + row * plane;
-        const float* channel = in + c * s_.h * s_.w;
-        for (std::int64_t oy = 0; oy < s_.oh; ++oy) {
-          const std::int64_t iy = oy * s_.stride_h - s_.pad_top + r * s_.dilation_h;
-          float* dst = out + oy * s_.ow;
-          if (iy < 0 || iy >= s_.h) {
-            std::fill(dst, dst + s_.ow, 0.0f);
-            continue;
-          }
-          const float* src = channel + iy * s_.w;
-          const std::int64_t shift = t * s_.dilation_w - s_.pad_left;
-          for (std::int64_t ox = 0; ox < s_.ow; ++ox) {
-            const std::int64_t ix = ox * s_.stride_w + shift;
-            dst[ox] = ix >= 0 && ix < s_.w ? src[ix] : 0.0f;
-          }
-        }
-      }
-    });
-  }
 
   ConvShape s_;
   std::vector<float> weight_, bias_, columns_;
@@ -225,6 +225,7 @@ KernelRegistry<ConvPrepare>& make_registry() {
       [](const ConvShape& s, const float* w, const float* b) {
         return std::make_unique<Depthwise>(s, w, b);
       }));
+  add_generated_conv_kernel(registry);
 #ifdef TESSERA_INFER_ONEDNN
   add_onednn_conv_kernels(registry);
 #endif

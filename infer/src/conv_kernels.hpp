@@ -63,13 +63,21 @@ class ConvExecutor {
   }
 };
 
+class GemmKernelSource;
+
 /// What a record of "infer.conv" is asked for: prepare an executor into *result.
 struct ConvPrepare {
   const ConvShape* shape = nullptr;
   const float* weight = nullptr;  // [K, C/groups, R, S]
   const float* bias = nullptr;    // [K], or nullptr
   std::unique_ptr<ConvExecutor>* result = nullptr;
+  /// Where the generated GEMM record gets its kernel; nullptr: the default built-in schedule.
+  GemmKernelSource* gemm = nullptr;
 };
+
+/// The patches of one image's channels of one group, `in` pointing at its first channel, as
+/// im2col columns [C/groups * R * S, OH * OW].
+void im2col(const ConvShape& shape, const float* in, float* columns);
 
 /// A record of "infer.conv" that prepares the executor `make` builds, for the shapes `takes`
 /// accepts (null: every 2-D convolution).
@@ -79,6 +87,7 @@ Kernel<ConvPrepare> conv_kernel(std::string name, KernelBackend backend, std::st
                                 std::function<bool(const ConvShape&)> takes, MakeConvExecutor make);
 
 /// The records: "im2col-openblas" (any convolution), "depthwise" (one filter per channel),
+/// "generated-gemm" (ungrouped convolutions: im2col, then a generated or built-in GEMM kernel),
 /// "onednn-nchw" and "onednn-blocked" (built with oneDNN; the blocked one reorders its input
 /// and output around the primitive, and that time counts).
 const KernelRegistry<ConvPrepare>& conv_kernels();

@@ -13,6 +13,7 @@
 #include <cstring>
 
 #include "conv_kernels.hpp"
+#include "gemm_tuning.hpp"
 #include "pass_graph_queries.hpp"
 #include "plan_ops.hpp"
 #include "reference_ops.hpp"
@@ -53,6 +54,7 @@ struct Plan::Impl {
   std::map<std::string, AlignedBuffer<float>, std::less<>> own_layout;  // values kept blocked
   std::vector<std::function<void()>> run;
   std::vector<PlanStep> steps;
+  std::map<std::string, std::string> gemm_sources;
 };
 
 namespace {
@@ -133,7 +135,7 @@ double own_layout_seconds(detail::ConvExecutor& executor, bool residual, int rep
 // constant bias, and a residual of the output's shape): every candidate prepared and timed, the
 // fastest on NCHW buffers run once for the nodes after it; nullopt otherwise.
 std::optional<ConvStep> conv_step(const Node& node, const Graph& graph, ValueStore& values,
-                                  const PlanOptions& options) {
+                                  const PlanOptions& options, detail::GemmKernelSource& gemm) {
   if ((node.op_type != "Conv" && node.op_type != "FusedConv") || node.inputs.size() < 2)
     return std::nullopt;
   const Tensor& x = values.at(node.inputs[0]);
@@ -176,8 +178,8 @@ std::optional<ConvStep> conv_step(const Node& node, const Graph& graph, ValueSto
   if (fixed != options.chosen.end()) {
     const auto& kernel = registry.find(fixed->second, node.describe());
     std::unique_ptr<detail::ConvExecutor> executor;
-    const detail::ConvPrepare prepare{&*shape, weight->second.data<float>().data(), bias,
-                                      &executor};
+    const detail::ConvPrepare prepare{&*shape, weight->second.data<float>().data(), bias, &executor,
+                                      &gemm};
     if (!registry.can_run(kernel, prepare))
       throw Error(node.describe(), "cannot run on the saved plan's kernel '" + kernel.name + "'");
     registry.run(kernel, prepare);
@@ -194,8 +196,8 @@ std::optional<ConvStep> conv_step(const Node& node, const Graph& graph, ValueSto
                           std::find(options.conv_kernels.begin(), options.conv_kernels.end(),
                                     kernel.name) != options.conv_kernels.end());
     std::unique_ptr<detail::ConvExecutor> executor;
-    const detail::ConvPrepare prepare{&*shape, weight->second.data<float>().data(), bias,
-                                      &executor};
+    const detail::ConvPrepare prepare{&*shape, weight->second.data<float>().data(), bias, &executor,
+                                      &gemm};
     if (!allowed || !registry.can_run(kernel, prepare)) continue;
     try {
       registry.run(kernel, prepare);
@@ -373,6 +375,10 @@ Plan::~Plan() = default;
 
 const std::vector<PlanStep>& Plan::steps() const { return impl_->steps; }
 
+const std::map<std::string, std::string>& Plan::gemm_kernel_sources() const {
+  return impl_->gemm_sources;
+}
+
 Plan Plan::compile(const Graph& graph, const PlanOptions& options) {
   for (const std::string& name : options.conv_kernels) {
     detail::conv_kernels().find(name, "conv-kernels");
@@ -386,6 +392,7 @@ Plan Plan::compile(const Graph& graph, const PlanOptions& options) {
   for (const auto& [name, t] : g.constants) values.emplace(name, t);
   for (auto& [name, t] : random_inputs(g, 1)) values.insert_or_assign(name, std::move(t));
   std::vector<ConvStep> convs;
+  detail::GemmKernelSource gemm(options.tuning_log, options.tuning);
   ProgressBar bar("plan " + g.name, g.nodes.size(), options.progress_stream, options.progress);
   for (const Node& node : g.nodes) {
     bar.advance();
@@ -393,7 +400,7 @@ Plan Plan::compile(const Graph& graph, const PlanOptions& options) {
       if (!name.empty() && !values.count(name))
         throw Error(node.describe(), fmt::format("reads '{}', which nothing produced", name));
     }
-    if (std::optional<ConvStep> step = conv_step(node, g, values, options)) {
+    if (std::optional<ConvStep> step = conv_step(node, g, values, options, gemm)) {
       step->step = impl->steps.size();
       convs.push_back(std::move(*step));
       impl->steps.push_back({node.name, node.op_type, "", {}});  // kernel set below
@@ -462,6 +469,7 @@ Plan Plan::compile(const Graph& graph, const PlanOptions& options) {
   }
   apply(best);
   bar.finish();
+  impl->gemm_sources = gemm.sources();
   for (const ValueInfo& o : g.outputs) {
     if (!values.count(o.name))
       throw Error(g.name, fmt::format("output '{}' is never produced", o.name));

@@ -1,8 +1,9 @@
 // `tessera infer check` (conformance: the ONNX backend node tests of Debian's libonnx-testdata,
 // the light_* models and mnist-8 of the shared data, run with the reference runtime) and
 // `tessera infer run` (a model through the graph passes, on TensorProto inputs, outputs written as
-// TensorProto files), `tessera infer optimize` (the passes' graph saved as ONNX) and `tessera infer
-// zoo` (a generated benchmark model).
+// TensorProto files), `tessera infer optimize` (the passes' graph saved as ONNX), `tessera infer
+// zoo` (a generated benchmark model), `compile`, `plan` and `bench` (plans), and `tune` (the
+// generated GEMM kernels' schedules searched into a tuning log).
 #include <fmt/format.h>
 
 #include <algorithm>
@@ -247,14 +248,16 @@ struct CompileOptions {
   std::string model;
   std::string output;
   std::vector<std::string> conv_kernels;
+  std::string tuning_log;
 };
 
 // A model's plan tuned and saved (the model after the graph passes, as run takes it).
 void run_compile(const CompileOptions& o) {
   const Graph g = run_passes(read_onnx(o.model), default_passes());
   Stopwatch watch;
-  const Plan plan =
-      Plan::compile(g, {.conv_kernels = o.conv_kernels, .progress = ProgressMode::kAuto});
+  const Plan plan = Plan::compile(g, {.conv_kernels = o.conv_kernels,
+                                      .progress = ProgressMode::kAuto,
+                                      .tuning_log = o.tuning_log});
   const double seconds = watch.elapsed();
   OutputFile file(o.output);
   const std::string text = save_plan(plan, g);
@@ -280,11 +283,44 @@ void run_show_plan(const std::string& path) {
   }
 }
 
+struct TuneCommandOptions {
+  std::string model;
+  std::string log = "tuning.jsonl";
+  std::string output;  // the saved plan; empty: none
+  tune::TuneOptions tuning;
+};
+
+// The GEMM tasks of a model's convolutions tuned (those the log lacks), the log appended, then the
+// plan compiled with the tuned kernels among its candidates (and saved when asked).
+void run_tune(TuneCommandOptions o) {
+  const Graph g = run_passes(read_onnx(o.model), default_passes());
+  o.tuning.progress = ProgressMode::kAuto;
+  Stopwatch watch;
+  const Plan plan =
+      Plan::compile(g, {.progress = ProgressMode::kAuto, .tuning_log = o.log, .tuning = o.tuning});
+  const double seconds = watch.elapsed();
+  for (const auto& [task, source] : plan.gemm_kernel_sources())
+    std::cout << fmt::format("{:<44} {}\n", task, source);
+  std::size_t generated = 0;
+  for (const PlanStep& s : plan.steps()) generated += s.kernel == "generated-gemm" ? 1 : 0;
+  std::cout << fmt::format(
+      "# {}: {} GEMM tasks, {} trials each at most ({} search); the plan runs {} of its nodes on "
+      "generated kernels; {:.1f} s; log {}\n",
+      o.model, plan.gemm_kernel_sources().size(), o.tuning.trials, o.tuning.search, generated,
+      seconds, o.log);
+  if (o.output.empty()) return;
+  OutputFile file(o.output);
+  const std::string text = save_plan(plan, g);
+  file.write(std::as_bytes(std::span(text.data(), text.size())));
+  file.commit();
+}
+
 struct BenchOptions {
   std::string model;
   int runs = 20;
   bool passes = true;
   bool steps = false;
+  std::string tuning_log;
 };
 
 // The plans `tessera infer bench` times side by side: the mixed one (every conv kernel) and one
@@ -312,6 +348,7 @@ void run_bench(const BenchOptions& o) {
   std::vector<std::pair<std::string, Plan>> plans;
   for (auto& [name, options] : bench_plans()) {
     options.progress = ProgressMode::kAuto;
+    options.tuning_log = o.tuning_log;
     Stopwatch compile;
     plans.emplace_back(name, Plan::compile(g, options));
     std::cerr << fmt::format("{}: compiled and tuned in {:.2f} s\n", name, compile.elapsed());
@@ -442,12 +479,15 @@ const cli::Registrar kInfer(
       compile_app->add_option("-o,--output", compile->output, "The saved plan (JSON)")->required();
       compile_app
           ->add_option("--conv-kernels", compile->conv_kernels,
-                       "Only these conv kernels (im2col-openblas, depthwise, onednn-nchw, "
-                       "onednn-blocked)")
+                       "Only these conv kernels (im2col-openblas, depthwise, generated-gemm, "
+                       "onednn-nchw, onednn-blocked)")
           ->delimiter(',');
+      compile_app->add_option("--tuning-log", compile->tuning_log,
+                              "Schedules of the generated GEMM kernels, from `tessera infer tune`");
       compile_app->footer(
           "Examples:\n"
           "  tessera infer compile resnet18.onnx -o resnet18.plan\n"
+          "  tessera infer compile resnet18.onnx -o tuned.plan --tuning-log tuning.jsonl\n"
           "  tessera infer compile resnet18.onnx -o dnnl.plan --conv-kernels "
           "onednn-nchw,onednn-blocked");
       compile_app->callback([compile] { run_compile(*compile); });
@@ -472,12 +512,42 @@ const cli::Registrar kInfer(
       bench_app->add_flag("--steps", bench->steps,
                           "Also print the mixed plan's kernel per node, its time in the plan, its "
                           "output's layout and its candidates' times alone (ms)");
+      bench_app->add_option("--tuning-log", bench->tuning_log,
+                            "Schedules of the generated GEMM kernels, from `tessera infer tune`");
       bench_app->footer(
           "Examples:\n"
           "  tessera infer zoo resnet18 -o resnet18.onnx && tessera infer bench resnet18.onnx\n"
           "  tessera infer bench mobilenetv2.onnx --runs 50 --steps\n"
           "  tessera --threads 1 infer bench squeezenet1.1.onnx");
       bench_app->callback([bench] { run_bench(*bench); });
+
+      auto tuning = std::make_shared<TuneCommandOptions>();
+      CLI::App* tune_app = app.add_subcommand(
+          "tune",
+          "Tune the generated GEMM kernels of a model's convolutions (schedules searched, each "
+          "generated, compiled, checked against a reference and timed), append them to a tuning "
+          "log, and plan the model with them among the candidates");
+      tune_app->add_option("model", tuning->model, "The .onnx model")->required();
+      tune_app->add_option("--search", tuning->tuning.search, "random, ga or rl")
+          ->capture_default_str()
+          ->check(CLI::IsMember({"random", "ga", "rl"}));
+      tune_app->add_option("--trials", tuning->tuning.trials, "Schedules measured per task at most")
+          ->capture_default_str()
+          ->check(CLI::PositiveNumber);
+      tune_app->add_option("--seed", tuning->tuning.seed, "Seed of the search")
+          ->capture_default_str();
+      tune_app
+          ->add_option("--log", tuning->log,
+                       "The tuning log (JSON lines): tasks it holds for this hardware are not "
+                       "tuned again")
+          ->capture_default_str();
+      tune_app->add_option("-o,--output", tuning->output, "Also save the plan (JSON)");
+      tune_app->footer(
+          "Examples:\n"
+          "  tessera infer tune resnet18.onnx --search ga --trials 200\n"
+          "  tessera infer tune mobilenetv2.onnx --search rl --log mnv2.jsonl -o mnv2.plan\n"
+          "  tessera infer bench resnet18.onnx --tuning-log tuning.jsonl");
+      tune_app->callback([tuning] { run_tune(*tuning); });
 
       auto zoo = std::make_shared<ZooCommandOptions>();
       CLI::App* zoo_app = app.add_subcommand(

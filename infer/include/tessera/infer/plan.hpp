@@ -1,16 +1,18 @@
 // The optimized runtime: a graph compiled into a plan of steps, one per node, over buffers
 // allocated once for the graph's static shapes. A 2-D Conv or FusedConv gets every kernel of the
-// "infer.conv" registry that takes it (im2col + OpenBLAS, a direct depthwise kernel, oneDNN in
-// NCHW or in its own blocked layouts), each timed in place, and keeps the cheapest counting the
-// reorders to and from NCHW that a value passed between two blocked convolutions does without; Gemm
-// runs on OpenBLAS; MaxPool, GlobalAveragePool, Add, Relu, Clip, Concat and the reshapes have their
-// own float kernels; any other node runs its reference kernel.
+// "infer.conv" registry that takes it (im2col + OpenBLAS, a direct depthwise kernel, im2col + a
+// generated GEMM kernel on a tuned schedule, oneDNN in NCHW or in its own blocked layouts), each
+// timed in place, and keeps the cheapest counting the reorders to and from NCHW that a value
+// passed between two blocked convolutions does without; Gemm runs on OpenBLAS; MaxPool,
+// GlobalAveragePool, Add, Relu, Clip, Concat and the reshapes have their own float kernels; any
+// other node runs its reference kernel.
 #pragma once
 
 #include <cstdint>
 #include <cstdio>
 #include <map>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -18,6 +20,7 @@
 #include "tessera/core/progress.hpp"
 #include "tessera/infer/graph.hpp"
 #include "tessera/infer/reference.hpp"
+#include "tessera/tune/tuner.hpp"
 
 namespace tessera::infer {
 
@@ -32,6 +35,12 @@ struct PlanOptions {
   /// A progress bar of the nodes compiled, "plan <graph name>", on `progress_stream`.
   ProgressMode progress = ProgressMode::kNever;
   std::FILE* progress_stream = stderr;
+  /// A tuning log (tune/tuning_log.hpp) whose schedules the generated GEMM kernels of the Conv
+  /// nodes take, for the tasks it has on this hardware; empty: none.
+  std::string tuning_log{};
+  /// Tune the GEMM tasks the log lacks with these options (appending to the log when there is
+  /// one); without: such tasks get the default built-in schedule.
+  std::optional<tune::TuneOptions> tuning{};
 };
 
 /// What the plan chose for one node, and why.
@@ -67,6 +76,9 @@ class Plan {
 
   /// One entry per node, in order.
   const std::vector<PlanStep>& steps() const;
+  /// Per GEMM task of the generated kernels ("gemm m=64 n=3136 k=576 threads=2"), where its
+  /// schedule came from: "default", "from the log" or "tuned (ga, 200 trials)".
+  const std::map<std::string, std::string>& gemm_kernel_sources() const;
 
   /// Median seconds of each step over `runs` runs of the whole plan on `inputs` (checked as
   /// run() checks them), in step order.

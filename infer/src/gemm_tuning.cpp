@@ -1,0 +1,119 @@
+// Tuning generated GEMM kernels: the measurer (check, then time) and the source of a plan's
+// kernels (log, tuning, or default).
+#include "gemm_tuning.hpp"
+
+#include <fmt/format.h>
+
+#include <cmath>
+
+#include "tessera/core/error.hpp"
+#include "tessera/core/rng.hpp"
+
+namespace tessera::infer::detail {
+namespace {
+
+std::vector<float> random_floats(std::size_t n, std::uint64_t stream) {
+  const CounterRng rng(7, stream);
+  std::vector<float> out(n);
+  for (std::size_t i = 0; i < n; ++i) out[i] = rng.uniform_float(i, -1, 1);
+  return out;
+}
+
+}  // namespace
+
+bool gemm_kernel_matches_reference(const GemmKernel& kernel) {
+  const GemmSchedule& s = kernel.schedule;
+  const long m = 2 * s.mr + 1, n = s.nc + s.nr() + 3, k = s.kc + 5;
+  const std::vector<float> a = random_floats(static_cast<std::size_t>(m * k), 1),
+                           b = random_floats(static_cast<std::size_t>(k * n), 2),
+                           z = random_floats(static_cast<std::size_t>(m * n), 3),
+                           bias = random_floats(static_cast<std::size_t>(m), 4);
+  const AlignedBuffer<float> packed = pack_gemm_a(a.data(), m, k, s.mr);
+  std::vector<float> got(static_cast<std::size_t>(m * n)), want(got.size());
+  GemmCall call{packed.data(), b.data(), n, got.data(), n, bias.data(), z.data(), n, m, n, k, 2,
+                -0.5f,         0.5f,     0, 0,          0, nullptr};
+  std::vector<AlignedBuffer<float>> workspaces;
+  run_gemm(kernel, call, workspaces);
+  call.c = want.data();
+  reference_gemm(call, a.data(), want.data());
+  for (long i = 0; i < m; ++i) {
+    for (long j = 0; j < n; ++j) {
+      double scale = std::abs(bias[static_cast<std::size_t>(i)]) +
+                     std::abs(z[static_cast<std::size_t>(i * n + j)]);
+      for (long q = 0; q < k; ++q)
+        scale += std::abs(a[static_cast<std::size_t>(i * k + q)] *
+                          b[static_cast<std::size_t>(q * n + j)]);
+      const auto at = static_cast<std::size_t>(i * n + j);
+      if (!(std::abs(got[at] - want[at]) <= 1e-4 * scale)) return false;
+    }
+  }
+  return true;
+}
+
+GemmMeasurer::GemmMeasurer(const GemmTask& task, const tune::SearchSpace& space,
+                           GemmCompiler& compiler, tune::TimingOptions timing)
+    : task_(task),
+      space_(space),
+      compiler_(compiler),
+      timing_(timing),
+      a_(random_floats(static_cast<std::size_t>(task.m * task.k), 5)),
+      b_(random_floats(static_cast<std::size_t>(task.k * task.n), 6)),
+      c_(static_cast<std::size_t>(task.m * task.n)) {}
+
+void GemmMeasurer::prepare(std::span<const tune::Config> configs) {
+  std::vector<GemmSchedule> schedules;
+  for (const tune::Config& c : configs) schedules.push_back(gemm_schedule_of(space_, c));
+  compiler_.kernels(schedules);
+}
+
+double GemmMeasurer::measure(const tune::Config& config) {
+  const GemmKernel kernel = compiler_.kernels({gemm_schedule_of(space_, config)}).front();
+  if (!gemm_kernel_matches_reference(kernel)) {
+    ++rejected_;
+    return std::numeric_limits<double>::infinity();
+  }
+  const AlignedBuffer<float> packed = pack_gemm_a(a_.data(), task_.m, task_.k, kernel.schedule.mr);
+  const GemmCall call{
+      packed.data(), b_.data(), task_.n, c_.data(), task_.n, nullptr, nullptr, 0, task_.m,
+      task_.n,       task_.k,   0,       0,         0,       0,       0,       0, nullptr};
+  std::vector<AlignedBuffer<float>> workspaces;
+  return tune::median_seconds([&] { run_gemm(kernel, call, workspaces); }, timing_);
+}
+
+GemmKernelSource::GemmKernelSource(const std::string& log_path,
+                                   std::optional<tune::TuneOptions> tuning)
+    : compiler_(GemmCompiler::find()), tuning_(std::move(tuning)), space_(gemm_search_space()) {
+  if (!log_path.empty()) log_ = tune::TuningLog::open(log_path);
+  if (tuning_ && !compiler_)
+    throw Error("tuning",
+                "needs a C++ compiler ($TESSERA_CODEGEN_CXX, $CXX or c++) for the "
+                "generated kernels; without one the built-in kernels serve");
+}
+
+GemmKernel GemmKernelSource::kernel_for(const GemmTask& task) {
+  const std::string key = task.key();
+  if (const auto known = kernels_.find(key); known != kernels_.end()) return known->second;
+  GemmSchedule schedule = default_gemm_schedule(task);
+  std::string source = "default";
+  const auto logged = log_ ? log_->final_record(key, tune::hardware_fingerprint()) : std::nullopt;
+  if (logged) {
+    schedule = gemm_schedule_of(space_, space_.config_of(logged->config, log_->path()));
+    source = "from the log";
+  } else if (tuning_) {
+    GemmMeasurer measurer(task, space_, *compiler_);
+    const tune::TuneResult result =
+        tune::tune(key, space_, measurer, *tuning_, log_ ? &*log_ : nullptr);
+    schedule = gemm_schedule_of(space_, result.best);
+    source = fmt::format("tuned ({}, {} trials)", tuning_->search, result.trials.size());
+  }
+  std::optional<GemmKernel> kernel = builtin_gemm_kernel(schedule);
+  if (!kernel && compiler_) kernel = compiler_->kernels({schedule}).front();
+  if (!kernel) {  // a logged schedule that is not built in, and no compiler
+    kernel = builtin_gemm_kernel(default_gemm_schedule(task));
+    source = "default (no compiler for the logged schedule)";
+  }
+  sources_[key] = source;
+  return kernels_[key] = *kernel;
+}
+
+}  // namespace tessera::infer::detail
