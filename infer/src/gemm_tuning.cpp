@@ -68,7 +68,9 @@ void GemmMeasurer::prepare(std::span<const tune::Config> configs) {
 
 double GemmMeasurer::measure(const tune::Config& config) {
   const GemmKernel kernel = compiler_.kernels({gemm_schedule_of(space_, config)}).front();
-  if (!gemm_kernel_matches_reference(kernel)) {
+  const auto [at, first] = checked_.try_emplace(kernel.schedule.key(), false);
+  if (first) at->second = gemm_kernel_matches_reference(kernel);
+  if (!at->second) {
     ++rejected_;
     return std::numeric_limits<double>::infinity();
   }

@@ -13,7 +13,7 @@
 namespace tessera::infer::detail {
 
 /// Times GEMM schedules on one task: each configuration's kernel is compiled (a batch at a time
-/// in prepare), checked against reference_gemm on a small shape that has every edge (partial
+/// in prepare), checked once against reference_gemm on a small shape that has every edge (partial
 /// panels and strips, several K and N blocks, a split range, bias, residual and an activation),
 /// and only then timed on the task's shape with random operands. A kernel that fails the check
 /// costs infinity.
@@ -32,6 +32,7 @@ class GemmMeasurer final : public tune::Measurer {
   GemmCompiler& compiler_;
   tune::TimingOptions timing_;
   std::vector<float> a_, b_, c_;
+  std::map<std::string, bool> checked_;  // schedule key -> matched the reference
   int rejected_ = 0;
 };
 
