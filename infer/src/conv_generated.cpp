@@ -20,6 +20,8 @@ class GeneratedGemmConv final : public ConvExecutor {
     if (!direct_) columns_.resize(static_cast<std::size_t>(rows() * s.oh * s.ow));
   }
 
+  std::string schedule() const override { return kernel_.schedule.key(); }
+
   void run(const float* x, const float* z, float* y) override {
     const std::int64_t plane = s_.oh * s_.ow;
     const Activation& a = s_.activation;
@@ -76,8 +78,9 @@ void add_generated_conv_kernel(KernelRegistry<ConvPrepare>& registry) {
   k.can_run = [](const ConvPrepare& p) { return p.shape->groups == 1; };
   k.run = [](const ConvPrepare& p, std::span<std::byte>) {
     const GemmTask task = conv_gemm_task(*p.shape);
-    GemmKernel kernel = p.gemm != nullptr ? p.gemm->kernel_for(task)
-                                          : *builtin_gemm_kernel(default_gemm_schedule(task));
+    GemmKernel kernel = p.gemm == nullptr       ? *builtin_gemm_kernel(default_gemm_schedule(task))
+                        : p.schedule != nullptr ? p.gemm->kernel_of(*p.schedule)
+                                                : p.gemm->kernel_for(task);
     *p.result = std::make_unique<GeneratedGemmConv>(*p.shape, p.weight, p.bias, std::move(kernel));
   };
   registry.add(std::move(k));

@@ -61,6 +61,8 @@ class ConvExecutor {
   virtual void use_own_layouts(bool x, bool z, bool y) {
     static_cast<void>(x), static_cast<void>(z), static_cast<void>(y);
   }
+  /// The schedule of a generated kernel (GemmSchedule::key()), for saved plans; else empty.
+  virtual std::string schedule() const { return {}; }
 };
 
 class GemmKernelSource;
@@ -73,6 +75,8 @@ struct ConvPrepare {
   std::unique_ptr<ConvExecutor>* result = nullptr;
   /// Where the generated GEMM record gets its kernel; nullptr: the default built-in schedule.
   GemmKernelSource* gemm = nullptr;
+  /// The schedule the generated GEMM record must use (a saved plan's), or nullptr.
+  const std::string* schedule = nullptr;
 };
 
 /// The patches of one image's channels of one group, `in` pointing at its first channel, as

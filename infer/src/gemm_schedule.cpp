@@ -3,6 +3,8 @@
 
 #include <fmt/format.h>
 
+#include <cstdio>
+
 #include "tessera/core/cpu_features.hpp"
 #include "tessera/core/threads.hpp"
 
@@ -11,6 +13,15 @@ namespace tessera::infer::detail {
 std::string GemmSchedule::key() const {
   return fmt::format("mr{}_nv{}_w{}_u{}_kc{}_nc{}_o{}_p{}", mr, nv, w, unroll, kc, nc, order,
                      parallel);
+}
+
+std::optional<GemmSchedule> GemmSchedule::parse(const std::string& key) {
+  GemmSchedule s;
+  if (std::sscanf(key.c_str(), "mr%d_nv%d_w%d_u%d_kc%ld_nc%ld_o%d_p%d", &s.mr, &s.nv, &s.w,
+                  &s.unroll, &s.kc, &s.nc, &s.order, &s.parallel) != 8 ||
+      s.key() != key)
+    return std::nullopt;
+  return s;
 }
 
 tune::SearchSpace gemm_search_space() {

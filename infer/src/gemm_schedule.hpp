@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 
 #include "tessera/tune/search_space.hpp"
@@ -22,6 +23,8 @@ struct GemmSchedule {
   int nr() const { return nv * w; }
   /// "mr4_nv2_w8_u2_kc256_nc1024_o0_p0": a C identifier part, and the kernel's cache key.
   std::string key() const;
+  /// The schedule whose key() is `key`, nullopt for any other text.
+  static std::optional<GemmSchedule> parse(const std::string& key);
   bool operator==(const GemmSchedule&) const = default;
 };
 

@@ -84,9 +84,9 @@ double GemmMeasurer::measure(const tune::Config& config) {
 
 GemmKernelSource::GemmKernelSource(const std::string& log_path,
                                    std::optional<tune::TuneOptions> tuning)
-    : compiler_(GemmCompiler::find()), tuning_(std::move(tuning)), space_(gemm_search_space()) {
+    : tuning_(std::move(tuning)), space_(gemm_search_space()) {
   if (!log_path.empty()) log_ = tune::TuningLog::open(log_path);
-  if (tuning_ && !compiler_)
+  if (tuning_ && compiler() == nullptr)
     throw Error("tuning",
                 "needs a C++ compiler ($TESSERA_CODEGEN_CXX, $CXX or c++) for the "
                 "generated kernels; without one the built-in kernels serve");
@@ -102,20 +102,45 @@ GemmKernel GemmKernelSource::kernel_for(const GemmTask& task) {
     schedule = gemm_schedule_of(space_, space_.config_of(logged->config, log_->path()));
     source = "from the log";
   } else if (tuning_) {
-    GemmMeasurer measurer(task, space_, *compiler_);
+    GemmMeasurer measurer(task, space_, *compiler());
     const tune::TuneResult result =
         tune::tune(key, space_, measurer, *tuning_, log_ ? &*log_ : nullptr);
     schedule = gemm_schedule_of(space_, result.best);
     source = fmt::format("tuned ({}, {} trials)", tuning_->search, result.trials.size());
   }
   std::optional<GemmKernel> kernel = builtin_gemm_kernel(schedule);
-  if (!kernel && compiler_) kernel = compiler_->kernels({schedule}).front();
+  if (!kernel && compiler() != nullptr) kernel = compiler()->kernels({schedule}).front();
   if (!kernel) {  // a logged schedule that is not built in, and no compiler
     kernel = builtin_gemm_kernel(default_gemm_schedule(task));
     source = "default (no compiler for the logged schedule)";
   }
   sources_[key] = source;
   return kernels_[key] = *kernel;
+}
+
+GemmKernel GemmKernelSource::kernel_of(const std::string& key) {
+  const std::optional<GemmSchedule> schedule = GemmSchedule::parse(key);
+  const std::string where = "schedule '" + key + "'";
+  if (!schedule) throw Error(where, "is not a GEMM schedule");
+  const GemmSchedule& s = *schedule;
+  space_.config_of({{"mr", s.mr},
+                    {"nv", s.nv},
+                    {"w", s.w},
+                    {"unroll", s.unroll},
+                    {"kc", s.kc},
+                    {"nc", s.nc},
+                    {"order", s.order},
+                    {"parallel", s.parallel}},
+                   where);  // throws for a knob value outside this machine's space
+  if (std::optional<GemmKernel> builtin = builtin_gemm_kernel(s)) return *builtin;
+  if (compiler() == nullptr)
+    throw Error(where, "is not built in, and no C++ compiler runs here to generate it");
+  return compiler()->kernels({s}).front();
+}
+
+GemmCompiler* GemmKernelSource::compiler() {
+  if (!compiler_sought_) compiler_ = GemmCompiler::find(), compiler_sought_ = true;
+  return compiler_ ? &*compiler_ : nullptr;
 }
 
 }  // namespace tessera::infer::detail

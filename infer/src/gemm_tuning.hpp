@@ -46,11 +46,19 @@ class GemmKernelSource {
   GemmKernelSource(const std::string& log_path, std::optional<tune::TuneOptions> tuning);
   /// The kernel for `task`; tessera::Error when tuning is asked for and no compiler runs.
   GemmKernel kernel_for(const GemmTask& task);
+  /// The kernel of schedule `key` (GemmSchedule::key(), as a saved plan names it): built in, or
+  /// generated; tessera::Error naming the schedule when it is not one of this machine's search
+  /// space, or when it is not built in and no compiler runs.
+  GemmKernel kernel_of(const std::string& key);
   /// What happened per task key: "tuned (ga, 200 trials)", "from the log", "default".
   const std::map<std::string, std::string>& sources() const { return sources_; }
 
  private:
+  // The system compiler, looked for on first need; nullptr when none runs.
+  GemmCompiler* compiler();
+
   std::optional<GemmCompiler> compiler_;
+  bool compiler_sought_ = false;
   std::optional<tune::TuningLog> log_;
   std::optional<tune::TuneOptions> tuning_;
   tune::SearchSpace space_;

@@ -178,8 +178,11 @@ std::optional<ConvStep> conv_step(const Node& node, const Graph& graph, ValueSto
   if (fixed != options.chosen.end()) {
     const auto& kernel = registry.find(fixed->second, node.describe());
     std::unique_ptr<detail::ConvExecutor> executor;
-    const detail::ConvPrepare prepare{&*shape, weight->second.data<float>().data(), bias, &executor,
-                                      &gemm};
+    const auto schedule = options.schedules.find(node.name);
+    const detail::ConvPrepare prepare{
+        &*shape, weight->second.data<float>().data(),
+        bias,    &executor,
+        &gemm,   schedule != options.schedules.end() ? &schedule->second : nullptr};
     if (!registry.can_run(kernel, prepare))
       throw Error(node.describe(), "cannot run on the saved plan's kernel '" + kernel.name + "'");
     registry.run(kernel, prepare);
@@ -424,6 +427,7 @@ Plan Plan::compile(const Graph& graph, const PlanOptions& options) {
     for (std::size_t i = 0; i < convs.size(); ++i) {
       convs[i].chosen = chosen[i];
       impl->steps[convs[i].step].kernel = convs[i].candidates[chosen[i]].name;
+      impl->steps[convs[i].step].schedule = convs[i].candidates[chosen[i]].executor->schedule();
       impl->steps[convs[i].step].own_output_layout.clear();
     }
     keep_own_layouts(g, values, impl->own_layout, impl->run, impl->steps, convs);

@@ -36,6 +36,7 @@ std::string save_plan(const Plan& plan, const Graph& graph) {
                      {"kernel", s.kernel},
                      {"layout", s.own_output_layout.empty() ? "nchw" : s.own_output_layout},
                      {"candidates_seconds", candidates}});
+    if (!s.schedule.empty()) steps.back()["schedule"] = s.schedule;
   }
   const nlohmann::json doc = {{"schema", kSchema},         {"version", kVersion},
                               {"model", graph.name},       {"model_crc32c", model_checksum(graph)},
@@ -60,6 +61,7 @@ SavedPlan parse_saved_plan(std::string_view text, std::string_view source) {
       step.kernel = s.at("kernel").get<std::string>();
       const std::string layout = s.at("layout").get<std::string>();
       step.own_output_layout = layout == "nchw" ? "" : layout;
+      step.schedule = s.value("schedule", "");
       for (const auto& [kernel, seconds] : s.at("candidates_seconds").items())
         step.candidates.emplace_back(kernel, seconds.get<double>());
       saved.steps.push_back(std::move(step));
@@ -74,6 +76,7 @@ PlanOptions options_of(const SavedPlan& saved) {
   PlanOptions options;
   for (const PlanStep& s : saved.steps) {
     if (!s.candidates.empty()) options.chosen[s.node] = s.kernel;  // the timed steps: the Convs
+    if (!s.schedule.empty()) options.schedules[s.node] = s.schedule;
   }
   return options;
 }

@@ -132,6 +132,30 @@ TEST(GemmTuning, APlanTunesItsTasksOnceAndThenReadsTheLog) {
     const auto problem = compare_tensors(got.at(name), tensor, 1e-4, 1e-4);
     EXPECT_FALSE(problem.has_value()) << problem.value_or("");
   }
+  // A saved plan carries the schedules: run again without the log, it uses the same kernels.
+  const SavedPlan saved = parse_saved_plan(save_plan(again, g), "saved");
+  Plan replayed = Plan::compile(g, options_of(saved));
+  std::size_t scheduled = 0;
+  for (std::size_t i = 0; i < saved.steps.size(); ++i) {
+    EXPECT_EQ(saved.steps[i].schedule.empty(), saved.steps[i].kernel != "generated-gemm");
+    EXPECT_EQ(replayed.steps()[i].schedule, again.steps()[i].schedule) << saved.steps[i].node;
+    scheduled += saved.steps[i].schedule.empty() ? 0 : 1;
+  }
+  EXPECT_GT(scheduled, 0U);
+  EXPECT_TRUE(replayed.gemm_kernel_sources().empty());  // nothing tuned, nothing read from a log
+  EXPECT_EQ(replayed.run(inputs).begin()->second.bytes, got.begin()->second.bytes);
+}
+
+TEST(GemmTuning, ASavedPlanWithAScheduleOfAnotherMachineIsRefused) {
+  GemmKernelSource source("", std::nullopt);
+  expect_error(
+      [&] { source.kernel_of("mr4_nv2_w32_u2_kc256_nc1024_o0_p0"); },
+      {.input = "schedule 'mr4_nv2_w32_u2_kc256_nc1024_o0_p0'", .contains = "sets knob 'w' to 32"});
+  expect_error([&] { source.kernel_of("fast"); },
+               {.input = "schedule 'fast'", .contains = "is not a GEMM schedule"});
+  const GemmSchedule builtin = builtin_gemm_schedules().back();
+  EXPECT_EQ(source.kernel_of(builtin.key()).schedule, builtin);
+  EXPECT_EQ(GemmSchedule::parse(builtin.key()), builtin);
 }
 
 }  // namespace

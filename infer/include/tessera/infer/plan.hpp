@@ -32,6 +32,8 @@ struct PlanOptions {
   /// The kernel of each Conv node by node name, as a saved plan has them: those nodes are not
   /// timed (the kernel must take the node, else tessera::Error naming the node).
   std::map<std::string, std::string, std::less<>> chosen{};
+  /// The schedule of each generated-GEMM node by node name, as a saved plan has them.
+  std::map<std::string, std::string, std::less<>> schedules{};
   /// A progress bar of the nodes compiled, "plan <graph name>", on `progress_stream`.
   ProgressMode progress = ProgressMode::kNever;
   std::FILE* progress_stream = stderr;
@@ -52,6 +54,8 @@ struct PlanStep {
   /// Where its output stays in the kernel's own layout (no reorder to NCHW and back before the
   /// next convolutions): that layout's description, else empty (NCHW).
   std::string own_output_layout{};
+  /// The schedule of its generated kernel ("mr4_nv2_w16_u2_kc256_nc1024_o0_p0"), else empty.
+  std::string schedule{};
 };
 
 /// An input for each of the graph's inputs: float32 ones uniform in [-1, 1) from `seed`, others
