@@ -1,16 +1,20 @@
-// oneDNN's convolution as two records of "infer.conv": "onednn-nchw" runs the primitive on the
-// plan's NCHW buffers; "onednn-blocked" lets oneDNN pick its own (blocked) layouts and reorders
-// the input, the residual and the output around the primitive, which its timing includes. Both
-// pack the weights once, into the layout the primitive asks for, and apply the epilogue as
-// post-ops (sum for the residual, eltwise for the activation).
-#include <algorithm>
+// oneDNN's convolution as records of "infer.conv": "onednn-nchw" runs the primitive on the plan's
+// NCHW buffers; "onednn-blocked" lets oneDNN pick its own (blocked) layouts, and "onednn-nhwc" and
+// "onednn-nChw16c" (nChw8c without AVX-512) compute in those formats. Those three reorder the
+// input, the residual and the output around the primitive, which their timings include, unless
+// the plan passes the values on in their layouts; the fixed formats let the plan find one that a
+// whole chain of convolutions shares. All pack the weights once, into the layout the primitive
+// asks for, and apply the epilogue as post-ops (sum for the residual, eltwise for the activation).
 #include <cstring>
 #include <dnnl.hpp>
-#include <string>
+#include <stdexcept>
+#include <string_view>
 #include <vector>
 
 #include "conv_kernels.hpp"
+#include "layout_onednn.hpp"
 #include "tessera/core/buffer.hpp"
+#include "tessera/core/cpu_features.hpp"
 
 namespace tessera::infer::detail {
 namespace {
@@ -18,56 +22,12 @@ namespace {
 using dnnl::memory;
 using tag = memory::format_tag;
 
-dnnl::engine& cpu_engine() {
-  static dnnl::engine engine(dnnl::engine::kind::cpu, 0);
-  return engine;
-}
-
-// A key that two memory descriptors share when their layouts are the same: dimensions, padded
-// dimensions, strides and inner blocks.
-std::string layout_key(const memory::desc& d) {
-  const dnnl_memory_desc_t& m = d.data;
-  std::string key = std::to_string(static_cast<int>(m.data_type));
-  const auto add = [&](char label, const auto* values, int n) {
-    key += label;
-    for (int i = 0; i < n; ++i) key += std::to_string(values[i]) + ",";
-  };
-  add('d', m.dims, m.ndims);
-  add('p', m.padded_dims, m.ndims);
-  add('s', m.format_desc.blocking.strides, m.ndims);
-  add('b', m.format_desc.blocking.inner_blks, m.format_desc.blocking.inner_nblks);
-  add('i', m.format_desc.blocking.inner_idxs, m.format_desc.blocking.inner_nblks);
-  return key;
-}
-
-// "nChw16c" for an NCHW tensor blocked by 16 channels: the dimensions outer to inner by stride,
-// a blocked one in upper case, then the blocks.
-std::string layout_name(const memory::desc& d) {
-  const dnnl_memory_desc_t& m = d.data;
-  const auto& b = m.format_desc.blocking;
-  std::vector<int> order(static_cast<std::size_t>(m.ndims));
-  for (int i = 0; i < m.ndims; ++i) order[static_cast<std::size_t>(i)] = i;
-  std::stable_sort(order.begin(), order.end(),
-                   [&](int x, int y) { return b.strides[x] > b.strides[y]; });
-  const char letters[] = "nchw";
-  std::string name;
-  for (const int dim : order) {
-    const bool blocked =
-        std::find(b.inner_idxs, b.inner_idxs + b.inner_nblks, dim) != b.inner_idxs + b.inner_nblks;
-    const char letter = dim < 4 ? letters[dim] : '?';
-    name += blocked ? static_cast<char>(letter - 'a' + 'A') : letter;
-  }
-  for (int i = 0; i < b.inner_nblks; ++i)
-    name +=
-        std::to_string(b.inner_blks[i]) + (b.inner_idxs[i] < 4 ? letters[b.inner_idxs[i]] : '?');
-  return name;
-}
-
 class OnednnConv final : public ConvExecutor {
  public:
-  OnednnConv(const ConvShape& s, const float* weight, const float* bias, bool blocked)
-      : stream_(cpu_engine()) {
-    dnnl::engine& engine = cpu_engine();
+  /// Input and output in `activations`: nchw, any (oneDNN picks), or a fixed format.
+  OnednnConv(const ConvShape& s, const float* weight, const float* bias, tag activations)
+      : stream_(onednn_engine()) {
+    dnnl::engine& engine = onednn_engine();
     const memory::dims src_dims{s.n, s.c, s.h, s.w}, dst_dims{s.n, s.k, s.oh, s.ow};
     const memory::dims weight_dims =
         s.groups == 1 ? memory::dims{s.k, s.c, s.r, s.s}
@@ -75,8 +35,8 @@ class OnednnConv final : public ConvExecutor {
     const auto f32 = memory::data_type::f32;
     user_src_ = memory::desc(src_dims, f32, tag::nchw);
     user_dst_ = memory::desc(dst_dims, f32, tag::nchw);
-    const memory::desc src(src_dims, f32, blocked ? tag::any : tag::nchw);
-    const memory::desc dst(dst_dims, f32, blocked ? tag::any : tag::nchw);
+    const memory::desc src(src_dims, f32, activations);
+    const memory::desc dst(dst_dims, f32, activations);
     const memory::desc weights(weight_dims, f32, tag::any);
     const memory::desc bias_desc({s.k}, f32, tag::x);
 
@@ -102,6 +62,9 @@ class OnednnConv final : public ConvExecutor {
         bias_desc, dst, {s.stride_h, s.stride_w}, {s.dilation_h - 1, s.dilation_w - 1},
         {s.pad_top, s.pad_left}, {s.pad_bottom, s.pad_right});
     pd_ = dnnl::convolution_forward::primitive_desc(desc, attr, engine);
+    const bool fixed = activations != tag::nchw && activations != tag::any;
+    if (fixed && std::string_view(pd_.impl_info_str()).substr(0, 3) == "ref")
+      throw std::runtime_error("oneDNN has only its reference convolution for this format");
     conv_ = dnnl::convolution_forward(pd_);
 
     // Weights packed once; the bias (zero where the node has none) kept here.
@@ -160,13 +123,11 @@ class OnednnConv final : public ConvExecutor {
 
   std::optional<OwnLayout> own_input_layout() const override {
     if (!reorder_src_) return std::nullopt;
-    return OwnLayout{layout_key(pd_.src_desc()), pd_.src_desc().get_size(),
-                     layout_name(pd_.src_desc())};
+    return own_layout_of(pd_.src_desc());
   }
   std::optional<OwnLayout> own_output_layout() const override {
     if (!reorder_dst_) return std::nullopt;
-    return OwnLayout{layout_key(pd_.dst_desc()), pd_.dst_desc().get_size(),
-                     layout_name(pd_.dst_desc())};
+    return own_layout_of(pd_.dst_desc());
   }
   void use_own_layouts(bool x, bool z, bool y) override {
     own_x_ = x && reorder_src_;
@@ -190,13 +151,24 @@ class OnednnConv final : public ConvExecutor {
 }  // namespace
 
 void add_onednn_conv_kernels(KernelRegistry<ConvPrepare>& registry) {
-  for (const bool blocked : {false, true}) {
+  const bool avx512 = detect_cpu_features().avx512f;
+  const struct {
+    const char* name;
+    tag activations;
+    const char* description;
+  } records[] = {
+      {"onednn-nchw", tag::nchw, "oneDNN convolution on NCHW buffers"},
+      {"onednn-blocked", tag::any,
+       "oneDNN convolution in the layouts it picks, with reorders from and to NCHW"},
+      {"onednn-nhwc", tag::nhwc, "oneDNN convolution in NHWC, with reorders from and to NCHW"},
+      {avx512 ? "onednn-nChw16c" : "onednn-nChw8c", avx512 ? tag::nChw16c : tag::nChw8c,
+       "oneDNN convolution in channel blocks of one vector, with reorders from and to NCHW"},
+  };
+  for (const auto& r : records) {
     registry.add(conv_kernel(
-        blocked ? "onednn-blocked" : "onednn-nchw", KernelBackend::kLibrary,
-        blocked ? "oneDNN convolution in its own layouts, with reorders from and to NCHW"
-                : "oneDNN convolution on NCHW buffers",
-        nullptr, [blocked](const ConvShape& s, const float* w, const float* b) {
-          return std::make_unique<OnednnConv>(s, w, b, blocked);
+        r.name, KernelBackend::kLibrary, r.description, nullptr,
+        [activations = r.activations](const ConvShape& s, const float* w, const float* b) {
+          return std::make_unique<OnednnConv>(s, w, b, activations);
         }));
   }
 }

@@ -11,10 +11,13 @@
 #include <algorithm>
 #include <chrono>
 #include <cstring>
+#include <set>
 
 #include "conv_kernels.hpp"
 #include "gemm_tuning.hpp"
+#include "layout_following.hpp"
 #include "pass_graph_queries.hpp"
+#include "plan_arena.hpp"
 #include "plan_ops.hpp"
 #include "reference_ops.hpp"
 #include "tessera/core/buffer.hpp"
@@ -28,13 +31,13 @@ using detail::StepKernel;
 using detail::ValueStore;
 
 // A prepared kernel of a Conv step: its median seconds on NCHW buffers (reorders included), and
-// for an executor with layouts of its own the seconds in them, and the layouts' keys.
+// for an executor with layouts of its own the seconds in them, and the layouts' formats.
 struct ConvCandidate {
   std::string name;
   std::shared_ptr<detail::ConvExecutor> executor;
   double plain_seconds = 0;
   double own_seconds = -1;  // < 0: no layouts of its own
-  std::string input_key, output_key;
+  std::string input_format, output_format;
 };
 
 // A Conv step: its candidates, the one chosen, the values it reads and writes ("" for no
@@ -48,10 +51,22 @@ struct ConvStep {
   const detail::ConvExecutor& executor() const { return *candidates[chosen].executor; }
 };
 
+// A step that computes in the layout of its inputs where they all come in one format of a
+// convolution's (layout_following.hpp), and on its NCHW kernel otherwise: the values it reads and
+// writes, and the format it runs in ("" for NCHW).
+struct FollowingStep {
+  std::size_t step = 0;
+  std::vector<std::string> x;
+  std::string y;
+  std::shared_ptr<detail::LayoutFollowingStep> op;
+  StepKernel nchw;
+  std::string format;
+};
+
 struct Plan::Impl {
   Graph graph;
   ValueStore values;
-  std::map<std::string, AlignedBuffer<float>, std::less<>> own_layout;  // values kept blocked
+  detail::Arena own_layout;  // the values kept in layouts of their own
   std::vector<std::function<void()>> run;
   std::vector<PlanStep> steps;
   std::map<std::string, std::string> gemm_sources;
@@ -190,7 +205,7 @@ std::optional<ConvStep> conv_step(const Node& node, const Graph& graph, ValueSto
     c.name = kernel.name;
     c.executor = std::move(executor);
     const auto in = c.executor->own_input_layout(), out = c.executor->own_output_layout();
-    if (in && out) c.input_key = in->key, c.output_key = out->key, c.own_seconds = 0;
+    if (in && out) c.input_format = in->name, c.output_format = out->name, c.own_seconds = 0;
     step.candidates.push_back(std::move(c));
   }
   for (const auto& kernel : registry.kernels()) {
@@ -213,7 +228,7 @@ std::optional<ConvStep> conv_step(const Node& node, const Graph& graph, ValueSto
     c.plain_seconds = median_seconds([&] { c.executor->run(px, z, py); }, options.repetitions);
     const auto in = c.executor->own_input_layout(), out = c.executor->own_output_layout();
     if (in && out) {
-      c.input_key = in->key, c.output_key = out->key;
+      c.input_format = in->name, c.output_format = out->name;
       c.own_seconds = own_layout_seconds(*c.executor, z != nullptr, options.repetitions);
     }
     if (step.candidates.empty() || c.plain_seconds < step.candidates[step.chosen].plain_seconds)
@@ -227,37 +242,55 @@ std::optional<ConvStep> conv_step(const Node& node, const Graph& graph, ValueSto
 
 // Kernel choice by cost including the reorders, among the candidates `family` accepts. A candidate
 // with layouts of its own costs its time in them, plus its reorders' share of (NCHW time - own
-// time), by bytes, for the input, the residual and the output unless the Conv steps on the other
-// side compute in the same layout under the current choices; any other candidate costs its NCHW
-// time. Starting from the fastest in its own layouts (as if every neighbour shared them: starting
-// from the fastest on NCHW, two steps that each would share only with the other never moved), each
-// step takes its cheapest candidate given the others', until none changes.
+// time), by bytes, for the input, the residual and the output unless the steps on the other side
+// compute in the same format under the current choices (a layout-following step passes its
+// inputs' format on, and takes any); any other candidate costs its NCHW time. Starting from the
+// fastest in its own layouts (as if every neighbour shared them: starting from the fastest on
+// NCHW, two steps that each would share only with the other never moved), each step takes its
+// cheapest candidate given the others', until none changes.
 void choose_conv_kernels(const Graph& graph, std::vector<ConvStep>& convs,
+                         const std::vector<FollowingStep>& follows,
                          const std::function<bool(const std::string&)>& family) {
-  std::map<std::string, std::size_t, std::less<>> producer;
+  std::map<std::string, std::size_t, std::less<>> producer, follow_producer;
   std::map<std::string, std::vector<std::pair<std::size_t, bool>>, std::less<>> conv_readers;
+  std::map<std::string, int, std::less<>> follow_reads;
   for (std::size_t i = 0; i < convs.size(); ++i) {
     producer[convs[i].y] = i;
     conv_readers[convs[i].x].emplace_back(i, false);
     if (!convs[i].z.empty()) conv_readers[convs[i].z].emplace_back(i, true);
   }
+  for (std::size_t i = 0; i < follows.size(); ++i) {
+    follow_producer[follows[i].y] = i;
+    for (const std::string& x : follows[i].x) ++follow_reads[x];
+  }
   const std::map<std::string, int, std::less<>> reads = detail::readers(graph);
-  const auto only_conv_readers = [&](const std::string& v) {
-    const auto r = conv_readers.find(v);
-    return r != conv_readers.end() && static_cast<int>(r->second.size()) == reads.at(v);
+  // Whether every reader of v is a conv or a layout-following step.
+  const auto layout_readers_only = [&](const std::string& v) {
+    const auto c = conv_readers.find(v);
+    const auto f = follow_reads.find(v);
+    const int n = (c != conv_readers.end() ? static_cast<int>(c->second.size()) : 0) +
+                  (f != follow_reads.end() ? f->second : 0);
+    return n == reads.at(v);
   };
-  // Whether value v, read by conv steps only, is made in layout `key` by its producer.
-  const auto made_in = [&](const std::string& v, const std::string& key) {
-    const auto p = producer.find(v);
-    return p != producer.end() && only_conv_readers(v) &&
-           convs[p->second].candidates[convs[p->second].chosen].output_key == key;
-  };
-  // Whether every reader of v (conv steps only) takes it in layout `key`.
-  const auto read_in = [&](const std::string& v, const std::string& key) {
-    if (!only_conv_readers(v)) return false;
-    for (const auto& [j, as_z] : conv_readers.at(v)) {
+  // Whether value v, read by such steps only, is made in `format` by its producer.
+  const std::function<bool(const std::string&, const std::string&)> made_in =
+      [&](const std::string& v, const std::string& format) {
+        if (!layout_readers_only(v)) return false;
+        if (const auto p = producer.find(v); p != producer.end())
+          return convs[p->second].candidates[convs[p->second].chosen].output_format == format;
+        const auto f = follow_producer.find(v);
+        return f != follow_producer.end() &&
+               std::all_of(follows[f->second].x.begin(), follows[f->second].x.end(),
+                           [&](const std::string& x) { return made_in(x, format); });
+      };
+  // Whether every reader of v is a layout-following step or a conv that takes v in `format`.
+  const auto read_in = [&](const std::string& v, const std::string& format) {
+    if (!layout_readers_only(v)) return false;
+    const auto readers = conv_readers.find(v);
+    if (readers == conv_readers.end()) return true;
+    for (const auto& [j, as_z] : readers->second) {
       const ConvCandidate& c = convs[j].candidates[convs[j].chosen];
-      if ((as_z ? c.output_key : c.input_key) != key) return false;
+      if ((as_z ? c.output_format : c.input_format) != format) return false;
     }
     return true;
   };
@@ -269,88 +302,206 @@ void choose_conv_kernels(const Graph& graph, std::vector<ConvStep>& convs,
     if (std::none_of(in.begin(), in.end(), [](bool b) { return b; })) in.assign(in.size(), true);
     allowed.push_back(std::move(in));
   }
-  for (std::size_t i = 0; i < convs.size(); ++i) {
-    ConvStep& s = convs[i];
-    const auto optimistic = [](const ConvCandidate& c) {
-      return c.own_seconds >= 0 ? c.own_seconds : c.plain_seconds;
-    };
-    s.chosen = static_cast<std::size_t>(std::find(allowed[i].begin(), allowed[i].end(), true) -
-                                        allowed[i].begin());
-    for (std::size_t k = 0; k < s.candidates.size(); ++k) {
-      if (allowed[i][k] && optimistic(s.candidates[k]) < optimistic(s.candidates[s.chosen]))
-        s.chosen = k;
-    }
-  }
-  for (int round = 0; round < 8; ++round) {
-    bool changed = false;
-    for (std::size_t i = 0; i < convs.size(); ++i) {
-      ConvStep& s = convs[i];
-      std::size_t best = s.chosen;
-      double best_cost = -1;
-      for (std::size_t k = 0; k < s.candidates.size(); ++k) {
-        if (!allowed[i][k]) continue;
-        const ConvCandidate& c = s.candidates[k];
-        double cost = c.plain_seconds;
-        if (c.own_seconds >= 0) {
-          const double z_bytes = s.z.empty() ? 0 : s.y_bytes;
-          const double per_byte =
-              std::max(c.plain_seconds - c.own_seconds, 0.0) / (s.x_bytes + z_bytes + s.y_bytes);
-          cost = c.own_seconds;
-          if (!made_in(s.x, c.input_key)) cost += per_byte * s.x_bytes;
-          if (!s.z.empty() && !made_in(s.z, c.output_key)) cost += per_byte * z_bytes;
-          if (!read_in(s.y, c.output_key)) cost += per_byte * s.y_bytes;
+  // Candidate k of step i given the others' choices.
+  const auto cost = [&](std::size_t i, std::size_t k) {
+    const ConvStep& s = convs[i];
+    const ConvCandidate& c = s.candidates[k];
+    if (c.own_seconds < 0) return c.plain_seconds;
+    const double z_bytes = s.z.empty() ? 0 : s.y_bytes;
+    const double per_byte =
+        std::max(c.plain_seconds - c.own_seconds, 0.0) / (s.x_bytes + z_bytes + s.y_bytes);
+    double seconds = c.own_seconds;
+    if (!made_in(s.x, c.input_format)) seconds += per_byte * s.x_bytes;
+    if (!s.z.empty() && !made_in(s.z, c.output_format)) seconds += per_byte * z_bytes;
+    if (!read_in(s.y, c.output_format)) seconds += per_byte * s.y_bytes;
+    return seconds;
+  };
+  const auto total = [&] {
+    double seconds = 0;
+    for (std::size_t i = 0; i < convs.size(); ++i) seconds += cost(i, convs[i].chosen);
+    return seconds;
+  };
+  // From the choices `start`, steps change candidates one at a time while that lowers the total
+  // cost (a change of one step changes its neighbours' reorders too); the choices and their cost.
+  const auto settle = [&](const std::vector<std::size_t>& start) {
+    for (std::size_t i = 0; i < convs.size(); ++i) convs[i].chosen = start[i];
+    double seconds = total();
+    for (int round = 0; round < 8; ++round) {
+      bool changed = false;
+      for (std::size_t i = 0; i < convs.size(); ++i) {
+        const std::size_t was = convs[i].chosen;
+        for (std::size_t k = 0; k < convs[i].candidates.size(); ++k) {
+          if (!allowed[i][k] || k == convs[i].chosen) continue;
+          const std::size_t previous = convs[i].chosen;
+          convs[i].chosen = k;
+          const double t = total();
+          if (t < seconds) {
+            seconds = t;
+          } else {
+            convs[i].chosen = previous;
+          }
         }
-        if (best_cost < 0 || cost < best_cost) best = k, best_cost = cost;
+        changed = changed || convs[i].chosen != was;
       }
-      changed = changed || best != s.chosen;
-      s.chosen = best;
+      if (!changed) break;
     }
-    if (!changed) break;
+    std::pair<std::vector<std::size_t>, double> result{{}, seconds};
+    for (const ConvStep& c : convs) result.first.push_back(c.chosen);
+    return result;
+  };
+  // Starting points: each step on its fastest candidate in its own layouts (as if every
+  // neighbour shared them: starting from the fastest on NCHW, two steps that each would share
+  // only with the other never moved), and, per format, every step that has a candidate computing
+  // in it on its fastest such (neighbours that must switch together to share a format do).
+  std::set<std::string> formats;
+  for (std::size_t i = 0; i < convs.size(); ++i) {
+    for (std::size_t k = 0; k < convs[i].candidates.size(); ++k) {
+      const ConvCandidate& c = convs[i].candidates[k];
+      if (allowed[i][k] && c.own_seconds >= 0 && c.input_format == c.output_format)
+        formats.insert(c.output_format);
+    }
   }
+  // Step i's fastest allowed candidate in its own layouts, among those computing in `format`
+  // (any candidate where nullopt); nullopt where none does.
+  const auto fastest = [&](std::size_t i, const std::optional<std::string>& format) {
+    std::optional<std::size_t> best;
+    double best_seconds = 0;
+    for (std::size_t k = 0; k < convs[i].candidates.size(); ++k) {
+      const ConvCandidate& c = convs[i].candidates[k];
+      const bool own = c.own_seconds >= 0;
+      if (!allowed[i][k] ||
+          (format && (!own || c.input_format != *format || c.output_format != *format)))
+        continue;
+      const double seconds = own ? c.own_seconds : c.plain_seconds;
+      if (!best || seconds < best_seconds) best = k, best_seconds = seconds;
+    }
+    return best;
+  };
+  std::vector<std::size_t> optimistic;
+  for (std::size_t i = 0; i < convs.size(); ++i) optimistic.push_back(*fastest(i, std::nullopt));
+  std::pair<std::vector<std::size_t>, double> best = settle(optimistic);
+  for (const std::string& format : formats) {
+    std::vector<std::size_t> start = optimistic;
+    for (std::size_t i = 0; i < convs.size(); ++i) start[i] = fastest(i, format).value_or(start[i]);
+    std::pair<std::vector<std::size_t>, double> settled = settle(start);
+    if (settled.second < best.second) best = std::move(settled);
+  }
+  for (std::size_t i = 0; i < convs.size(); ++i) convs[i].chosen = best.first[i];
 }
 
-// Layout assignment, for what the kernel choice left: a value that a Conv executor writes in a
+// Layout assignment, for what the kernel choice left. A value that a Conv executor writes in a
 // layout of its own (oneDNN's blocked ones) stays in it, with no reorder on either side, where
-// every reader is a Conv executor that computes in that same layout (as its input, or as its
-// residual) and the value is no graph output. The Conv steps' calls are made here.
-using OwnLayoutBuffers = std::map<std::string, AlignedBuffer<float>, std::less<>>;
-
-void keep_own_layouts(const Graph& graph, ValueStore& values, OwnLayoutBuffers& own_layout,
+// every reader computes in that same layout: a Conv executor (as its input, or as its residual),
+// or a layout-following step whose inputs all come in that format. Such a step's output stays in
+// its format on the same terms, and the step writes NCHW otherwise. Graph outputs are NCHW. The
+// Conv and layout-following steps' calls are made here, on the kept values' buffers in an arena.
+void keep_own_layouts(const Graph& graph, ValueStore& values, detail::Arena& own_layout,
                       std::vector<std::function<void()>>& run, std::vector<PlanStep>& steps,
-                      const std::vector<ConvStep>& convs) {
-  std::map<std::string, std::vector<std::pair<const ConvStep*, bool>>, std::less<>> conv_readers;
+                      const std::vector<ConvStep>& convs, std::vector<FollowingStep>& follows) {
+  // The readers of each value among those steps: a conv (as residual or not), or a following
+  // step's input.
+  struct Reader {
+    const ConvStep* conv = nullptr;
+    bool as_z = false;
+    const FollowingStep* follow = nullptr;
+    std::size_t input = 0;
+  };
+  std::map<std::string, std::vector<Reader>, std::less<>> layout_readers;
   for (const ConvStep& c : convs) {
-    conv_readers[c.x].emplace_back(&c, false);
-    if (!c.z.empty()) conv_readers[c.z].emplace_back(&c, true);
+    layout_readers[c.x].push_back({&c, false});
+    if (!c.z.empty()) layout_readers[c.z].push_back({&c, true});
+  }
+  for (const FollowingStep& f : follows) {
+    for (std::size_t i = 0; i < f.x.size(); ++i)
+      layout_readers[f.x[i]].push_back({nullptr, false, &f, i});
+  }
+  // The values that may stay in layouts of their own, and the step that writes each.
+  std::map<std::string, std::pair<detail::OwnLayout, std::size_t>, std::less<>> kept;
+  for (const ConvStep& c : convs) {
+    if (const auto layout = c.executor().own_output_layout())
+      kept.emplace(c.y, std::pair(*layout, c.step));
+  }
+  for (FollowingStep& f : follows) {  // in graph order: a step's inputs are settled before it
+    f.format.clear();
+    const auto first = kept.find(f.x[0]);
+    if (first == kept.end() || !f.op->prepare(first->second.first.name)) continue;
+    bool same = true;
+    for (std::size_t i = 0; i < f.x.size(); ++i) {
+      const auto k = kept.find(f.x[i]);
+      same = same && k != kept.end() && k->second.first.key == f.op->input_layout(i).key;
+    }
+    if (!same) continue;
+    f.format = first->second.first.name;
+    kept.emplace(f.y, std::pair(f.op->output_layout(), f.step));
   }
   const std::map<std::string, int, std::less<>> reads = detail::readers(graph);
-  for (const ConvStep& producer : convs) {
-    const std::optional<detail::OwnLayout> layout = producer.executor().own_output_layout();
-    const auto readers = conv_readers.find(producer.y);
-    if (!layout || readers == conv_readers.end() ||
-        static_cast<int>(readers->second.size()) != reads.at(producer.y))
-      continue;  // read by something other than a Conv executor, or a graph output
-    const bool same = std::all_of(readers->second.begin(), readers->second.end(), [&](auto r) {
-      const auto wanted = r.second ? r.first->executor().own_output_layout()
-                                   : r.first->executor().own_input_layout();
-      return wanted && wanted->key == layout->key;
+  const auto accepted = [&](const std::string& v, const detail::OwnLayout& layout) {
+    const auto r = layout_readers.find(v);
+    if (r == layout_readers.end() || static_cast<int>(r->second.size()) != reads.at(v))
+      return false;  // read by another step, or a graph output
+    return std::all_of(r->second.begin(), r->second.end(), [&](const Reader& reader) {
+      if (reader.follow != nullptr) return reader.follow->format == layout.name;
+      const auto wanted = reader.as_z ? reader.conv->executor().own_output_layout()
+                                      : reader.conv->executor().own_input_layout();
+      return wanted && wanted->key == layout.key;
     });
-    if (same) {
-      own_layout.emplace(producer.y, AlignedBuffer<float>((layout->bytes + 3) / 4));
-      steps[producer.step].own_output_layout = layout->name;
+  };
+  // Down to the values every reader takes, and the following steps whose inputs all stay.
+  for (bool changed = true; changed;) {
+    changed = false;
+    for (auto it = kept.begin(); it != kept.end();) {
+      const bool keep = accepted(it->first, it->second.first);
+      it = keep ? std::next(it) : kept.erase(it);
+      changed = changed || !keep;
+    }
+    for (FollowingStep& f : follows) {
+      if (f.format.empty() ||
+          std::all_of(f.x.begin(), f.x.end(), [&](const std::string& x) { return kept.count(x); }))
+        continue;
+      f.format.clear();
+      kept.erase(f.y);
+      changed = true;
     }
   }
+  std::map<std::string, std::string, std::less<>> residual_of;  // a conv's output: its residual
+  for (const ConvStep& c : convs) {
+    if (!c.z.empty() && c.z != c.x) residual_of[c.y] = c.z;
+  }
+  std::vector<detail::ArenaValue> lives;
+  for (const auto& [name, layout] : kept) {
+    steps[layout.second].own_output_layout = layout.first.name;
+    detail::ArenaValue v{name, layout.first.bytes, layout.second, layout.second};
+    for (const Reader& r : layout_readers.at(name))
+      v.last = std::max(v.last, r.follow != nullptr ? r.follow->step : r.conv->step);
+    const auto z = residual_of.find(name);
+    if (z != residual_of.end()) v.in_place_of = z->second;
+    lives.push_back(std::move(v));
+  }
+  own_layout = detail::Arena(std::move(lives));
   const auto buffer = [&](const std::string& name) -> float* {
     if (name.empty()) return nullptr;
-    const auto own = own_layout.find(name);
-    return own != own_layout.end() ? own->second.data() : values.at(name).data<float>().data();
+    float* own = own_layout.find(name);
+    return own != nullptr ? own : values.at(name).data<float>().data();
   };
   for (const ConvStep& c : convs) {
     const std::shared_ptr<detail::ConvExecutor>& executor = c.candidates[c.chosen].executor;
-    executor->use_own_layouts(own_layout.count(c.x) != 0, own_layout.count(c.z) != 0,
-                              own_layout.count(c.y) != 0);
+    executor->use_own_layouts(own_layout.contains(c.x), own_layout.contains(c.z),
+                              own_layout.contains(c.y));
     run[c.step] = [executor, x = buffer(c.x), z = buffer(c.z), y = buffer(c.y)] {
       executor->run(x, z, y);
+    };
+  }
+  for (const FollowingStep& f : follows) {
+    if (f.format.empty()) {
+      steps[f.step].kernel = f.nchw.kernel;
+      run[f.step] = f.nchw.run;
+      continue;
+    }
+    std::vector<const float*> x;
+    for (const std::string& name : f.x) x.push_back(buffer(name));
+    steps[f.step].kernel = f.op->kernel();
+    run[f.step] = [op = f.op, x, y = buffer(f.y), own_y = own_layout.contains(f.y)] {
+      op->run(x, y, own_y);
     };
   }
 }
@@ -395,6 +546,7 @@ Plan Plan::compile(const Graph& graph, const PlanOptions& options) {
   for (const auto& [name, t] : g.constants) values.emplace(name, t);
   for (auto& [name, t] : random_inputs(g, 1)) values.insert_or_assign(name, std::move(t));
   std::vector<ConvStep> convs;
+  std::vector<FollowingStep> follows;
   detail::GemmKernelSource gemm(options.tuning_log, options.tuning);
   ProgressBar bar("plan " + g.name, g.nodes.size(), options.progress_stream, options.progress);
   for (const Node& node : g.nodes) {
@@ -415,7 +567,13 @@ Plan Plan::compile(const Graph& graph, const PlanOptions& options) {
     if (!kernel) kernel = reference_step(node, g, values);
     kernel->run();
     impl->steps.push_back({node.name, node.op_type, kernel->kernel, {}});
-    impl->run.push_back(std::move(kernel->run));
+    impl->run.push_back(kernel->run);
+#ifdef TESSERA_INFER_ONEDNN
+    if (std::shared_ptr<detail::LayoutFollowingStep> op =
+            detail::layout_following_step(node, values))
+      follows.push_back({impl->steps.size() - 1, node.inputs, node.outputs[0], std::move(op),
+                         std::move(*kernel), ""});
+#endif
   }
   for (const ConvStep& c : convs) {
     for (const ConvCandidate& candidate : c.candidates)
@@ -423,17 +581,16 @@ Plan Plan::compile(const Graph& graph, const PlanOptions& options) {
   }
   // The Conv steps on the kernels `chosen` (one index per step), their layouts kept.
   const auto apply = [&](const std::vector<std::size_t>& chosen) {
-    impl->own_layout.clear();
     for (std::size_t i = 0; i < convs.size(); ++i) {
       convs[i].chosen = chosen[i];
       impl->steps[convs[i].step].kernel = convs[i].candidates[chosen[i]].name;
       impl->steps[convs[i].step].schedule = convs[i].candidates[chosen[i]].executor->schedule();
-      impl->steps[convs[i].step].own_output_layout.clear();
     }
-    keep_own_layouts(g, values, impl->own_layout, impl->run, impl->steps, convs);
+    for (PlanStep& step : impl->steps) step.own_output_layout.clear();
+    keep_own_layouts(g, values, impl->own_layout, impl->run, impl->steps, convs, follows);
   };
   const auto choices = [&](const std::function<bool(const std::string&)>& family) {
-    choose_conv_kernels(g, convs, family);
+    choose_conv_kernels(g, convs, follows, family);
     std::vector<std::size_t> chosen;
     for (const ConvStep& c : convs) chosen.push_back(c.chosen);
     return chosen;

@@ -1,11 +1,13 @@
 // The optimized runtime: a graph compiled into a plan of steps, one per node, over buffers
 // allocated once for the graph's static shapes. A 2-D Conv or FusedConv gets every kernel of the
 // "infer.conv" registry that takes it (im2col + OpenBLAS, a direct depthwise kernel, im2col + a
-// generated GEMM kernel on a tuned schedule, oneDNN in NCHW or in its own blocked layouts), each
-// timed in place, and keeps the cheapest counting the reorders to and from NCHW that a value
-// passed between two blocked convolutions does without; Gemm runs on OpenBLAS; MaxPool,
-// GlobalAveragePool, Add, Relu, Clip, Concat and the reshapes have their own float kernels; any
-// other node runs its reference kernel.
+// generated GEMM kernel on a tuned schedule, oneDNN in NCHW, in the layouts it picks, in NHWC or
+// in channel blocks), each timed in place, and keeps the cheapest counting the reorders to and
+// from NCHW that a value passed between two steps in one layout does without. Pooling and channel
+// Concat compute in the layout of their inputs (oneDNN), so that layouts pass through them; the
+// values kept in those layouts share buffers in an arena by lifetime. Gemm runs on OpenBLAS;
+// MaxPool, GlobalAveragePool, Add, Relu, Clip, Concat and the reshapes also have NCHW float
+// kernels of their own; any other node runs its reference kernel.
 #pragma once
 
 #include <cstdint>
