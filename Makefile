@@ -20,7 +20,7 @@ build: configure
 	@cmake --build --preset $(PRESET)
 
 demo: build
-	@scripts/demo.sh $(BUILD)
+	@TESSERA_BENCH_PYTHON=$(wildcard $(CURDIR)/$(BENCH_VENV)/bin/python) scripts/demo.sh $(BUILD)
 
 test: build
 	@ctest --preset $(PRESET) --parallel 2

@@ -50,6 +50,26 @@ step sparse-bench "grep -o 'advisor: .*' | paste -sd ';'" \
 step sparse-accel "grep -o 'geometric mean speedup.*: [0-9.]*x over [0-9]* matrices'" \
   -- "$tessera" sparse accel --png "$build/demo-accel.png"
 
+# infer: ResNet-18 (seeded weights) tuned (its GEMM tasks, GA search, into a tuning log), then its
+# plan timed beside the oneDNN-only and OpenBLAS-only plans, and ONNX Runtime's latency on the same
+# file where `make bench` installed it.
+model="$build/demo-resnet18.onnx"
+"$tessera" infer zoo resnet18 -o "$model" >/dev/null
+rm -f "$build/demo-tuning.jsonl"
+step infer-tune "grep -o '[0-9]* GEMM tasks\|[0-9.]* s;' | tr -d ';' | paste -sd ' '" \
+  -- "$tessera" infer tune "$model" --search ga --trials 32 --log "$build/demo-tuning.jsonl" \
+  -o "$build/demo-resnet18.plan"
+step infer-bench "grep median | awk '{ print \$1, \$3, \"ms\" }' | paste -sd ';'" \
+  -- "$tessera" infer bench "$model" --tuning-log "$build/demo-tuning.jsonl" --runs 20
+python=${TESSERA_BENCH_PYTHON:-}
+if [ -n "$python" ] && "$python" -c 'import onnxruntime' 2>/dev/null; then
+  step infer-ort "grep -o '\"median_s\": [0-9.]*' | awk '{ printf \"onnxruntime %.3f ms\", \$2 * 1000 }'" \
+    -- "$python" "$root/infer/bench/ort_peer.py" "$model" "$("$tessera" doctor | sed -n 's/^Threads *\([0-9]*\) used.*/\1/p')" 20
+else
+  echo
+  echo "=== infer-ort: ONNX Runtime is not installed (make bench installs it into build/bench-venv)"
+fi
+
 echo
 echo "=== summary"
 printf '%-12s %-7s %8s  %s\n' step status seconds result

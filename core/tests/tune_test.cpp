@@ -13,6 +13,7 @@
 #include "tessera/testing/expect_error.hpp"
 #include "tessera/testing/temp_dir.hpp"
 #include "tessera/tune/measure.hpp"
+#include "tessera/tune/replay_study.hpp"
 #include "tessera/tune/tuner.hpp"
 
 namespace tessera::tune {
@@ -82,6 +83,22 @@ TEST(SearchSpace, RejectsBadKnobsAndValues) {
                {.input = "search", .code = ExitCode::kUsage});
 }
 
+TEST(SearchSpace, RestrictsAKnobToSomeOfItsValues) {
+  const SearchSpace space = small_space().restricted("kc", {512, 128}, "--values");
+  EXPECT_EQ(space.size(), 12U);
+  EXPECT_EQ(space.knobs()[2].values, (std::vector<std::int64_t>{128, 512}));
+  EXPECT_EQ(space.knobs()[0].values, small_space().knobs()[0].values);
+  expect_error([] { small_space().restricted("unroll", {1}, "--values"); },
+               {.input = "--values", .contains = "names no knob 'unroll'"});
+  expect_error(
+      [] {
+        small_space().restricted("kc", {128, 96}, "--values");
+      },
+      {.input = "--values", .contains = "sets knob 'kc' to 96"});
+  expect_error([] { small_space().restricted("kc", {}, "--values"); },
+               {.contains = "has no values"});
+}
+
 class EveryStrategy : public ::testing::TestWithParam<std::string_view> {};
 
 TEST_P(EveryStrategy, ProposesEachConfigurationOnceUntilTheSpaceRunsOut) {
@@ -122,24 +139,11 @@ INSTANTIATE_TEST_SUITE_P(Tune, EveryStrategy, ::testing::ValuesIn(kSearchNames))
 
 // The median over seeds and landscapes of the trials each strategy needs to come within 95% of
 // the best configuration.
-double median_trials(std::string_view search) {
-  std::vector<double> needed;
-  for (std::uint64_t landscape = 0; landscape < 3; ++landscape) {
-    const ReplayTable table = bowl_table(landscape);
-    const double best = *std::min_element(table.seconds.begin(), table.seconds.end());
-    for (std::uint64_t seed = 1; seed <= 9; ++seed) {
-      ReplayMeasurer measurer(table);
-      TuneOptions options;
-      options.search = std::string(search);
-      options.seed = seed;
-      options.trials = 2000;
-      options.finalists = 1;
-      needed.push_back(static_cast<double>(
-          trials_to_reach(tune("bowl", table.space, measurer, options).trials, best, 0.95)));
-    }
-  }
-  std::sort(needed.begin(), needed.end());
-  return needed[needed.size() / 2];
+double median_trials(const std::string& search) {
+  const std::vector<ReplayTable> tables{bowl_table(0), bowl_table(1), bowl_table(2)};
+  const ReplayStudy study = replay_study(tables, search, 9, 0.95, 2000);
+  EXPECT_EQ(study.trials.size(), 27U);
+  return study.median;
 }
 
 TEST(Tune, GeneticAndPolicyGradientSearchesNeedFewerTrialsThanRandomOnASmoothLandscape) {
@@ -171,6 +175,47 @@ TEST(Tune, FailsWhenNoConfigurationRuns) {
   ReplayMeasurer measurer(table);
   expect_error([&] { tune("broken", table.space, measurer, {}); },
                {.input = "broken", .contains = "no configuration that runs"});
+}
+
+// Times each configuration as 1 + its index; counts the batches prepared and the measurements.
+class CountingMeasurer final : public Measurer {
+ public:
+  explicit CountingMeasurer(const SearchSpace& space) : space_(space) {}
+  void prepare(std::span<const Config> configs) override { batches.push_back(configs.size()); }
+  double measure(const Config& c) override {
+    ++measured;
+    return 1.0 + static_cast<double>(space_.index_of(c));
+  }
+  std::vector<std::size_t> batches;
+  int measured = 0;
+
+ private:
+  const SearchSpace& space_;
+};
+
+TEST(ReplayTable, RecordsEveryConfigurationInPreparedBatches) {
+  const SearchSpace space = small_space();
+  CountingMeasurer measurer(space);
+  const ReplayTable table = record_replay_table("task", space, measurer, 10);
+  EXPECT_EQ(measurer.batches, (std::vector<std::size_t>{10, 10, 4}));
+  EXPECT_EQ(measurer.measured, 24);
+  ASSERT_EQ(table.seconds.size(), 24U);
+  EXPECT_EQ(table.seconds[17], 18.0);
+  EXPECT_EQ(table.task, "task");
+}
+
+// Replayed on a table whose fastest configuration is index 0, every search's count is its trial
+// of that configuration; the median is that of the counts.
+TEST(ReplayTable, StudyCountsTheTrialsToTheFastest) {
+  const SearchSpace space = small_space();
+  CountingMeasurer measurer(space);
+  const std::vector<ReplayTable> tables{record_replay_table("t", space, measurer)};
+  const ReplayStudy study = replay_study(tables, "random", 5, 1.0);
+  ASSERT_EQ(study.trials.size(), 5U);
+  std::vector<std::size_t> sorted = study.trials;
+  std::sort(sorted.begin(), sorted.end());
+  EXPECT_EQ(study.median, static_cast<double>(sorted[2]));
+  for (const std::size_t t : study.trials) EXPECT_TRUE(t >= 1 && t <= 24) << t;
 }
 
 TEST(ReplayTable, RoundTripsThroughJson) {

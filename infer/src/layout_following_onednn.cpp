@@ -43,7 +43,7 @@ class OnednnFollowing : public LayoutFollowingStep {
     srcs_.clear();
     args_.clear();
     for (std::size_t i = 0; i < srcs.size(); ++i) {
-      srcs_.push_back(memory(srcs[i], engine, DNNL_MEMORY_NONE));
+      srcs_.emplace_back(srcs[i], engine, static_cast<void*>(DNNL_MEMORY_NONE));
       args_.emplace(source_argument(i), srcs_.back());
     }
     buffer_ = AlignedBuffer<std::byte>(dst->get_size());

@@ -7,9 +7,11 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <cmath>
 #include <deque>
 #include <filesystem>
 #include <iostream>
+#include <limits>
 #include <map>
 #include <nlohmann/json.hpp>
 #include <string>
@@ -24,11 +26,13 @@
 #include "tessera/core/threads.hpp"
 #include "tessera/infer/conformance.hpp"
 #include "tessera/infer/data_manifest.hpp"
+#include "tessera/infer/gemm_replay.hpp"
 #include "tessera/infer/model_zoo.hpp"
 #include "tessera/infer/onnx_model.hpp"
 #include "tessera/infer/passes.hpp"
 #include "tessera/infer/plan.hpp"
 #include "tessera/infer/reference.hpp"
+#include "tessera/tune/replay_study.hpp"
 
 namespace tessera::infer {
 namespace {
@@ -315,6 +319,94 @@ void run_tune(TuneCommandOptions o) {
   file.commit();
 }
 
+struct RecordReplayOptions {
+  std::string task;
+  std::vector<std::string> values;  // "knob=v1,v2,..."
+  std::string output;
+};
+
+// A replay table of one GEMM task over the schedule space, restricted by --values.
+void run_record_replay(const RecordReplayOptions& o) {
+  tune::SearchSpace space = gemm_schedule_space();
+  for (const std::string& v : o.values) {
+    const std::size_t eq = v.find('=');
+    if (eq == std::string::npos || eq == 0 || eq + 1 == v.size())
+      throw usage_error("--values " + v, "is not knob=value,value,...");
+    std::vector<std::int64_t> values;
+    std::string rest = v.substr(eq + 1);
+    for (std::size_t at = 0; at <= rest.size();) {
+      const std::size_t comma = std::min(rest.find(',', at), rest.size());
+      const std::string item = rest.substr(at, comma - at);
+      std::size_t used = 0;
+      try {
+        values.push_back(std::stoll(item, &used));
+      } catch (const std::exception&) {
+        used = 0;
+      }
+      if (used == 0 || used != item.size())
+        throw usage_error("--values " + v, "has '" + item + "', which is no integer");
+      at = comma + 1;
+    }
+    space = space.restricted(v.substr(0, eq), values, "--values " + v);
+  }
+  Stopwatch watch;
+  const tune::ReplayTable table = record_gemm_replay_table(o.task, space, ProgressMode::kAuto);
+  OutputFile file(o.output);
+  const std::string text = tune::format_replay_table(table);
+  file.write(std::as_bytes(std::span(text.data(), text.size())));
+  file.commit();
+  std::size_t failed = 0;
+  double best = std::numeric_limits<double>::infinity();
+  for (const double seconds : table.seconds) {
+    failed += std::isfinite(seconds) ? 0 : 1;
+    best = std::min(best, seconds);
+  }
+  std::cout << fmt::format(
+      "{}: {} schedules timed in {:.1f} s, {} failed their check, fastest {:.3f} ms -> {}\n",
+      table.task, table.seconds.size(), watch.elapsed(), failed, best * 1e3, o.output);
+}
+
+struct ReplayStudyOptions {
+  std::vector<std::string> tables;
+  std::uint64_t seeds = 9;
+  double fraction = 0.95;
+};
+
+// Each search replayed on the tables: the median trials to come within the fraction of the
+// fastest, and GA's and RL's against random search's.
+void run_replay_study(const ReplayStudyOptions& o) {
+  std::vector<tune::ReplayTable> tables;
+  for (const std::string& path : o.tables) {
+    const std::vector<std::byte> bytes = read_file(path);
+    tables.push_back(tune::parse_replay_table(
+        std::string_view(reinterpret_cast<const char*>(bytes.data()), bytes.size()), path));
+  }
+  std::cout << fmt::format(
+      "# {} tables x {} seeds: median trials to come within {:.0f}% of each table's fastest\n"
+      "{:<40} {:>8} {:>11} {:>8} {:>8} {:>8}\n",
+      tables.size(), o.seeds, o.fraction * 100, "task", "configs", "fastest ms", "random", "ga",
+      "rl");
+  const auto medians = [&](std::span<const tune::ReplayTable> of) {
+    std::map<std::string, double, std::less<>> median;
+    for (const std::string_view search : tune::kSearchNames)
+      median[std::string(search)] =
+          tune::replay_study(of, std::string(search), o.seeds, o.fraction).median;
+    return median;
+  };
+  for (std::size_t t = 0; t < tables.size(); ++t) {
+    const auto m = medians(std::span(tables).subspan(t, 1));
+    const double fastest = *std::min_element(tables[t].seconds.begin(), tables[t].seconds.end());
+    std::cout << fmt::format("{:<40} {:>8} {:>11.3f} {:>8.1f} {:>8.1f} {:>8.1f}\n", tables[t].task,
+                             tables[t].space.size(), fastest * 1e3, m.at("random"), m.at("ga"),
+                             m.at("rl"));
+  }
+  const auto all = medians(tables);
+  std::cout << fmt::format("{:<40} {:>8} {:>11} {:>8.1f} {:>8.1f} {:>8.1f}\n", "all", "", "",
+                           all.at("random"), all.at("ga"), all.at("rl"))
+            << fmt::format("ga / random {:.2f}, rl / random {:.2f}\n",
+                           all.at("ga") / all.at("random"), all.at("rl") / all.at("random"));
+}
+
 struct BenchOptions {
   std::string model;
   int runs = 20;
@@ -528,6 +620,42 @@ const cli::Registrar kInfer(
           "  tessera infer bench mobilenetv2.onnx --runs 50 --steps\n"
           "  tessera --threads 1 infer bench squeezenet1.1.onnx");
       bench_app->callback([bench] { run_bench(*bench); });
+
+      auto record = std::make_shared<RecordReplayOptions>();
+      CLI::App* record_app = app.add_subcommand(
+          "record-replay",
+          "Time every schedule of the generated GEMM kernel's search space (or of the part "
+          "--values keeps) on one GEMM task, into a replay table for `replay-study`");
+      record_app
+          ->add_option("--task", record->task,
+                       "The GEMM task, as `tessera infer tune` prints it (its thread count must "
+                       "be tessera's)")
+          ->required();
+      record_app->add_option("--values", record->values,
+                             "knob=value,value,...: keep these values of a knob (repeatable)");
+      record_app->add_option("-o,--output", record->output, "The replay table (JSON)")->required();
+      record_app->footer(
+          "Examples:\n"
+          "  tessera infer record-replay --task \"gemm m=64 n=3136 k=576 threads=2\" -o t1.json\n"
+          "  tessera infer record-replay --task \"gemm m=128 n=784 k=1152 threads=2\" \\\n"
+          "      --values mr=4,6,8 --values kc=128,256,512 -o t2.json");
+      record_app->callback([record] { run_record_replay(*record); });
+
+      auto study = std::make_shared<ReplayStudyOptions>();
+      CLI::App* study_app = app.add_subcommand(
+          "replay-study",
+          "Replay random, GA and RL search on recorded tables: the median trials each needs to "
+          "come within a fraction of the fastest schedule");
+      study_app->add_option("tables", study->tables, "Replay tables from `record-replay`")
+          ->required();
+      study_app->add_option("--seeds", study->seeds, "Seeds per search and table")
+          ->capture_default_str()
+          ->check(CLI::PositiveNumber);
+      study_app->add_option("--fraction", study->fraction, "How close to the fastest counts")
+          ->capture_default_str()
+          ->check(CLI::Range(0.01, 1.0));
+      study_app->footer("Examples:\n  tessera infer replay-study t1.json t2.json --seeds 9");
+      study_app->callback([study] { run_replay_study(*study); });
 
       auto tuning = std::make_shared<TuneCommandOptions>();
       CLI::App* tune_app = app.add_subcommand(

@@ -2,6 +2,7 @@
 // and recording one.
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <cmath>
 #include <limits>
 #include <nlohmann/json.hpp>
@@ -13,12 +14,19 @@
 namespace tessera::tune {
 
 ReplayTable record_replay_table(const std::string& task, const SearchSpace& space,
-                                Measurer& measurer, ProgressMode progress, std::FILE* stream) {
+                                Measurer& measurer, std::size_t batch, ProgressMode progress,
+                                std::FILE* stream) {
   ReplayTable table{task, hardware_fingerprint(), space, {}};
   ProgressBar bar("record " + task, space.size(), stream, progress);
-  for (std::uint64_t i = 0; i < space.size(); ++i) {
-    table.seconds.push_back(measurer.measure(space.config_at(i)));
-    bar.advance();
+  for (std::uint64_t first = 0; first < space.size(); first += std::max<std::size_t>(batch, 1)) {
+    std::vector<Config> configs;
+    for (std::uint64_t i = first; i < std::min<std::uint64_t>(first + batch, space.size()); ++i)
+      configs.push_back(space.config_at(i));
+    measurer.prepare(configs);
+    for (const Config& c : configs) {
+      table.seconds.push_back(measurer.measure(c));
+      bar.advance();
+    }
   }
   bar.finish();
   return table;

@@ -67,6 +67,25 @@ Config SearchSpace::config_of(const std::map<std::string, std::int64_t>& values,
   return c;
 }
 
+SearchSpace SearchSpace::restricted(const std::string& name,
+                                    const std::vector<std::int64_t>& values,
+                                    const std::string& source) const {
+  std::vector<Knob> knobs = knobs_;
+  const auto knob =
+      std::find_if(knobs.begin(), knobs.end(), [&](const Knob& k) { return k.name == name; });
+  if (knob == knobs.end()) throw usage_error(source, "names no knob '" + name + "' of the space");
+  std::vector<std::int64_t> kept;
+  for (const std::int64_t v : knob->values) {
+    if (std::find(values.begin(), values.end(), v) != values.end()) kept.push_back(v);
+  }
+  for (const std::int64_t v : values) {
+    if (std::find(kept.begin(), kept.end(), v) == kept.end())
+      throw usage_error(source, fmt::format("sets knob '{}' to {}, which it cannot take", name, v));
+  }
+  knob->values = std::move(kept);
+  return SearchSpace(std::move(knobs));
+}
+
 std::string SearchSpace::describe(const Config& config) const {
   std::string out;
   for (std::size_t i = 0; i < knobs_.size(); ++i) {

@@ -43,9 +43,11 @@ struct ReplayTable {
   std::vector<double> seconds;
 };
 
-/// Measures every configuration of `space` with `measurer` (progress on `stream`).
+/// Measures every configuration of `space` with `measurer`, `batch` configurations prepared at a
+/// time (progress on `stream`).
 ReplayTable record_replay_table(const std::string& task, const SearchSpace& space,
-                                Measurer& measurer, ProgressMode progress = ProgressMode::kNever,
+                                Measurer& measurer, std::size_t batch = 64,
+                                ProgressMode progress = ProgressMode::kNever,
                                 std::FILE* stream = stderr);
 /// The table as JSON (schema "tessera.tune.replay", version 1; null for a failed configuration).
 std::string format_replay_table(const ReplayTable& table);

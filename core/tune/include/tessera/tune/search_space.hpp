@@ -39,6 +39,10 @@ class SearchSpace {
   /// unknown, or set to a value it does not have.
   Config config_of(const std::map<std::string, std::int64_t>& values,
                    const std::string& source) const;
+  /// This space with knob `name` limited to `values` (kept in the knob's order); tessera::Error
+  /// naming `source` for an unknown knob, no values, or a value the knob does not have.
+  SearchSpace restricted(const std::string& name, const std::vector<std::int64_t>& values,
+                         const std::string& source) const;
   /// "mr=4 nv=2 kc=256" for people and logs.
   std::string describe(const Config& config) const;
 
