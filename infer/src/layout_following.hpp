@@ -4,6 +4,7 @@
 #pragma once
 
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -23,6 +24,11 @@ class LayoutFollowingStep {
   /// After prepare: the layout input `i` must come in, and the one the output leaves in.
   virtual OwnLayout input_layout(std::size_t i) const = 0;
   virtual OwnLayout output_layout() const = 0;
+  /// After prepare: the byte offsets at which the inputs lie inside the output, where each is one
+  /// contiguous slice of it in the prepared format (a Concat of one image along channels in NCHW
+  /// or whole channel blocks), so that inputs written there leave the step nothing to do; else
+  /// nullopt.
+  virtual std::optional<std::vector<std::size_t>> input_offsets() const { return std::nullopt; }
   /// Runs on inputs in the prepared format, y in output_layout() when `own_y`, else NCHW.
   virtual void run(const std::vector<const float*>& x, float* y, bool own_y) = 0;
 };

@@ -78,6 +78,9 @@ class OnednnFollowing : public LayoutFollowingStep {
   /// has no implementation.
   virtual dnnl::primitive make(const std::vector<memory::desc>& srcs, const memory::desc& dst) = 0;
   virtual int source_argument(std::size_t i) const = 0;
+  const std::string& prepared_format() const { return format_; }
+  const std::vector<memory::dims>& input_dims() const { return inputs_; }
+  const memory::dims& output_dims() const { return output_; }
 
  private:
   std::vector<memory::dims> inputs_;
@@ -158,6 +161,27 @@ class OnednnConcat final : public OnednnFollowing {
  public:
   using OnednnFollowing::OnednnFollowing;
   std::string kernel() const override { return "onednn-concat"; }
+
+  std::optional<std::vector<std::size_t>> input_offsets() const override {
+    // One image; channels outermost (NCHW), or in blocks of X outermost (nChwXc) with every
+    // input a whole number of blocks.
+    const std::string& format = prepared_format();
+    std::int64_t block = 0;
+    if (format == "nchw") block = 1;
+    if (format.size() > 5 && format.rfind("nChw", 0) == 0 && format.back() == 'c')
+      block = std::stoll(format.substr(4, format.size() - 5));
+    if (block < 1 || output_dims()[0] != 1) return std::nullopt;
+    std::vector<std::size_t> offsets;
+    std::size_t at = 0;
+    for (std::size_t i = 0; i < input_dims().size(); ++i) {
+      const memory::dims& d = input_dims()[i];
+      const auto bytes = static_cast<std::size_t>(d[1] * d[2] * d[3]) * sizeof(float);
+      if (d[1] % block != 0 || input_layout(i).bytes != bytes) return std::nullopt;
+      offsets.push_back(at);
+      at += bytes;
+    }
+    return offsets;
+  }
 
  protected:
   dnnl::primitive make(const std::vector<memory::desc>& srcs, const memory::desc& dst) override {

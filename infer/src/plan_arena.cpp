@@ -13,6 +13,7 @@ Arena::Arena(std::vector<ArenaValue> values) {
   std::vector<std::pair<std::size_t, std::size_t>> use;
   std::map<std::string, std::size_t, std::less<>> buffer_of;
   for (const ArenaValue& v : values) {
+    if (!v.inside.empty()) continue;
     const std::size_t floats = (v.bytes + 3) / 4;
     std::optional<std::size_t> chosen;
     const auto previous = buffer_of.find(v.in_place_of);
@@ -34,6 +35,9 @@ Arena::Arena(std::vector<ArenaValue> values) {
     use[*chosen].second = v.last;
     buffer_of[v.name] = *chosen;
     at_[v.name] = buffers_[*chosen].data();
+  }
+  for (const ArenaValue& v : values) {
+    if (!v.inside.empty()) at_[v.name] = at_.at(v.inside) + v.offset / sizeof(float);
   }
 }
 

@@ -220,10 +220,10 @@ TEST(Plan, KeepsBlockedLayoutsBetweenConvolutions) {
 using Attributes = std::map<std::string, Attribute, std::less<>>;
 
 // x -> convolution a (and b for Concat) -> `op` (on a, or on a and b) -> convolution c -> y.
-Graph following_graph(const std::string& op, const Attributes& attributes) {
+Graph following_graph(const std::string& op, const Attributes& attributes, std::int64_t batch = 2) {
   Graph g;
   g.opset = 13;
-  g.inputs.push_back({"x", DataType::kFloat32, {2, 5, 17, 15}});
+  g.inputs.push_back({"x", DataType::kFloat32, {batch, 16, 17, 15}});
   const auto conv = [&](const std::string& name, const std::string& x, std::int64_t c,
                         std::int64_t k, std::uint64_t seed) {
     g.constants[name + ".w"] = random_float({k, c, 3, 3}, seed);
@@ -233,9 +233,9 @@ Graph following_graph(const std::string& op, const Attributes& attributes) {
                        {name + ".y"},
                        {{"pads", std::vector<std::int64_t>{1, 1, 1, 1}}}});
   };
-  conv("a", "x", 5, 16, 11);
+  conv("a", "x", 16, 16, 11);
   std::vector<std::string> inputs{"a.y"};
-  if (op == "Concat") conv("b", "x", 5, 32, 12), inputs.push_back("b.y");
+  if (op == "Concat") conv("b", "x", 16, 32, 12), inputs.push_back("b.y");
   g.nodes.push_back({"op", op, inputs, {"p"}, attributes});
   conv("c", "p", op == "Concat" ? 48 : 16, 8, 13);
   g.nodes.back().outputs = {"y"};
@@ -289,6 +289,28 @@ TEST(Plan, PoolingAndConcatComputeInBlockedLayouts) {
     const PlanStep& op = plan.steps()[plan.steps().size() - 2];
     EXPECT_EQ(op.kernel.rfind("onednn-", 0) == 0, c.blocked) << c.op << ": " << op.kernel;
     EXPECT_EQ(!plan.steps()[0].own_output_layout.empty(), c.blocked) << c.op;
+  }
+}
+
+// With one image, a Concat of convolutions in channel blocks has them write straight into their
+// slices of its output, and nothing to do itself; the result still matches.
+TEST(Plan, ConcatInputsAreWrittenIntoTheirSlices) {
+  std::string blocks;  // onednn-nChw16c, or onednn-nChw8c without AVX-512
+  for (const auto& kernel : detail::conv_kernels().kernels()) {
+    if (kernel.name.rfind("onednn-nChw", 0) == 0) blocks = kernel.name;
+  }
+  if (blocks.empty()) GTEST_SKIP() << "built without oneDNN";
+  for (const std::int64_t batch : {1, 2}) {
+    const Graph g = following_graph("Concat", {{"axis", 1}}, batch);
+    const TensorMap inputs{{"x", random_float(g.inputs[0].shape, 8)}};
+    Plan plan = Plan::compile(g, {.conv_kernels = {blocks}, .repetitions = 1});
+    EXPECT_FALSE(
+        compare_tensors(plan.run(inputs).at("y"), run_reference(g, inputs).at("y"), 1e-4, 1e-4)
+            .has_value())
+        << "batch " << batch;
+    const PlanStep& concat = plan.steps()[2];
+    ASSERT_EQ(concat.op_type, "Concat");
+    EXPECT_EQ(concat.kernel, batch == 1 ? "in-place" : "onednn-concat") << "batch " << batch;
   }
 }
 
