@@ -18,9 +18,12 @@ class LayoutFollowingStep {
   virtual ~LayoutFollowingStep() = default;
   /// The kernel's name in the plan ("onednn-pooling").
   virtual std::string kernel() const = 0;
-  /// Prepares the step for inputs in the format named `format` (OwnLayout::name); false where it
-  /// cannot compute in that format.
+  /// Prepares the step for inputs in the format named `format` (OwnLayout::name), its output
+  /// written in that format too; false where it cannot compute in that format.
   virtual bool prepare(const std::string& format) = 0;
+  /// After prepare: the output written in the format named `format` instead ("nchw", or the one
+  /// its readers compute in), through a reorder of its own; false for a name it does not know.
+  virtual bool write_in(const std::string& format) = 0;
   /// After prepare: the layout input `i` must come in, and the one the output leaves in.
   virtual OwnLayout input_layout(std::size_t i) const = 0;
   virtual OwnLayout output_layout() const = 0;
@@ -29,8 +32,8 @@ class LayoutFollowingStep {
   /// or whole channel blocks), so that inputs written there leave the step nothing to do; else
   /// nullopt.
   virtual std::optional<std::vector<std::size_t>> input_offsets() const { return std::nullopt; }
-  /// Runs on inputs in the prepared format, y in output_layout() when `own_y`, else NCHW.
-  virtual void run(const std::vector<const float*>& x, float* y, bool own_y) = 0;
+  /// Runs on inputs in the prepared format, y in output_layout().
+  virtual void run(const std::vector<const float*>& x, float* y) = 0;
 };
 
 /// The step for `node`, whose values `values` holds at their final shapes: MaxPool, AveragePool

@@ -17,14 +17,14 @@ using dnnl::memory;
 memory::dims dims_of(const Tensor& t) { return memory::dims(t.shape.begin(), t.shape.end()); }
 
 // What the two kinds share: the primitive made per format, its memories (handles set per run),
-// and the reorder of its output to NCHW.
+// and the reorder of its output into another format.
 class OnednnFollowing : public LayoutFollowingStep {
  public:
   OnednnFollowing(std::vector<memory::dims> inputs, memory::dims output)
       : inputs_(std::move(inputs)), output_(std::move(output)), stream_(onednn_engine()) {}
 
   bool prepare(const std::string& format) override {
-    if (format == format_) return true;
+    if (format == format_) return write_in(format);  // made before; written in it again
     format_.clear();
     std::vector<memory::desc> srcs;
     for (const memory::dims& d : inputs_) {
@@ -49,26 +49,36 @@ class OnednnFollowing : public LayoutFollowingStep {
     buffer_ = AlignedBuffer<std::byte>(dst->get_size());
     dst_ = memory(*dst, engine, DNNL_MEMORY_NONE);
     args_.emplace(DNNL_ARG_DST, dst_);
-    nchw_ = memory(memory::desc(output_, memory::data_type::f32, memory::format_tag::nchw), engine,
-                   DNNL_MEMORY_NONE);
-    to_nchw_ = dnnl::reorder(dst_, nchw_);
     format_ = format;
+    return write_in(format);
+  }
+
+  bool write_in(const std::string& format) override {
+    reorder_ = format != format_;
+    if (!reorder_) {
+      out_ = dst_;
+      return true;
+    }
+    const std::optional<memory::desc> out = format_desc(output_, format);
+    if (!out) return false;
+    out_ = memory(*out, onednn_engine(), DNNL_MEMORY_NONE);
+    to_out_ = dnnl::reorder(dst_, out_);
     return true;
   }
 
   OwnLayout input_layout(std::size_t i) const override {
     return own_layout_of(srcs_.at(i).get_desc());
   }
-  OwnLayout output_layout() const override { return own_layout_of(dst_.get_desc()); }
+  OwnLayout output_layout() const override { return own_layout_of(out_.get_desc()); }
 
-  void run(const std::vector<const float*>& x, float* y, bool own_y) override {
+  void run(const std::vector<const float*>& x, float* y) override {
     for (std::size_t i = 0; i < srcs_.size(); ++i)
       srcs_[i].set_data_handle(const_cast<float*>(x[i]));
-    dst_.set_data_handle(own_y ? static_cast<void*>(y) : buffer_.data());
+    dst_.set_data_handle(reorder_ ? buffer_.data() : static_cast<void*>(y));
     primitive_.execute(stream_, args_);
-    if (!own_y) {
-      nchw_.set_data_handle(y);
-      to_nchw_.execute(stream_, dst_, nchw_);
+    if (reorder_) {
+      out_.set_data_handle(y);
+      to_out_.execute(stream_, dst_, out_);
     }
     stream_.wait();
   }
@@ -89,10 +99,11 @@ class OnednnFollowing : public LayoutFollowingStep {
   std::string format_;  // the one prepared, "" before
   dnnl::primitive primitive_;
   std::vector<memory> srcs_;
-  memory dst_, nchw_;
+  memory dst_, out_;  // the primitive's output, and what run() writes (the same, or a reorder's)
   std::unordered_map<int, memory> args_;
   AlignedBuffer<std::byte> buffer_;
-  dnnl::reorder to_nchw_;
+  dnnl::reorder to_out_;
+  bool reorder_ = false;
 };
 
 // A 2-D pooling window: oneDNN's algorithm, kernel, strides, dilations (0 for none) and pads.

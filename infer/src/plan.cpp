@@ -428,7 +428,8 @@ std::vector<detail::ArenaValue> arena_lives(const KeptValues& kept, const Layout
   }
   std::map<std::string, std::pair<std::string, std::size_t>, std::less<>> inside;
   for (const FollowingStep& f : follows) {
-    if (f.format.empty() || kept.count(f.y) == 0) continue;
+    if (f.format.empty() || kept.count(f.y) == 0 || f.op->output_layout().name != f.format)
+      continue;  // not written in the format it computes in
     const std::optional<std::vector<std::size_t>> offsets = f.op->input_offsets();
     bool slices =
         offsets.has_value() && std::set<std::string>(f.x.begin(), f.x.end()).size() == f.x.size();
@@ -525,6 +526,31 @@ void keep_own_layouts(const Graph& graph, ValueStore& values, detail::Arena& own
       changed = true;
     }
   }
+  // A following step whose output stays in its format writes it so; any other writes it in the
+  // one layout its readers, convolutions taking it as input, all compute in (through a reorder of
+  // its own, instead of one to NCHW and one back), else in NCHW.
+  for (FollowingStep& f : follows) {
+    if (f.format.empty()) continue;
+    if (kept.count(f.y) != 0) {
+      f.op->write_in(f.format);
+      continue;
+    }
+    const auto r = layout_readers.find(f.y);
+    bool one = r != layout_readers.end() && static_cast<int>(r->second.size()) == reads.at(f.y);
+    std::optional<detail::OwnLayout> wanted;
+    for (const LayoutReader& reader : one ? r->second : std::vector<LayoutReader>{}) {
+      const auto in = reader.conv != nullptr && !reader.as_z
+                          ? reader.conv->executor().own_input_layout()
+                          : std::nullopt;
+      one = one && in && (!wanted || wanted->key == in->key);
+      if (in) wanted = in;
+    }
+    if (one && f.op->write_in(wanted->name) && f.op->output_layout().key == wanted->key) {
+      kept.emplace(f.y, std::pair(f.op->output_layout(), f.step));
+    } else {
+      f.op->write_in("nchw");
+    }
+  }
   for (const auto& [name, layout] : kept)
     steps[layout.second].own_output_layout = layout.first.name;
   std::set<std::size_t> in_place;  // Concat steps whose inputs are written into their slices
@@ -556,9 +582,7 @@ void keep_own_layouts(const Graph& graph, ValueStore& values, detail::Arena& own
     std::vector<const float*> x;
     for (const std::string& name : f.x) x.push_back(buffer(name));
     steps[f.step].kernel = f.op->kernel();
-    run[f.step] = [op = f.op, x, y = buffer(f.y), own_y = own_layout.contains(f.y)] {
-      op->run(x, y, own_y);
-    };
+    run[f.step] = [op = f.op, x, y = buffer(f.y)] { op->run(x, y); };
   }
 }
 

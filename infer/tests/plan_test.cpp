@@ -314,6 +314,26 @@ TEST(Plan, ConcatInputsAreWrittenIntoTheirSlices) {
   }
 }
 
+// A pooling between convolutions in two formats computes in its input's and writes its output in
+// the format its reader computes in (one reorder, instead of one to NCHW and one back).
+TEST(Plan, PoolingWritesItsOutputInItsReadersLayout) {
+  std::string blocks;  // onednn-nChw16c, or onednn-nChw8c without AVX-512
+  for (const auto& kernel : detail::conv_kernels().kernels()) {
+    if (kernel.name.rfind("onednn-nChw", 0) == 0) blocks = kernel.name;
+  }
+  if (blocks.empty()) GTEST_SKIP() << "built without oneDNN";
+  const Graph g = following_graph(
+      "MaxPool", {{"kernel_shape", std::vector<std::int64_t>{3, 3}}, {"ceil_mode", 1}});
+  const TensorMap inputs{{"x", random_float(g.inputs[0].shape, 9)}};
+  Plan plan = Plan::compile(g, {.repetitions = 1, .chosen = {{"a", "onednn-nhwc"}, {"c", blocks}}});
+  EXPECT_EQ(plan.steps()[0].own_output_layout, "nhwc");
+  EXPECT_EQ(plan.steps()[1].kernel, "onednn-pooling");
+  EXPECT_EQ(plan.steps()[1].own_output_layout, blocks.substr(std::string("onednn-").size()));
+  EXPECT_FALSE(
+      compare_tensors(plan.run(inputs).at("y"), run_reference(g, inputs).at("y"), 1e-4, 1e-4)
+          .has_value());
+}
+
 // A saved plan makes the same choices again without timing, and gives the same outputs.
 TEST(Plan, SavedPlansRunAgainWithTheSameKernels) {
   const Graph g = run_passes(make_zoo_model("mobilenetv2", {.image = 32}), default_passes());
