@@ -14,7 +14,8 @@
 #include "layout_following.hpp"
 #include "plan_arena.hpp"
 #include "plan_ops.hpp"
-#include "tessera/infer/plan.hpp"
+#include "tessera/infer/graph.hpp"
+#include "tessera/infer/plan_step.hpp"
 
 namespace tessera::infer::detail {
 

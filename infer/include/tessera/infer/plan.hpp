@@ -21,6 +21,7 @@
 
 #include "tessera/core/progress.hpp"
 #include "tessera/infer/graph.hpp"
+#include "tessera/infer/plan_step.hpp"
 #include "tessera/infer/reference.hpp"
 #include "tessera/tune/tuner.hpp"
 
@@ -45,19 +46,6 @@ struct PlanOptions {
   /// Tune the GEMM tasks the log lacks with these options (appending to the log when there is
   /// one); without: such tasks get the default built-in schedule.
   std::optional<tune::TuneOptions> tuning{};
-};
-
-/// What the plan chose for one node, and why.
-struct PlanStep {
-  std::string node;     // the node's name
-  std::string op_type;  // its operator
-  std::string kernel;   // the kernel that runs it ("onednn-blocked", "openblas", ...)
-  std::vector<std::pair<std::string, double>> candidates;  // each candidate's median seconds
-  /// Where its output stays in the kernel's own layout (no reorder to NCHW and back before the
-  /// next convolutions): that layout's description, else empty (NCHW).
-  std::string own_output_layout{};
-  /// The schedule of its generated kernel ("mr4_nv2_w16_u2_kc256_nc1024_o0_p0"), else empty.
-  std::string schedule{};
 };
 
 /// An input for each of the graph's inputs: float32 ones uniform in [-1, 1) from `seed`, others
