@@ -310,9 +310,10 @@ Plan Plan::compile(const Graph& graph, const PlanOptions& options) {
   std::vector<std::size_t> best = choices([](const std::string&) { return true; });
   if (options.chosen.empty() && options.conv_kernels.empty()) {
     // The per-node choice rests on a cost model; the plans of one library each (oneDNN's
-    // kernels, or OpenBLAS's) are timed beside it as whole plans, in turns (each switch is
-    // followed by an untimed run), and the fastest kept: the mixed plan is never slower than the
-    // best of them by more than the noise of these timings.
+    // kernels, or OpenBLAS's) are timed beside it as whole plans, in 3 turns of 3 untimed and 2
+    // timed runs each (a plan run right after another one is slower for several runs), and the
+    // fastest by median kept: the mixed plan is never slower than the best of them by more than
+    // the noise of these timings.
     std::vector<std::vector<std::size_t>> plans{best};
     for (const std::string prefix : {"onednn", "im2col-openblas"}) {
       const std::vector<std::size_t> alone =
@@ -321,14 +322,19 @@ Plan Plan::compile(const Graph& graph, const PlanOptions& options) {
     }
     if (plans.size() > 1) {
       std::vector<std::vector<double>> samples(plans.size());
-      for (int round = 0; round < std::max(options.repetitions, 1) + 2; ++round) {
+      const auto run_plan = [&] {
+        for (const auto& step : impl->run) step();
+      };
+      for (int round = 0; round < 3; ++round) {
         for (std::size_t p = 0; p < plans.size(); ++p) {
           apply(plans[p]);
-          samples[p].push_back(median_seconds(  // one untimed run, then one timed
-              [&] {
-                for (const auto& step : impl->run) step();
-              },
-              0));
+          for (int i = 0; i < 3; ++i) run_plan();
+          for (int i = 0; i < 2; ++i) {
+            const auto start = std::chrono::steady_clock::now();
+            run_plan();
+            samples[p].push_back(
+                std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
+          }
         }
       }
       std::size_t fastest = 0;
