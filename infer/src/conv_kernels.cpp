@@ -18,6 +18,7 @@ namespace tessera::infer::detail {
 void add_onednn_conv_kernels(KernelRegistry<ConvPrepare>& registry);
 #endif
 void add_generated_conv_kernel(KernelRegistry<ConvPrepare>& registry);
+void add_blocked_conv_kernels(KernelRegistry<ConvPrepare>& registry);
 
 std::optional<ConvShape> conv_shape_of(const Node& node, std::span<const std::int64_t> input_shape,
                                        std::span<const std::int64_t> weight_shape) {
@@ -226,6 +227,7 @@ KernelRegistry<ConvPrepare>& make_registry() {
         return std::make_unique<Depthwise>(s, w, b);
       }));
   add_generated_conv_kernel(registry);
+  add_blocked_conv_kernels(registry);
 #ifdef TESSERA_INFER_ONEDNN
   add_onednn_conv_kernels(registry);
 #endif

@@ -288,8 +288,12 @@ Plan Plan::compile(const Graph& graph, const PlanOptions& options) {
 #endif
   }
   for (const ConvStep& c : convs) {
-    for (const ConvCandidate& candidate : c.candidates)
+    for (const ConvCandidate& candidate : c.candidates) {
       impl->steps[c.step].candidates.emplace_back(candidate.name, candidate.plain_seconds);
+      if (candidate.own_seconds > 0)
+        impl->steps[c.step].own_layout_candidates.emplace_back(candidate.name,
+                                                               candidate.own_seconds);
+    }
   }
   // The Conv steps on the kernels `chosen` (one index per step), their layouts kept.
   const auto apply = [&](const std::vector<std::size_t>& chosen) {

@@ -37,6 +37,11 @@ std::string save_plan(const Plan& plan, const Graph& graph) {
                      {"layout", s.own_output_layout.empty() ? "nchw" : s.own_output_layout},
                      {"candidates_seconds", candidates}});
     if (!s.schedule.empty()) steps.back()["schedule"] = s.schedule;
+    if (!s.own_layout_candidates.empty()) {
+      nlohmann::json own = nlohmann::json::object();
+      for (const auto& [kernel, seconds] : s.own_layout_candidates) own[kernel] = seconds;
+      steps.back()["own_layout_seconds"] = own;
+    }
   }
   const nlohmann::json doc = {{"schema", kSchema},         {"version", kVersion},
                               {"model", graph.name},       {"model_crc32c", model_checksum(graph)},
@@ -64,6 +69,9 @@ SavedPlan parse_saved_plan(std::string_view text, std::string_view source) {
       step.schedule = s.value("schedule", "");
       for (const auto& [kernel, seconds] : s.at("candidates_seconds").items())
         step.candidates.emplace_back(kernel, seconds.get<double>());
+      const nlohmann::json own = s.value("own_layout_seconds", nlohmann::json::object());
+      for (const auto& [kernel, seconds] : own.items())
+        step.own_layout_candidates.emplace_back(kernel, seconds.get<double>());
       saved.steps.push_back(std::move(step));
     }
     return saved;

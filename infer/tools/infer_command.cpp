@@ -271,6 +271,18 @@ void run_compile(const CompileOptions& o) {
                            seconds, o.output);
 }
 
+// A step's candidates and their times in ms: on NCHW buffers, and in parentheses in their own
+// layouts where they have them ("onednn-blocked 0.612 (0.571)").
+std::string candidate_times(const PlanStep& s) {
+  std::string out;
+  for (const auto& [kernel, seconds] : s.candidates) {
+    out += fmt::format("{}{} {:.3f}", out.empty() ? "" : ", ", kernel, seconds * 1e3);
+    for (const auto& [own_kernel, own_seconds] : s.own_layout_candidates)
+      if (own_kernel == kernel) out += fmt::format(" ({:.3f})", own_seconds * 1e3);
+  }
+  return out;
+}
+
 // A saved plan, step by step: the kernel, the output's layout and the candidates' times.
 void run_show_plan(const std::string& path) {
   const std::vector<std::byte> bytes = read_file(path);
@@ -279,9 +291,8 @@ void run_show_plan(const std::string& path) {
   std::cout << fmt::format("# {}: saved on {}; this machine: {}\n", path, saved.machine,
                            plan_machine());
   for (const PlanStep& s : saved.steps) {
-    std::string why = s.candidates.empty() ? "not timed: the plan's one kernel for it" : "";
-    for (const auto& [kernel, seconds] : s.candidates)
-      why += fmt::format("{}{} {:.3f} ms", why.empty() ? "" : ", ", kernel, seconds * 1e3);
+    const std::string why = s.candidates.empty() ? "not timed: the plan's one kernel for it"
+                                                 : candidate_times(s) + " ms";
     std::cout << fmt::format("{:<28} {:<18} {:<24} {:<8} {}\n", s.node, s.op_type, s.kernel,
                              s.own_output_layout.empty() ? "nchw" : s.own_output_layout, why);
   }
@@ -416,18 +427,21 @@ struct BenchOptions {
 };
 
 // The plans `tessera infer bench` times side by side: the mixed one (every conv kernel) and one
-// per library (oneDNN's two layouts only; OpenBLAS only), where the build has them.
+// per library (oneDNN's records only; OpenBLAS only), where the build has them, and the project's
+// own kernels only.
 std::vector<std::pair<std::string, PlanOptions>> bench_plans() {
   std::vector<std::pair<std::string, PlanOptions>> plans{{"mixed", {}}};
-  std::vector<std::string> onednn;
+  std::vector<std::string> onednn, own;
   for (const KernelListing* listing : kernel_catalog()) {
     if (listing->operation() != "infer.conv") continue;
     for (const KernelSummary& k : listing->summaries()) {
       if (k.runs_here && k.name.rfind("onednn", 0) == 0) onednn.push_back(k.name);
+      if (k.runs_here && k.backend == KernelBackend::kCpu) own.push_back(k.name);
     }
   }
   if (!onednn.empty()) plans.push_back({"onednn-only", {.conv_kernels = onednn}});
   plans.push_back({"openblas-only", {.conv_kernels = {"im2col-openblas"}}});
+  plans.push_back({"tessera-only", {.conv_kernels = own}});
   return plans;
 }
 
@@ -476,13 +490,11 @@ void run_bench(const BenchOptions& o) {
   const std::vector<double> step_seconds = plans[0].second.profile(inputs, o.runs);
   const std::vector<PlanStep>& steps = plans[0].second.steps();
   for (std::size_t i = 0; i < steps.size(); ++i) {
-    std::string candidates;
-    for (const auto& [kernel, t] : steps[i].candidates)
-      candidates += fmt::format("{}{} {:.3f}", candidates.empty() ? "" : ", ", kernel, t * 1e3);
     std::cout << fmt::format(
         "{:<28} {:<18} {:<24} {:8.3f} ms  {:<8} {}\n", steps[i].node, steps[i].op_type,
         steps[i].kernel, step_seconds[i] * 1e3,
-        steps[i].own_output_layout.empty() ? "nchw" : steps[i].own_output_layout, candidates);
+        steps[i].own_output_layout.empty() ? "nchw" : steps[i].own_output_layout,
+        candidate_times(steps[i]));
   }
 }
 
@@ -576,8 +588,7 @@ const cli::Registrar kInfer(
       compile_app->add_option("-o,--output", compile->output, "The saved plan (JSON)")->required();
       compile_app
           ->add_option("--conv-kernels", compile->conv_kernels,
-                       "Only these conv kernels (im2col-openblas, depthwise, generated-gemm, "
-                       "onednn-nchw, onednn-blocked)")
+                       "Only these conv kernels (the infer.conv records `tessera doctor` lists)")
           ->delimiter(',');
       compile_app->add_option("--tuning-log", compile->tuning_log,
                               "Schedules of the generated GEMM kernels, from `tessera infer tune`");
@@ -600,7 +611,7 @@ const cli::Registrar kInfer(
       CLI::App* bench_app = app.add_subcommand(
           "bench",
           "Time a model's plan (every conv kernel timed per node, the fastest kept) beside the "
-          "oneDNN-only and OpenBLAS-only plans");
+          "oneDNN-only, OpenBLAS-only and tessera-only plans");
       bench_app->add_option("model", bench->model, "The .onnx model")->required();
       bench_app
           ->add_option("--runs", bench->runs,
@@ -609,9 +620,11 @@ const cli::Registrar kInfer(
           ->capture_default_str()
           ->check(CLI::PositiveNumber);
       bench_app->add_flag("!--no-passes", bench->passes, "Plan the graph as imported");
-      bench_app->add_flag("--steps", bench->steps,
-                          "Also print the mixed plan's kernel per node, its time in the plan, its "
-                          "output's layout and its candidates' times alone (ms)");
+      bench_app->add_flag(
+          "--steps", bench->steps,
+          "Also print the mixed plan's kernel per node, its time in the plan, its "
+          "output's layout and its candidates' times alone (ms; in parentheses, in their own "
+          "layouts)");
       bench_app->add_option("--tuning-log", bench->tuning_log,
                             "Schedules of the generated GEMM kernels, from `tessera infer tune`");
       bench_app->footer(

@@ -14,6 +14,9 @@ struct PlanStep {
   std::string op_type;  // its operator
   std::string kernel;   // the kernel that runs it ("onednn-blocked", "openblas", ...)
   std::vector<std::pair<std::string, double>> candidates;  // each candidate's median seconds
+  /// The candidates that compute in layouts of their own: their median seconds in those layouts
+  /// (without the reorders from and to NCHW that `candidates` includes).
+  std::vector<std::pair<std::string, double>> own_layout_candidates{};
   /// Where its output stays in the kernel's own layout (no reorder to NCHW and back before the
   /// next convolutions): that layout's description, else empty (NCHW).
   std::string own_output_layout{};
