@@ -1,22 +1,16 @@
-// The blocked-layout convolution records of "infer.conv": "blocked-direct" (ungrouped) and
-// "blocked-depthwise" (one filter per channel) compute in channel blocks of one vector
-// ("nChw16c" with AVX-512), the layout oneDNN's records of that format use too, so values pass
-// between them without reorders. Each record times every built-in schedule on the node's shape
-// in its own layouts and keeps the fastest (a saved plan's schedule is taken as it is); weights
-// are packed once for it. On NCHW buffers the executor reorders the input, the residual and the
-// output around the kernel, which its timing in the plan then includes.
+// The executor of the blocked-layout convolutions (conv_blocked.hpp): it computes in channel
+// blocks of one vector ("nChw16c" with AVX-512), the layout oneDNN's records of that format use
+// too, so values pass between them without reorders; weights are packed once for its kernel. On
+// NCHW buffers the executor reorders the input, the residual and the output around the kernel,
+// which its timing in the plan then includes.
 #include "conv_blocked.hpp"
 
 #include <fmt/format.h>
 
 #include <algorithm>
-#include <limits>
 
-#include "conv_kernels.hpp"
 #include "tessera/core/buffer.hpp"
-#include "tessera/core/error.hpp"
 #include "tessera/core/threads.hpp"
-#include "tessera/tune/measure.hpp"
 #ifdef TESSERA_INFER_ONEDNN
 #include "layout_onednn.hpp"
 #endif
@@ -175,53 +169,11 @@ class BlockedConv final : public ConvExecutor {
   bool own_x_ = false, own_z_ = false, own_y_ = false;
 };
 
-// The executor on the built-in kernel of schedule `key`, or on the fastest built-in kernel for
-// the shape, timed in its own layouts on zeroed buffers.
-std::unique_ptr<ConvExecutor> prepare_blocked(const ConvPrepare& p, bool depthwise) {
-  const std::vector<ConvKernel>& kernels = builtin_conv_kernels(depthwise);
-  if (p.schedule != nullptr) {
-    const auto fits = [&](const ConvKernel& k) { return k.schedule.key() == *p.schedule; };
-    const auto kernel = std::find_if(kernels.begin(), kernels.end(), fits);
-    if (kernel == kernels.end())
-      throw Error("schedule '" + *p.schedule + "'", "is not a built-in blocked convolution here");
-    return std::make_unique<BlockedConv>(*p.shape, p.weight, p.bias, *kernel);
-  }
-  std::unique_ptr<ConvExecutor> best;
-  double best_seconds = std::numeric_limits<double>::infinity();
-  for (const ConvKernel& kernel : kernels) {
-    auto executor = std::make_unique<BlockedConv>(*p.shape, p.weight, p.bias, kernel);
-    const OwnLayout in = *executor->own_input_layout(), out = *executor->own_output_layout();
-    AlignedBuffer<float> x(in.bytes / sizeof(float)), y(out.bytes / sizeof(float));
-    std::fill(x.begin(), x.end(), 0.0f);
-    std::fill(y.begin(), y.end(), 0.0f);
-    executor->use_own_layouts(true, true, true);
-    const double seconds = tune::median_seconds(
-        [&] { executor->run(x.data(), p.shape->residual ? y.data() : nullptr, y.data()); }, {1, 3});
-    executor->use_own_layouts(false, false, false);
-    if (seconds < best_seconds) best_seconds = seconds, best = std::move(executor);
-  }
-  return best;
-}
-
 }  // namespace
 
-void add_blocked_conv_kernels(KernelRegistry<ConvPrepare>& registry) {
-  for (const bool depthwise : {false, true}) {
-    Kernel<ConvPrepare> k;
-    k.name = depthwise ? "blocked-depthwise" : "blocked-direct";
-    k.backend = KernelBackend::kCpu;
-    // Not the block's width here: the registry is made at start-up, before TESSERA_ISA is read.
-    k.description = std::string(depthwise ? "depthwise" : "direct") +
-                    " convolution in channel blocks of one vector, the fastest built-in "
-                    "schedule for the shape";
-    k.can_run = [depthwise](const ConvPrepare& p) {
-      return depthwise ? p.shape->depthwise() : p.shape->groups == 1;
-    };
-    k.run = [depthwise](const ConvPrepare& p, std::span<std::byte>) {
-      *p.result = prepare_blocked(p, depthwise);
-    };
-    registry.add(std::move(k));
-  }
+std::unique_ptr<ConvExecutor> make_blocked_conv(const ConvShape& s, const float* weight,
+                                                const float* bias, const ConvKernel& kernel) {
+  return std::make_unique<BlockedConv>(s, weight, bias, kernel);
 }
 
 }  // namespace tessera::infer::detail

@@ -25,14 +25,16 @@ void add_builtins(std::vector<ConvKernel>& direct, std::vector<ConvKernel>& dept
   [&]<std::size_t... I>(std::index_sequence<I...>) {
     (direct.push_back(
          {ConvSchedule{false, W, Tiles[I].ocb, Tiles[I].owb, 0, 4},
-          [](const ConvCall* call) { Direct<W, Tiles[I].ocb, Tiles[I].owb, 0, 4>::run(*call); }}),
+          [](const ConvCall* call) { Direct<W, Tiles[I].ocb, Tiles[I].owb, 0, 4>::run(*call); },
+          nullptr, false}),
      ...);
   }
   (std::make_index_sequence<Tiles.size()>{});
   [&]<std::size_t... I>(std::index_sequence<I...>) {
     (depthwise.push_back(
          {ConvSchedule{true, W, 2, kDepthwiseTiles[I], 0, 4},
-          [](const ConvCall* call) { Depthwise<W, kDepthwiseTiles[I]>::run(*call); }}),
+          [](const ConvCall* call) { Depthwise<W, kDepthwiseTiles[I]>::run(*call); }, nullptr,
+          false}),
      ...);
   }
   (std::make_index_sequence<kDepthwiseTiles.size()>{});
@@ -87,6 +89,12 @@ const Builtins& builtins() {
 
 const std::vector<ConvKernel>& builtin_conv_kernels(bool depthwise) {
   return depthwise ? builtins().depthwise : builtins().direct;
+}
+
+std::optional<ConvKernel> builtin_conv_kernel(const ConvSchedule& schedule) {
+  for (const ConvKernel& k : builtin_conv_kernels(schedule.depthwise))
+    if (k.schedule == schedule) return k;
+  return std::nullopt;
 }
 
 }  // namespace tessera::infer::detail

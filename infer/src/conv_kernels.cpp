@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "plan_ops.hpp"
+#include "tessera/core/buffer.hpp"
 #include "tessera/core/threads.hpp"
 
 namespace tessera::infer::detail {
@@ -88,6 +89,22 @@ void im2col(const ConvShape& s, const float* in, float* columns) {
       }
     }
   });
+}
+
+double own_layout_seconds(ConvExecutor& executor, bool residual,
+                          const tune::TimingOptions& timing) {
+  const auto in = executor.own_input_layout();
+  const auto out = executor.own_output_layout();
+  AlignedBuffer<float> x((in ? in->bytes + 3 : 0) / 4),
+      z((out && residual ? out->bytes + 3 : 0) / 4), y((out ? out->bytes + 3 : 0) / 4);
+  std::fill(x.begin(), x.end(), 0.0f);
+  std::fill(y.begin(), y.end(), 0.0f);
+  std::fill(z.begin(), z.end(), 0.0f);
+  executor.use_own_layouts(true, residual, true);
+  const double seconds = tune::median_seconds(
+      [&] { executor.run(x.data(), residual ? z.data() : nullptr, y.data()); }, timing);
+  executor.use_own_layouts(false, false, false);
+  return seconds;
 }
 
 namespace {

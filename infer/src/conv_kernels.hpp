@@ -14,6 +14,7 @@
 #include "epilogue.hpp"
 #include "tessera/core/kernel_registry.hpp"
 #include "tessera/infer/graph.hpp"
+#include "tessera/tune/measure.hpp"
 
 namespace tessera::infer::detail {
 
@@ -61,11 +62,17 @@ class ConvExecutor {
   virtual void use_own_layouts(bool x, bool z, bool y) {
     static_cast<void>(x), static_cast<void>(z), static_cast<void>(y);
   }
-  /// The schedule of a generated kernel (GemmSchedule::key()), for saved plans; else empty.
+  /// The schedule of a loop-nest kernel (GemmSchedule::key(), ConvSchedule::key()), for saved
+  /// plans; else empty.
   virtual std::string schedule() const { return {}; }
 };
 
+/// Median seconds of `executor` in its own layouts (input, residual and output), on zeroed
+/// buffers of those layouts (NCHW where it has none).
+double own_layout_seconds(ConvExecutor& executor, bool residual, const tune::TimingOptions& timing);
+
 class GemmKernelSource;
+class ConvKernelSource;
 
 /// What a record of "infer.conv" is asked for: prepare an executor into *result.
 struct ConvPrepare {
@@ -75,7 +82,9 @@ struct ConvPrepare {
   std::unique_ptr<ConvExecutor>* result = nullptr;
   /// Where the generated GEMM record gets its kernel; nullptr: the default built-in schedule.
   GemmKernelSource* gemm = nullptr;
-  /// The schedule the generated GEMM record must use (a saved plan's), or nullptr.
+  /// Where the blocked records get a tuned kernel; nullptr: the built-in ones only.
+  ConvKernelSource* blocked = nullptr;
+  /// The schedule a loop-nest record must use (a saved plan's), or nullptr.
   const std::string* schedule = nullptr;
 };
 

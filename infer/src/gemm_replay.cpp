@@ -6,9 +6,9 @@
 
 #include <cstdio>
 
-#include "gemm_codegen.hpp"
 #include "gemm_schedule.hpp"
 #include "gemm_tuning.hpp"
+#include "kernel_codegen.hpp"
 #include "tessera/core/error.hpp"
 #include "tessera/core/threads.hpp"
 
@@ -28,7 +28,7 @@ tune::ReplayTable record_gemm_replay_table(const std::string& task, const tune::
   if (threads != thread_count())
     throw usage_error("task '" + task + "'",
                       fmt::format("is for {} threads; run with --threads {}", threads, threads));
-  std::optional<detail::GemmCompiler> compiler = detail::GemmCompiler::find();
+  std::optional<detail::KernelCompiler> compiler = detail::KernelCompiler::find();
   if (!compiler)
     throw Error("code generator", "no C++ compiler runs ($TESSERA_CODEGEN_CXX, $CXX or c++)");
   detail::GemmMeasurer measurer(t, space, *compiler);

@@ -1,33 +1,39 @@
-// Tuning generated GEMM kernels: the measurer (check, then time) and the source of a plan's
-// kernels (log, tuning, or default).
+// Tuning generated GEMM kernels: their source text, the measurer (check, then time) and the
+// source of a plan's kernels (tuned, or default).
 #include "gemm_tuning.hpp"
 
 #include <fmt/format.h>
 
 #include <cmath>
 
+#include "kernel_sources.hpp"
 #include "tessera/core/error.hpp"
-#include "tessera/core/rng.hpp"
 
 namespace tessera::infer::detail {
-namespace {
 
-std::vector<float> random_floats(std::size_t n, std::uint64_t stream) {
-  const CounterRng rng(7, stream);
-  std::vector<float> out(n);
-  for (std::size_t i = 0; i < n; ++i) out[i] = rng.uniform_float(i, -1, 1);
+GeneratedSource generated_gemm_source(const std::vector<GemmSchedule>& schedules) {
+  GeneratedSource out{"gemm", std::string(kGemmCallSource) + kGemmLoopNestSource, {}};
+  for (const GemmSchedule& s : schedules) {
+    out.functions.push_back(
+        loop_nest_function("gemm", s.key(), "GemmCall",
+                           fmt::format("GemmLoopNest<{}, {}, {}, {}, {}, {}, {}, {}>", s.mr, s.nv,
+                                       s.w, s.unroll, s.kc, s.nc, s.order, s.parallel)));
+  }
   return out;
 }
 
-}  // namespace
+std::vector<GemmKernel> generated_gemm_kernels(KernelCompiler& compiler,
+                                               const std::vector<GemmSchedule>& schedules) {
+  return load_kernels<GemmKernel>(compiler, generated_gemm_source(schedules), schedules);
+}
 
 bool gemm_kernel_matches_reference(const GemmKernel& kernel) {
   const GemmSchedule& s = kernel.schedule;
   const long m = 2 * s.mr + 1, n = s.nc + s.nr() + 3, k = s.kc + 5;
-  const std::vector<float> a = random_floats(static_cast<std::size_t>(m * k), 1),
-                           b = random_floats(static_cast<std::size_t>(k * n), 2),
-                           z = random_floats(static_cast<std::size_t>(m * n), 3),
-                           bias = random_floats(static_cast<std::size_t>(m), 4);
+  const std::vector<float> a = random_operand(static_cast<std::size_t>(m * k), 1),
+                           b = random_operand(static_cast<std::size_t>(k * n), 2),
+                           z = random_operand(static_cast<std::size_t>(m * n), 3),
+                           bias = random_operand(static_cast<std::size_t>(m), 4);
   const AlignedBuffer<float> packed = pack_gemm_a(a.data(), m, k, s.mr);
   std::vector<float> got(static_cast<std::size_t>(m * n)), want(got.size());
   GemmCall call{packed.data(), b.data(), n, got.data(), n, bias.data(), z.data(), n, m, n, k, 2,
@@ -51,23 +57,24 @@ bool gemm_kernel_matches_reference(const GemmKernel& kernel) {
 }
 
 GemmMeasurer::GemmMeasurer(const GemmTask& task, const tune::SearchSpace& space,
-                           GemmCompiler& compiler, tune::TimingOptions timing)
+                           KernelCompiler& compiler, tune::TimingOptions timing)
     : task_(task),
       space_(space),
       compiler_(compiler),
       timing_(timing),
-      a_(random_floats(static_cast<std::size_t>(task.m * task.k), 5)),
-      b_(random_floats(static_cast<std::size_t>(task.k * task.n), 6)),
+      a_(random_operand(static_cast<std::size_t>(task.m * task.k), 5)),
+      b_(random_operand(static_cast<std::size_t>(task.k * task.n), 6)),
       c_(static_cast<std::size_t>(task.m * task.n)) {}
 
 void GemmMeasurer::prepare(std::span<const tune::Config> configs) {
   std::vector<GemmSchedule> schedules;
   for (const tune::Config& c : configs) schedules.push_back(gemm_schedule_of(space_, c));
-  compiler_.kernels(schedules);
+  generated_gemm_kernels(compiler_, schedules);
 }
 
 double GemmMeasurer::measure(const tune::Config& config) {
-  const GemmKernel kernel = compiler_.kernels({gemm_schedule_of(space_, config)}).front();
+  const GemmKernel kernel =
+      generated_gemm_kernels(compiler_, {gemm_schedule_of(space_, config)}).front();
   const auto [at, first] = checked_.try_emplace(kernel.schedule.key(), false);
   if (first) at->second = gemm_kernel_matches_reference(kernel);
   if (!at->second) {
@@ -82,39 +89,23 @@ double GemmMeasurer::measure(const tune::Config& config) {
   return tune::median_seconds([&] { run_gemm(kernel, call, workspaces); }, timing_);
 }
 
-GemmKernelSource::GemmKernelSource(const std::string& log_path,
-                                   std::optional<tune::TuneOptions> tuning)
-    : tuning_(std::move(tuning)), space_(gemm_search_space()) {
-  if (!log_path.empty()) log_ = tune::TuningLog::open(log_path);
-  if (tuning_ && compiler() == nullptr)
-    throw Error("tuning",
-                "needs a C++ compiler ($TESSERA_CODEGEN_CXX, $CXX or c++) for the "
-                "generated kernels; without one the built-in kernels serve");
-}
-
 GemmKernel GemmKernelSource::kernel_for(const GemmTask& task) {
   const std::string key = task.key();
   if (const auto known = kernels_.find(key); known != kernels_.end()) return known->second;
-  GemmSchedule schedule = default_gemm_schedule(task);
-  std::string source = "default";
-  const auto logged = log_ ? log_->final_record(key, tune::hardware_fingerprint()) : std::nullopt;
-  if (logged) {
-    schedule = gemm_schedule_of(space_, space_.config_of(logged->config, log_->path()));
-    source = "from the log";
-  } else if (tuning_) {
-    GemmMeasurer measurer(task, space_, *compiler());
-    const tune::TuneResult result =
-        tune::tune(key, space_, measurer, *tuning_, log_ ? &*log_ : nullptr);
-    schedule = gemm_schedule_of(space_, result.best);
-    source = fmt::format("tuned ({}, {} trials)", tuning_->search, result.trials.size());
-  }
+  const std::optional<tune::Config> tuned =
+      tuned_.config_for(key, space_, [&](KernelCompiler& compiler) {
+        return std::make_unique<GemmMeasurer>(task, space_, compiler);
+      });
+  const GemmSchedule schedule =
+      tuned ? gemm_schedule_of(space_, *tuned) : default_gemm_schedule(task);
+  if (!tuned) tuned_.set_source(key, "default");
   std::optional<GemmKernel> kernel = builtin_gemm_kernel(schedule);
-  if (!kernel && compiler() != nullptr) kernel = compiler()->kernels({schedule}).front();
+  if (!kernel && tuned_.compiler() != nullptr)
+    kernel = generated_gemm_kernels(*tuned_.compiler(), {schedule}).front();
   if (!kernel) {  // a logged schedule that is not built in, and no compiler
     kernel = builtin_gemm_kernel(default_gemm_schedule(task));
-    source = "default (no compiler for the logged schedule)";
+    tuned_.set_source(key, "default (no compiler for the logged schedule)");
   }
-  sources_[key] = source;
   return kernels_[key] = *kernel;
 }
 
@@ -133,14 +124,9 @@ GemmKernel GemmKernelSource::kernel_of(const std::string& key) {
                     {"parallel", s.parallel}},
                    where);  // throws for a knob value outside this machine's space
   if (std::optional<GemmKernel> builtin = builtin_gemm_kernel(s)) return *builtin;
-  if (compiler() == nullptr)
+  if (tuned_.compiler() == nullptr)
     throw Error(where, "is not built in, and no C++ compiler runs here to generate it");
-  return compiler()->kernels({s}).front();
-}
-
-GemmCompiler* GemmKernelSource::compiler() {
-  if (!compiler_sought_) compiler_ = GemmCompiler::find(), compiler_sought_ = true;
-  return compiler_ ? &*compiler_ : nullptr;
+  return generated_gemm_kernels(*tuned_.compiler(), {s}).front();
 }
 
 }  // namespace tessera::infer::detail

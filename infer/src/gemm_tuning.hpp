@@ -1,14 +1,14 @@
-// Where a plan's generated GEMM kernels come from: a tuning log's schedule for the task (compiled
-// by the code generator), a schedule tuned now (search + measurer, appended to the log), or the
-// heuristic default among the built-in kernels.
+// Where a plan's GEMM kernels come from: a tuned schedule (tuned_schedules.hpp) compiled by the
+// code generator, or the heuristic default among the built-in kernels; and the measurer that
+// tunes them.
 #pragma once
 
 #include <map>
 #include <optional>
 #include <string>
 
-#include "gemm_codegen.hpp"
-#include "tessera/tune/tuner.hpp"
+#include "gemm_kernel.hpp"
+#include "tuned_schedules.hpp"
 
 namespace tessera::infer::detail {
 
@@ -17,9 +17,16 @@ namespace tessera::infer::detail {
 /// panels and strips, several K and N blocks, a split range, bias, residual and an activation),
 /// and only then timed on the task's shape with random operands. A kernel that fails the check
 /// costs infinity.
+/// The generated kernels of `schedules`, in order, compiled where they are not loaded yet.
+std::vector<GemmKernel> generated_gemm_kernels(KernelCompiler& compiler,
+                                               const std::vector<GemmSchedule>& schedules);
+/// The translation unit of `schedules`: gemm_call.inc, the loop nest, and per schedule an
+/// extern "C" function tessera_gemm_<key>.
+GeneratedSource generated_gemm_source(const std::vector<GemmSchedule>& schedules);
+
 class GemmMeasurer final : public tune::Measurer {
  public:
-  GemmMeasurer(const GemmTask& task, const tune::SearchSpace& space, GemmCompiler& compiler,
+  GemmMeasurer(const GemmTask& task, const tune::SearchSpace& space, KernelCompiler& compiler,
                tune::TimingOptions timing = {});
   void prepare(std::span<const tune::Config> configs) override;
   double measure(const tune::Config& config) override;
@@ -29,7 +36,7 @@ class GemmMeasurer final : public tune::Measurer {
  private:
   GemmTask task_;
   const tune::SearchSpace& space_;
-  GemmCompiler& compiler_;
+  KernelCompiler& compiler_;
   tune::TimingOptions timing_;
   std::vector<float> a_, b_, c_;
   std::map<std::string, bool> checked_;  // schedule key -> matched the reference
@@ -42,28 +49,18 @@ bool gemm_kernel_matches_reference(const GemmKernel& kernel);
 
 class GemmKernelSource {
  public:
-  /// `log_path` empty: no log (every task gets the default); `tuning`: tune tasks the log lacks.
-  GemmKernelSource(const std::string& log_path, std::optional<tune::TuneOptions> tuning);
-  /// The kernel for `task`; tessera::Error when tuning is asked for and no compiler runs.
+  explicit GemmKernelSource(TunedSchedules& tuned) : tuned_(tuned), space_(gemm_search_space()) {}
+  /// The kernel for `task`: its tuned schedule's, else the default built-in one.
   GemmKernel kernel_for(const GemmTask& task);
   /// The kernel of schedule `key` (GemmSchedule::key(), as a saved plan names it): built in, or
   /// generated; tessera::Error naming the schedule when it is not one of this machine's search
   /// space, or when it is not built in and no compiler runs.
   GemmKernel kernel_of(const std::string& key);
-  /// What happened per task key: "tuned (ga, 200 trials)", "from the log", "default".
-  const std::map<std::string, std::string>& sources() const { return sources_; }
 
  private:
-  // The system compiler, looked for on first need; nullptr when none runs.
-  GemmCompiler* compiler();
-
-  std::optional<GemmCompiler> compiler_;
-  bool compiler_sought_ = false;
-  std::optional<tune::TuningLog> log_;
-  std::optional<tune::TuneOptions> tuning_;
+  TunedSchedules& tuned_;
   tune::SearchSpace space_;
   std::map<std::string, GemmKernel> kernels_;
-  std::map<std::string, std::string> sources_;
 };
 
 }  // namespace tessera::infer::detail

@@ -13,11 +13,13 @@
 #include <cstring>
 
 #include "conv_kernels.hpp"
+#include "conv_tuning.hpp"
 #include "gemm_tuning.hpp"
 #include "layout_following.hpp"
 #include "plan_arena.hpp"
 #include "plan_layouts.hpp"
 #include "plan_ops.hpp"
+#include "plan_sparse_gemm.hpp"
 #include "reference_ops.hpp"
 #include "tessera/core/buffer.hpp"
 #include "tessera/core/error.hpp"
@@ -38,22 +40,14 @@ struct Plan::Impl {
   detail::Arena own_layout;  // the values kept in layouts of their own
   std::vector<std::function<void()>> run;
   std::vector<PlanStep> steps;
-  std::map<std::string, std::string> gemm_sources;
+  std::map<std::string, std::string> kernel_sources;
 };
 
 namespace {
 
+// The median seconds of `f` over `repetitions` timed runs after one untimed run.
 double median_seconds(const std::function<void()>& f, int repetitions) {
-  f();  // warm-up: first touches, lazily built state
-  std::vector<double> samples;
-  for (int i = 0; i < std::max(repetitions, 1); ++i) {
-    const auto start = std::chrono::steady_clock::now();
-    f();
-    samples.push_back(
-        std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
-  }
-  std::sort(samples.begin(), samples.end());
-  return samples[samples.size() / 2];
+  return tune::median_seconds(f, {1, std::max(repetitions, 1)});
 }
 
 // The reference kernel of `node` and its inputs in `values` (nullptr for an omitted one).
@@ -101,25 +95,12 @@ void allocate_by_reference(const Node& node, const Graph& graph, ValueStore& val
   }
 }
 
-// Median seconds of `executor` in its own layouts (input, residual and output), on zeroed
-// buffers of those layouts.
-double own_layout_seconds(detail::ConvExecutor& executor, bool residual, int repetitions) {
-  const auto in = executor.own_input_layout();
-  const auto out = executor.own_output_layout();
-  AlignedBuffer<float> x(in ? (in->bytes + 3) / 4 : 0),
-      z(out && residual ? (out->bytes + 3) / 4 : 0), y(out ? (out->bytes + 3) / 4 : 0);
-  executor.use_own_layouts(true, residual, true);
-  const double seconds = median_seconds(
-      [&] { executor.run(x.data(), residual ? z.data() : nullptr, y.data()); }, repetitions);
-  executor.use_own_layouts(false, false, false);
-  return seconds;
-}
-
 // The conv step of `node` when it is a 2-D float convolution with constant weights (and a
 // constant bias, and a residual of the output's shape): every candidate prepared and timed, the
 // fastest on NCHW buffers run once for the nodes after it; nullopt otherwise.
 std::optional<ConvStep> conv_step(const Node& node, const Graph& graph, ValueStore& values,
-                                  const PlanOptions& options, detail::GemmKernelSource& gemm) {
+                                  const PlanOptions& options, detail::GemmKernelSource& gemm,
+                                  detail::ConvKernelSource& blocked) {
   if ((node.op_type != "Conv" && node.op_type != "FusedConv") || node.inputs.size() < 2)
     return std::nullopt;
   const Tensor& x = values.at(node.inputs[0]);
@@ -164,9 +145,13 @@ std::optional<ConvStep> conv_step(const Node& node, const Graph& graph, ValueSto
     std::unique_ptr<detail::ConvExecutor> executor;
     const auto schedule = options.schedules.find(node.name);
     const detail::ConvPrepare prepare{
-        &*shape, weight->second.data<float>().data(),
-        bias,    &executor,
-        &gemm,   schedule != options.schedules.end() ? &schedule->second : nullptr};
+        &*shape,
+        weight->second.data<float>().data(),
+        bias,
+        &executor,
+        &gemm,
+        &blocked,
+        schedule != options.schedules.end() ? &schedule->second : nullptr};
     if (!registry.can_run(kernel, prepare))
       throw Error(node.describe(), "cannot run on the saved plan's kernel '" + kernel.name + "'");
     registry.run(kernel, prepare);
@@ -183,8 +168,8 @@ std::optional<ConvStep> conv_step(const Node& node, const Graph& graph, ValueSto
                           std::find(options.conv_kernels.begin(), options.conv_kernels.end(),
                                     kernel.name) != options.conv_kernels.end());
     std::unique_ptr<detail::ConvExecutor> executor;
-    const detail::ConvPrepare prepare{&*shape, weight->second.data<float>().data(), bias, &executor,
-                                      &gemm};
+    const detail::ConvPrepare prepare{
+        &*shape, weight->second.data<float>().data(), bias, &executor, &gemm, &blocked};
     if (!allowed || !registry.can_run(kernel, prepare)) continue;
     try {
       registry.run(kernel, prepare);
@@ -207,7 +192,8 @@ std::optional<ConvStep> conv_step(const Node& node, const Graph& graph, ValueSto
     c.plain_seconds = median_seconds([&] { c.executor->run(px, z, py); }, options.repetitions);
     if (in && out) {
       c.input_format = in->name, c.output_format = out->name;
-      c.own_seconds = own_layout_seconds(*c.executor, z != nullptr, options.repetitions);
+      c.own_seconds = detail::own_layout_seconds(*c.executor, z != nullptr,
+                                                 {1, std::max(options.repetitions, 1)});
     }
     if (step.candidates.empty() || c.plain_seconds < step.candidates[step.chosen].plain_seconds)
       step.chosen = step.candidates.size();
@@ -216,6 +202,29 @@ std::optional<ConvStep> conv_step(const Node& node, const Graph& graph, ValueSto
   if (step.candidates.empty()) return std::nullopt;
   step.candidates[step.chosen].executor->run(px, z, py);  // what the next nodes read now
   return step;
+}
+
+// The kernel of the saved plan for `node` among `kernels` (tessera::Error naming the node where
+// none is that one), else the fastest of them, each timed on the plan's values; its name and the
+// times go into `step`.
+StepKernel fastest(const Node& node, std::vector<StepKernel> kernels, const PlanOptions& options,
+                   PlanStep& step) {
+  std::size_t best = 0;
+  if (const auto fixed = options.chosen.find(node.name); fixed != options.chosen.end()) {
+    const auto named = [&](const StepKernel& k) { return k.kernel == fixed->second; };
+    const auto at = std::find_if(kernels.begin(), kernels.end(), named);
+    if (at == kernels.end())
+      throw Error(node.describe(), "cannot run on the saved plan's kernel '" + fixed->second + "'");
+    best = static_cast<std::size_t>(at - kernels.begin());
+  } else {
+    for (std::size_t i = 0; i < kernels.size(); ++i) {
+      step.candidates.emplace_back(kernels[i].kernel,
+                                   median_seconds(kernels[i].run, options.repetitions));
+      if (step.candidates[i].second < step.candidates[best].second) best = i;
+    }
+  }
+  step.kernel = kernels[best].kernel;
+  return std::move(kernels[best]);
 }
 
 }  // namespace
@@ -241,8 +250,8 @@ Plan::~Plan() = default;
 
 const std::vector<PlanStep>& Plan::steps() const { return impl_->steps; }
 
-const std::map<std::string, std::string>& Plan::gemm_kernel_sources() const {
-  return impl_->gemm_sources;
+const std::map<std::string, std::string>& Plan::kernel_sources() const {
+  return impl_->kernel_sources;
 }
 
 Plan Plan::compile(const Graph& graph, const PlanOptions& options) {
@@ -259,7 +268,9 @@ Plan Plan::compile(const Graph& graph, const PlanOptions& options) {
   for (auto& [name, t] : random_inputs(g, 1)) values.insert_or_assign(name, std::move(t));
   std::vector<ConvStep> convs;
   std::vector<FollowingStep> follows;
-  detail::GemmKernelSource gemm(options.tuning_log, options.tuning);
+  detail::TunedSchedules tuned(options.tuning_log, options.tuning);
+  detail::GemmKernelSource gemm(tuned);
+  detail::ConvKernelSource blocked(tuned);
   ProgressBar bar("plan " + g.name, g.nodes.size(), options.progress_stream, options.progress);
   for (const Node& node : g.nodes) {
     bar.advance();
@@ -267,7 +278,7 @@ Plan Plan::compile(const Graph& graph, const PlanOptions& options) {
       if (!name.empty() && !values.count(name))
         throw Error(node.describe(), fmt::format("reads '{}', which nothing produced", name));
     }
-    if (std::optional<ConvStep> step = conv_step(node, g, values, options, gemm)) {
+    if (std::optional<ConvStep> step = conv_step(node, g, values, options, gemm, blocked)) {
       step->step = impl->steps.size();
       convs.push_back(std::move(*step));
       impl->steps.push_back({node.name, node.op_type, "", {}});  // kernel set below
@@ -277,8 +288,11 @@ Plan Plan::compile(const Graph& graph, const PlanOptions& options) {
     allocate_by_reference(node, g, values);
     std::optional<StepKernel> kernel = detail::own_kernel_step(node, g, values);
     if (!kernel) kernel = reference_step(node, g, values);
+    PlanStep step{node.name, node.op_type, kernel->kernel, {}};
+    if (std::optional<StepKernel> sparse = detail::tw_gemm_step(node, g, values))
+      kernel = fastest(node, {std::move(*kernel), std::move(*sparse)}, options, step);
     kernel->run();
-    impl->steps.push_back({node.name, node.op_type, kernel->kernel, {}});
+    impl->steps.push_back(std::move(step));
     impl->run.push_back(kernel->run);
 #ifdef TESSERA_INFER_ONEDNN
     if (std::shared_ptr<detail::LayoutFollowingStep> op =
@@ -352,7 +366,7 @@ Plan Plan::compile(const Graph& graph, const PlanOptions& options) {
   }
   apply(best);
   bar.finish();
-  impl->gemm_sources = gemm.sources();
+  impl->kernel_sources = tuned.sources();
   for (const ValueInfo& o : g.outputs) {
     if (!values.count(o.name))
       throw Error(g.name, fmt::format("output '{}' is never produced", o.name));

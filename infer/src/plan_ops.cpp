@@ -130,48 +130,25 @@ std::optional<StepKernel> global_average_pool_step(const Node& node, ValueStore&
 // Gemm (alpha, beta, transA, transB; C of one value, one per column, or one per element) and 2-D
 // MatMul as OpenBLAS sgemm.
 std::optional<StepKernel> gemm_step(const Node& node, ValueStore& values) {
-  const bool matmul = node.op_type == "MatMul";
-  const Tensor &a = values.at(node.inputs[0]), &b = values.at(node.inputs[1]);
-  const Tensor& y = values.at(node.outputs[0]);
-  if (a.rank() != 2 || b.rank() != 2 || y.rank() != 2) return std::nullopt;
-  const bool trans_a = !matmul && node.attribute<std::int64_t>("transA", 0) != 0;
-  const bool trans_b = !matmul && node.attribute<std::int64_t>("transB", 0) != 0;
-  const float alpha = matmul ? 1.0f : node.attribute<float>("alpha", 1.0f);
-  const float beta = matmul ? 0.0f : node.attribute<float>("beta", 1.0f);
-  const std::int64_t m = y.shape[0], n = y.shape[1], k = trans_a ? a.shape[0] : a.shape[1];
-  const float* c = nullptr;
-  std::size_t c_size = 0;
-  if (!matmul && node.inputs.size() > 2 && !node.inputs[2].empty()) {
-    const Tensor& ct = values.at(node.inputs[2]);
-    c_size = ct.size();
-    const bool row = c_size == static_cast<std::size_t>(n) && (ct.rank() == 1 || ct.shape[0] == 1);
-    if (c_size != 1 && !row && ct.shape != y.shape) return std::nullopt;
-    c = in(values, node, 2);
-  }
+  const std::optional<GemmNode> g = gemm_node(node, values);
+  if (!g) return std::nullopt;
   const float *pa = in(values, node, 0), *pb = in(values, node, 1);
   float* py = out(values, node);
-  const int lda = static_cast<int>(a.shape[1]), ldb = static_cast<int>(b.shape[1]);
+  const int lda = static_cast<int>(g->trans_a ? g->m : g->k);
+  const int ldb = static_cast<int>(g->trans_b ? g->k : g->n);
   // Column blocks of the output on the plan's threads, OpenBLAS on each (see conv_kernels.cpp).
-  const std::size_t block = gemm_column_block(static_cast<std::size_t>(n));
-  return StepKernel{"openblas-sgemm", [=] {
-                      parallel_for(static_cast<std::size_t>(n), block, [&](std::size_t, Range r) {
+  const std::size_t block = gemm_column_block(static_cast<std::size_t>(g->n));
+  return StepKernel{"openblas-sgemm", [=, g = *g] {
+                      parallel_for(static_cast<std::size_t>(g.n), block, [&](std::size_t, Range r) {
                         const float* b_block =
-                            trans_b ? pb + r.begin * static_cast<std::size_t>(ldb) : pb + r.begin;
-                        cblas_sgemm(CblasRowMajor, trans_a ? CblasTrans : CblasNoTrans,
-                                    trans_b ? CblasTrans : CblasNoTrans, static_cast<int>(m),
-                                    static_cast<int>(r.end - r.begin), static_cast<int>(k), alpha,
-                                    pa, lda, b_block, ldb, 0.0f, py + r.begin, static_cast<int>(n));
+                            g.trans_b ? pb + r.begin * static_cast<std::size_t>(ldb) : pb + r.begin;
+                        cblas_sgemm(CblasRowMajor, g.trans_a ? CblasTrans : CblasNoTrans,
+                                    g.trans_b ? CblasTrans : CblasNoTrans, static_cast<int>(g.m),
+                                    static_cast<int>(r.end - r.begin), static_cast<int>(g.k),
+                                    g.alpha, pa, lda, b_block, ldb, 0.0f, py + r.begin,
+                                    static_cast<int>(g.n));
                       });
-                      if (c == nullptr) return;
-                      for (std::int64_t i = 0; i < m; ++i) {
-                        for (std::int64_t j = 0; j < n; ++j) {
-                          const std::size_t at = c_size == 1 ? 0
-                                                 : c_size == static_cast<std::size_t>(n)
-                                                     ? static_cast<std::size_t>(j)
-                                                     : static_cast<std::size_t>(i * n + j);
-                          py[i * n + j] += beta * c[at];
-                        }
-                      }
+                      g.add_c(py);
                     }};
 }
 
@@ -208,6 +185,41 @@ std::optional<StepKernel> copy_step(const Node& node, ValueStore& values) {
 }
 
 }  // namespace
+
+std::optional<GemmNode> gemm_node(const Node& node, const ValueStore& values) {
+  GemmNode g;
+  const bool matmul = node.op_type == "MatMul";
+  const Tensor &a = values.at(node.inputs[0]), &b = values.at(node.inputs[1]);
+  const Tensor& y = values.at(node.outputs[0]);
+  if (a.rank() != 2 || b.rank() != 2 || y.rank() != 2) return std::nullopt;
+  g.trans_a = !matmul && node.attribute<std::int64_t>("transA", 0) != 0;
+  g.trans_b = !matmul && node.attribute<std::int64_t>("transB", 0) != 0;
+  g.alpha = matmul ? 1.0f : node.attribute<float>("alpha", 1.0f);
+  g.beta = matmul ? 0.0f : node.attribute<float>("beta", 1.0f);
+  g.m = y.shape[0], g.n = y.shape[1], g.k = g.trans_a ? a.shape[0] : a.shape[1];
+  if (!matmul && node.inputs.size() > 2 && !node.inputs[2].empty()) {
+    const Tensor& ct = values.at(node.inputs[2]);
+    g.c_size = ct.size();
+    const bool row =
+        g.c_size == static_cast<std::size_t>(g.n) && (ct.rank() == 1 || ct.shape[0] == 1);
+    if (g.c_size != 1 && !row && ct.shape != y.shape) return std::nullopt;
+    g.c = in(values, node, 2);
+  }
+  return g;
+}
+
+void GemmNode::add_c(float* y) const {
+  if (c == nullptr) return;
+  for (std::int64_t i = 0; i < m; ++i) {
+    for (std::int64_t j = 0; j < n; ++j) {
+      const std::size_t at = c_size == 1 ? 0
+                             : c_size == static_cast<std::size_t>(n)
+                                 ? static_cast<std::size_t>(j)
+                                 : static_cast<std::size_t>(i * n + j);
+      y[i * n + j] += beta * c[at];
+    }
+  }
+}
 
 std::optional<StepKernel> own_kernel_step(const Node& node, const Graph& graph,
                                           ValueStore& values) {

@@ -30,6 +30,22 @@ inline std::size_t gemm_column_block(std::size_t columns) {
   return std::max<std::size_t>(64, (columns + threads - 1) / threads);
 }
 
+/// A 2-D Gemm or MatMul node's operands: Y (m, n) = alpha·op(A)·op(B) + beta·C.
+struct GemmNode {
+  bool trans_a = false, trans_b = false;
+  float alpha = 1, beta = 0;
+  std::int64_t m = 0, n = 0, k = 0;
+  const float* c = nullptr;  // C: one value, one per column, or one per element; or none
+  std::size_t c_size = 0;
+
+  /// y += beta·C (nothing without C).
+  void add_c(float* y) const;
+};
+
+/// The operands of Gemm or MatMul `node` as `values` holds them; nullopt where an operand is not
+/// 2-D or C has another shape than those Gemm broadcasts.
+std::optional<GemmNode> gemm_node(const Node& node, const ValueStore& values);
+
 /// A kernel of the plan's own for `node`, whose inputs and outputs `values` already holds at
 /// their final shapes (the buffers stay where they are); nullopt where the node is outside what
 /// these kernels take (another type, broadcasting, an attribute they do not handle), and the

@@ -6,8 +6,8 @@
 #include <cmath>
 #include <filesystem>
 
-#include "../src/gemm_codegen.hpp"
 #include "../src/gemm_tuning.hpp"
+#include "../src/kernel_codegen.hpp"
 #include "tessera/infer/conformance.hpp"
 #include "tessera/infer/model_zoo.hpp"
 #include "tessera/infer/passes.hpp"
@@ -58,21 +58,21 @@ TEST(GemmKernels, TheCheckRejectsAWrongKernel) {
 
 TEST(GemmCodegen, GeneratedKernelsMatchTheReferenceAndAreCachedOnDisk) {
   const testing::TempDir dir;
-  std::optional<GemmCompiler> compiler = GemmCompiler::find(dir.path().string());
+  std::optional<KernelCompiler> compiler = KernelCompiler::find(dir.path().string());
   if (!compiler) GTEST_SKIP() << "no C++ compiler runs here: the built-in kernels serve";
   const std::vector<GemmSchedule> schedules = varied_schedules();
-  const std::string source = generate_gemm_source(schedules);
+  const std::string source = generated_gemm_source(schedules).text();
   EXPECT_NE(source.find("struct GemmLoopNest"), std::string::npos);
   EXPECT_NE(source.find("tessera_gemm_" + schedules[0].key()), std::string::npos);
-  for (const GemmKernel& k : compiler->kernels(schedules)) {
+  for (const GemmKernel& k : generated_gemm_kernels(*compiler, schedules)) {
     EXPECT_TRUE(k.generated);
     EXPECT_TRUE(gemm_kernel_matches_reference(k)) << k.schedule.key();
   }
   EXPECT_EQ(compiler->compilations(), 1);  // one translation unit for the batch
-  compiler->kernels({schedules[1]});
+  generated_gemm_kernels(*compiler, {schedules[1]});
   EXPECT_EQ(compiler->compilations(), 1);  // loaded already
-  std::optional<GemmCompiler> again = GemmCompiler::find(dir.path().string());
-  const std::vector<GemmKernel> cached = again->kernels(schedules);
+  std::optional<KernelCompiler> again = KernelCompiler::find(dir.path().string());
+  const std::vector<GemmKernel> cached = generated_gemm_kernels(*again, schedules);
   EXPECT_EQ(again->compilations(), 0);  // the shared object on disk
   EXPECT_TRUE(gemm_kernel_matches_reference(cached.back()));
   std::size_t objects = 0;
@@ -86,9 +86,9 @@ TEST(GemmCodegen, ACompilerThatFailsIsReportedWithItsMessages) {
   const testing::TempDir dir;
   const testing::ScopedEnv cxx("TESSERA_CODEGEN_CXX");
   cxx.set("c++ -include /nonexistent/tessera-missing.h");
-  std::optional<GemmCompiler> compiler = GemmCompiler::find(dir.path().string());
+  std::optional<KernelCompiler> compiler = KernelCompiler::find(dir.path().string());
   if (!compiler) GTEST_SKIP() << "no C++ compiler runs here";
-  expect_error([&] { compiler->kernels({varied_schedules().front()}); },
+  expect_error([&] { generated_gemm_kernels(*compiler, {varied_schedules().front()}); },
                {.contains = "tessera-missing.h"});
   EXPECT_TRUE(dir.listing().empty());  // no partial output
 }
@@ -96,12 +96,13 @@ TEST(GemmCodegen, ACompilerThatFailsIsReportedWithItsMessages) {
 TEST(GemmCodegen, WithoutACompilerTheBuiltInKernelsServe) {
   const testing::ScopedEnv cxx("TESSERA_CODEGEN_CXX");
   cxx.set("none");
-  EXPECT_FALSE(GemmCompiler::find().has_value());
-  GemmKernelSource source("", std::nullopt);
+  EXPECT_FALSE(KernelCompiler::find().has_value());
+  TunedSchedules tuned("", std::nullopt);
+  GemmKernelSource source(tuned);
   const GemmKernel k = source.kernel_for({64, 3136, 576});
   EXPECT_FALSE(k.generated);
   EXPECT_TRUE(gemm_kernel_matches_reference(k));
-  expect_error([] { GemmKernelSource("", tune::TuneOptions{}); },
+  expect_error([] { TunedSchedules("", tune::TuneOptions{}); },
                {.input = "tuning", .contains = "needs a C++ compiler"});
 }
 
@@ -109,7 +110,7 @@ TEST(GemmTuning, APlanTunesItsTasksOnceAndThenReadsTheLog) {
   const testing::TempDir dir;
   const testing::ScopedEnv cache("TESSERA_CACHE_DIR");
   cache.set((dir / "kernels").string());
-  if (!GemmCompiler::find()) GTEST_SKIP() << "no C++ compiler runs here";
+  if (!KernelCompiler::find()) GTEST_SKIP() << "no C++ compiler runs here";
   const Graph g = run_passes(make_zoo_model("squeezenet1.1", {.image = 32}), default_passes());
   PlanOptions options;
   options.conv_kernels = {"generated-gemm"};
@@ -117,13 +118,13 @@ TEST(GemmTuning, APlanTunesItsTasksOnceAndThenReadsTheLog) {
   options.tuning_log = (dir / "tuning.jsonl").string();
   options.tuning = tune::TuneOptions{.search = "ga", .trials = 4, .batch = 4, .finalists = 2};
   const Plan tuned = Plan::compile(g, options);
-  ASSERT_FALSE(tuned.gemm_kernel_sources().empty());
-  for (const auto& [task, source] : tuned.gemm_kernel_sources())
+  ASSERT_FALSE(tuned.kernel_sources().empty());
+  for (const auto& [task, source] : tuned.kernel_sources())
     EXPECT_EQ(source, "tuned (ga, 4 trials)") << task;
   const std::size_t records = tune::TuningLog::open(options.tuning_log).records().size();
-  EXPECT_EQ(records, tuned.gemm_kernel_sources().size() * 5);  // 4 trials and a final each
+  EXPECT_EQ(records, tuned.kernel_sources().size() * 5);  // 4 trials and a final each
   Plan again = Plan::compile(g, options);
-  for (const auto& [task, source] : again.gemm_kernel_sources())
+  for (const auto& [task, source] : again.kernel_sources())
     EXPECT_EQ(source, "from the log") << task;
   EXPECT_EQ(tune::TuningLog::open(options.tuning_log).records().size(), records);
   const TensorMap inputs = random_inputs(g, 3);
@@ -142,12 +143,13 @@ TEST(GemmTuning, APlanTunesItsTasksOnceAndThenReadsTheLog) {
     scheduled += saved.steps[i].schedule.empty() ? 0 : 1;
   }
   EXPECT_GT(scheduled, 0U);
-  EXPECT_TRUE(replayed.gemm_kernel_sources().empty());  // nothing tuned, nothing read from a log
+  EXPECT_TRUE(replayed.kernel_sources().empty());  // nothing tuned, nothing read from a log
   EXPECT_EQ(replayed.run(inputs).begin()->second.bytes, got.begin()->second.bytes);
 }
 
 TEST(GemmTuning, ASavedPlanWithAScheduleOfAnotherMachineIsRefused) {
-  GemmKernelSource source("", std::nullopt);
+  TunedSchedules tuned("", std::nullopt);
+  GemmKernelSource source(tuned);
   expect_error(
       [&] { source.kernel_of("mr4_nv2_w32_u2_kc256_nc1024_o0_p0"); },
       {.input = "schedule 'mr4_nv2_w32_u2_kc256_nc1024_o0_p0'", .contains = "sets knob 'w' to 32"});

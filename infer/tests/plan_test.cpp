@@ -8,7 +8,7 @@
 #include <set>
 
 #include "../src/conv_kernels.hpp"
-#include "tessera/core/rng.hpp"
+#include "random_tensor.hpp"
 #include "tessera/infer/conformance.hpp"
 #include "tessera/infer/data_manifest.hpp"
 #include "tessera/infer/model_zoo.hpp"
@@ -18,14 +18,6 @@
 
 namespace tessera::infer {
 namespace {
-
-Tensor random_float(std::vector<std::int64_t> shape, std::uint64_t seed) {
-  Tensor t(DataType::kFloat32, std::move(shape));
-  const CounterRng rng(seed, 0);
-  auto d = t.data<float>();
-  for (std::size_t i = 0; i < d.size(); ++i) d[i] = rng.uniform_float(i, -1, 1);
-  return t;
-}
 
 struct ConvCase {
   std::vector<std::int64_t> input;   // N, C, H, W

@@ -3,7 +3,7 @@
 // `tessera infer run` (a model through the graph passes, on TensorProto inputs, outputs written as
 // TensorProto files), `tessera infer optimize` (the passes' graph saved as ONNX), `tessera infer
 // zoo` (a generated benchmark model), `compile`, `plan` and `bench` (plans), and `tune` (the
-// generated GEMM kernels' schedules searched into a tuning log).
+// loop-nest kernels' schedules searched into a tuning log).
 #include <fmt/format.h>
 
 #include <algorithm>
@@ -17,6 +17,7 @@
 #include <string>
 #include <vector>
 
+#include "infer_commands.hpp"
 #include "tessera/bench/bench.hpp"
 #include "tessera/cli/cli.hpp"
 #include "tessera/core/cpu_features.hpp"
@@ -305,8 +306,9 @@ struct TuneCommandOptions {
   tune::TuneOptions tuning;
 };
 
-// The GEMM tasks of a model's convolutions tuned (those the log lacks), the log appended, then the
-// plan compiled with the tuned kernels among its candidates (and saved when asked).
+// The tasks of a model's convolutions tuned (those the log lacks): the GEMM tasks of the
+// generated-GEMM record and the convolution tasks of the blocked records; the log appended, then
+// the plan compiled with the tuned kernels among its candidates (and saved when asked).
 void run_tune(TuneCommandOptions o) {
   const Graph g = run_passes(read_onnx(o.model), default_passes());
   o.tuning.progress = ProgressMode::kAuto;
@@ -314,15 +316,18 @@ void run_tune(TuneCommandOptions o) {
   const Plan plan =
       Plan::compile(g, {.progress = ProgressMode::kAuto, .tuning_log = o.log, .tuning = o.tuning});
   const double seconds = watch.elapsed();
-  for (const auto& [task, source] : plan.gemm_kernel_sources())
+  std::size_t gemm_tasks = 0;
+  for (const auto& [task, source] : plan.kernel_sources()) {
     std::cout << fmt::format("{:<44} {}\n", task, source);
-  std::size_t generated = 0;
-  for (const PlanStep& s : plan.steps()) generated += s.kernel == "generated-gemm" ? 1 : 0;
+    gemm_tasks += task.rfind("gemm ", 0) == 0 ? 1 : 0;
+  }
+  std::size_t loop_nests = 0;
+  for (const PlanStep& s : plan.steps()) loop_nests += s.schedule.empty() ? 0 : 1;
   std::cout << fmt::format(
-      "# {}: {} GEMM tasks, {} trials each at most ({} search); the plan runs {} of its nodes on "
-      "generated kernels; {:.1f} s; log {}\n",
-      o.model, plan.gemm_kernel_sources().size(), o.tuning.trials, o.tuning.search, generated,
-      seconds, o.log);
+      "# {}: {} GEMM and {} convolution tasks, {} trials each at most ({} search); the plan runs "
+      "{} of its nodes on loop-nest kernels; {:.1f} s; log {}\n",
+      o.model, gemm_tasks, plan.kernel_sources().size() - gemm_tasks, o.tuning.trials,
+      o.tuning.search, loop_nests, seconds, o.log);
   if (o.output.empty()) return;
   OutputFile file(o.output);
   const std::string text = save_plan(plan, g);
@@ -591,7 +596,7 @@ const cli::Registrar kInfer(
                        "Only these conv kernels (the infer.conv records `tessera doctor` lists)")
           ->delimiter(',');
       compile_app->add_option("--tuning-log", compile->tuning_log,
-                              "Schedules of the generated GEMM kernels, from `tessera infer tune`");
+                              "Schedules of the loop-nest kernels, from `tessera infer tune`");
       compile_app->footer(
           "Examples:\n"
           "  tessera infer compile resnet18.onnx -o resnet18.plan\n"
@@ -626,7 +631,7 @@ const cli::Registrar kInfer(
           "output's layout and its candidates' times alone (ms; in parentheses, in their own "
           "layouts)");
       bench_app->add_option("--tuning-log", bench->tuning_log,
-                            "Schedules of the generated GEMM kernels, from `tessera infer tune`");
+                            "Schedules of the loop-nest kernels, from `tessera infer tune`");
       bench_app->footer(
           "Examples:\n"
           "  tessera infer zoo resnet18 -o resnet18.onnx && tessera infer bench resnet18.onnx\n"
@@ -673,7 +678,8 @@ const cli::Registrar kInfer(
       auto tuning = std::make_shared<TuneCommandOptions>();
       CLI::App* tune_app = app.add_subcommand(
           "tune",
-          "Tune the generated GEMM kernels of a model's convolutions (schedules searched, each "
+          "Tune the loop-nest kernels of a model's convolutions, the GEMM of the generated-gemm "
+          "record and the blocked direct and depthwise convolutions (schedules searched, each "
           "generated, compiled, checked against a reference and timed), append them to a tuning "
           "log, and plan the model with them among the candidates");
       tune_app->add_option("model", tuning->model, "The .onnx model")->required();
@@ -719,6 +725,9 @@ const cli::Registrar kInfer(
           "  tessera infer zoo mobilenetv2 --batch 8 -o mobilenetv2-b8.onnx\n"
           "  tessera infer zoo squeezenet1.1 --image 64 --seed 7 -o small.onnx");
       zoo_app->callback([zoo] { run_zoo(*zoo); });
+
+      add_weights_commands(app);
+      add_sparse_mlp(app);
     });
 
 }  // namespace

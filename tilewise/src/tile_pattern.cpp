@@ -91,6 +91,34 @@ TilePattern TilePattern::contiguous(std::size_t k, std::size_t n, std::size_t g,
   return pattern;
 }
 
+TilePattern TilePattern::of_nonzeros(View<const float, 2> w, std::size_t g) {
+  if (g == 0) throw usage_error("tile width", "must be at least 1");
+  const std::size_t k = w.extent(0), n = w.extent(1);
+  TilePattern pattern{k, n, g, {}};
+  std::vector<std::uint32_t> live;  // columns with a nonzero
+  for (std::size_t c = 0; c < n; ++c) {
+    for (std::size_t r = 0; r < k; ++r) {
+      if (w(r, c) != 0.0f) {
+        live.push_back(static_cast<std::uint32_t>(c));
+        break;
+      }
+    }
+  }
+  for (std::size_t first = 0; first < live.size(); first += g) {
+    Tile tile;
+    tile.columns.assign(
+        live.begin() + static_cast<std::ptrdiff_t>(first),
+        live.begin() + static_cast<std::ptrdiff_t>(std::min(live.size(), first + g)));
+    for (std::size_t r = 0; r < k; ++r) {
+      const auto nonzero = [&](std::uint32_t c) { return w(r, c) != 0.0f; };
+      if (std::any_of(tile.columns.begin(), tile.columns.end(), nonzero))
+        tile.rows.push_back(static_cast<std::uint32_t>(r));
+    }
+    pattern.tiles.push_back(std::move(tile));
+  }
+  return pattern;
+}
+
 TilePattern TilePattern::random(std::size_t k, std::size_t n, std::size_t g, double sparsity,
                                 std::uint64_t seed) {
   if (!(sparsity >= 0 && sparsity <= 1)) {

@@ -1,5 +1,7 @@
 // Random TW patterns (what kernel benchmarks time): each tile keeps the asked number of distinct
-// rows, the pattern depends on the seed only, and bad arguments are usage errors.
+// rows, the pattern depends on the seed only, and bad arguments are usage errors. Patterns found in
+// dense matrices: a TW-1D pattern's masked weights give it back, and a matrix with pruned columns
+// and scattered nonzeros gets the smallest pattern that keeps them all.
 #include "tessera/tilewise/tile_pattern.hpp"
 
 #include <gtest/gtest.h>
@@ -10,6 +12,8 @@
 
 #include "tessera/core/error.hpp"
 #include "tessera/testing/expect_error.hpp"
+#include "tessera/tilewise/tw_matrix.hpp"
+#include "tw_test_patterns.hpp"
 
 namespace tessera::tilewise {
 namespace {
@@ -46,6 +50,41 @@ TEST(RandomTilePattern, BadSparsityOrTileWidthIsAUsageError) {
   expect_usage([] { TilePattern::random(16, 16, 8, 1.5, 1); }, "sparsity");
   expect_usage([] { TilePattern::random(16, 16, 8, std::nan(""), 1); }, "sparsity");
   expect_usage([] { TilePattern::random(16, 16, 0, 0.5, 1); }, "tile width");
+}
+
+TEST(TilePatternOfNonzeros, GivesBackTheTw1dPatternOfMaskedWeights) {
+  const TilePattern p = TilePattern::random(200, 300, 64, 0.75, 5);
+  const AlignedBuffer<float> w = testing::random_matrix(200, 300, 6);
+  const AlignedBuffer<float> masked =
+      TwMatrix::pack(p, View<const float, 2>(w.data(), {200, 300})).unpack();
+  const TilePattern found =
+      TilePattern::of_nonzeros(View<const float, 2>(masked.data(), {200, 300}), 64);
+  ASSERT_EQ(found.tiles.size(), p.tiles.size());
+  for (std::size_t t = 0; t < p.tiles.size(); ++t) {
+    EXPECT_EQ(found.tiles[t].columns, p.tiles[t].columns);
+    EXPECT_EQ(found.tiles[t].rows, p.tiles[t].rows);
+  }
+  EXPECT_NO_THROW(found.validate("found"));
+}
+
+TEST(TilePatternOfNonzeros, KeepsEveryNonzeroAndTilesTheLiveColumnsOnly) {
+  // 6 x 7, tile width 2: nonzeros at (0, 0), (3, 2), (5, 3), (2, 6) only.
+  std::vector<float> w(42, 0.0f);
+  w[0 * 7 + 0] = 1, w[3 * 7 + 2] = -2, w[5 * 7 + 3] = 3, w[2 * 7 + 6] = 4;
+  w[4 * 7 + 5] = -0.0f;  // a zero of either sign is pruned
+  const TilePattern p = TilePattern::of_nonzeros(View<const float, 2>(w.data(), {6, 7}), 2);
+  ASSERT_EQ(p.tiles.size(), 2u);  // live columns 0, 2, 3, 6 -> {0, 2}, {3, 6}
+  EXPECT_EQ(p.tiles[0].columns, (std::vector<std::uint32_t>{0, 2}));
+  EXPECT_EQ(p.tiles[0].rows, (std::vector<std::uint32_t>{0, 3}));
+  EXPECT_EQ(p.tiles[1].columns, (std::vector<std::uint32_t>{3, 6}));
+  EXPECT_EQ(p.tiles[1].rows, (std::vector<std::uint32_t>{2, 5}));
+  EXPECT_EQ(p.kept_weights(), 8u);
+  EXPECT_NO_THROW(p.validate("found"));
+  expect_error(
+      [&] {
+        TilePattern::of_nonzeros(View<const float, 2>(w.data(), {6, 7}), 0);
+      },
+      {.input = "tile width", .code = ExitCode::kUsage});
 }
 
 }  // namespace

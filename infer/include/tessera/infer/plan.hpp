@@ -35,16 +35,19 @@ struct PlanOptions {
   /// The kernel of each Conv node by node name, as a saved plan has them: those nodes are not
   /// timed (the kernel must take the node, else tessera::Error naming the node).
   std::map<std::string, std::string, std::less<>> chosen{};
-  /// The schedule of each generated-GEMM node by node name, as a saved plan has them.
+  /// The schedule of each node on a loop-nest kernel (generated-gemm, blocked-direct,
+  /// blocked-depthwise) by node name, as a saved plan has them.
   std::map<std::string, std::string, std::less<>> schedules{};
   /// A progress bar of the nodes compiled, "plan <graph name>", on `progress_stream`.
   ProgressMode progress = ProgressMode::kNever;
   std::FILE* progress_stream = stderr;
-  /// A tuning log (tune/tuning_log.hpp) whose schedules the generated GEMM kernels of the Conv
-  /// nodes take, for the tasks it has on this hardware; empty: none.
+  /// A tuning log (tune/tuning_log.hpp) whose schedules the loop-nest kernels of the Conv nodes
+  /// take (GEMM tasks, and convolution tasks of the blocked records), for the tasks it has on
+  /// this hardware; empty: none.
   std::string tuning_log{};
-  /// Tune the GEMM tasks the log lacks with these options (appending to the log when there is
-  /// one); without: such tasks get the default built-in schedule.
+  /// Tune the tasks the log lacks with these options (appending to the log when there is one);
+  /// without: GEMM tasks get the default built-in schedule, and the blocked records choose among
+  /// their built-in schedules alone.
   std::optional<tune::TuneOptions> tuning{};
 };
 
@@ -70,9 +73,10 @@ class Plan {
 
   /// One entry per node, in order.
   const std::vector<PlanStep>& steps() const;
-  /// Per GEMM task of the generated kernels ("gemm m=64 n=3136 k=576 threads=2"), where its
-  /// schedule came from: "default", "from the log" or "tuned (ga, 200 trials)".
-  const std::map<std::string, std::string>& gemm_kernel_sources() const;
+  /// Per task of the loop-nest kernels ("gemm m=64 n=3136 k=576 threads=2", "conv direct n=1
+  /// c=64 ... threads=2"), where its schedule came from: "from the log", "tuned (ga, 200
+  /// trials)", or for GEMM tasks without either "default".
+  const std::map<std::string, std::string>& kernel_sources() const;
 
   /// Median seconds of each step over `runs` runs of the whole plan on `inputs` (checked as
   /// run() checks them), in step order.

@@ -10,6 +10,8 @@
 #include <string>
 #include <vector>
 
+#include "tessera/core/view.hpp"
+
 namespace tessera::tilewise {
 
 /// Default tile width: the N width of the paper's CUTLASS threadblock tile.
@@ -48,6 +50,12 @@ struct TilePattern {
   /// drawn uniformly without replacement (seeded): what kernel benchmarks time.
   static TilePattern random(std::size_t k, std::size_t n, std::size_t g, double sparsity,
                             std::uint64_t seed);
+  /// The pattern of tile width `g` that keeps every nonzero of `w` (k × n, any strides) and
+  /// nothing a tile does not need: columns without a nonzero in no tile, the others tiled in
+  /// order, g at a time (how TW-2D tiles, and TW-1D where no column is all zero), each tile
+  /// keeping the rows with a nonzero in any of its columns. What a model pruned tile-wise and
+  /// stored dense (an ONNX initializer) is found to be; packing w with it loses nothing.
+  static TilePattern of_nonzeros(View<const float, 2> w, std::size_t g);
 };
 
 }  // namespace tessera::tilewise
