@@ -7,6 +7,7 @@
 #include <string>
 
 #include "conv_tuning.hpp"
+#include "tessera/core/error.hpp"
 
 namespace tessera::infer::detail {
 namespace {
@@ -14,10 +15,16 @@ namespace {
 // The executor on the kernel of the saved plan's schedule, or on the fastest for the shape of the
 // built-in kernels and the tuned one, timed in its own layouts.
 std::unique_ptr<ConvExecutor> prepare_blocked(const ConvPrepare& p, bool depthwise) {
-  if (p.schedule != nullptr)
-    return make_blocked_conv(*p.shape, p.weight, p.bias,
-                             p.blocked != nullptr ? p.blocked->kernel_of(*p.schedule)
-                                                  : builtin_conv_kernel_of(*p.schedule));
+  if (p.schedule != nullptr) {
+    TunedSchedules none("", std::nullopt);  // without a source: built in, or generated
+    ConvKernelSource own(none);
+    const ConvKernel kernel = (p.blocked != nullptr ? p.blocked : &own)->kernel_of(*p.schedule);
+    if (kernel.schedule.depthwise != depthwise)
+      throw Error("schedule '" + *p.schedule + "'", std::string("is not a schedule of the ") +
+                                                        (depthwise ? "depthwise" : "direct") +
+                                                        " blocked convolution");
+    return make_blocked_conv(*p.shape, p.weight, p.bias, kernel);
+  }
   std::vector<ConvKernel> kernels = builtin_conv_kernels(depthwise);
   if (p.blocked != nullptr) {
     if (std::optional<ConvKernel> tuned = p.blocked->kernel_for(*p.shape);

@@ -68,7 +68,7 @@ class ConvExecutor {
 };
 
 /// Median seconds of `executor` in its own layouts (input, residual and output), on zeroed
-/// buffers of those layouts (NCHW where it has none).
+/// buffers of those layouts; for executors that have both.
 double own_layout_seconds(ConvExecutor& executor, bool residual, const tune::TimingOptions& timing);
 
 class GemmKernelSource;

@@ -5,7 +5,7 @@
 
 #include <cstdio>
 
-#include "tessera/core/cpu_features.hpp"
+#include "gemm_schedule.hpp"
 
 namespace tessera::infer::detail {
 
@@ -25,10 +25,7 @@ std::optional<ConvSchedule> ConvSchedule::parse(const std::string& key) {
 }
 
 tune::SearchSpace conv_search_space(bool depthwise) {
-  std::vector<std::int64_t> widths{4};
-  const IsaLevel isa = dispatch_isa_level();
-  if (isa >= IsaLevel::kAvx2) widths.push_back(8);
-  if (isa >= IsaLevel::kAvx512) widths.push_back(16);
+  const std::vector<std::int64_t> widths = vector_widths();
   if (depthwise) return tune::SearchSpace({{"w", widths}, {"owb", {4, 7, 8, 14, 16, 28}}});
   return tune::SearchSpace({{"w", widths},
                             {"ocb", {1, 2, 3, 4}},

@@ -23,10 +23,10 @@ ConvShape with_output_size(ConvShape s) {
 }
 
 // The check's shapes for `schedule`: three input channel blocks (the last partial), two groups of
-// output blocks (the last partial), rows of two tiles and a partial one.
+// output blocks (the second of one block, itself partial), rows of two tiles and a partial one.
 std::vector<ConvShape> check_shapes(const ConvSchedule& schedule) {
   const std::int64_t vw = schedule.w, tiles = 2 * schedule.owb + 1;
-  const std::int64_t c = 2 * vw + 3, k = schedule.depthwise ? c : 2 * schedule.ocb * vw - 3;
+  const std::int64_t c = 2 * vw + 3, k = schedule.depthwise ? c : (schedule.ocb + 1) * vw - 3;
   ConvShape a;  // stride 1, padded all round, a residual, Clip
   a.n = 2, a.c = c, a.h = 5, a.w = tiles, a.k = k, a.r = 3, a.s = 3;
   a.pad_top = a.pad_left = a.pad_bottom = a.pad_right = 1;
@@ -95,10 +95,11 @@ bool matches_on(const ConvKernel& kernel, const ConvShape& s) {
 
 std::string conv_task_key(const ConvShape& s) {
   return fmt::format(
-      "conv {} n={} c={} h={} w={} k={} r={} s={} stride={}x{} dilation={}x{} pad={}x{} "
+      "conv {} n={} c={} h={} w={} k={} r={} s={} stride={}x{} dilation={}x{} pad={},{},{},{} "
       "out={}x{} threads={}",
       s.depthwise() ? "depthwise" : "direct", s.n, s.c, s.h, s.w, s.k, s.r, s.s, s.stride_h,
-      s.stride_w, s.dilation_h, s.dilation_w, s.pad_top, s.pad_left, s.oh, s.ow, thread_count());
+      s.stride_w, s.dilation_h, s.dilation_w, s.pad_top, s.pad_left, s.pad_bottom, s.pad_right,
+      s.oh, s.ow, thread_count());
 }
 
 GeneratedSource generated_conv_source(const std::vector<ConvSchedule>& schedules) {
@@ -173,14 +174,6 @@ std::optional<ConvKernel> ConvKernelSource::kernel_for(const ConvShape& s) {
     return kernels_[key] = std::nullopt;
   }
   return kernels_[key] = generated_conv_kernels(*tuned_.compiler(), {schedule}).front();
-}
-
-ConvKernel builtin_conv_kernel_of(const std::string& key) {
-  const std::optional<ConvSchedule> schedule = ConvSchedule::parse(key);
-  const std::string where = "schedule '" + key + "'";
-  if (!schedule) throw Error(where, "is not a blocked convolution schedule");
-  if (std::optional<ConvKernel> builtin = builtin_conv_kernel(*schedule)) return *builtin;
-  throw Error(where, "is not a built-in blocked convolution here");
 }
 
 ConvKernel ConvKernelSource::kernel_of(const std::string& key) {

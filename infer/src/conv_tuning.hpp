@@ -14,8 +14,9 @@
 
 namespace tessera::infer::detail {
 
-/// "conv direct n=1 c=64 h=56 w=56 k=64 r=3 s=3 stride=1x1 dilation=1x1 pad=1x1 out=56x56
-/// threads=2": the tuning log's task of convolution `s`.
+/// "conv direct n=1 c=64 h=56 w=56 k=64 r=3 s=3 stride=1x1 dilation=1x1 pad=1,1,1,1 out=56x56
+/// threads=2" (pads top, left, bottom, right): the tuning log's task of convolution `s`. Its
+/// residual and activation are left out: the epilogue costs the same for every schedule.
 std::string conv_task_key(const ConvShape& s);
 
 /// The translation unit of `schedules`: conv_call.inc, the loop nests, and per schedule an
@@ -67,8 +68,5 @@ class ConvKernelSource {
   tune::SearchSpace direct_space_, depthwise_space_;
   std::map<std::string, std::optional<ConvKernel>> kernels_;  // by task key
 };
-
-/// The built-in kernel of `key`; tessera::Error naming the schedule where none is built in.
-ConvKernel builtin_conv_kernel_of(const std::string& key);
 
 }  // namespace tessera::infer::detail

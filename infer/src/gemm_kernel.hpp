@@ -1,6 +1,6 @@
 // GEMM kernels of the loop nest (gemm_loop_nest.inc) as the runtime holds them: built into the
 // library for a few schedules per instruction set (the templated kernels that serve when no
-// compiler is available), or generated and loaded (gemm_codegen.hpp); and how a kernel runs on
+// compiler is available), or generated and loaded (gemm_tuning.hpp); and how a kernel runs on
 // the plan's threads with A pre-packed.
 #pragma once
 

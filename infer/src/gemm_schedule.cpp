@@ -24,14 +24,18 @@ std::optional<GemmSchedule> GemmSchedule::parse(const std::string& key) {
   return s;
 }
 
-tune::SearchSpace gemm_search_space() {
+std::vector<std::int64_t> vector_widths() {
   std::vector<std::int64_t> widths{4};
   const IsaLevel isa = dispatch_isa_level();
   if (isa >= IsaLevel::kAvx2) widths.push_back(8);
   if (isa >= IsaLevel::kAvx512) widths.push_back(16);
+  return widths;
+}
+
+tune::SearchSpace gemm_search_space() {
   return tune::SearchSpace({{"mr", {2, 4, 6, 8}},
                             {"nv", {1, 2, 3, 4}},
-                            {"w", widths},
+                            {"w", vector_widths()},
                             {"unroll", {1, 2, 4}},
                             {"kc", {64, 128, 256, 512}},
                             {"nc", {256, 512, 1024, 2048}},

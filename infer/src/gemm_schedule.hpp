@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "tessera/tune/search_space.hpp"
 
@@ -28,7 +29,9 @@ struct GemmSchedule {
   bool operator==(const GemmSchedule&) const = default;
 };
 
-/// The knobs, with the vector widths this CPU runs (4, plus 8 with AVX2, plus 16 with AVX-512).
+/// The vector widths in floats this CPU runs: 4, plus 8 with AVX2, plus 16 with AVX-512.
+std::vector<std::int64_t> vector_widths();
+/// The knobs, with the vector widths this CPU runs.
 tune::SearchSpace gemm_search_space();
 GemmSchedule gemm_schedule_of(const tune::SearchSpace& space, const tune::Config& config);
 

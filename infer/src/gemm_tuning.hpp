@@ -12,11 +12,6 @@
 
 namespace tessera::infer::detail {
 
-/// Times GEMM schedules on one task: each configuration's kernel is compiled (a batch at a time
-/// in prepare), checked once against reference_gemm on a small shape that has every edge (partial
-/// panels and strips, several K and N blocks, a split range, bias, residual and an activation),
-/// and only then timed on the task's shape with random operands. A kernel that fails the check
-/// costs infinity.
 /// The generated kernels of `schedules`, in order, compiled where they are not loaded yet.
 std::vector<GemmKernel> generated_gemm_kernels(KernelCompiler& compiler,
                                                const std::vector<GemmSchedule>& schedules);
@@ -24,6 +19,11 @@ std::vector<GemmKernel> generated_gemm_kernels(KernelCompiler& compiler,
 /// extern "C" function tessera_gemm_<key>.
 GeneratedSource generated_gemm_source(const std::vector<GemmSchedule>& schedules);
 
+/// Times GEMM schedules on one task: each configuration's kernel is compiled (a batch at a time
+/// in prepare), checked once against reference_gemm on a small shape that has every edge (partial
+/// panels and strips, several K and N blocks, a split range, bias, residual and an activation),
+/// and only then timed on the task's shape with random operands. A kernel that fails the check
+/// costs infinity.
 class GemmMeasurer final : public tune::Measurer {
  public:
   GemmMeasurer(const GemmTask& task, const tune::SearchSpace& space, KernelCompiler& compiler,

@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <atomic>
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
@@ -94,8 +95,8 @@ std::vector<LoadedFunction> KernelCompiler::load(const GeneratedSource& source) 
   }
   if (!missing.functions.empty()) {
     const std::string text = missing.text();
-    const std::string identity =
-        text + '\n' + kFlags + '\n' + version_ + '\n' + tune::hardware_fingerprint();
+    const std::string identity = text + '\n' + compiler_ + ' ' + kFlags + '\n' + version_ + '\n' +
+                                 tune::hardware_fingerprint();
     const std::string hash = fmt::format(
         "{:08x}{:016x}", crc32c(std::as_bytes(std::span(identity.data(), identity.size()))),
         std::hash<std::string>{}(identity));
@@ -105,7 +106,9 @@ std::vector<LoadedFunction> KernelCompiler::load(const GeneratedSource& source) 
       std::error_code ec;
       std::filesystem::create_directories(dir, ec);
       if (ec) throw Error(cache_dir_, "cannot be created: " + ec.message());
-      const std::string stem = fmt::format("{}-{}.{}", source.family, hash, ::getpid());
+      static std::atomic<int> counter{0};  // unique within the process too
+      const std::string stem =
+          fmt::format("{}-{}.{}.{}", source.family, hash, ::getpid(), ++counter);
       const std::filesystem::path cpp = dir / (stem + ".cpp"), so = dir / (stem + ".so"),
                                   log = dir / (stem + ".log");
       std::ofstream(cpp) << text;
@@ -121,7 +124,11 @@ std::vector<LoadedFunction> KernelCompiler::load(const GeneratedSource& source) 
                     "failed to compile generated " + source.family + " kernels:\n" + messages);
       }
       std::filesystem::rename(so, library, ec);  // atomic: others see all of it or nothing
-      if (ec) throw Error(library.string(), "cannot be written: " + ec.message());
+      if (ec) {
+        std::error_code ignored;
+        std::filesystem::remove(so, ignored);
+        throw Error(library.string(), "cannot be written: " + ec.message());
+      }
       ++compilations_;
     }
     void* handle = ::dlopen(library.c_str(), RTLD_NOW | RTLD_LOCAL);

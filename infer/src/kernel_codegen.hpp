@@ -2,7 +2,8 @@
 // (gemm_loop_nest.inc, conv_loop_nest.inc) instantiated once per schedule with every knob a
 // constant, as extern "C" functions in one translation unit per batch, compiled with the system
 // compiler into a shared object (-O3 -march=native), loaded, and kept in a cache on disk keyed by
-// a hash of the source, the compiler and the hardware, so a schedule is compiled once per machine.
+// a hash of the source, the compiler and the hardware, so a batch is compiled once per machine
+// (and a schedule once per process, whichever batch brought it).
 #pragma once
 
 #include <map>

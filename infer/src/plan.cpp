@@ -173,6 +173,8 @@ std::optional<ConvStep> conv_step(const Node& node, const Graph& graph, ValueSto
     if (!allowed || !registry.can_run(kernel, prepare)) continue;
     try {
       registry.run(kernel, prepare);
+    } catch (const Error&) {
+      throw;  // the project's own: a tuning or compiler failure, a saved schedule refused
     } catch (const std::exception&) {
       continue;  // the library refuses this shape: not a candidate
     }
@@ -205,10 +207,10 @@ std::optional<ConvStep> conv_step(const Node& node, const Graph& graph, ValueSto
 }
 
 // The kernel of the saved plan for `node` among `kernels` (tessera::Error naming the node where
-// none is that one), else the fastest of them, each timed on the plan's values; its name and the
-// times go into `step`.
-StepKernel fastest(const Node& node, std::vector<StepKernel> kernels, const PlanOptions& options,
-                   PlanStep& step) {
+// none is that one; recorded untimed, so that the plan saves the choice again), else the fastest
+// of them, each timed on the plan's values; its name and the times go into `step`.
+StepKernel fastest_kernel(const Node& node, std::vector<StepKernel> kernels,
+                          const PlanOptions& options, PlanStep& step) {
   std::size_t best = 0;
   if (const auto fixed = options.chosen.find(node.name); fixed != options.chosen.end()) {
     const auto named = [&](const StepKernel& k) { return k.kernel == fixed->second; };
@@ -216,6 +218,7 @@ StepKernel fastest(const Node& node, std::vector<StepKernel> kernels, const Plan
     if (at == kernels.end())
       throw Error(node.describe(), "cannot run on the saved plan's kernel '" + fixed->second + "'");
     best = static_cast<std::size_t>(at - kernels.begin());
+    step.candidates.emplace_back(at->kernel, 0.0);
   } else {
     for (std::size_t i = 0; i < kernels.size(); ++i) {
       step.candidates.emplace_back(kernels[i].kernel,
@@ -289,8 +292,13 @@ Plan Plan::compile(const Graph& graph, const PlanOptions& options) {
     std::optional<StepKernel> kernel = detail::own_kernel_step(node, g, values);
     if (!kernel) kernel = reference_step(node, g, values);
     PlanStep step{node.name, node.op_type, kernel->kernel, {}};
+    std::vector<StepKernel> kernels{std::move(*kernel)};
     if (std::optional<StepKernel> sparse = detail::tw_gemm_step(node, g, values))
-      kernel = fastest(node, {std::move(*kernel), std::move(*sparse)}, options, step);
+      kernels.push_back(std::move(*sparse));
+    if (kernels.size() > 1 || options.chosen.count(node.name))
+      kernel = fastest_kernel(node, std::move(kernels), options, step);
+    else
+      kernel = std::move(kernels.front());
     kernel->run();
     impl->steps.push_back(std::move(step));
     impl->run.push_back(kernel->run);

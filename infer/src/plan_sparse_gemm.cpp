@@ -1,6 +1,7 @@
 // Gemm and MatMul on tilewise's TW-GEMM where the constant weights are tile-wise sparse.
 #include "plan_sparse_gemm.hpp"
 
+#include <algorithm>
 #include <memory>
 
 #include "tessera/core/buffer.hpp"
@@ -19,9 +20,13 @@ std::optional<StepKernel> tw_gemm_step(const Node& node, const Graph& graph, Val
   const auto b = graph.constants.find(node.inputs[1]);
   if (!g || g->trans_a || b == graph.constants.end()) return std::nullopt;
   const auto k = static_cast<std::size_t>(g->k), n = static_cast<std::size_t>(g->n);
+  const float* pb = b->second.data<float>().data();
+  // A pattern keeps every nonzero: too few zeros, and none can prune enough (dense weights).
+  if (static_cast<double>(std::count(pb, pb + k * n, 0.0f)) <
+      kMinTileWiseSparsity * static_cast<double>(k * n))
+    return std::nullopt;
   // W = alpha·op(B), row-major (k, n).
   AlignedBuffer<float> w(k * n);
-  const float* pb = b->second.data<float>().data();
   for (std::size_t r = 0; r < k; ++r)
     for (std::size_t c = 0; c < n; ++c)
       w[r * n + c] = g->alpha * (g->trans_b ? pb[c * k + r] : pb[r * n + c]);

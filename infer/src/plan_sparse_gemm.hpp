@@ -18,7 +18,8 @@ inline constexpr double kMinTileWiseSparsity = 0.25;
 /// `graph`: W = alpha·op(B) (k × n) packed with the tile-wise pattern that keeps its nonzeros and
 /// the fewest other weights (TilePattern::of_nonzeros over tile widths 256, 128, 64 and 32),
 /// then beta·C added; nullopt for other nodes, and where that pattern prunes less than
-/// kMinTileWiseSparsity of W.
+/// kMinTileWiseSparsity of W. Weights pruned with another tile width are found as tiles of one
+/// of these four, which keep the union of their rows: less sparse, and maybe not offered.
 std::optional<StepKernel> tw_gemm_step(const Node& node, const Graph& graph, ValueStore& values);
 
 }  // namespace tessera::infer::detail

@@ -83,7 +83,7 @@ SavedPlan parse_saved_plan(std::string_view text, std::string_view source) {
 PlanOptions options_of(const SavedPlan& saved) {
   PlanOptions options;
   for (const PlanStep& s : saved.steps) {
-    if (!s.candidates.empty()) options.chosen[s.node] = s.kernel;  // the timed steps: the Convs
+    if (!s.candidates.empty()) options.chosen[s.node] = s.kernel;  // the timed steps
     if (!s.schedule.empty()) options.schedules[s.node] = s.schedule;
   }
   return options;

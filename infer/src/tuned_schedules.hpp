@@ -38,7 +38,9 @@ class TunedSchedules {
   /// What happened per task key: "tuned (ga, 200 trials)", "from the log", or what the kernel
   /// family noted (set_source).
   const std::map<std::string, std::string>& sources() const { return sources_; }
-  void set_source(const std::string& task, std::string source) { sources_[task] = source; }
+  void set_source(const std::string& task, std::string source) {
+    sources_[task] = std::move(source);
+  }
 
  private:
   std::optional<KernelCompiler> compiler_;

@@ -148,6 +148,11 @@ TEST(ConvTuning, APlanTunesItsConvolutionsOnceAndThenReadsTheLog) {
   }
   EXPECT_TRUE(replayed.kernel_sources().empty());
   EXPECT_EQ(replayed.run(inputs).at("y").bytes, got.at("y").bytes);
+  // A saved plan whose schedule is of the other loop nest is refused.
+  PlanOptions mixed_up = options_of(saved);
+  mixed_up.schedules["direct"] = builtin_conv_kernels(true).front().schedule.key();
+  expect_error([&] { Plan::compile(g, mixed_up); },
+               {.contains = "is not a schedule of the direct blocked convolution"});
 }
 
 }  // namespace

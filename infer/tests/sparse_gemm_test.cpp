@@ -86,12 +86,23 @@ TEST(SparseGemm, TileWiseWeightsGetTwGemmAsACandidateThatMatchesTheReference) {
 
 TEST(SparseGemm, ASavedPlanKeepsTheChoiceAndDenseWeightsGetNoCandidate) {
   const Graph g = sparse_gemm_graph(0.9, true, false);
-  const Plan plan = checked_plan(g, "tilewise-tw-gemm");
-  const SavedPlan saved = parse_saved_plan(save_plan(plan, g), "saved");
-  EXPECT_EQ(Plan::compile(g, options_of(saved)).steps().front().kernel, "tilewise-tw-gemm");
+  const Plan timed = checked_plan(g, "");
+  const PlanOptions replay = options_of(parse_saved_plan(save_plan(timed, g), "saved"));
+  ASSERT_EQ(replay.chosen.count("fc"), 1U);
+  EXPECT_EQ(replay.chosen.at("fc"), timed.steps().front().kernel);
+  // Replayed, the plan runs that kernel untimed, and saves the choice again.
+  const Plan replayed = Plan::compile(g, replay);
+  EXPECT_EQ(replayed.steps().front().kernel, timed.steps().front().kernel);
+  EXPECT_EQ(options_of(parse_saved_plan(save_plan(replayed, g), "again")).chosen.at("fc"),
+            timed.steps().front().kernel);
   const Plan dense = checked_plan(sparse_gemm_graph(0.0, false, false), "");
   EXPECT_TRUE(dense.steps().front().candidates.empty());
   EXPECT_EQ(dense.steps().front().kernel, "openblas-sgemm");
+  // A saved choice the node cannot take (dense weights have no TW-GEMM) is refused.
+  PlanOptions wrong;
+  wrong.chosen["fc"] = "tilewise-tw-gemm";
+  testing::expect_error([&] { Plan::compile(sparse_gemm_graph(0.0, false, false), wrong); },
+                        {.contains = "cannot run on the saved plan's kernel 'tilewise-tw-gemm'"});
 }
 
 TEST(GemmWeights, ComeOutAsKByNAndGoBackAsTheModelStoresThem) {

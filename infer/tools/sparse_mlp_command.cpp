@@ -209,7 +209,8 @@ void add_sparse_mlp(CLI::App& parent) {
   app->add_option("--pattern", c->pattern, "tw or tw2d")->capture_default_str();
   app->add_option("--sparsity", c->sparsity, "Fraction of the hidden layers' weights removed")
       ->capture_default_str();
-  app->add_option("-G,--tile-width", c->options.prune.tile_width, "Columns per tile")
+  app->add_option("-G,--tile-width", c->options.prune.tile_width,
+                  "Columns per tile (the plan finds tiles of 32, 64, 128 or 256 columns)")
       ->capture_default_str()
       ->check(cli::whole_number());
   app->add_option("--epochs", c->options.dense_epochs, "Epochs of dense training")

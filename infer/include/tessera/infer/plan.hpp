@@ -32,8 +32,9 @@ struct PlanOptions {
   std::vector<std::string> conv_kernels{};
   /// Timed runs per candidate kernel (the median counts), after one warm-up run.
   int repetitions = 5;
-  /// The kernel of each Conv node by node name, as a saved plan has them: those nodes are not
-  /// timed (the kernel must take the node, else tessera::Error naming the node).
+  /// The kernel of each timed node (Conv, and Gemm or MatMul with tile-wise sparse weights) by
+  /// node name, as a saved plan has them: those nodes are not timed (the kernel must take the
+  /// node, else tessera::Error naming the node).
   std::map<std::string, std::string, std::less<>> chosen{};
   /// The schedule of each node on a loop-nest kernel (generated-gemm, blocked-direct,
   /// blocked-depthwise) by node name, as a saved plan has them.
