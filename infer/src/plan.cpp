@@ -295,6 +295,11 @@ Plan Plan::compile(const Graph& graph, const PlanOptions& options) {
     std::vector<StepKernel> kernels{std::move(*kernel)};
     if (std::optional<StepKernel> sparse = detail::tw_gemm_step(node, g, values))
       kernels.push_back(std::move(*sparse));
+#ifdef TESSERA_INFER_ONEDNN
+    if (kernels.front().kernel == "openblas-sgemm")  // a float 2-D Gemm or MatMul
+      if (std::optional<StepKernel> onednn = detail::onednn_gemm_step(node, g, values))
+        kernels.push_back(std::move(*onednn));
+#endif
     if (kernels.size() > 1 || options.chosen.count(node.name))
       kernel = fastest_kernel(node, std::move(kernels), options, step);
     else

@@ -46,6 +46,14 @@ struct GemmNode {
 /// 2-D or C has another shape than those Gemm broadcasts.
 std::optional<GemmNode> gemm_node(const Node& node, const ValueStore& values);
 
+#ifdef TESSERA_INFER_ONEDNN
+/// Float Gemm or MatMul `node` (A not transposed, B a constant of `graph`, C none, one value or
+/// one per column) on oneDNN's inner product, its weights (times alpha) reordered once into the
+/// primitive's layout and beta·C as its bias: "onednn-inner-product"; nullopt otherwise.
+std::optional<StepKernel> onednn_gemm_step(const Node& node, const Graph& graph,
+                                           ValueStore& values);
+#endif
+
 /// A kernel of the plan's own for `node`, whose inputs and outputs `values` already holds at
 /// their final shapes (the buffers stay where they are); nullopt where the node is outside what
 /// these kernels take (another type, broadcasting, an attribute they do not handle), and the

@@ -12,7 +12,8 @@ if ! tessera doctor | grep -q '^  dataset-fashion-mnist  *present'; then
 fi
 tessera infer sparse-mlp -o mlp --hidden 128 --epochs 1 --steps 1 --batches 8 --budget 0.05 \
   2>/dev/null | sed -E -e 's/[0-9]+\.[0-9]+ ms/T ms/g' -e 's/[0-9]+\.[0-9]+x/Rx/g' \
-  -e 's/difference\| [0-9.e+-]+/difference| D/' -e 's/tilewise-tw-gemm|openblas-sgemm/K/g'
+  -e 's/difference\| [0-9.e+-]+/difference| D/' \
+  -e 's/tilewise-tw-gemm|openblas-sgemm|onednn-inner-product/K/g'
 echo "exit ${PIPESTATUS[0]}"
 ls mlp
 tessera infer compile mlp/mlp-tw75-b8.onnx -o p.plan 2>/dev/null
