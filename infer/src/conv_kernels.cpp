@@ -57,8 +57,7 @@ std::optional<ConvShape> conv_shape_of(const Node& node, std::span<const std::in
     return std::nullopt;
   }
   s.pad_top = pads[0], s.pad_left = pads[1], s.pad_bottom = pads[2], s.pad_right = pads[3];
-  s.oh = (s.h + s.pad_top + s.pad_bottom - span_h) / s.stride_h + 1;
-  s.ow = (s.w + s.pad_left + s.pad_right - span_w) / s.stride_w + 1;
+  s.set_output_size();
   if (s.oh < 1 || s.ow < 1 || std::min({s.pad_top, s.pad_left, s.pad_bottom, s.pad_right}) < 0)
     return std::nullopt;
   s.activation = Activation::of(node);

@@ -29,6 +29,11 @@ struct ConvShape {
   Activation activation;
   bool residual = false;  // an input z of the output's shape is added before the activation
 
+  /// oh and ow from the input size, the kernel, the strides, the dilations and the pads.
+  void set_output_size() {
+    oh = (h + pad_top + pad_bottom - ((r - 1) * dilation_h + 1)) / stride_h + 1;
+    ow = (w + pad_left + pad_right - ((s - 1) * dilation_w + 1)) / stride_w + 1;
+  }
   std::int64_t input_size() const { return n * c * h * w; }
   std::int64_t output_size() const { return n * k * oh * ow; }
   bool depthwise() const { return groups == c && groups == k; }

@@ -15,13 +15,6 @@
 namespace tessera::infer::detail {
 namespace {
 
-// Convolution `s` with its output size computed from the rest.
-ConvShape with_output_size(ConvShape s) {
-  s.oh = (s.h + s.pad_top + s.pad_bottom - ((s.r - 1) * s.dilation_h + 1)) / s.stride_h + 1;
-  s.ow = (s.w + s.pad_left + s.pad_right - ((s.s - 1) * s.dilation_w + 1)) / s.stride_w + 1;
-  return s;
-}
-
 // The check's shapes for `schedule`: three input channel blocks (the last partial), two groups of
 // output blocks (the second of one block, itself partial), rows of two tiles and a partial one.
 std::vector<ConvShape> check_shapes(const ConvSchedule& schedule) {
@@ -46,7 +39,8 @@ std::vector<ConvShape> check_shapes(const ConvSchedule& schedule) {
   std::vector<ConvShape> out;
   for (ConvShape s : {a, b, d}) {
     if (schedule.depthwise) s.groups = s.c;
-    out.push_back(with_output_size(s));
+    s.set_output_size();
+    out.push_back(s);
   }
   return out;
 }
