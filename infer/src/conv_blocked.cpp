@@ -9,6 +9,7 @@
 
 #include <algorithm>
 
+#include "loop_nest_run.hpp"
 #include "tessera/core/buffer.hpp"
 #include "tessera/core/threads.hpp"
 #ifdef TESSERA_INFER_ONEDNN
@@ -109,19 +110,11 @@ class BlockedConv final : public ConvExecutor {
     if (call.z == call.y && schedule.icb != 0)  // partial sums would overwrite z: a copy first
       std::copy(z, z + z_.size(), z_.begin()), call.z = z_.data();
     if (!own_y_) call.y = y_.data();
-    const long units = conv_units(call, schedule.depthwise ? 1 : schedule.ocb);
-    const auto grain = static_cast<std::size_t>((units + thread_count() - 1) / thread_count());
-    const std::size_t pieces = piece_count(static_cast<std::size_t>(units), grain);
-    const auto floats = static_cast<std::size_t>(
-        schedule.depthwise ? 0 : conv_workspace_floats(call, vw_, schedule.owb, schedule.icb));
-    while (workspaces_.size() < pieces) workspaces_.emplace_back(floats);
-    parallel_for(static_cast<std::size_t>(units), grain, [&](std::size_t piece, Range range) {
-      ConvCall mine = call;
-      mine.begin = static_cast<long>(range.begin);
-      mine.end = static_cast<long>(range.end);
-      mine.workspace = workspaces_[piece].data();
-      kernel_.run(&mine);
-    });
+    run_in_pieces(
+        kernel_.run, call, conv_units(call, schedule.depthwise ? 1 : schedule.ocb),
+        static_cast<std::size_t>(
+            schedule.depthwise ? 0 : conv_workspace_floats(call, vw_, schedule.owb, schedule.icb)),
+        workspaces_);
     if (!own_y_) reorder_blocks(call.y, y, s_.n, s_.k, s_.oh * s_.ow, vw_, false);
   }
 

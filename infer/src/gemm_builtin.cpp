@@ -7,6 +7,7 @@
 #include <utility>
 
 #include "gemm_kernel.hpp"
+#include "loop_nest_run.hpp"
 #include "tessera/core/cache_sizes.hpp"
 #include "tessera/core/cpu_features.hpp"
 #include "tessera/core/isa_region.hpp"
@@ -125,21 +126,8 @@ void run_gemm(const GemmKernel& kernel, GemmCall call,
               std::vector<AlignedBuffer<float>>& workspaces) {
   const GemmSchedule& s = kernel.schedule;
   const long units = s.parallel == 0 ? (call.m + s.mr - 1) / s.mr : (call.n + s.nr() - 1) / s.nr();
-  const auto grain = static_cast<std::size_t>(
-      std::max<long>(1, (units + thread_count() - 1) / std::max(thread_count(), 1)));
-  const std::size_t pieces = piece_count(static_cast<std::size_t>(units), grain);
-  const auto floats = static_cast<std::size_t>(gemm_workspace_floats(s.kc, s.nc, s.nr()));
-  while (workspaces.size() < pieces) workspaces.emplace_back(floats);
-  for (auto& w : workspaces) {
-    if (w.size() < floats) w = AlignedBuffer<float>(floats);
-  }
-  parallel_for(static_cast<std::size_t>(units), grain, [&](std::size_t piece, Range range) {
-    GemmCall mine = call;
-    mine.begin = static_cast<long>(range.begin);
-    mine.end = static_cast<long>(range.end);
-    mine.workspace = workspaces[piece].data();
-    kernel.run(&mine);
-  });
+  run_in_pieces(kernel.run, call, units,
+                static_cast<std::size_t>(gemm_workspace_floats(s.kc, s.nc, s.nr())), workspaces);
 }
 
 void reference_gemm(const GemmCall& call, const float* a, float* c) {
