@@ -35,7 +35,7 @@ std::unique_ptr<ConvExecutor> prepare_blocked(const ConvPrepare& p, bool depthwi
   double best_seconds = std::numeric_limits<double>::infinity();
   for (const ConvKernel& kernel : kernels) {
     auto executor = make_blocked_conv(*p.shape, p.weight, p.bias, kernel);
-    const double seconds = own_layout_seconds(*executor, p.shape->residual, {1, 3});
+    const double seconds = own_layout_seconds(*executor, *p.shape, {1, 3});
     if (seconds < best_seconds) best_seconds = seconds, best = std::move(executor);
   }
   return best;

@@ -90,11 +90,12 @@ void im2col(const ConvShape& s, const float* in, float* columns) {
   });
 }
 
-double own_layout_seconds(ConvExecutor& executor, bool residual,
+double own_layout_seconds(ConvExecutor& executor, const ConvShape& shape,
                           const tune::TimingOptions& timing) {
+  const bool residual = shape.residual;
   const auto in = executor.own_input_layout();
   const auto out = executor.own_output_layout();
-  AlignedBuffer<float> x((in ? in->bytes + 3 : 0) / 4),
+  AlignedBuffer<float> x(in ? (in->bytes + 3) / 4 : static_cast<std::size_t>(shape.input_size())),
       z((out && residual ? out->bytes + 3 : 0) / 4), y((out ? out->bytes + 3 : 0) / 4);
   std::fill(x.begin(), x.end(), 0.0f);
   std::fill(y.begin(), y.end(), 0.0f);

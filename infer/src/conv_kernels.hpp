@@ -70,11 +70,17 @@ class ConvExecutor {
   /// The schedule of a loop-nest kernel (GemmSchedule::key(), ConvSchedule::key()), for saved
   /// plans; else empty.
   virtual std::string schedule() const { return {}; }
+  /// The library's implementation (oneDNN's, as "brgconv:avx512_core"): two records whose
+  /// executors have the same one in the same layouts built the same primitive. Empty for the
+  /// project's own kernels.
+  virtual std::string implementation() const { return {}; }
 };
 
-/// Median seconds of `executor` in its own layouts (input, residual and output), on zeroed
-/// buffers of those layouts; for executors that have both.
-double own_layout_seconds(ConvExecutor& executor, bool residual, const tune::TimingOptions& timing);
+/// Median seconds of `executor` for `shape` in its own layouts (input, residual and output), on
+/// zeroed buffers of those layouts (NCHW for an input it takes as such); for executors with an
+/// output layout of their own.
+double own_layout_seconds(ConvExecutor& executor, const ConvShape& shape,
+                          const tune::TimingOptions& timing);
 
 class GemmKernelSource;
 class ConvKernelSource;

@@ -7,6 +7,7 @@
 // asks for, and apply the epilogue as post-ops (sum for the residual, eltwise for the activation).
 #include <cstring>
 #include <dnnl.hpp>
+#include <functional>
 #include <stdexcept>
 #include <string_view>
 #include <vector>
@@ -24,8 +25,10 @@ using tag = memory::format_tag;
 
 class OnednnConv final : public ConvExecutor {
  public:
-  /// Input and output in `activations`: nchw, any (oneDNN picks), or a fixed format.
-  OnednnConv(const ConvShape& s, const float* weight, const float* bias, tag activations)
+  /// Input in `input`, output in `output`: nchw, any (oneDNN picks), or a fixed format;
+  /// `algorithm` direct or Winograd.
+  OnednnConv(const ConvShape& s, const float* weight, const float* bias, tag input, tag output,
+             dnnl::algorithm algorithm)
       : stream_(onednn_engine()) {
     dnnl::engine& engine = onednn_engine();
     const memory::dims src_dims{s.n, s.c, s.h, s.w}, dst_dims{s.n, s.k, s.oh, s.ow};
@@ -35,8 +38,8 @@ class OnednnConv final : public ConvExecutor {
     const auto f32 = memory::data_type::f32;
     user_src_ = memory::desc(src_dims, f32, tag::nchw);
     user_dst_ = memory::desc(dst_dims, f32, tag::nchw);
-    const memory::desc src(src_dims, f32, activations);
-    const memory::desc dst(dst_dims, f32, activations);
+    const memory::desc src(src_dims, f32, input);
+    const memory::desc dst(dst_dims, f32, output);
     const memory::desc weights(weight_dims, f32, tag::any);
     const memory::desc bias_desc({s.k}, f32, tag::x);
 
@@ -58,11 +61,12 @@ class OnednnConv final : public ConvExecutor {
     dnnl::primitive_attr attr;
     attr.set_post_ops(post);
     const dnnl::convolution_forward::desc desc(
-        dnnl::prop_kind::forward_inference, dnnl::algorithm::convolution_direct, src, weights,
-        bias_desc, dst, {s.stride_h, s.stride_w}, {s.dilation_h - 1, s.dilation_w - 1},
-        {s.pad_top, s.pad_left}, {s.pad_bottom, s.pad_right});
+        dnnl::prop_kind::forward_inference, algorithm, src, weights, bias_desc, dst,
+        {s.stride_h, s.stride_w}, {s.dilation_h - 1, s.dilation_w - 1}, {s.pad_top, s.pad_left},
+        {s.pad_bottom, s.pad_right});
     pd_ = dnnl::convolution_forward::primitive_desc(desc, attr, engine);
-    const bool fixed = activations != tag::nchw && activations != tag::any;
+    const auto fixed_format = [](tag t) { return t != tag::nchw && t != tag::any; };
+    const bool fixed = fixed_format(input) || fixed_format(output);
     if (fixed && std::string_view(pd_.impl_info_str()).substr(0, 3) == "ref")
       throw std::runtime_error("oneDNN has only its reference convolution for this format");
     conv_ = dnnl::convolution_forward(pd_);
@@ -129,6 +133,7 @@ class OnednnConv final : public ConvExecutor {
     if (!reorder_dst_) return std::nullopt;
     return own_layout_of(pd_.dst_desc());
   }
+  std::string implementation() const override { return pd_.impl_info_str(); }
   void use_own_layouts(bool x, bool z, bool y) override {
     own_x_ = x && reorder_src_;
     own_z_ = z && reorder_dst_;
@@ -152,24 +157,48 @@ class OnednnConv final : public ConvExecutor {
 
 void add_onednn_conv_kernels(KernelRegistry<ConvPrepare>& registry) {
   const bool avx512 = detect_cpu_features().avx512f;
+  const tag vector_blocks = avx512 ? tag::nChw16c : tag::nChw8c;
+  const std::int64_t vector_channels = avx512 ? 16 : 8;
+  const auto direct = dnnl::algorithm::convolution_direct;
+  const std::function<bool(const ConvShape&)> any_shape;
+  const auto winograd_shape = [](const ConvShape& s) {  // the 3x3 stride-1 convolutions
+    return s.groups == 1 && s.r == 3 && s.s == 3 && s.stride_h == 1 && s.stride_w == 1 &&
+           s.dilation_h == 1 && s.dilation_w == 1;
+  };
+  // A network's first convolutions: so few input channels that blocking them would mostly pad.
+  const auto few_input_channels = [vector_channels](const ConvShape& s) {
+    return s.groups == 1 && s.c < vector_channels;
+  };
   const struct {
     const char* name;
-    tag activations;
+    tag input, output;
+    dnnl::algorithm algorithm;
+    std::function<bool(const ConvShape&)> takes;
     const char* description;
   } records[] = {
-      {"onednn-nchw", tag::nchw, "oneDNN convolution on NCHW buffers"},
-      {"onednn-blocked", tag::any,
+      {"onednn-nchw", tag::nchw, tag::nchw, direct, any_shape,
+       "oneDNN convolution on NCHW buffers"},
+      {"onednn-blocked", tag::any, tag::any, direct, any_shape,
        "oneDNN convolution in the layouts it picks, with reorders from and to NCHW"},
-      {"onednn-nhwc", tag::nhwc, "oneDNN convolution in NHWC, with reorders from and to NCHW"},
-      {avx512 ? "onednn-nChw16c" : "onednn-nChw8c", avx512 ? tag::nChw16c : tag::nChw8c,
+      {"onednn-nhwc", tag::nhwc, tag::nhwc, direct, any_shape,
+       "oneDNN convolution in NHWC, with reorders from and to NCHW"},
+      {avx512 ? "onednn-nChw16c" : "onednn-nChw8c", vector_blocks, vector_blocks, direct, any_shape,
        "oneDNN convolution in channel blocks of one vector, with reorders from and to NCHW"},
+      {avx512 ? "onednn-nchw-nChw16c" : "onednn-nchw-nChw8c", tag::nchw, vector_blocks, direct,
+       few_input_channels,
+       "oneDNN convolution of an NCHW input of few channels into channel blocks of one vector, "
+       "with a reorder to NCHW"},
+      {"onednn-winograd", tag::any, tag::any, dnnl::algorithm::convolution_winograd, winograd_shape,
+       "oneDNN Winograd convolution (3x3, stride 1) in the layouts it picks, with reorders from "
+       "and to NCHW"},
   };
   for (const auto& r : records) {
-    registry.add(conv_kernel(
-        r.name, KernelBackend::kLibrary, r.description, nullptr,
-        [activations = r.activations](const ConvShape& s, const float* w, const float* b) {
-          return std::make_unique<OnednnConv>(s, w, b, activations);
-        }));
+    registry.add(conv_kernel(r.name, KernelBackend::kLibrary, r.description, r.takes,
+                             [input = r.input, output = r.output, algorithm = r.algorithm](
+                                 const ConvShape& s, const float* w, const float* b) {
+                               return std::make_unique<OnednnConv>(s, w, b, input, output,
+                                                                   algorithm);
+                             }));
   }
 }
 

@@ -144,7 +144,7 @@ double ConvMeasurer::measure(const tune::Config& config) {
   if (first) at->second = conv_kernel_matches_reference(kernel);
   if (!at->second) return std::numeric_limits<double>::infinity();
   const auto executor = make_blocked_conv(shape_, weight_.data(), bias_.data(), kernel);
-  return own_layout_seconds(*executor, shape_.residual, timing_);
+  return own_layout_seconds(*executor, shape_, timing_);
 }
 
 ConvKernelSource::ConvKernelSource(TunedSchedules& tuned)

@@ -10,7 +10,9 @@
 
 #include <algorithm>
 #include <chrono>
+#include <cmath>
 #include <cstring>
+#include <span>
 
 #include "conv_kernels.hpp"
 #include "conv_tuning.hpp"
@@ -95,9 +97,21 @@ void allocate_by_reference(const Node& node, const Graph& graph, ValueStore& val
   }
 }
 
+// Whether `y` is `reference` up to rounding: within 1e-4 of its largest magnitude (at least 1).
+// Kernels that reassociate sums differently, or transform them (Winograd), stay far inside it.
+bool same_up_to_rounding(std::span<const float> reference, const float* y) {
+  float largest = 1.0f, difference = 0.0f;
+  for (std::size_t i = 0; i < reference.size(); ++i) {
+    largest = std::max(largest, std::abs(reference[i]));
+    difference = std::max(difference, std::abs(reference[i] - y[i]));
+  }
+  return difference <= 1e-4f * largest;
+}
+
 // The conv step of `node` when it is a 2-D float convolution with constant weights (and a
-// constant bias, and a residual of the output's shape): every candidate prepared and timed, the
-// fastest on NCHW buffers run once for the nodes after it; nullopt otherwise.
+// constant bias, and a residual of the output's shape): every candidate prepared, checked against
+// the first one's output and timed, the fastest on NCHW buffers run once for the nodes after it;
+// nullopt otherwise.
 std::optional<ConvStep> conv_step(const Node& node, const Graph& graph, ValueStore& values,
                                   const PlanOptions& options, detail::GemmKernelSource& gemm,
                                   detail::ConvKernelSource& blocked) {
@@ -158,10 +172,13 @@ std::optional<ConvStep> conv_step(const Node& node, const Graph& graph, ValueSto
     ConvCandidate c;
     c.name = kernel.name;
     c.executor = std::move(executor);
-    const auto in = c.executor->own_input_layout(), out = c.executor->own_output_layout();
-    if (in && out) c.input_format = in->name, c.output_format = out->name, c.own_seconds = 0;
+    if (const auto out = c.executor->own_output_layout()) {
+      const auto in = c.executor->own_input_layout();
+      c.input_format = in ? in->name : "", c.output_format = out->name, c.own_seconds = 0;
+    }
     step.candidates.push_back(std::move(c));
   }
+  std::vector<float> first_output;
   for (const auto& kernel : registry.kernels()) {
     const bool allowed = fixed == options.chosen.end() &&
                          (options.conv_kernels.empty() ||
@@ -179,23 +196,29 @@ std::optional<ConvStep> conv_step(const Node& node, const Graph& graph, ValueSto
       continue;  // the library refuses this shape: not a candidate
     }
     const auto in = executor->own_input_layout(), out = executor->own_output_layout();
-    // oneDNN's records in the layouts of an earlier one of them are the same primitive (the one
-    // that picks its layouts picked those): timed once.
+    // A library record that built an earlier one's primitive (the one that picks its layouts
+    // picked those of a fixed one) is timed once.
+    const std::string input_format = in ? in->name : "", output_format = out ? out->name : "";
     const auto same_primitive = [&](const ConvCandidate& other) {
-      return other.name.rfind("onednn-", 0) == 0 && other.input_format == in->name &&
-             other.output_format == out->name;
+      return other.executor->implementation() == executor->implementation() &&
+             other.input_format == input_format && other.output_format == output_format;
     };
-    if (in && out && kernel.name.rfind("onednn-", 0) == 0 &&
+    if (out && !executor->implementation().empty() &&
         std::any_of(step.candidates.begin(), step.candidates.end(), same_primitive))
       continue;
     ConvCandidate c;
     c.name = kernel.name;
     c.executor = std::move(executor);
     c.plain_seconds = median_seconds([&] { c.executor->run(px, z, py); }, options.repetitions);
-    if (in && out) {
-      c.input_format = in->name, c.output_format = out->name;
-      c.own_seconds = detail::own_layout_seconds(*c.executor, z != nullptr,
-                                                 {1, std::max(options.repetitions, 1)});
+    if (first_output.empty()) {
+      first_output.assign(py, py + shape->output_size());
+    } else if (!same_up_to_rounding(first_output, py)) {
+      continue;  // a library kernel wrong on this shape: not a candidate
+    }
+    if (out) {
+      c.input_format = input_format, c.output_format = output_format;
+      c.own_seconds =
+          detail::own_layout_seconds(*c.executor, *shape, {1, std::max(options.repetitions, 1)});
     }
     if (step.candidates.empty() || c.plain_seconds < step.candidates[step.chosen].plain_seconds)
       step.chosen = step.candidates.size();

@@ -78,11 +78,11 @@ std::vector<ArenaValue> arena_lives(const KeptValues& kept, const LayoutReaders&
 
 // Kernel choice by cost including the reorders, among the candidates `family` accepts. A candidate
 // with layouts of its own costs its time in them, plus its reorders' share of (NCHW time - own
-// time), by bytes, for the input, the residual and the output unless the steps on the other side
-// compute in the same format under the current choices (a layout-following step passes its
-// inputs' format on, and takes any); any other candidate costs its NCHW time. From each starting
-// choice, steps change candidates one at a time while the total cost falls; the cheapest result
-// is kept.
+// time), by bytes, for the input (unless it reads NCHW), the residual and the output unless the
+// steps on the other side compute in the same format under the current choices (a layout-following
+// step passes its inputs' format on, and takes any); any other candidate costs its NCHW time. From
+// each starting choice, steps change candidates one at a time while the total cost falls; the
+// cheapest result is kept.
 void choose_conv_kernels(const Graph& graph, std::vector<ConvStep>& convs,
                          const std::vector<FollowingStep>& follows,
                          const std::function<bool(const std::string&)>& family) {
@@ -143,10 +143,11 @@ void choose_conv_kernels(const Graph& graph, std::vector<ConvStep>& convs,
     const ConvCandidate& c = s.candidates[k];
     if (c.own_seconds < 0) return c.plain_seconds;
     const double z_bytes = s.z.empty() ? 0 : s.y_bytes;
+    const double x_bytes = c.input_format.empty() ? 0 : s.x_bytes;  // else read as NCHW
     const double per_byte =
-        std::max(c.plain_seconds - c.own_seconds, 0.0) / (s.x_bytes + z_bytes + s.y_bytes);
+        std::max(c.plain_seconds - c.own_seconds, 0.0) / (x_bytes + z_bytes + s.y_bytes);
     double seconds = c.own_seconds;
-    if (!made_in(s.x, c.input_format)) seconds += per_byte * s.x_bytes;
+    if (!c.input_format.empty() && !made_in(s.x, c.input_format)) seconds += per_byte * s.x_bytes;
     if (!s.z.empty() && !made_in(s.z, c.output_format)) seconds += per_byte * z_bytes;
     if (!read_in(s.y, c.output_format)) seconds += per_byte * s.y_bytes;
     return seconds;

@@ -20,7 +20,8 @@
 namespace tessera::infer::detail {
 
 // A prepared kernel of a Conv step: its median seconds on NCHW buffers (reorders included), and
-// for an executor with layouts of its own the seconds in them, and the layouts' formats.
+// for an executor with an output layout of its own the seconds in its layouts, and their formats
+// (the input's empty where it takes NCHW).
 struct ConvCandidate {
   std::string name;
   std::shared_ptr<ConvExecutor> executor;

@@ -5,10 +5,12 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <set>
 
 #include "../src/conv_kernels.hpp"
 #include "random_tensor.hpp"
+#include "tessera/core/cpu_features.hpp"
 #include "tessera/infer/conformance.hpp"
 #include "tessera/infer/data_manifest.hpp"
 #include "tessera/infer/model_zoo.hpp"
@@ -94,6 +96,12 @@ const std::vector<ConvCase>& conv_cases() {
        .pads = {3, 3, 3, 3},
        .residual = true,
        .activation = "Relu"},
+      // Whole vectors of channels and tiles cut by the edges, as oneDNN's Winograd takes them.
+      {.input = {2, 32, 13, 11},
+       .weight = {48, 32, 3, 3},
+       .pads = {1, 1, 1, 1},
+       .residual = true,
+       .activation = "Relu"},
       {.input = {1, 4, 5, 5},
        .weight = {4, 1, 5, 5},
        .group = 4,
@@ -127,8 +135,10 @@ TEST(ConvKernels, EveryRecordMatchesTheReference) {
         registry.run(kernel, prepare);
       } catch (const std::exception& e) {
         // Only the fixed-format oneDNN records may refuse a shape (oneDNN has only its reference
-        // implementation for it); the plan then leaves them out.
-        EXPECT_TRUE(kernel.name == "onednn-nhwc" || kernel.name.rfind("onednn-nChw", 0) == 0)
+        // implementation for it), and Winograd (none on a CPU without AVX-512); the plan then
+        // leaves them out.
+        EXPECT_TRUE(kernel.name == "onednn-nhwc" || kernel.name.rfind("onednn-nChw", 0) == 0 ||
+                    kernel.name.rfind("onednn-nchw-", 0) == 0 || kernel.name == "onednn-winograd")
             << kernel.name << ", case " << i << ": " << e.what();
         continue;
       }
@@ -144,6 +154,13 @@ TEST(ConvKernels, EveryRecordMatchesTheReference) {
   }
   for (const char* name : {"im2col-openblas", "depthwise", "blocked-direct", "blocked-depthwise"})
     EXPECT_TRUE(ran.count(name)) << name;
+  if (detect_cpu_features().avx512f) {  // oneDNN's records, where it is built in, all ran
+    for (const auto& kernel : registry.kernels()) {
+      if (kernel.name.rfind("onednn-", 0) == 0) {
+        EXPECT_TRUE(ran.count(kernel.name)) << kernel.name;
+      }
+    }
+  }
 }
 
 // The zoo models, fused, give the reference outputs of the models as generated.
@@ -347,6 +364,42 @@ TEST(Plan, PoolingWritesItsOutputInItsReadersLayout) {
   EXPECT_EQ(plan.steps()[0].own_output_layout, "nhwc");
   EXPECT_EQ(plan.steps()[1].kernel, "onednn-pooling");
   EXPECT_EQ(plan.steps()[1].own_output_layout, blocks.substr(std::string("onednn-").size()));
+  EXPECT_FALSE(
+      compare_tensors(plan.run(inputs).at("y"), run_reference(g, inputs).at("y"), 1e-4, 1e-4)
+          .has_value());
+}
+
+// A network's first convolution reads its few-channel NCHW input as it is and writes channel
+// blocks, which pass through a pooling to a Winograd convolution without a reorder; the result
+// matches.
+TEST(Plan, AFirstConvolutionWritesChannelBlocksForWinograd) {
+  const auto& registry = detail::conv_kernels();
+  const bool onednn = std::any_of(registry.kernels().begin(), registry.kernels().end(),
+                                  [](const auto& k) { return k.name == "onednn-winograd"; });
+  if (!onednn || !detect_cpu_features().avx512f)
+    GTEST_SKIP() << "needs oneDNN and AVX-512 (oneDNN's Winograd)";
+  using Ints = std::vector<std::int64_t>;
+  Graph g;
+  g.opset = 13;
+  g.inputs.push_back({"x", DataType::kFloat32, {2, 3, 33, 31}});
+  g.constants["a.w"] = random_float({16, 3, 7, 7}, 21);
+  g.constants["c.w"] = random_float({16, 16, 3, 3}, 22);
+  g.nodes.push_back(
+      {"a", "Conv", {"x", "a.w"}, {"a.y"}, {{"strides", Ints{2, 2}}, {"pads", Ints{3, 3, 3, 3}}}});
+  g.nodes.push_back(
+      {"pool",
+       "MaxPool",
+       {"a.y"},
+       {"p"},
+       {{"kernel_shape", Ints{3, 3}}, {"strides", Ints{2, 2}}, {"pads", Ints{1, 1, 1, 1}}}});
+  g.nodes.push_back({"c", "Conv", {"p", "c.w"}, {"y"}, {{"pads", Ints{1, 1, 1, 1}}}});
+  g.outputs.push_back({"y", DataType::kFloat32, {}});
+  const TensorMap inputs{{"x", random_float(g.inputs[0].shape, 23)}};
+  Plan plan = Plan::compile(
+      g, {.repetitions = 1, .chosen = {{"a", "onednn-nchw-nChw16c"}, {"c", "onednn-winograd"}}});
+  EXPECT_EQ(plan.steps()[0].own_output_layout, "nChw16c");
+  EXPECT_EQ(plan.steps()[1].kernel, "onednn-pooling");
+  EXPECT_EQ(plan.steps()[1].own_output_layout, "nChw16c");
   EXPECT_FALSE(
       compare_tensors(plan.run(inputs).at("y"), run_reference(g, inputs).at("y"), 1e-4, 1e-4)
           .has_value());
