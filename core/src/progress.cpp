@@ -61,6 +61,11 @@ void ProgressBar::advance(std::uint64_t units) {
   if (!finished_) draw(done);
 }
 
+void ProgressBar::set_status(std::string status) {
+  const std::lock_guard lock(draw_mutex_);
+  status_ = std::move(status);
+}
+
 void ProgressBar::finish() {
   const std::lock_guard lock(draw_mutex_);
   if (finished_) return;
@@ -75,7 +80,9 @@ void ProgressBar::draw(std::uint64_t done) {
   const double elapsed =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - start_).count();
   // \r returns to the line start; \033[K clears what a longer previous line left behind.
-  std::fprintf(stream_, "\r%s\033[K", format_progress_line(label_, done, total_, elapsed).c_str());
+  std::string line = format_progress_line(label_, done, total_, elapsed);
+  if (!status_.empty()) line += "  " + status_;
+  std::fprintf(stream_, "\r%s\033[K", line.c_str());
   std::fflush(stream_);
 }
 

@@ -83,5 +83,19 @@ TEST(ProgressBar, AlwaysModeEndsWithTheCompleteLine) {
   EXPECT_EQ(text.find('\n'), text.size() - 1) << "exactly one line end";
 }
 
+TEST(ProgressBar, DrawsItsStatusAfterTheBar) {
+  File f(std::tmpfile());
+  ASSERT_TRUE(f);
+  {
+    ProgressBar bar("train", 10, f.get(), ProgressMode::kAlways);
+    bar.advance(10);
+    bar.set_status("loss 0.4312");
+  }
+  const std::string text = contents(f.get());
+  const std::string last = text.substr(text.rfind('\r') + 1);
+  EXPECT_NE(last.find("10/10"), std::string::npos) << last;
+  EXPECT_NE(last.find("  loss 0.4312"), std::string::npos) << last;
+}
+
 }  // namespace
 }  // namespace tessera

@@ -34,6 +34,8 @@ class ProgressBar {
 
   /// Adds `units` of finished work; redraws at most every 100 ms. Thread-safe.
   void advance(std::uint64_t units = 1);
+  /// Text drawn after the bar from the next redraw on ("loss 0.4312"). Thread-safe.
+  void set_status(std::string status);
   /// Draws the final state and ends the line; later calls do nothing.
   void finish();
   bool enabled() const noexcept { return enabled_; }
@@ -42,6 +44,7 @@ class ProgressBar {
   void draw(std::uint64_t done);
 
   std::string label_;
+  std::string status_;  // guarded by draw_mutex_
   std::uint64_t total_;
   std::FILE* stream_;
   bool enabled_;

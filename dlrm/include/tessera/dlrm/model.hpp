@@ -1,0 +1,59 @@
+// DLRM (Naumov et al. 2019): a bottom MLP over the dense features, one embedding table per sparse
+// feature (the table-batched operator), the dot interaction, a top MLP, sigmoid and binary
+// cross-entropy. One training step is forward, loss, backward and the optimizer's update of every
+// parameter; for a given seed and thread count the weights after it are bitwise reproducible.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <span>
+#include <string>
+#include <vector>
+
+#include "tessera/dlrm/batch.hpp"
+#include "tessera/dlrm/embedding.hpp"
+#include "tessera/dlrm/optimizer.hpp"
+
+namespace tessera::dlrm {
+
+struct DlrmConfig {
+  std::int64_t dense_features = 13;
+  std::vector<std::int64_t> bottom_mlp{512, 256, 64};  // the last width is the embedding dim
+  std::vector<std::int64_t> top_mlp{512, 256, 1};      // the last width is 1: the logit
+  std::vector<std::int64_t> table_rows{100'000, 100'000, 100'000, 100'000};
+  Pooling pooling = Pooling::kSum;
+  OptimizerConfig optimizer;
+  std::uint64_t seed = 1;
+};
+
+class Dlrm {
+ public:
+  /// tessera::Error naming the field of a config that does not make a model.
+  explicit Dlrm(DlrmConfig config);
+  ~Dlrm();
+  Dlrm(const Dlrm&) = delete;
+  Dlrm& operator=(const Dlrm&) = delete;
+
+  const DlrmConfig& config() const { return config_; }
+
+  /// The click probability of each sample of `batch`.
+  std::vector<float> predict(const Batch& batch);
+  /// One optimizer step on `batch`; the batch's mean log loss before the step.
+  double train_step(const Batch& batch);
+
+  /// Every parameter array in a fixed order (bottom MLP, top MLP, tables), with its name
+  /// ("bottom.0.weight", "table.3"): what checksums and checkpoints read.
+  void for_each_parameter(
+      const std::function<void(const std::string&, std::span<const float>)>& visit) const;
+
+ private:
+  struct Parts;
+  /// The logits of `batch`, keeping what the backward needs.
+  std::span<const float> forward(const Batch& batch);
+
+  DlrmConfig config_;
+  std::unique_ptr<Parts> parts_;
+};
+
+}  // namespace tessera::dlrm

@@ -1,0 +1,24 @@
+// The optimizers of DLRM training, as FBGEMM's exact optimizers define them: SGD, AdaGrad (one
+// accumulator per weight) and row-wise AdaGrad (one per embedding row: the mean of the row's
+// squared gradient). Dense layers take AdaGrad where row-wise AdaGrad is asked.
+#pragma once
+
+#include <string>
+#include <string_view>
+
+namespace tessera::dlrm {
+
+enum class OptimizerKind { kSgd, kAdagrad, kRowwiseAdagrad };
+
+struct OptimizerConfig {
+  OptimizerKind kind = OptimizerKind::kSgd;
+  float learning_rate = 0.01f;
+  float eps = 1e-8f;  // AdaGrad: w -= lr * g / (sqrt(G) + eps)
+};
+
+/// "sgd", "adagrad" or "rowwise-adagrad".
+std::string to_string(OptimizerKind kind);
+/// The kind named `name` as to_string writes it; tessera::Error naming `input` otherwise.
+OptimizerKind parse_optimizer_kind(std::string_view name, std::string_view input);
+
+}  // namespace tessera::dlrm

@@ -1,0 +1,239 @@
+// The table-batched embedding operator (embedding.hpp): pooled lookups over all tables, and the
+// exact fused backward and optimizer step (ids sorted by row with a stable radix sort, one summed
+// gradient and one update per unique row).
+#include "tessera/dlrm/embedding.hpp"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <array>
+#include <bit>
+#include <cmath>
+
+#include "row_update.hpp"
+#include "tessera/core/error.hpp"
+#include "tessera/core/rng.hpp"
+
+namespace tessera::dlrm {
+namespace {
+
+// Streams of the weights' initial values: one per table.
+constexpr std::uint64_t kWeightStream = 1 << 20;
+
+// tessera::Error naming "bags" unless they are bags of `tables`' rows.
+void check_bags(const SparseFeatures& bags, const std::vector<TableSpec>& tables) {
+  const auto n = static_cast<std::int64_t>(tables.size());
+  if (bags.tables != n)
+    throw Error("bags", fmt::format("{} tables, the embedding operator has {}", bags.tables, n));
+  if (bags.samples < 0 || bags.offsets.size() != static_cast<std::size_t>(n * bags.samples + 1))
+    throw Error("bags", fmt::format("{} offsets for {} tables of {} samples (expected {})",
+                                    bags.offsets.size(), n, bags.samples, n * bags.samples + 1));
+  if (bags.offsets.front() != 0 ||
+      bags.offsets.back() != static_cast<std::int64_t>(bags.ids.size()) ||
+      !std::is_sorted(bags.offsets.begin(), bags.offsets.end()))
+    throw Error("bags", "offsets must rise from 0 to the number of ids");
+  if (!bags.weights.empty() && bags.weights.size() != bags.ids.size())
+    throw Error("bags", fmt::format("{} weights for {} ids", bags.weights.size(), bags.ids.size()));
+  for (std::int64_t t = 0; t < n; ++t) {
+    const std::int64_t rows = tables[static_cast<std::size_t>(t)].rows;
+    for (std::int64_t i = bags.offsets[static_cast<std::size_t>(t * bags.samples)];
+         i < bags.offsets[static_cast<std::size_t>((t + 1) * bags.samples)]; ++i) {
+      const std::int64_t id = bags.ids[static_cast<std::size_t>(i)];
+      if (id < 0 || id >= rows)
+        throw Error("bags", fmt::format("id {} of table {} is outside its {} rows", id, t, rows));
+    }
+  }
+}
+
+// One table's ids in the batch, sorted by row, ties in their order in the batch (by sample, then
+// position in the bag): rows[k] and the index into the batch's ids of position[k].
+struct SortedIds {
+  std::vector<std::int64_t> rows;
+  std::vector<std::int64_t> positions;
+};
+
+// Stable LSD radix sort of ids[first, end) of a table of `row_count` rows, 11 bits a pass.
+SortedIds sort_by_row(const std::vector<std::int64_t>& ids, std::int64_t first, std::int64_t end,
+                      std::int64_t row_count) {
+  const auto n = static_cast<std::size_t>(end - first);
+  SortedIds sorted{{ids.begin() + first, ids.begin() + end}, std::vector<std::int64_t>(n)};
+  for (std::size_t k = 0; k < n; ++k) sorted.positions[k] = first + static_cast<std::int64_t>(k);
+  SortedIds next{std::vector<std::int64_t>(n), std::vector<std::int64_t>(n)};
+  constexpr int kDigitBits = 11;
+  constexpr std::uint64_t kMask = (1u << kDigitBits) - 1;
+  const int bits = std::bit_width(static_cast<std::uint64_t>(row_count - 1));
+  for (int shift = 0; shift < bits; shift += kDigitBits) {
+    std::array<std::size_t, kMask + 2> start{};
+    for (const std::int64_t row : sorted.rows)
+      ++start[((static_cast<std::uint64_t>(row) >> shift) & kMask) + 1];
+    for (std::size_t b = 1; b < start.size(); ++b) start[b] += start[b - 1];
+    for (std::size_t k = 0; k < n; ++k) {
+      const std::size_t at = start[(static_cast<std::uint64_t>(sorted.rows[k]) >> shift) & kMask]++;
+      next.rows[at] = sorted.rows[k];
+      next.positions[at] = sorted.positions[k];
+    }
+    std::swap(sorted, next);
+  }
+  return sorted;
+}
+
+// The rows of one table that the batch touches: sorted ids [begin, end) share one row.
+struct RowSegment {
+  std::size_t table = 0;
+  std::size_t begin = 0, end = 0;
+};
+
+}  // namespace
+
+TableBatchedEmbedding::TableBatchedEmbedding(std::vector<TableSpec> tables, Pooling pooling,
+                                             OptimizerConfig optimizer)
+    : tables_(std::move(tables)), pooling_(pooling), optimizer_(optimizer) {
+  if (tables_.empty()) throw Error("embedding tables", "no tables");
+  std::int64_t weights = 0, state = 0;
+  for (std::size_t t = 0; t < tables_.size(); ++t) {
+    const TableSpec& spec = tables_[t];
+    if (spec.rows < 1 || spec.dim < 1)
+      throw Error("embedding tables",
+                  fmt::format("table {} has {} rows of dim {}: needs at least 1 of each", t,
+                              spec.rows, spec.dim));
+    dim_offsets_.push_back(total_dim_);
+    total_dim_ += spec.dim;
+    weight_offsets_.push_back(weights);
+    weights += spec.rows * spec.dim;
+    state_offsets_.push_back(state);
+    if (optimizer_.kind == OptimizerKind::kAdagrad) state += spec.rows * spec.dim;
+    if (optimizer_.kind == OptimizerKind::kRowwiseAdagrad) state += spec.rows;
+  }
+  weights_.resize(static_cast<std::size_t>(weights));
+  state_.resize(static_cast<std::size_t>(state));
+}
+
+void TableBatchedEmbedding::initialize(std::uint64_t seed) {
+  for (std::size_t t = 0; t < tables_.size(); ++t) {
+    const CounterRng rng(seed, kWeightStream + t);
+    const auto bound = static_cast<float>(1.0 / std::sqrt(static_cast<double>(tables_[t].rows)));
+    const std::span<float> w = weights(t);
+    const auto n = static_cast<std::int64_t>(w.size());
+#pragma omp parallel for schedule(static)
+    for (std::int64_t i = 0; i < n; ++i)
+      w[static_cast<std::size_t>(i)] =
+          rng.uniform_float(static_cast<std::uint64_t>(i), -bound, bound);
+  }
+  std::fill(state_.begin(), state_.end(), 0.0f);
+}
+
+std::span<float> TableBatchedEmbedding::weights(std::size_t t) {
+  const TableSpec& spec = tables_.at(t);
+  return {weights_.data() + weight_offsets_[t], static_cast<std::size_t>(spec.rows * spec.dim)};
+}
+
+std::span<const float> TableBatchedEmbedding::weights(std::size_t t) const {
+  const TableSpec& spec = tables_.at(t);
+  return {weights_.data() + weight_offsets_[t], static_cast<std::size_t>(spec.rows * spec.dim)};
+}
+
+std::span<const float> TableBatchedEmbedding::state(std::size_t t) const {
+  const TableSpec& spec = tables_.at(t);
+  std::int64_t size = 0;
+  if (optimizer_.kind == OptimizerKind::kAdagrad) size = spec.rows * spec.dim;
+  if (optimizer_.kind == OptimizerKind::kRowwiseAdagrad) size = spec.rows;
+  return {state_.data() + state_offsets_[t], static_cast<std::size_t>(size)};
+}
+
+void TableBatchedEmbedding::forward(const SparseFeatures& bags, std::span<float> pooled) const {
+  check_bags(bags, tables_);
+  const std::int64_t samples = bags.samples;
+  if (pooled.size() != static_cast<std::size_t>(samples * total_dim_))
+    throw Error("pooled output", fmt::format("{} values for {} samples of width {}", pooled.size(),
+                                             samples, total_dim_));
+  const bool weighted = !bags.weights.empty();
+#pragma omp parallel for schedule(static)
+  for (std::int64_t s = 0; s < samples; ++s) {
+    for (std::size_t t = 0; t < tables_.size(); ++t) {
+      const std::int64_t dim = tables_[t].dim;
+      const float* table = weights_.data() + weight_offsets_[t];
+      float* out = pooled.data() + s * total_dim_ + dim_offsets_[t];
+      std::fill(out, out + dim, 0.0f);
+      const auto bag = static_cast<std::size_t>(static_cast<std::int64_t>(t) * samples + s);
+      const std::int64_t begin = bags.offsets[bag], end = bags.offsets[bag + 1];
+      for (std::int64_t i = begin; i < end; ++i) {
+        const float* row = table + bags.ids[static_cast<std::size_t>(i)] * dim;
+        const float a = weighted ? bags.weights[static_cast<std::size_t>(i)] : 1.0f;
+        for (std::int64_t d = 0; d < dim; ++d) out[d] += a * row[d];
+      }
+      if (pooling_ == Pooling::kMean && end > begin) {
+        const float scale = 1.0f / static_cast<float>(end - begin);
+        for (std::int64_t d = 0; d < dim; ++d) out[d] *= scale;
+      }
+    }
+  }
+}
+
+void TableBatchedEmbedding::backward_update(const SparseFeatures& bags,
+                                            std::span<const float> pooled_gradient) {
+  check_bags(bags, tables_);
+  const std::int64_t samples = bags.samples;
+  if (pooled_gradient.size() != static_cast<std::size_t>(samples * total_dim_))
+    throw Error("pooled gradient", fmt::format("{} values for {} samples of width {}",
+                                               pooled_gradient.size(), samples, total_dim_));
+  // Per id of the batch: its sample and the factor its row's vector entered the pooled sum with.
+  std::vector<std::int64_t> sample_of(bags.ids.size());
+  std::vector<float> factor(bags.ids.size());
+  const auto tables = static_cast<std::int64_t>(tables_.size());
+#pragma omp parallel for schedule(static)
+  for (std::int64_t bag = 0; bag < tables * samples; ++bag) {
+    const std::int64_t begin = bags.offsets[static_cast<std::size_t>(bag)];
+    const std::int64_t end = bags.offsets[static_cast<std::size_t>(bag) + 1];
+    const float mean =
+        pooling_ == Pooling::kMean && end > begin ? 1.0f / static_cast<float>(end - begin) : 1.0f;
+    for (std::int64_t i = begin; i < end; ++i) {
+      const auto k = static_cast<std::size_t>(i);
+      sample_of[k] = bag % samples;
+      factor[k] = bags.weights.empty() ? mean : bags.weights[k] * mean;
+    }
+  }
+  std::vector<SortedIds> sorted(tables_.size());
+#pragma omp parallel for schedule(dynamic, 1)
+  for (std::int64_t t = 0; t < tables; ++t) {
+    sorted[static_cast<std::size_t>(t)] =
+        sort_by_row(bags.ids, bags.offsets[static_cast<std::size_t>(t * samples)],
+                    bags.offsets[static_cast<std::size_t>((t + 1) * samples)],
+                    tables_[static_cast<std::size_t>(t)].rows);
+  }
+  std::vector<RowSegment> segments;
+  for (std::size_t t = 0; t < tables_.size(); ++t) {
+    const std::vector<std::int64_t>& rows = sorted[t].rows;
+    for (std::size_t k = 0; k < rows.size(); ++k) {
+      if (k == 0 || rows[k] != rows[k - 1]) segments.push_back({t, k, k});
+      segments.back().end = k + 1;
+    }
+  }
+  std::int64_t widest = 0;
+  for (const TableSpec& spec : tables_) widest = std::max(widest, spec.dim);
+  const auto count = static_cast<std::int64_t>(segments.size());
+#pragma omp parallel
+  {
+    std::vector<float> gradient(static_cast<std::size_t>(widest));
+#pragma omp for schedule(dynamic, 64)
+    for (std::int64_t j = 0; j < count; ++j) {
+      const RowSegment& segment = segments[static_cast<std::size_t>(j)];
+      const std::size_t t = segment.table;
+      const std::int64_t dim = tables_[t].dim;
+      std::fill(gradient.begin(), gradient.begin() + dim, 0.0f);
+      for (std::size_t k = segment.begin; k < segment.end; ++k) {
+        const auto i = static_cast<std::size_t>(sorted[t].positions[k]);
+        const float* g = pooled_gradient.data() + sample_of[i] * total_dim_ + dim_offsets_[t];
+        for (std::int64_t d = 0; d < dim; ++d)
+          gradient[static_cast<std::size_t>(d)] += factor[i] * g[d];
+      }
+      const std::int64_t row = sorted[t].rows[segment.begin];
+      float* w = weights_.data() + weight_offsets_[t] + row * dim;
+      float* s = state_.data() + state_offsets_[t];
+      if (optimizer_.kind == OptimizerKind::kAdagrad) s += row * dim;
+      if (optimizer_.kind == OptimizerKind::kRowwiseAdagrad) s += row;
+      detail::update_row(optimizer_, w, s, gradient.data(), dim);
+    }
+  }
+}
+
+}  // namespace tessera::dlrm

@@ -1,0 +1,57 @@
+// A stack of fully connected layers y = relu(x·W + b) on OpenBLAS, W (in, out) row-major, trained
+// with the step's optimizer: DLRM's bottom and top MLPs. The forward keeps each layer's output for
+// the backward, which computes the input's gradient before it updates a layer.
+#pragma once
+
+#include <cstdint>
+#include <span>
+#include <vector>
+
+#include "tessera/dlrm/optimizer.hpp"
+
+namespace tessera::dlrm::detail {
+
+class Mlp {
+ public:
+  /// Layers from `in` inputs through `widths`, ReLU after every layer, or every one but the last
+  /// when !relu_last. Weights N(0, 2 / (in + out)) and biases N(0, 1 / out), as DLRM draws them,
+  /// from (seed, stream + layer).
+  Mlp(std::int64_t in, std::vector<std::int64_t> widths, bool relu_last, OptimizerConfig optimizer,
+      std::uint64_t seed, std::uint64_t stream);
+
+  std::int64_t inputs() const { return in_; }
+  std::int64_t outputs() const { return widths_.back(); }
+
+  /// The output (rows, outputs()) for x (rows, inputs()); valid until the next forward. x must
+  /// stay valid until backward_update.
+  std::span<const float> forward(std::span<const float> x, std::int64_t rows);
+  /// The last forward's output.
+  std::span<const float> output() const { return layers_.back().y; }
+  /// Given d loss / d output of the last forward (overwritten), writes d loss / d x into dx
+  /// (unless empty) and applies one optimizer step to every layer.
+  void backward_update(std::span<float> d_output, std::span<float> dx);
+
+  /// Layer l's weights (in, out) row-major and its biases.
+  std::span<const float> weights(std::size_t l) const { return layers_[l].w; }
+  std::span<const float> biases(std::size_t l) const { return layers_[l].b; }
+  std::span<float> weights(std::size_t l) { return layers_[l].w; }
+  std::span<float> biases(std::size_t l) { return layers_[l].b; }
+  std::size_t layers() const { return layers_.size(); }
+
+ private:
+  struct Layer {
+    std::int64_t in = 0, out = 0;
+    bool relu = true;
+    std::vector<float> w, b, w_state, b_state;  // state: AdaGrad's accumulators, else empty
+    std::vector<float> y;                       // the last forward's output
+  };
+  std::int64_t in_;
+  std::vector<std::int64_t> widths_;
+  OptimizerConfig optimizer_;
+  std::vector<Layer> layers_;
+  const float* x_ = nullptr;  // the last forward's input
+  std::int64_t rows_ = 0;
+  std::vector<float> gradient_, next_gradient_, w_gradient_, b_gradient_;
+};
+
+}  // namespace tessera::dlrm::detail

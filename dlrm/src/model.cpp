@@ -1,0 +1,138 @@
+// DLRM's forward, loss and backward over the embedding operator, the MLPs and the interaction
+// (model.hpp).
+#include "tessera/dlrm/model.hpp"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <cmath>
+
+#include "interaction.hpp"
+#include "mlp.hpp"
+#include "tessera/core/error.hpp"
+
+namespace tessera::dlrm {
+namespace {
+
+// Streams of the MLPs' initial values (one per layer from each base).
+constexpr std::uint64_t kBottomStream = 1 << 10;
+constexpr std::uint64_t kTopStream = 2 << 10;
+
+// tessera::Error naming the config field that cannot make a model.
+void check_config(const DlrmConfig& c) {
+  const auto positive = [](const std::vector<std::int64_t>& v) {
+    return !v.empty() && std::all_of(v.begin(), v.end(), [](std::int64_t x) { return x > 0; });
+  };
+  if (c.dense_features < 1) throw Error("dense_features", "needs at least one dense feature");
+  if (!positive(c.bottom_mlp)) throw Error("bottom_mlp", "needs one or more positive widths");
+  if (!positive(c.top_mlp) || c.top_mlp.back() != 1)
+    throw Error("top_mlp", "needs positive widths, the last one 1 (the logit)");
+  if (!positive(c.table_rows)) throw Error("table_rows", "needs one or more tables of rows");
+  if (!(c.optimizer.learning_rate > 0.0f) || !std::isfinite(c.optimizer.learning_rate))
+    throw Error("learning_rate", "must be positive and finite");
+}
+
+std::vector<TableSpec> table_specs(const DlrmConfig& c) {
+  std::vector<TableSpec> specs;
+  for (const std::int64_t rows : c.table_rows) specs.push_back({rows, c.bottom_mlp.back()});
+  return specs;
+}
+
+}  // namespace
+
+struct Dlrm::Parts {
+  detail::Mlp bottom, top;
+  TableBatchedEmbedding embedding;
+  std::vector<float> pooled, interaction, d_logits, d_interaction, d_bottom, d_pooled;
+};
+
+Dlrm::Dlrm(DlrmConfig config) : config_(std::move(config)) {
+  check_config(config_);
+  const auto tables = static_cast<std::int64_t>(config_.table_rows.size());
+  const std::int64_t d = config_.bottom_mlp.back();
+  parts_ = std::make_unique<Parts>(
+      Parts{detail::Mlp(config_.dense_features, config_.bottom_mlp, true, config_.optimizer,
+                        config_.seed, kBottomStream),
+            detail::Mlp(detail::interaction_width(tables + 1, d), config_.top_mlp, false,
+                        config_.optimizer, config_.seed, kTopStream),
+            TableBatchedEmbedding(table_specs(config_), config_.pooling, config_.optimizer),
+            {},
+            {},
+            {},
+            {},
+            {},
+            {}});
+  parts_->embedding.initialize(config_.seed);
+}
+
+Dlrm::~Dlrm() = default;
+
+std::span<const float> Dlrm::forward(const Batch& batch) {
+  if (batch.dense_features != config_.dense_features ||
+      batch.dense.size() != static_cast<std::size_t>(batch.size * batch.dense_features))
+    throw Error("batch", fmt::format("{} dense features, the model takes {}", batch.dense_features,
+                                     config_.dense_features));
+  if (batch.sparse.samples != batch.size)
+    throw Error("batch", fmt::format("bags for {} samples in a batch of {}", batch.sparse.samples,
+                                     batch.size));
+  Parts& p = *parts_;
+  const auto tables = static_cast<std::int64_t>(config_.table_rows.size());
+  const std::int64_t d = config_.bottom_mlp.back();
+  p.pooled.resize(static_cast<std::size_t>(batch.size * tables * d));
+  p.embedding.forward(batch.sparse, p.pooled);
+  const std::span<const float> bottom = p.bottom.forward(batch.dense, batch.size);
+  p.interaction.resize(static_cast<std::size_t>(batch.size * p.top.inputs()));
+  detail::interact(bottom, p.pooled, batch.size, tables, d, p.interaction);
+  return p.top.forward(p.interaction, batch.size);
+}
+
+std::vector<float> Dlrm::predict(const Batch& batch) {
+  const std::span<const float> logits = forward(batch);
+  std::vector<float> probabilities(logits.size());
+  for (std::size_t i = 0; i < logits.size(); ++i)
+    probabilities[i] = 1.0f / (1.0f + std::exp(-logits[i]));
+  return probabilities;
+}
+
+double Dlrm::train_step(const Batch& batch) {
+  if (batch.labels.size() != static_cast<std::size_t>(batch.size))
+    throw Error("batch", fmt::format("{} labels for {} samples", batch.labels.size(), batch.size));
+  const std::span<const float> logits = forward(batch);
+  Parts& p = *parts_;
+  // Mean binary cross-entropy on the logits (log(1 + e^-|x|) form) and its gradient (p - y) / n.
+  double loss = 0.0;
+  p.d_logits.resize(logits.size());
+  const auto n = static_cast<float>(batch.size);
+  for (std::size_t i = 0; i < logits.size(); ++i) {
+    const double x = logits[i], y = batch.labels[i];
+    loss += std::max(x, 0.0) - x * y + std::log1p(std::exp(-std::abs(x)));
+    p.d_logits[i] = (1.0f / (1.0f + std::exp(-logits[i])) - batch.labels[i]) / n;
+  }
+  const auto tables = static_cast<std::int64_t>(config_.table_rows.size());
+  const std::int64_t d = config_.bottom_mlp.back();
+  p.d_interaction.resize(p.interaction.size());
+  p.top.backward_update(p.d_logits, p.d_interaction);
+  p.d_bottom.resize(static_cast<std::size_t>(batch.size * d));
+  p.d_pooled.resize(p.pooled.size());
+  detail::interact_backward(p.bottom.output(), p.pooled, p.d_interaction, batch.size, tables, d,
+                            p.d_bottom, p.d_pooled);
+  p.bottom.backward_update(p.d_bottom, {});
+  p.embedding.backward_update(batch.sparse, p.d_pooled);
+  return loss / static_cast<double>(batch.size);
+}
+
+void Dlrm::for_each_parameter(
+    const std::function<void(const std::string&, std::span<const float>)>& visit) const {
+  const auto mlp = [&](const char* name, const detail::Mlp& m) {
+    for (std::size_t l = 0; l < m.layers(); ++l) {
+      visit(fmt::format("{}.{}.weight", name, l), m.weights(l));
+      visit(fmt::format("{}.{}.bias", name, l), m.biases(l));
+    }
+  };
+  mlp("bottom", parts_->bottom);
+  mlp("top", parts_->top);
+  for (std::size_t t = 0; t < config_.table_rows.size(); ++t)
+    visit(fmt::format("table.{}", t), parts_->embedding.weights(t));
+}
+
+}  // namespace tessera::dlrm

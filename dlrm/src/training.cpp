@@ -1,0 +1,73 @@
+// Training and evaluation loops with the next batch made ahead on another thread (training.hpp).
+#include "tessera/dlrm/training.hpp"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <chrono>
+#include <future>
+
+#include "tessera/core/error.hpp"
+#include "tessera/dlrm/metrics.hpp"
+
+namespace tessera::dlrm {
+namespace {
+
+double seconds_since(std::chrono::steady_clock::time_point start) {
+  return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+}
+
+// Calls step(batch) on source samples [first, first + count) in batches of batch_size, each batch
+// made on another thread while the step before it runs.
+template <class Step>
+void for_each_batch(const SampleSource& source, std::int64_t first, std::int64_t count,
+                    std::int64_t batch_size, Step&& step) {
+  if (batch_size < 1) throw Error("batch_size", "must be at least 1");
+  if (first < 0 || count < 0) throw Error("samples", "the range must not be negative");
+  const auto make = [&](std::int64_t at) {
+    return std::async(std::launch::async, source, first + at, std::min(batch_size, count - at));
+  };
+  std::future<Batch> next;
+  if (count > 0) next = make(0);
+  for (std::int64_t at = 0; at < count; at += batch_size) {
+    Batch batch = next.get();
+    if (at + batch_size < count) next = make(at + batch_size);
+    step(batch);
+  }
+}
+
+}  // namespace
+
+TrainResult train(Dlrm& model, const SampleSource& source, const TrainOptions& options) {
+  const auto start = std::chrono::steady_clock::now();
+  TrainResult result;
+  double loss_sum = 0;
+  for_each_batch(source, options.first, options.samples, options.batch_size,
+                 [&](const Batch& batch) {
+                   const auto step_start = std::chrono::steady_clock::now();
+                   const double loss = model.train_step(batch);
+                   result.step_seconds += seconds_since(step_start);
+                   ++result.steps;
+                   result.samples += batch.size;
+                   loss_sum += loss * static_cast<double>(batch.size);
+                   if (options.on_step) options.on_step(result.steps, loss);
+                 });
+  result.mean_loss = result.samples > 0 ? loss_sum / static_cast<double>(result.samples) : 0.0;
+  result.total_seconds = seconds_since(start);
+  return result;
+}
+
+Evaluation evaluate(Dlrm& model, const SampleSource& source, std::int64_t first, std::int64_t count,
+                    std::int64_t batch_size) {
+  std::vector<float> predictions, labels;
+  for_each_batch(source, first, count, batch_size, [&](const Batch& batch) {
+    const std::vector<float> p = model.predict(batch);
+    predictions.insert(predictions.end(), p.begin(), p.end());
+    labels.insert(labels.end(), batch.labels.begin(), batch.labels.end());
+  });
+  if (predictions.empty()) throw Error("evaluation", "no samples to evaluate on");
+  return {roc_auc(predictions, labels), log_loss(predictions, labels),
+          static_cast<std::int64_t>(predictions.size())};
+}
+
+}  // namespace tessera::dlrm

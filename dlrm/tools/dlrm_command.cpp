@@ -1,0 +1,227 @@
+// `tessera dlrm train`: trains DLRM on the synthetic stream (against its oracle) or on a Criteo
+// file (chronological train/test split), and reports test AUC, log loss and throughput.
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <iostream>
+#include <memory>
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "tessera/cli/cli.hpp"
+#include "tessera/cli/validators.hpp"
+#include "tessera/core/cpu_features.hpp"
+#include "tessera/core/error.hpp"
+#include "tessera/core/progress.hpp"
+#include "tessera/core/threads.hpp"
+#include "tessera/dlrm/criteo.hpp"
+#include "tessera/dlrm/metrics.hpp"
+#include "tessera/dlrm/synthetic.hpp"
+#include "tessera/dlrm/training.hpp"
+
+namespace tessera::dlrm {
+namespace {
+
+struct TrainCommand {
+  std::string criteo;  // a Criteo file; empty: the synthetic stream
+  double test_fraction = 0.2;
+  std::int64_t criteo_rows = 100'000;
+  std::int64_t tables = 8, rows = 100'000, pooling = 20;
+  double zipf_alpha = 1.1;
+  std::int64_t train_samples = 200'000, test_samples = 50'000;
+  std::vector<std::int64_t> bottom{512, 256, 64}, top{512, 256, 1};
+  std::string optimizer = "rowwise-adagrad";
+  float learning_rate = 0.01f;
+  std::string pooling_kind = "sum";
+  std::int64_t batch = 2048;
+  int epochs = 1;
+  std::uint64_t seed = 1;
+  bool json = false;
+};
+
+// The source, its train and test ranges, and the oracle's evaluation where the data has one.
+struct Data {
+  SampleSource source;
+  std::int64_t dense_features = 0;
+  std::vector<std::int64_t> rows;
+  std::int64_t train_samples = 0, test_first = 0, test_samples = 0;
+  std::optional<Evaluation> oracle;
+};
+
+Data synthetic_data(const TrainCommand& c) {
+  SyntheticConfig config;
+  config.seed = c.seed;
+  config.rows.assign(static_cast<std::size_t>(c.tables), c.rows);
+  config.pooling = c.pooling;
+  config.zipf_alpha = c.zipf_alpha;
+  auto stream = std::make_shared<SyntheticData>(config);
+  Data d;
+  d.source = [stream](std::int64_t first, std::int64_t count) {
+    return stream->batch(first, count);
+  };
+  d.dense_features = config.dense_features;
+  d.rows = config.rows;
+  d.train_samples = c.train_samples;
+  d.test_first = c.train_samples;  // the test samples follow the training ones in the stream
+  d.test_samples = c.test_samples;
+  const Batch test = stream->batch(d.test_first, d.test_samples);
+  const std::vector<float> p = stream->probabilities(d.test_first, d.test_samples);
+  d.oracle = Evaluation{roc_auc(p, test.labels), log_loss(p, test.labels), d.test_samples};
+  return d;
+}
+
+Data criteo_data(const TrainCommand& c) {
+  auto all = std::make_shared<Batch>(read_criteo(c.criteo, {{c.criteo_rows}, 0}));
+  if (!(c.test_fraction > 0 && c.test_fraction < 1))
+    throw usage_error("--test-fraction", "must lie strictly between 0 and 1");
+  Data d;
+  d.source = [all](std::int64_t first, std::int64_t count) { return slice(*all, first, count); };
+  d.dense_features = all->dense_features;
+  d.rows.assign(static_cast<std::size_t>(all->sparse.tables), c.criteo_rows);
+  d.test_samples = static_cast<std::int64_t>(static_cast<double>(all->size) * c.test_fraction);
+  d.train_samples = all->size - d.test_samples;
+  d.test_first = d.train_samples;  // chronological: the last samples are the test set
+  if (d.train_samples < 1 || d.test_samples < 1)
+    throw Error(c.criteo, fmt::format("{} samples are too few to split", all->size));
+  return d;
+}
+
+void run_train(const TrainCommand& c) {
+  const Data data = c.criteo.empty() ? synthetic_data(c) : criteo_data(c);
+  DlrmConfig config;
+  config.dense_features = data.dense_features;
+  config.bottom_mlp = c.bottom;
+  config.top_mlp = c.top;
+  config.table_rows = data.rows;
+  config.pooling = c.pooling_kind == "mean" ? Pooling::kMean : Pooling::kSum;
+  config.optimizer = {parse_optimizer_kind(c.optimizer, "--optimizer"), c.learning_rate};
+  config.seed = c.seed;
+  Dlrm model(config);
+
+  const std::int64_t steps_per_epoch = (data.train_samples + c.batch - 1) / c.batch;
+  ProgressBar bar("train", static_cast<std::uint64_t>(steps_per_epoch * c.epochs));
+  TrainResult total;
+  for (int epoch = 0; epoch < c.epochs; ++epoch) {
+    const TrainResult r =
+        train(model, data.source, {c.batch, 0, data.train_samples, [&](std::int64_t, double loss) {
+                                     bar.set_status(fmt::format("loss {:.4f}", loss));
+                                     bar.advance();
+                                   }});
+    total.steps += r.steps;
+    total.samples += r.samples;
+    total.step_seconds += r.step_seconds;
+    total.total_seconds += r.total_seconds;
+    total.mean_loss = r.mean_loss;  // the last epoch's
+  }
+  bar.finish();
+  const Evaluation test = evaluate(model, data.source, data.test_first, data.test_samples, c.batch);
+  const double throughput = static_cast<double>(total.samples) / total.total_seconds;
+  if (c.json) {
+    nlohmann::json out{{"cpu", detect_cpu_features().brand},
+                       {"threads", thread_count()},
+                       {"train_samples", total.samples},
+                       {"steps", total.steps},
+                       {"train_loss", total.mean_loss},
+                       {"test_samples", test.samples},
+                       {"test_auc", test.auc},
+                       {"test_log_loss", test.log_loss},
+                       {"samples_per_second", throughput},
+                       {"step_seconds", total.step_seconds},
+                       {"total_seconds", total.total_seconds}};
+    if (data.oracle) {
+      out["oracle_auc"] = data.oracle->auc;
+      out["oracle_log_loss"] = data.oracle->log_loss;
+    }
+    std::cout << out.dump() << "\n";
+    return;
+  }
+  std::cout << fmt::format("trained on {} samples in {} steps, mean loss {:.4f} (last epoch)\n",
+                           total.samples, total.steps, total.mean_loss);
+  std::cout << fmt::format("test ({} samples): AUC {:.4f}, log loss {:.4f}", test.samples, test.auc,
+                           test.log_loss);
+  if (data.oracle)
+    std::cout << fmt::format("; oracle AUC {:.4f} (gap {:.4f}), log loss {:.4f}", data.oracle->auc,
+                             data.oracle->auc - test.auc, data.oracle->log_loss);
+  std::cout << fmt::format(
+      "\nthroughput: {:.0f} samples/s ({} threads, {}; {:.1f} s in steps of "
+      "{:.1f} s)\n",
+      throughput, thread_count(), detect_cpu_features().brand, total.step_seconds,
+      total.total_seconds);
+}
+
+void add_train(CLI::App& parent) {
+  auto c = std::make_shared<TrainCommand>();
+  CLI::App* app = parent.add_subcommand(
+      "train", "Train DLRM on synthetic data with a known oracle, or on a Criteo file");
+  app->add_option("--criteo", c->criteo,
+                  "Criteo display-ads samples (raw TSV or CSV with a header); the last "
+                  "--test-fraction of them is the test set");
+  app->add_option("--test-fraction", c->test_fraction, "Share of a Criteo file tested on")
+      ->capture_default_str();
+  app->add_option("--hash-rows", c->criteo_rows, "Rows of each Criteo categorical's table")
+      ->check(cli::whole_number())
+      ->capture_default_str();
+  app->add_option("--tables", c->tables, "Synthetic: embedding tables")
+      ->check(cli::whole_number())
+      ->capture_default_str();
+  app->add_option("--rows", c->rows, "Synthetic: rows per table")
+      ->check(cli::whole_number())
+      ->capture_default_str();
+  app->add_option("--pooling", c->pooling, "Synthetic: ids per bag")
+      ->check(cli::whole_number())
+      ->capture_default_str();
+  app->add_option("--zipf", c->zipf_alpha, "Synthetic: Zipf exponent of the ids")
+      ->capture_default_str();
+  app->add_option("--train-samples", c->train_samples, "Synthetic: samples trained on per epoch")
+      ->check(cli::whole_number())
+      ->capture_default_str();
+  app->add_option("--test-samples", c->test_samples,
+                  "Synthetic: samples tested on (the ones after the training samples)")
+      ->check(cli::whole_number())
+      ->capture_default_str();
+  app->add_option("--bottom", c->bottom, "Bottom MLP widths; the last is the embedding dim")
+      ->delimiter(',')
+      ->capture_default_str();
+  app->add_option("--top", c->top, "Top MLP widths; the last must be 1")
+      ->delimiter(',')
+      ->capture_default_str();
+  app->add_option("--optimizer", c->optimizer, "Optimizer of the tables and the MLPs")
+      ->check(CLI::IsMember({"sgd", "adagrad", "rowwise-adagrad"}))
+      ->capture_default_str();
+  app->add_option("--lr", c->learning_rate, "Learning rate")->capture_default_str();
+  app->add_option("--bag-pooling", c->pooling_kind, "sum or mean")
+      ->check(CLI::IsMember({"sum", "mean"}))
+      ->capture_default_str();
+  app->add_option("--batch", c->batch, "Samples per step")
+      ->check(cli::whole_number())
+      ->capture_default_str();
+  app->add_option("--epochs", c->epochs, "Passes over the training samples")
+      ->check(cli::whole_number())
+      ->capture_default_str();
+  app->add_option("--seed", c->seed, "Seed of the data and the initial weights")
+      ->capture_default_str();
+  app->add_flag("--json", c->json, "Print the result as one JSON object");
+  app->footer(
+      "Examples:\n"
+      "  tessera dlrm train --tables 8 --rows 100000 --pooling 20\n"
+      "  tessera dlrm train --criteo criteo_sample_10k.csv --bottom 64,16 --top 64,1 --epochs 2\n"
+      "  tessera --threads 2 dlrm train --batch 2048 --train-samples 1000000 --json");
+  app->callback([c] { run_train(*c); });
+}
+
+const cli::Registrar kDlrm("dlrm",
+                           "DLRM training: table-batched embeddings with exact fused optimizers, "
+                           "synthetic data with an oracle, Criteo",
+                           [](CLI::App& app) {
+                             app.require_subcommand(1);
+                             app.footer(
+                                 "Examples:\n"
+                                 "  tessera dlrm train --tables 8 --rows 100000 --pooling 20\n"
+                                 "  tessera dlrm train --criteo criteo_sample_10k.csv");
+                             add_train(app);
+                           });
+
+}  // namespace
+}  // namespace tessera::dlrm
