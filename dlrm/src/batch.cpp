@@ -8,9 +8,14 @@
 namespace tessera::dlrm {
 
 Batch slice(const Batch& all, std::int64_t first, std::int64_t count) {
-  if (first < 0 || count < 0 || first + count > all.size)
+  if (first < 0 || count < 0 || count > all.size - first)
     throw Error("batch",
                 fmt::format("samples [{}, {}) are outside its {}", first, first + count, all.size));
+  const SparseFeatures& bags = all.sparse;
+  if (all.dense.size() != static_cast<std::size_t>(all.size * all.dense_features) ||
+      all.labels.size() != static_cast<std::size_t>(all.size) || bags.samples != all.size ||
+      bags.offsets.size() != static_cast<std::size_t>(bags.tables * bags.samples + 1))
+    throw Error("batch", "its dense features, labels or bags do not match its size");
   Batch part;
   part.size = count;
   part.dense_features = all.dense_features;

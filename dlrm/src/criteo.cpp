@@ -17,6 +17,7 @@
 #include <system_error>
 #include <vector>
 
+#include "splitmix.hpp"
 #include "tessera/core/error.hpp"
 #include "tessera/core/file_io.hpp"
 
@@ -30,14 +31,6 @@ constexpr std::string_view kCsvHeader =
     "label,I1,I2,I3,I4,I5,I6,I7,I8,I9,I10,I11,I12,I13,C1,C2,C3,C4,C5,C6,C7,C8,C9,C10,C11,C12,"
     "C13,C14,C15,C16,C17,C18,C19,C20,C21,C22,C23,C24,C25,C26";
 
-/// The splitmix64 output for state `state` (Steele et al., OOPSLA'14; Vigna's constants).
-std::uint64_t splitmix64(std::uint64_t state) {
-  std::uint64_t z = state + 0x9E3779B97F4A7C15ULL;
-  z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ULL;
-  z = (z ^ (z >> 27)) * 0x94D049BB133111EBULL;
-  return z ^ (z >> 31);
-}
-
 /// The row of categorical `feature` with value `value` (nullopt: missing) in `rows` rows. This
 /// formula fixes the ids of every file, so it must never change:
 ///   key = feature << 33 | (missing ? 1 << 32 : value)   (value: the hex parsed as 32 bits)
@@ -46,7 +39,7 @@ std::uint64_t splitmix64(std::uint64_t state) {
 std::int64_t hashed_row(int feature, std::optional<std::uint32_t> value, std::int64_t rows) {
   const std::uint64_t key = (static_cast<std::uint64_t>(feature) << 33) |
                             (value ? std::uint64_t{*value} : std::uint64_t{1} << 32);
-  return static_cast<std::int64_t>(splitmix64(key) % static_cast<std::uint64_t>(rows));
+  return static_cast<std::int64_t>(detail::splitmix64(key) % static_cast<std::uint64_t>(rows));
 }
 
 /// 1 to 8 hex digits of either case as a 32-bit value; nullopt for anything else.

@@ -4,6 +4,7 @@
 #include "tessera/dlrm/embedding.hpp"
 
 #include <fmt/format.h>
+#include <omp.h>
 
 #include <algorithm>
 #include <array>
@@ -17,8 +18,8 @@
 namespace tessera::dlrm {
 namespace {
 
-// Streams of the weights' initial values: one per table.
-constexpr std::uint64_t kWeightStream = 1 << 20;
+// Streams of the weights' initial values: one per table, far above the data's.
+constexpr std::uint64_t kWeightStream = std::uint64_t{3} << 44;
 
 // tessera::Error naming "bags" unless they are bags of `tables`' rows.
 void check_bags(const SparseFeatures& bags, const std::vector<TableSpec>& tables) {
@@ -52,13 +53,14 @@ struct SortedIds {
   std::vector<std::int64_t> positions;
 };
 
-// Stable LSD radix sort of ids[first, end) of a table of `row_count` rows, 11 bits a pass.
-SortedIds sort_by_row(const std::vector<std::int64_t>& ids, std::int64_t first, std::int64_t end,
-                      std::int64_t row_count) {
+// Stable LSD radix sort of ids[first, end) of a table of `row_count` rows, 11 bits a pass, into
+// `sorted`; `next` is scratch. Both are sized end - first (allocated by the caller, outside the
+// parallel region, where a failure could not be reported).
+void sort_by_row(const std::vector<std::int64_t>& ids, std::int64_t first, std::int64_t end,
+                 std::int64_t row_count, SortedIds& sorted, SortedIds& next) {
   const auto n = static_cast<std::size_t>(end - first);
-  SortedIds sorted{{ids.begin() + first, ids.begin() + end}, std::vector<std::int64_t>(n)};
+  std::copy(ids.begin() + first, ids.begin() + end, sorted.rows.begin());
   for (std::size_t k = 0; k < n; ++k) sorted.positions[k] = first + static_cast<std::int64_t>(k);
-  SortedIds next{std::vector<std::int64_t>(n), std::vector<std::int64_t>(n)};
   constexpr int kDigitBits = 11;
   constexpr std::uint64_t kMask = (1u << kDigitBits) - 1;
   const int bits = std::bit_width(static_cast<std::uint64_t>(row_count - 1));
@@ -74,7 +76,6 @@ SortedIds sort_by_row(const std::vector<std::int64_t>& ids, std::int64_t first, 
     }
     std::swap(sorted, next);
   }
-  return sorted;
 }
 
 // The rows of one table that the batch touches: sorted ids [begin, end) share one row.
@@ -132,12 +133,16 @@ std::span<const float> TableBatchedEmbedding::weights(std::size_t t) const {
   return {weights_.data() + weight_offsets_[t], static_cast<std::size_t>(spec.rows * spec.dim)};
 }
 
-std::span<const float> TableBatchedEmbedding::state(std::size_t t) const {
+std::span<float> TableBatchedEmbedding::state(std::size_t t) {
   const TableSpec& spec = tables_.at(t);
   std::int64_t size = 0;
   if (optimizer_.kind == OptimizerKind::kAdagrad) size = spec.rows * spec.dim;
   if (optimizer_.kind == OptimizerKind::kRowwiseAdagrad) size = spec.rows;
   return {state_.data() + state_offsets_[t], static_cast<std::size_t>(size)};
+}
+
+std::span<const float> TableBatchedEmbedding::state(std::size_t t) const {
+  return const_cast<TableBatchedEmbedding*>(this)->state(t);
 }
 
 void TableBatchedEmbedding::forward(const SparseFeatures& bags, std::span<float> pooled) const {
@@ -192,13 +197,19 @@ void TableBatchedEmbedding::backward_update(const SparseFeatures& bags,
       factor[k] = bags.weights.empty() ? mean : bags.weights[k] * mean;
     }
   }
-  std::vector<SortedIds> sorted(tables_.size());
+  std::vector<SortedIds> sorted(tables_.size()), scratch(tables_.size());
+  for (std::size_t t = 0; t < tables_.size(); ++t) {
+    const auto n =
+        static_cast<std::size_t>(bags.offsets[(t + 1) * static_cast<std::size_t>(samples)] -
+                                 bags.offsets[t * static_cast<std::size_t>(samples)]);
+    for (SortedIds* s : {&sorted[t], &scratch[t]}) s->rows.resize(n), s->positions.resize(n);
+  }
 #pragma omp parallel for schedule(dynamic, 1)
   for (std::int64_t t = 0; t < tables; ++t) {
-    sorted[static_cast<std::size_t>(t)] =
-        sort_by_row(bags.ids, bags.offsets[static_cast<std::size_t>(t * samples)],
-                    bags.offsets[static_cast<std::size_t>((t + 1) * samples)],
-                    tables_[static_cast<std::size_t>(t)].rows);
+    const auto at = static_cast<std::size_t>(t);
+    sort_by_row(bags.ids, bags.offsets[static_cast<std::size_t>(t * samples)],
+                bags.offsets[static_cast<std::size_t>((t + 1) * samples)], tables_[at].rows,
+                sorted[at], scratch[at]);
   }
   std::vector<RowSegment> segments;
   for (std::size_t t = 0; t < tables_.size(); ++t) {
@@ -211,15 +222,17 @@ void TableBatchedEmbedding::backward_update(const SparseFeatures& bags,
   std::int64_t widest = 0;
   for (const TableSpec& spec : tables_) widest = std::max(widest, spec.dim);
   const auto count = static_cast<std::int64_t>(segments.size());
+  // One summed row gradient per thread.
+  std::vector<float> gradients(static_cast<std::size_t>(omp_get_max_threads() * widest));
 #pragma omp parallel
   {
-    std::vector<float> gradient(static_cast<std::size_t>(widest));
+    float* gradient = gradients.data() + omp_get_thread_num() * widest;
 #pragma omp for schedule(dynamic, 64)
     for (std::int64_t j = 0; j < count; ++j) {
       const RowSegment& segment = segments[static_cast<std::size_t>(j)];
       const std::size_t t = segment.table;
       const std::int64_t dim = tables_[t].dim;
-      std::fill(gradient.begin(), gradient.begin() + dim, 0.0f);
+      std::fill(gradient, gradient + dim, 0.0f);
       for (std::size_t k = segment.begin; k < segment.end; ++k) {
         const auto i = static_cast<std::size_t>(sorted[t].positions[k]);
         const float* g = pooled_gradient.data() + sample_of[i] * total_dim_ + dim_offsets_[t];
@@ -231,7 +244,7 @@ void TableBatchedEmbedding::backward_update(const SparseFeatures& bags,
       float* s = state_.data() + state_offsets_[t];
       if (optimizer_.kind == OptimizerKind::kAdagrad) s += row * dim;
       if (optimizer_.kind == OptimizerKind::kRowwiseAdagrad) s += row;
-      detail::update_row(optimizer_, w, s, gradient.data(), dim);
+      detail::update_row(optimizer_, w, s, gradient, dim);
     }
   }
 }

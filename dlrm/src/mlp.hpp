@@ -27,15 +27,18 @@ class Mlp {
   std::span<const float> forward(std::span<const float> x, std::int64_t rows);
   /// The last forward's output.
   std::span<const float> output() const { return layers_.back().y; }
-  /// Given d loss / d output of the last forward (overwritten), writes d loss / d x into dx
-  /// (unless empty) and applies one optimizer step to every layer.
-  void backward_update(std::span<float> d_output, std::span<float> dx);
+  /// Given d loss / d output of the last forward, writes d loss / d x into dx (unless empty) and
+  /// applies one optimizer step to every layer.
+  void backward_update(std::span<const float> d_output, std::span<float> dx);
 
   /// Layer l's weights (in, out) row-major and its biases.
   std::span<const float> weights(std::size_t l) const { return layers_[l].w; }
   std::span<const float> biases(std::size_t l) const { return layers_[l].b; }
   std::span<float> weights(std::size_t l) { return layers_[l].w; }
   std::span<float> biases(std::size_t l) { return layers_[l].b; }
+  /// Layer l's AdaGrad accumulators of its weights and biases (empty for SGD).
+  std::span<float> weight_state(std::size_t l) { return layers_[l].w_state; }
+  std::span<float> bias_state(std::size_t l) { return layers_[l].b_state; }
   std::size_t layers() const { return layers_.size(); }
 
  private:

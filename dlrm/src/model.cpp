@@ -10,13 +10,14 @@
 #include "interaction.hpp"
 #include "mlp.hpp"
 #include "tessera/core/error.hpp"
+#include "tessera/core/sha256.hpp"
 
 namespace tessera::dlrm {
 namespace {
 
-// Streams of the MLPs' initial values (one per layer from each base).
-constexpr std::uint64_t kBottomStream = 1 << 10;
-constexpr std::uint64_t kTopStream = 2 << 10;
+// Streams of the MLPs' initial values (one per layer from each base), far above the data's.
+constexpr std::uint64_t kBottomStream = std::uint64_t{1} << 44;
+constexpr std::uint64_t kTopStream = std::uint64_t{2} << 44;
 
 // tessera::Error naming the config field that cannot make a model.
 void check_config(const DlrmConfig& c) {
@@ -30,6 +31,8 @@ void check_config(const DlrmConfig& c) {
   if (!positive(c.table_rows)) throw Error("table_rows", "needs one or more tables of rows");
   if (!(c.optimizer.learning_rate > 0.0f) || !std::isfinite(c.optimizer.learning_rate))
     throw Error("learning_rate", "must be positive and finite");
+  if (!(c.optimizer.eps > 0.0f) || !std::isfinite(c.optimizer.eps))
+    throw Error("eps", "must be positive and finite");
 }
 
 std::vector<TableSpec> table_specs(const DlrmConfig& c) {
@@ -68,10 +71,12 @@ Dlrm::Dlrm(DlrmConfig config) : config_(std::move(config)) {
 Dlrm::~Dlrm() = default;
 
 std::span<const float> Dlrm::forward(const Batch& batch) {
-  if (batch.dense_features != config_.dense_features ||
-      batch.dense.size() != static_cast<std::size_t>(batch.size * batch.dense_features))
+  if (batch.dense_features != config_.dense_features)
     throw Error("batch", fmt::format("{} dense features, the model takes {}", batch.dense_features,
                                      config_.dense_features));
+  if (batch.dense.size() != static_cast<std::size_t>(batch.size * batch.dense_features))
+    throw Error("batch", fmt::format("{} dense values for {} samples of {} features",
+                                     batch.dense.size(), batch.size, batch.dense_features));
   if (batch.sparse.samples != batch.size)
     throw Error("batch", fmt::format("bags for {} samples in a batch of {}", batch.sparse.samples,
                                      batch.size));
@@ -86,12 +91,15 @@ std::span<const float> Dlrm::forward(const Batch& batch) {
   return p.top.forward(p.interaction, batch.size);
 }
 
+std::vector<float> Dlrm::logits(const Batch& batch) {
+  const std::span<const float> out = forward(batch);
+  return {out.begin(), out.end()};
+}
+
 std::vector<float> Dlrm::predict(const Batch& batch) {
-  const std::span<const float> logits = forward(batch);
-  std::vector<float> probabilities(logits.size());
-  for (std::size_t i = 0; i < logits.size(); ++i)
-    probabilities[i] = 1.0f / (1.0f + std::exp(-logits[i]));
-  return probabilities;
+  std::vector<float> p = logits(batch);
+  for (float& x : p) x = 1.0f / (1.0f + std::exp(-x));
+  return p;
 }
 
 double Dlrm::train_step(const Batch& batch) {
@@ -121,18 +129,37 @@ double Dlrm::train_step(const Batch& batch) {
   return loss / static_cast<double>(batch.size);
 }
 
-void Dlrm::for_each_parameter(
-    const std::function<void(const std::string&, std::span<const float>)>& visit) const {
-  const auto mlp = [&](const char* name, const detail::Mlp& m) {
+void Dlrm::for_each_array(const std::function<void(const std::string&, std::span<float>)>& visit) {
+  const auto with_state = [&](const std::string& name, std::span<float> p, std::span<float> s) {
+    visit(name, p);
+    if (!s.empty()) visit(name + ".state", s);
+  };
+  const auto mlp = [&](const char* name, detail::Mlp& m) {
     for (std::size_t l = 0; l < m.layers(); ++l) {
-      visit(fmt::format("{}.{}.weight", name, l), m.weights(l));
-      visit(fmt::format("{}.{}.bias", name, l), m.biases(l));
+      with_state(fmt::format("{}.{}.weight", name, l), m.weights(l), m.weight_state(l));
+      with_state(fmt::format("{}.{}.bias", name, l), m.biases(l), m.bias_state(l));
     }
   };
   mlp("bottom", parts_->bottom);
   mlp("top", parts_->top);
   for (std::size_t t = 0; t < config_.table_rows.size(); ++t)
-    visit(fmt::format("table.{}", t), parts_->embedding.weights(t));
+    with_state(fmt::format("table.{}", t), parts_->embedding.weights(t),
+               parts_->embedding.state(t));
+}
+
+std::string Dlrm::parameters_sha256() const {
+  Sha256 hash;
+  for_each_parameter(
+      [&](const std::string&, std::span<const float> p) { hash.update(std::as_bytes(p)); });
+  return hash.hex_digest();
+}
+
+void Dlrm::for_each_parameter(
+    const std::function<void(const std::string&, std::span<const float>)>& visit) const {
+  // The same walk as for_each_array's, which writes nothing, less the optimizer state.
+  const_cast<Dlrm*>(this)->for_each_array([&](const std::string& name, std::span<float> p) {
+    if (!name.ends_with(".state")) visit(name, p);
+  });
 }
 
 }  // namespace tessera::dlrm

@@ -5,9 +5,11 @@
 
 #include <algorithm>
 #include <chrono>
+#include <cmath>
 #include <future>
 
 #include "tessera/core/error.hpp"
+#include "tessera/core/threads.hpp"
 #include "tessera/dlrm/metrics.hpp"
 
 namespace tessera::dlrm {
@@ -18,21 +20,27 @@ double seconds_since(std::chrono::steady_clock::time_point start) {
 }
 
 // Calls step(batch) on source samples [first, first + count) in batches of batch_size, each batch
-// made on another thread while the step before it runs.
+// made on another thread while the step before it runs, until a step returns false.
 template <class Step>
 void for_each_batch(const SampleSource& source, std::int64_t first, std::int64_t count,
                     std::int64_t batch_size, Step&& step) {
   if (batch_size < 1) throw Error("batch_size", "must be at least 1");
   if (first < 0 || count < 0) throw Error("samples", "the range must not be negative");
+  // The loader runs beside the step on one thread: OpenMP's threads of its own, started per
+  // thread, would compete with the step's for the cores.
   const auto make = [&](std::int64_t at) {
-    return std::async(std::launch::async, source, first + at, std::min(batch_size, count - at));
+    return std::async(std::launch::async,
+                      [&source, from = first + at, n = std::min(batch_size, count - at)] {
+                        const ThreadCountScope one(1);
+                        return source(from, n);
+                      });
   };
   std::future<Batch> next;
   if (count > 0) next = make(0);
   for (std::int64_t at = 0; at < count; at += batch_size) {
     Batch batch = next.get();
     if (at + batch_size < count) next = make(at + batch_size);
-    step(batch);
+    if (!step(batch)) break;
   }
 }
 
@@ -50,7 +58,7 @@ TrainResult train(Dlrm& model, const SampleSource& source, const TrainOptions& o
                    ++result.steps;
                    result.samples += batch.size;
                    loss_sum += loss * static_cast<double>(batch.size);
-                   if (options.on_step) options.on_step(result.steps, loss);
+                   return !options.on_step || options.on_step(result.steps, loss);
                  });
   result.mean_loss = result.samples > 0 ? loss_sum / static_cast<double>(result.samples) : 0.0;
   result.total_seconds = seconds_since(start);
@@ -59,15 +67,19 @@ TrainResult train(Dlrm& model, const SampleSource& source, const TrainOptions& o
 
 Evaluation evaluate(Dlrm& model, const SampleSource& source, std::int64_t first, std::int64_t count,
                     std::int64_t batch_size) {
-  std::vector<float> predictions, labels;
+  std::vector<float> logits, labels;
   for_each_batch(source, first, count, batch_size, [&](const Batch& batch) {
-    const std::vector<float> p = model.predict(batch);
-    predictions.insert(predictions.end(), p.begin(), p.end());
+    const std::vector<float> l = model.logits(batch);
+    logits.insert(logits.end(), l.begin(), l.end());
     labels.insert(labels.end(), batch.labels.begin(), batch.labels.end());
+    return true;
   });
-  if (predictions.empty()) throw Error("evaluation", "no samples to evaluate on");
-  return {roc_auc(predictions, labels), log_loss(predictions, labels),
-          static_cast<std::int64_t>(predictions.size())};
+  if (logits.empty()) throw Error("evaluation", "no samples to evaluate on");
+  std::vector<float> probabilities(logits.size());
+  for (std::size_t i = 0; i < logits.size(); ++i)
+    probabilities[i] = 1.0f / (1.0f + std::exp(-logits[i]));
+  return {roc_auc(logits, labels), log_loss(probabilities, labels),
+          static_cast<std::int64_t>(logits.size())};
 }
 
 }  // namespace tessera::dlrm

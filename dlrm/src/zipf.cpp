@@ -7,6 +7,8 @@
 #include <bit>
 #include <cmath>
 
+#include "splitmix.hpp"
+
 namespace tessera::dlrm::detail {
 namespace {
 
@@ -22,13 +24,6 @@ double expm1_ratio(double t) {
 double log1p_ratio(double t) {
   const double u = 1.0 + t;
   return u == 1.0 ? 1.0 : std::log(u) / (u - 1.0);
-}
-
-// The splitmix64 finaliser: the Feistel round function.
-std::uint64_t mix64(std::uint64_t z) {
-  z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ULL;
-  z = (z ^ (z >> 27)) * 0x94D049BB133111EBULL;
-  return z ^ (z >> 31);
 }
 
 }  // namespace
@@ -116,10 +111,10 @@ std::uint64_t RowPermutation::feistel(std::uint64_t x) const {
   std::uint64_t low = x & low_mask_;
   std::uint64_t high = x >> low_bits_;
   // Each round xors one half with a keyed hash of the other: an involution, so a bijection.
-  high ^= mix64(low ^ keys_[0]) & high_mask_;
-  low ^= mix64(high ^ keys_[1]) & low_mask_;
-  high ^= mix64(low ^ keys_[2]) & high_mask_;
-  low ^= mix64(high ^ keys_[3]) & low_mask_;
+  high ^= splitmix64_mix(low ^ keys_[0]) & high_mask_;
+  low ^= splitmix64_mix(high ^ keys_[1]) & low_mask_;
+  high ^= splitmix64_mix(low ^ keys_[2]) & high_mask_;
+  low ^= splitmix64_mix(high ^ keys_[3]) & low_mask_;
   return (high << low_bits_) | low;
 }
 

@@ -40,7 +40,8 @@ SparseFeatures random_bags(const std::vector<TableSpec>& tables, std::int64_t sa
   return bags;
 }
 
-const std::vector<TableSpec> kTables{{50, 4}, {7, 3}, {1000, 16}};
+// One row (no radix pass), a few, and more than 2^11 (a second pass).
+const std::vector<TableSpec> kTables{{50, 4}, {1, 3}, {7, 3}, {2049, 16}};
 
 // Calls visit(t, s, id, factor) for every id of every bag: table, sample, row, and the factor its
 // row entered the pooled vector with (its weight, divided by the bag's size for mean pooling).
@@ -121,11 +122,13 @@ std::map<std::pair<std::size_t, std::int64_t>, std::vector<double>> row_gradient
 TEST(Embedding, UpdatesEachTouchedRowOnceWithItsSummedGradient) {
   for (const OptimizerKind kind :
        {OptimizerKind::kSgd, OptimizerKind::kAdagrad, OptimizerKind::kRowwiseAdagrad}) {
-    for (const Pooling pooling : {Pooling::kSum, Pooling::kMean}) {
+    for (const auto& [pooling, weighted] :
+         {std::pair{Pooling::kSum, false}, std::pair{Pooling::kSum, true},
+          std::pair{Pooling::kMean, false}, std::pair{Pooling::kMean, true}}) {
       const OptimizerConfig o{kind, 0.1f, 1e-8f};
       TableBatchedEmbedding e(kTables, pooling, o);
       e.initialize(4);
-      const SparseFeatures bags = random_bags(kTables, 29, 5, true, 6);
+      const SparseFeatures bags = random_bags(kTables, 29, 5, weighted, 6);
       std::vector<float> gradient(static_cast<std::size_t>(29 * e.total_dim()));
       fill_normal(gradient, CounterRng(8, 0));
       std::vector<std::vector<float>> before;
@@ -173,26 +176,31 @@ TEST(Embedding, UpdatesEachTouchedRowOnceWithItsSummedGradient) {
 TEST(Embedding, StepsAreBitwiseTheSameForAnyThreadCount) {
   const std::vector<TableSpec> tables{{20'000, 32}, {300, 8}, {5, 64}};
   const SparseFeatures bags = random_bags(tables, 512, 20, false, 9);
-  std::vector<std::vector<float>> results;
-  for (const int threads : {1, 2, 3}) {
-    const ThreadCountScope scope(threads);
-    TableBatchedEmbedding e(tables, Pooling::kMean, {OptimizerKind::kRowwiseAdagrad, 0.05f});
-    e.initialize(1);
-    std::vector<float> pooled(static_cast<std::size_t>(512 * e.total_dim()));
-    for (int step = 0; step < 3; ++step) {
-      e.forward(bags, pooled);
-      for (float& v : pooled) v = v * 0.5f - 0.01f;  // a gradient that depends on the weights
-      e.backward_update(bags, pooled);
+  for (const OptimizerKind kind :
+       {OptimizerKind::kSgd, OptimizerKind::kAdagrad, OptimizerKind::kRowwiseAdagrad}) {
+    for (const Pooling pooling : {Pooling::kSum, Pooling::kMean}) {
+      std::vector<std::vector<float>> results;
+      for (const int threads : {1, 2, 3}) {
+        const ThreadCountScope scope(threads);
+        TableBatchedEmbedding e(tables, pooling, {kind, 0.05f});
+        e.initialize(1);
+        std::vector<float> pooled(static_cast<std::size_t>(512 * e.total_dim()));
+        for (int step = 0; step < 3; ++step) {
+          e.forward(bags, pooled);
+          for (float& v : pooled) v = v * 0.5f - 0.01f;  // a gradient that depends on the weights
+          e.backward_update(bags, pooled);
+        }
+        std::vector<float> all;
+        for (std::size_t t = 0; t < tables.size(); ++t) {
+          all.insert(all.end(), e.weights(t).begin(), e.weights(t).end());
+          all.insert(all.end(), e.state(t).begin(), e.state(t).end());
+        }
+        results.push_back(std::move(all));
+      }
+      EXPECT_EQ(results[0], results[1]) << to_string(kind);
+      EXPECT_EQ(results[0], results[2]) << to_string(kind);
     }
-    std::vector<float> all;
-    for (std::size_t t = 0; t < tables.size(); ++t) {
-      all.insert(all.end(), e.weights(t).begin(), e.weights(t).end());
-      all.insert(all.end(), e.state(t).begin(), e.state(t).end());
-    }
-    results.push_back(std::move(all));
   }
-  EXPECT_EQ(results[0], results[1]);
-  EXPECT_EQ(results[0], results[2]);
 }
 
 TEST(Embedding, RefusesTablesAndBagsThatDoNotFit) {

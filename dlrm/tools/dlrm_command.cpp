@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <cmath>
 #include <iostream>
 #include <memory>
 #include <nlohmann/json.hpp>
@@ -10,12 +11,14 @@
 #include <string>
 #include <vector>
 
+#include "dlrm_commands.hpp"
 #include "tessera/cli/cli.hpp"
 #include "tessera/cli/validators.hpp"
 #include "tessera/core/cpu_features.hpp"
 #include "tessera/core/error.hpp"
 #include "tessera/core/progress.hpp"
 #include "tessera/core/threads.hpp"
+#include "tessera/dlrm/checkpoint.hpp"
 #include "tessera/dlrm/criteo.hpp"
 #include "tessera/dlrm/metrics.hpp"
 #include "tessera/dlrm/synthetic.hpp"
@@ -24,20 +27,34 @@
 namespace tessera::dlrm {
 namespace {
 
-struct TrainCommand {
+// Where the samples come from: a Criteo file, or the synthetic stream.
+struct DataOptions {
   std::string criteo;  // a Criteo file; empty: the synthetic stream
   double test_fraction = 0.2;
   std::int64_t criteo_rows = 100'000;
   std::int64_t tables = 8, rows = 100'000, pooling = 20;
   double zipf_alpha = 1.1;
   std::int64_t train_samples = 200'000, test_samples = 50'000;
+  std::uint64_t seed = 1;
+};
+
+struct TrainCommand {
+  DataOptions data;
   std::vector<std::int64_t> bottom{512, 256, 64}, top{512, 256, 1};
   std::string optimizer = "rowwise-adagrad";
   float learning_rate = 0.01f;
   std::string pooling_kind = "sum";
   std::int64_t batch = 2048;
   int epochs = 1;
-  std::uint64_t seed = 1;
+  std::string checkpoint, resume;
+  std::int64_t checkpoint_every = 0, max_steps = 0;
+  bool json = false;
+};
+
+struct EvalCommand {
+  DataOptions data;
+  std::string checkpoint;
+  std::int64_t batch = 2048;
   bool json = false;
 };
 
@@ -50,7 +67,7 @@ struct Data {
   std::optional<Evaluation> oracle;
 };
 
-Data synthetic_data(const TrainCommand& c) {
+Data synthetic_data(const DataOptions& c) {
   SyntheticConfig config;
   config.seed = c.seed;
   config.rows.assign(static_cast<std::size_t>(c.tables), c.rows);
@@ -72,10 +89,10 @@ Data synthetic_data(const TrainCommand& c) {
   return d;
 }
 
-Data criteo_data(const TrainCommand& c) {
-  auto all = std::make_shared<Batch>(read_criteo(c.criteo, {{c.criteo_rows}, 0}));
+Data criteo_data(const DataOptions& c) {
   if (!(c.test_fraction > 0 && c.test_fraction < 1))
     throw usage_error("--test-fraction", "must lie strictly between 0 and 1");
+  auto all = std::make_shared<Batch>(read_criteo(c.criteo, {{c.criteo_rows}, 0}));
   Data d;
   d.source = [all](std::int64_t first, std::int64_t count) { return slice(*all, first, count); };
   d.dense_features = all->dense_features;
@@ -88,8 +105,42 @@ Data criteo_data(const TrainCommand& c) {
   return d;
 }
 
+Data data_of(const DataOptions& c) {
+  if (!(c.zipf_alpha > 0) || !std::isfinite(c.zipf_alpha))
+    throw usage_error("--zipf", "must be positive and finite");
+  return c.criteo.empty() ? synthetic_data(c) : criteo_data(c);
+}
+
+// The evaluation's lines (or JSON fields), with the oracle's where the data has one.
+void report_evaluation(const Evaluation& test, const Data& data, nlohmann::json* json) {
+  if (json != nullptr) {
+    (*json)["test_samples"] = test.samples;
+    (*json)["test_auc"] = test.auc;
+    (*json)["test_log_loss"] = test.log_loss;
+    if (data.oracle) {
+      (*json)["oracle_auc"] = data.oracle->auc;
+      (*json)["oracle_log_loss"] = data.oracle->log_loss;
+    }
+    return;
+  }
+  std::cout << fmt::format("test ({} samples): AUC {:.4f}, log loss {:.4f}", test.samples, test.auc,
+                           test.log_loss);
+  if (data.oracle)
+    std::cout << fmt::format("; oracle AUC {:.4f} (gap {:.4f}), log loss {:.4f}", data.oracle->auc,
+                             data.oracle->auc - test.auc, data.oracle->log_loss);
+  std::cout << "\n";
+}
+
 void run_train(const TrainCommand& c) {
-  const Data data = c.criteo.empty() ? synthetic_data(c) : criteo_data(c);
+  // The model's own checks name its fields; these name the flags.
+  if (!(c.learning_rate > 0) || !std::isfinite(c.learning_rate))
+    throw usage_error("--lr", "must be positive and finite");
+  if (c.top.back() != 1) throw usage_error("--top", "the last width must be 1 (the logit)");
+  for (const auto* widths : {&c.bottom, &c.top}) {
+    if (std::any_of(widths->begin(), widths->end(), [](std::int64_t w) { return w < 1; }))
+      throw usage_error(widths == &c.bottom ? "--bottom" : "--top", "widths must be positive");
+  }
+  const Data data = data_of(c.data);
   DlrmConfig config;
   config.dense_features = data.dense_features;
   config.bottom_mlp = c.bottom;
@@ -97,25 +148,44 @@ void run_train(const TrainCommand& c) {
   config.table_rows = data.rows;
   config.pooling = c.pooling_kind == "mean" ? Pooling::kMean : Pooling::kSum;
   config.optimizer = {parse_optimizer_kind(c.optimizer, "--optimizer"), c.learning_rate};
-  config.seed = c.seed;
+  config.seed = c.data.seed;
   Dlrm model(config);
+  TrainingPosition position;
+  if (!c.resume.empty()) position = load_checkpoint(c.resume, model);
+  const auto save = [&] {
+    if (!c.checkpoint.empty()) save_checkpoint(c.checkpoint, model, position);
+  };
 
   const std::int64_t steps_per_epoch = (data.train_samples + c.batch - 1) / c.batch;
-  ProgressBar bar("train", static_cast<std::uint64_t>(steps_per_epoch * c.epochs));
+  const std::int64_t all_steps = steps_per_epoch * c.epochs;
+  ProgressBar bar(
+      "train",
+      static_cast<std::uint64_t>(std::max<std::int64_t>(
+          std::min(all_steps, c.max_steps > 0 ? c.max_steps : all_steps) - position.steps, 0)));
   TrainResult total;
-  for (int epoch = 0; epoch < c.epochs; ++epoch) {
+  bool stopped = false;
+  while (position.epoch < c.epochs && !stopped) {
+    const std::int64_t first = position.next_sample;
     const TrainResult r =
-        train(model, data.source, {c.batch, 0, data.train_samples, [&](std::int64_t, double loss) {
-                                     bar.set_status(fmt::format("loss {:.4f}", loss));
-                                     bar.advance();
-                                   }});
+        train(model, data.source,
+              {c.batch, first, data.train_samples - first, [&](std::int64_t step, double loss) {
+                 position.next_sample = std::min(first + step * c.batch, data.train_samples);
+                 ++position.steps;
+                 bar.set_status(fmt::format("loss {:.4f}", loss));
+                 bar.advance();
+                 if (c.checkpoint_every > 0 && position.steps % c.checkpoint_every == 0) save();
+                 stopped = c.max_steps > 0 && position.steps >= c.max_steps;
+                 return !stopped;
+               }});
     total.steps += r.steps;
     total.samples += r.samples;
     total.step_seconds += r.step_seconds;
     total.total_seconds += r.total_seconds;
     total.mean_loss = r.mean_loss;  // the last epoch's
+    if (!stopped) ++position.epoch, position.next_sample = 0;
   }
   bar.finish();
+  save();
   const Evaluation test = evaluate(model, data.source, data.test_first, data.test_samples, c.batch);
   const double throughput = static_cast<double>(total.samples) / total.total_seconds;
   if (c.json) {
@@ -124,63 +194,79 @@ void run_train(const TrainCommand& c) {
                        {"train_samples", total.samples},
                        {"steps", total.steps},
                        {"train_loss", total.mean_loss},
-                       {"test_samples", test.samples},
-                       {"test_auc", test.auc},
-                       {"test_log_loss", test.log_loss},
                        {"samples_per_second", throughput},
                        {"step_seconds", total.step_seconds},
-                       {"total_seconds", total.total_seconds}};
-    if (data.oracle) {
-      out["oracle_auc"] = data.oracle->auc;
-      out["oracle_log_loss"] = data.oracle->log_loss;
-    }
+                       {"total_seconds", total.total_seconds},
+                       {"weights_sha256", model.parameters_sha256()}};
+    report_evaluation(test, data, &out);
     std::cout << out.dump() << "\n";
     return;
   }
   std::cout << fmt::format("trained on {} samples in {} steps, mean loss {:.4f} (last epoch)\n",
                            total.samples, total.steps, total.mean_loss);
-  std::cout << fmt::format("test ({} samples): AUC {:.4f}, log loss {:.4f}", test.samples, test.auc,
-                           test.log_loss);
-  if (data.oracle)
-    std::cout << fmt::format("; oracle AUC {:.4f} (gap {:.4f}), log loss {:.4f}", data.oracle->auc,
-                             data.oracle->auc - test.auc, data.oracle->log_loss);
+  report_evaluation(test, data, nullptr);
+  std::cout << fmt::format("weights: sha256 {}\n", model.parameters_sha256());
   std::cout << fmt::format(
-      "\nthroughput: {:.0f} samples/s ({} threads, {}; {:.1f} s in steps of "
+      "throughput: {:.0f} samples/s ({} threads, {}; {:.1f} s in steps of "
       "{:.1f} s)\n",
       throughput, thread_count(), detect_cpu_features().brand, total.step_seconds,
       total.total_seconds);
+}
+
+void run_eval(const EvalCommand& c) {
+  const std::unique_ptr<Dlrm> model = load_model(c.checkpoint);
+  const Data data = data_of(c.data);
+  if (model->config().table_rows != data.rows ||
+      model->config().dense_features != data.dense_features)
+    throw usage_error(c.checkpoint,
+                      fmt::format("its model has {} tables and {} dense features; the data options "
+                                  "give {} tables and {} dense features",
+                                  model->config().table_rows.size(), model->config().dense_features,
+                                  data.rows.size(), data.dense_features));
+  const Evaluation test =
+      evaluate(*model, data.source, data.test_first, data.test_samples, c.batch);
+  nlohmann::json out{{"weights_sha256", model->parameters_sha256()}};
+  report_evaluation(test, data, c.json ? &out : nullptr);
+  if (c.json) std::cout << out.dump() << "\n";
+}
+
+// The options that choose the data, shared by train and eval.
+void add_data_options(CLI::App* app, DataOptions& d) {
+  app->add_option("--criteo", d.criteo,
+                  "Criteo display-ads samples (raw TSV or CSV with a header); the last "
+                  "--test-fraction of them is the test set");
+  app->add_option("--test-fraction", d.test_fraction, "Share of a Criteo file tested on")
+      ->capture_default_str();
+  app->add_option("--hash-rows", d.criteo_rows, "Rows of each Criteo categorical's table")
+      ->check(cli::whole_number())
+      ->capture_default_str();
+  app->add_option("--tables", d.tables, "Synthetic: embedding tables")
+      ->check(cli::whole_number())
+      ->capture_default_str();
+  app->add_option("--rows", d.rows, "Synthetic: rows per table")
+      ->check(cli::whole_number())
+      ->capture_default_str();
+  app->add_option("--pooling", d.pooling, "Synthetic: ids per bag")
+      ->check(cli::whole_number())
+      ->capture_default_str();
+  app->add_option("--zipf", d.zipf_alpha, "Synthetic: Zipf exponent of the ids")
+      ->capture_default_str();
+  app->add_option("--train-samples", d.train_samples, "Synthetic: samples trained on per epoch")
+      ->check(cli::whole_number())
+      ->capture_default_str();
+  app->add_option("--test-samples", d.test_samples,
+                  "Synthetic: samples tested on (the ones after the training samples)")
+      ->check(cli::whole_number())
+      ->capture_default_str();
+  app->add_option("--seed", d.seed, "Seed of the synthetic data (and of the initial weights)")
+      ->capture_default_str();
 }
 
 void add_train(CLI::App& parent) {
   auto c = std::make_shared<TrainCommand>();
   CLI::App* app = parent.add_subcommand(
       "train", "Train DLRM on synthetic data with a known oracle, or on a Criteo file");
-  app->add_option("--criteo", c->criteo,
-                  "Criteo display-ads samples (raw TSV or CSV with a header); the last "
-                  "--test-fraction of them is the test set");
-  app->add_option("--test-fraction", c->test_fraction, "Share of a Criteo file tested on")
-      ->capture_default_str();
-  app->add_option("--hash-rows", c->criteo_rows, "Rows of each Criteo categorical's table")
-      ->check(cli::whole_number())
-      ->capture_default_str();
-  app->add_option("--tables", c->tables, "Synthetic: embedding tables")
-      ->check(cli::whole_number())
-      ->capture_default_str();
-  app->add_option("--rows", c->rows, "Synthetic: rows per table")
-      ->check(cli::whole_number())
-      ->capture_default_str();
-  app->add_option("--pooling", c->pooling, "Synthetic: ids per bag")
-      ->check(cli::whole_number())
-      ->capture_default_str();
-  app->add_option("--zipf", c->zipf_alpha, "Synthetic: Zipf exponent of the ids")
-      ->capture_default_str();
-  app->add_option("--train-samples", c->train_samples, "Synthetic: samples trained on per epoch")
-      ->check(cli::whole_number())
-      ->capture_default_str();
-  app->add_option("--test-samples", c->test_samples,
-                  "Synthetic: samples tested on (the ones after the training samples)")
-      ->check(cli::whole_number())
-      ->capture_default_str();
+  add_data_options(app, c->data);
   app->add_option("--bottom", c->bottom, "Bottom MLP widths; the last is the embedding dim")
       ->delimiter(',')
       ->capture_default_str();
@@ -200,15 +286,43 @@ void add_train(CLI::App& parent) {
   app->add_option("--epochs", c->epochs, "Passes over the training samples")
       ->check(cli::whole_number())
       ->capture_default_str();
-  app->add_option("--seed", c->seed, "Seed of the data and the initial weights")
-      ->capture_default_str();
+  app->add_option("--checkpoint", c->checkpoint,
+                  "Save weights, optimizer state and data position here at the end (and every "
+                  "--checkpoint-every steps)");
+  app->add_option("--checkpoint-every", c->checkpoint_every, "Steps between checkpoints")
+      ->check(cli::whole_number());
+  app->add_option("--resume", c->resume,
+                  "Continue from this checkpoint (of the same model and data options)");
+  app->add_option("--max-steps", c->max_steps, "Stop after this many steps in all")
+      ->check(cli::whole_number());
   app->add_flag("--json", c->json, "Print the result as one JSON object");
   app->footer(
       "Examples:\n"
       "  tessera dlrm train --tables 8 --rows 100000 --pooling 20\n"
       "  tessera dlrm train --criteo criteo_sample_10k.csv --bottom 64,16 --top 64,1 --epochs 2\n"
-      "  tessera --threads 2 dlrm train --batch 2048 --train-samples 1000000 --json");
+      "  tessera --threads 2 dlrm train --batch 2048 --train-samples 1000000 --json\n"
+      "  tessera dlrm train --checkpoint run.ckpt --checkpoint-every 100 && "
+      "tessera dlrm train --resume run.ckpt");
   app->callback([c] { run_train(*c); });
+}
+
+void add_eval(CLI::App& parent) {
+  auto c = std::make_shared<EvalCommand>();
+  CLI::App* app = parent.add_subcommand(
+      "eval", "Evaluate a checkpoint's model on the test samples of the data options");
+  app->add_option("checkpoint", c->checkpoint, "A checkpoint `tessera dlrm train` saved")
+      ->required();
+  add_data_options(app, c->data);
+  app->add_option("--batch", c->batch, "Samples per prediction batch")
+      ->check(cli::whole_number())
+      ->capture_default_str();
+  app->add_flag("--json", c->json, "Print the result as one JSON object");
+  app->footer(
+      "Examples:\n"
+      "  tessera dlrm train --tables 4 --rows 10000 --checkpoint m.ckpt && "
+      "tessera dlrm eval m.ckpt --tables 4 --rows 10000\n"
+      "  tessera dlrm eval criteo.ckpt --criteo criteo_sample_10k.csv");
+  app->callback([c] { run_eval(*c); });
 }
 
 const cli::Registrar kDlrm("dlrm",
@@ -221,6 +335,9 @@ const cli::Registrar kDlrm("dlrm",
                                  "  tessera dlrm train --tables 8 --rows 100000 --pooling 20\n"
                                  "  tessera dlrm train --criteo criteo_sample_10k.csv");
                              add_train(app);
+                             add_eval(app);
+                             add_bench(app);
+                             add_plan(app);
                            });
 
 }  // namespace

@@ -50,6 +50,7 @@ class TableBatchedEmbedding {
   std::span<const float> weights(std::size_t t) const;
   /// Table t's optimizer state: (rows, dim) for AdaGrad, (rows) for row-wise AdaGrad, else empty.
   std::span<const float> state(std::size_t t) const;
+  std::span<float> state(std::size_t t);
 
  private:
   std::vector<TableSpec> tables_;

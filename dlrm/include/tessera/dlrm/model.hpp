@@ -39,6 +39,9 @@ class Dlrm {
 
   /// The click probability of each sample of `batch`.
   std::vector<float> predict(const Batch& batch);
+  /// The logit of each sample (its probability's log-odds, which rank samples without ties where
+  /// probabilities round to 1).
+  std::vector<float> logits(const Batch& batch);
   /// One optimizer step on `batch`; the batch's mean log loss before the step.
   double train_step(const Batch& batch);
 
@@ -46,6 +49,11 @@ class Dlrm {
   /// ("bottom.0.weight", "table.3"): what checksums and checkpoints read.
   void for_each_parameter(
       const std::function<void(const std::string&, std::span<const float>)>& visit) const;
+  /// The parameters as for_each_parameter, each followed by its optimizer state where it has one
+  /// ("bottom.0.weight.state", "table.3.state"), writable: what a checkpoint saves and restores.
+  void for_each_array(const std::function<void(const std::string&, std::span<float>)>& visit);
+  /// SHA-256 of the parameters' bytes in for_each_parameter's order (64 hex digits).
+  std::string parameters_sha256() const;
 
  private:
   struct Parts;

@@ -18,8 +18,9 @@ struct TrainOptions {
   std::int64_t batch_size = 2048;
   std::int64_t first = 0;    // the first sample of the source to train on
   std::int64_t samples = 0;  // samples to train on, in batches of batch_size (the last one shorter)
-  /// Called after each step with the step's number (from 1) and its mean loss; may be empty.
-  std::function<void(std::int64_t step, double loss)> on_step;
+  /// Called after each step with the step's number (from 1) and its mean loss; training stops
+  /// after a step for which it returns false. May be empty.
+  std::function<bool(std::int64_t step, double loss)> on_step;
 };
 
 struct TrainResult {
@@ -30,7 +31,7 @@ struct TrainResult {
   double total_seconds = 0;
 };
 
-/// Trains `model` on source samples [first, first + samples).
+/// Trains `model` on source samples [first, first + samples), or fewer if on_step stops it.
 TrainResult train(Dlrm& model, const SampleSource& source, const TrainOptions& options);
 
 struct Evaluation {
