@@ -21,6 +21,9 @@ namespace {
 // Streams of the weights' initial values: one per table, far above the data's.
 constexpr std::uint64_t kWeightStream = std::uint64_t{3} << 44;
 
+// Ids ahead in a bag whose rows the forward prefetches.
+constexpr std::int64_t kPrefetchDistance = 4;
+
 // tessera::Error naming "bags" unless they are bags of `tables`' rows.
 void check_bags(const SparseFeatures& bags, const std::vector<TableSpec>& tables) {
   const auto n = static_cast<std::int64_t>(tables.size());
@@ -86,9 +89,25 @@ struct RowSegment {
 
 }  // namespace
 
+struct TableBatchedEmbedding::Workspace {
+  std::vector<std::int64_t> sample_of;     // per id of the batch: its sample
+  std::vector<float> factor;               // and the factor its row entered the pooled sum with
+  std::vector<SortedIds> sorted, scratch;  // per table
+  std::vector<std::vector<RowSegment>> table_segments;  // per table, made beside its sort
+  std::vector<RowSegment> segments;                     // all tables'
+  std::vector<float> gradients;                         // one summed row gradient per thread
+};
+
+TableBatchedEmbedding::~TableBatchedEmbedding() = default;
+TableBatchedEmbedding::TableBatchedEmbedding(TableBatchedEmbedding&&) noexcept = default;
+TableBatchedEmbedding& TableBatchedEmbedding::operator=(TableBatchedEmbedding&&) noexcept = default;
+
 TableBatchedEmbedding::TableBatchedEmbedding(std::vector<TableSpec> tables, Pooling pooling,
                                              OptimizerConfig optimizer)
-    : tables_(std::move(tables)), pooling_(pooling), optimizer_(optimizer) {
+    : tables_(std::move(tables)),
+      pooling_(pooling),
+      optimizer_(optimizer),
+      workspace_(std::make_unique<Workspace>()) {
   if (tables_.empty()) throw Error("embedding tables", "no tables");
   std::int64_t weights = 0, state = 0;
   for (std::size_t t = 0; t < tables_.size(); ++t) {
@@ -162,6 +181,11 @@ void TableBatchedEmbedding::forward(const SparseFeatures& bags, std::span<float>
       const auto bag = static_cast<std::size_t>(static_cast<std::int64_t>(t) * samples + s);
       const std::int64_t begin = bags.offsets[bag], end = bags.offsets[bag + 1];
       for (std::int64_t i = begin; i < end; ++i) {
+        if (i + kPrefetchDistance < end) {  // the rows a few ids ahead, whose loads are random
+          const char* ahead = reinterpret_cast<const char*>(
+              table + bags.ids[static_cast<std::size_t>(i + kPrefetchDistance)] * dim);
+          for (std::int64_t b = 0; b < dim * 4; b += 64) __builtin_prefetch(ahead + b);
+        }
         const float* row = table + bags.ids[static_cast<std::size_t>(i)] * dim;
         const float a = weighted ? bags.weights[static_cast<std::size_t>(i)] : 1.0f;
         for (std::int64_t d = 0; d < dim; ++d) out[d] += a * row[d];
@@ -181,9 +205,11 @@ void TableBatchedEmbedding::backward_update(const SparseFeatures& bags,
   if (pooled_gradient.size() != static_cast<std::size_t>(samples * total_dim_))
     throw Error("pooled gradient", fmt::format("{} values for {} samples of width {}",
                                                pooled_gradient.size(), samples, total_dim_));
-  // Per id of the batch: its sample and the factor its row's vector entered the pooled sum with.
-  std::vector<std::int64_t> sample_of(bags.ids.size());
-  std::vector<float> factor(bags.ids.size());
+  Workspace& w = *workspace_;
+  std::vector<std::int64_t>& sample_of = w.sample_of;
+  std::vector<float>& factor = w.factor;
+  sample_of.resize(bags.ids.size());
+  factor.resize(bags.ids.size());
   const auto tables = static_cast<std::int64_t>(tables_.size());
 #pragma omp parallel for schedule(static)
   for (std::int64_t bag = 0; bag < tables * samples; ++bag) {
@@ -191,39 +217,60 @@ void TableBatchedEmbedding::backward_update(const SparseFeatures& bags,
     const std::int64_t end = bags.offsets[static_cast<std::size_t>(bag) + 1];
     const float mean =
         pooling_ == Pooling::kMean && end > begin ? 1.0f / static_cast<float>(end - begin) : 1.0f;
+    const std::int64_t sample = bag % samples;
     for (std::int64_t i = begin; i < end; ++i) {
       const auto k = static_cast<std::size_t>(i);
-      sample_of[k] = bag % samples;
+      sample_of[k] = sample;
       factor[k] = bags.weights.empty() ? mean : bags.weights[k] * mean;
     }
   }
-  std::vector<SortedIds> sorted(tables_.size()), scratch(tables_.size());
+  std::vector<SortedIds>& sorted = w.sorted;
+  std::vector<SortedIds>& scratch = w.scratch;
+  sorted.resize(tables_.size());
+  scratch.resize(tables_.size());
   for (std::size_t t = 0; t < tables_.size(); ++t) {
     const auto n =
         static_cast<std::size_t>(bags.offsets[(t + 1) * static_cast<std::size_t>(samples)] -
                                  bags.offsets[t * static_cast<std::size_t>(samples)]);
     for (SortedIds* s : {&sorted[t], &scratch[t]}) s->rows.resize(n), s->positions.resize(n);
   }
+  std::vector<std::vector<RowSegment>>& table_segments = w.table_segments;
+  table_segments.resize(tables_.size());
+  for (std::size_t t = 0; t < tables_.size(); ++t)     // at most one segment an id: no reallocation
+    table_segments[t].reserve(sorted[t].rows.size());  // inside the parallel region
 #pragma omp parallel for schedule(dynamic, 1)
   for (std::int64_t t = 0; t < tables; ++t) {
     const auto at = static_cast<std::size_t>(t);
     sort_by_row(bags.ids, bags.offsets[static_cast<std::size_t>(t * samples)],
                 bags.offsets[static_cast<std::size_t>((t + 1) * samples)], tables_[at].rows,
                 sorted[at], scratch[at]);
-  }
-  std::vector<RowSegment> segments;
-  for (std::size_t t = 0; t < tables_.size(); ++t) {
-    const std::vector<std::int64_t>& rows = sorted[t].rows;
+    std::vector<RowSegment>& segments = table_segments[at];
+    segments.clear();
+    const std::vector<std::int64_t>& rows = sorted[at].rows;
     for (std::size_t k = 0; k < rows.size(); ++k) {
-      if (k == 0 || rows[k] != rows[k - 1]) segments.push_back({t, k, k});
+      if (k == 0 || rows[k] != rows[k - 1]) segments.push_back({at, k, k});
       segments.back().end = k + 1;
     }
   }
+  std::vector<RowSegment>& segments = w.segments;
+  segments.clear();
+  for (const std::vector<RowSegment>& s : table_segments)
+    segments.insert(segments.end(), s.begin(), s.end());
   std::int64_t widest = 0;
   for (const TableSpec& spec : tables_) widest = std::max(widest, spec.dim);
   const auto count = static_cast<std::int64_t>(segments.size());
-  // One summed row gradient per thread.
-  std::vector<float> gradients(static_cast<std::size_t>(omp_get_max_threads() * widest));
+  std::vector<float>& gradients = w.gradients;
+  gradients.resize(static_cast<std::size_t>(omp_get_max_threads() * widest));
+  // The weights and state of a segment's row, which the update reads and writes at random.
+  const auto prefetch_row = [&](const RowSegment& segment) {
+    const std::int64_t dim = tables_[segment.table].dim;
+    const std::int64_t row = sorted[segment.table].rows[segment.begin];
+    const char* row_weights =
+        reinterpret_cast<const char*>(weights_.data() + weight_offsets_[segment.table] + row * dim);
+    for (std::int64_t b = 0; b < dim * 4; b += 64) __builtin_prefetch(row_weights + b, 1);
+    if (optimizer_.kind == OptimizerKind::kRowwiseAdagrad)
+      __builtin_prefetch(state_.data() + state_offsets_[segment.table] + row, 1);
+  };
 #pragma omp parallel
   {
     float* gradient = gradients.data() + omp_get_thread_num() * widest;
@@ -232,6 +279,8 @@ void TableBatchedEmbedding::backward_update(const SparseFeatures& bags,
       const RowSegment& segment = segments[static_cast<std::size_t>(j)];
       const std::size_t t = segment.table;
       const std::int64_t dim = tables_[t].dim;
+      if (j + kPrefetchDistance < count)
+        prefetch_row(segments[static_cast<std::size_t>(j + kPrefetchDistance)]);
       std::fill(gradient, gradient + dim, 0.0f);
       for (std::size_t k = segment.begin; k < segment.end; ++k) {
         const auto i = static_cast<std::size_t>(sorted[t].positions[k]);
@@ -240,11 +289,11 @@ void TableBatchedEmbedding::backward_update(const SparseFeatures& bags,
           gradient[static_cast<std::size_t>(d)] += factor[i] * g[d];
       }
       const std::int64_t row = sorted[t].rows[segment.begin];
-      float* w = weights_.data() + weight_offsets_[t] + row * dim;
+      float* row_weights = weights_.data() + weight_offsets_[t] + row * dim;
       float* s = state_.data() + state_offsets_[t];
       if (optimizer_.kind == OptimizerKind::kAdagrad) s += row * dim;
       if (optimizer_.kind == OptimizerKind::kRowwiseAdagrad) s += row;
-      detail::update_row(optimizer_, w, s, gradient, dim);
+      detail::update_row(optimizer_, row_weights, s, gradient, dim);
     }
   }
 }

@@ -7,6 +7,7 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <span>
 #include <vector>
 
@@ -26,6 +27,9 @@ class TableBatchedEmbedding {
  public:
   /// Tables of at least one row and one column (tessera::Error naming the table otherwise).
   TableBatchedEmbedding(std::vector<TableSpec> tables, Pooling pooling, OptimizerConfig optimizer);
+  ~TableBatchedEmbedding();
+  TableBatchedEmbedding(TableBatchedEmbedding&&) noexcept;
+  TableBatchedEmbedding& operator=(TableBatchedEmbedding&&) noexcept;
 
   /// Weights uniform in [-1/sqrt(rows), 1/sqrt(rows)) per table, as DLRM initialises them, each a
   /// pure function of (seed, table, row, column); optimizer state zero.
@@ -60,6 +64,8 @@ class TableBatchedEmbedding {
   std::vector<std::int64_t> dim_offsets_;
   std::vector<std::int64_t> weight_offsets_, state_offsets_;  // per table, into the buffers
   std::vector<float> weights_, state_;
+  struct Workspace;  // the backward's buffers, kept from one step to the next
+  std::unique_ptr<Workspace> workspace_;
 };
 
 }  // namespace tessera::dlrm
