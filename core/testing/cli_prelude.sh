@@ -44,3 +44,11 @@ interrupt_while_reading() {
   rm input.fifo
   echo "$label: exit $code, left: $(ls | grep -c tmp)"
 }
+
+# require_component <name>: skips the test (exit 77) unless `tessera doctor` lists the component
+# <name> (e.g. MPI) as built.
+require_component() {
+  tessera doctor | grep -qE "^ *$1 +built" && return
+  echo "this build has no $1 component" >&2
+  exit 77
+}

@@ -8,6 +8,7 @@
 #include <bit>
 #include <cstring>
 #include <nlohmann/json.hpp>
+#include <optional>
 
 #include "tessera/core/bytes.hpp"
 #include "tessera/core/crc32c.hpp"
@@ -120,11 +121,13 @@ void save_checkpoint(const std::string& path, Dlrm& model, const TrainingPositio
   std::uint32_t arrays = 0;
   model.for_each_array([&](const std::string&, std::span<float>) { ++arrays; });
   header.put(arrays);
-  OutputFile out(path);
+  // Over several ranks every rank walks the arrays (gathering the tables) and rank 0 writes.
+  std::optional<OutputFile> out;
+  if (model.communicator().rank() == 0) out.emplace(path);
   std::uint32_t crc = 0;
   const auto write = [&](std::span<const std::byte> bytes) {
     crc = crc32c(bytes, crc);
-    out.write(bytes);
+    if (out) out->write(bytes);
   };
   write(header.bytes());
   model.for_each_array([&](const std::string& name, std::span<float> array) {
@@ -136,8 +139,9 @@ void save_checkpoint(const std::string& path, Dlrm& model, const TrainingPositio
   });
   ByteWriter tail(path);
   tail.put(crc);
-  out.write(tail.bytes());
-  out.commit();
+  if (!out) return;
+  out->write(tail.bytes());
+  out->commit();
 }
 
 TrainingPosition load_checkpoint(const std::string& path, Dlrm& model) {

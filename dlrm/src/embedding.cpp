@@ -9,17 +9,13 @@
 #include <algorithm>
 #include <array>
 #include <bit>
-#include <cmath>
 
+#include "initial_weights.hpp"
 #include "row_update.hpp"
 #include "tessera/core/error.hpp"
-#include "tessera/core/rng.hpp"
 
 namespace tessera::dlrm {
 namespace {
-
-// Streams of the weights' initial values: one per table, far above the data's.
-constexpr std::uint64_t kWeightStream = std::uint64_t{3} << 44;
 
 // Ids ahead in a bag whose rows the forward prefetches.
 constexpr std::int64_t kPrefetchDistance = 4;
@@ -130,14 +126,11 @@ TableBatchedEmbedding::TableBatchedEmbedding(std::vector<TableSpec> tables, Pool
 
 void TableBatchedEmbedding::initialize(std::uint64_t seed) {
   for (std::size_t t = 0; t < tables_.size(); ++t) {
-    const CounterRng rng(seed, kWeightStream + t);
-    const auto bound = static_cast<float>(1.0 / std::sqrt(static_cast<double>(tables_[t].rows)));
+    const detail::InitialWeights initial(seed, t, tables_[t].rows);
     const std::span<float> w = weights(t);
     const auto n = static_cast<std::int64_t>(w.size());
 #pragma omp parallel for schedule(static)
-    for (std::int64_t i = 0; i < n; ++i)
-      w[static_cast<std::size_t>(i)] =
-          rng.uniform_float(static_cast<std::uint64_t>(i), -bound, bound);
+    for (std::int64_t i = 0; i < n; ++i) w[static_cast<std::size_t>(i)] = initial(i);
   }
   std::fill(state_.begin(), state_.end(), 0.0f);
 }

@@ -4,6 +4,7 @@
 #include <cblas.h>
 
 #include <algorithm>
+#include <bit>
 #include <cmath>
 
 #include "tessera/core/rng.hpp"
@@ -12,31 +13,21 @@
 namespace tessera::dlrm::detail {
 namespace {
 
-// Rows or columns that one piece of parallel work takes: enough that OpenBLAS's packing of the
-// other operand, repeated per piece, costs little beside the multiply-adds.
-constexpr std::size_t kGrain = 128;
-
-// C (m, n) = op(A) · op(B), all row-major, split over the threads by rows of C (or by columns
-// where it has fewer rows), one single-threaded OpenBLAS call per piece: no second pool of
-// threads competes with OpenMP's, and each element's sum over k is one call's, whatever the
-// thread count.
-void parallel_sgemm(bool transpose_a, bool transpose_b, std::int64_t m, std::int64_t n,
-                    std::int64_t k, const float* a, std::int64_t lda, const float* b,
-                    std::int64_t ldb, float* c, std::int64_t ldc) {
+// C (m, n) = op(A) · op(B), all row-major, in pieces of kChunk rows of C spread over the threads,
+// one single-threaded OpenBLAS call per piece: no second pool of threads competes with OpenMP's,
+// and each row of C comes from a call of the same shape whatever the thread count or the rows
+// around it.
+void sgemm_by_chunks(bool transpose_b, std::int64_t m, std::int64_t n, std::int64_t k,
+                     const float* a, const float* b, std::int64_t ldb, float* c) {
   openblas_set_num_threads(1);
-  const bool by_rows = m >= n;
-  parallel_for(static_cast<std::size_t>(by_rows ? m : n), kGrain, [&](std::size_t, Range r) {
-    const auto first = static_cast<std::int64_t>(r.begin);
-    const auto size = static_cast<int>(r.end - r.begin);
-    // Rows of C are rows of op(A); columns of C are columns of op(B).
-    const float* a_part = by_rows ? a + first * (transpose_a ? 1 : lda) : a;
-    const float* b_part = by_rows ? b : b + first * (transpose_b ? ldb : 1);
-    float* c_part = c + first * (by_rows ? ldc : 1);
-    cblas_sgemm(CblasRowMajor, transpose_a ? CblasTrans : CblasNoTrans,
-                transpose_b ? CblasTrans : CblasNoTrans, by_rows ? size : static_cast<int>(m),
-                by_rows ? static_cast<int>(n) : size, static_cast<int>(k), 1.0f, a_part,
-                static_cast<int>(lda), b_part, static_cast<int>(ldb), 0.0f, c_part,
-                static_cast<int>(ldc));
+  const auto chunks = static_cast<std::size_t>((m + kChunk - 1) / kChunk);
+  parallel_for(chunks, 1, [&](std::size_t chunk, Range) {
+    const auto first = static_cast<std::int64_t>(chunk) * kChunk;
+    const std::int64_t rows = std::min(kChunk, m - first);
+    cblas_sgemm(CblasRowMajor, CblasNoTrans, transpose_b ? CblasTrans : CblasNoTrans,
+                static_cast<int>(rows), static_cast<int>(n), static_cast<int>(k), 1.0f,
+                a + first * k, static_cast<int>(k), b, static_cast<int>(ldb), 0.0f, c + first * n,
+                static_cast<int>(n));
   });
 }
 
@@ -52,8 +43,8 @@ void parallel_each(std::int64_t n, std::int64_t work, Body&& body) {
 
 // One step of `o` on parameters p with gradient g (AdaGrad's accumulators in state; row-wise
 // AdaGrad is AdaGrad for dense layers).
-void update(const OptimizerConfig& o, std::vector<float>& p, std::vector<float>& state,
-            const std::vector<float>& g) {
+void update_parameters(const OptimizerConfig& o, std::vector<float>& p, std::vector<float>& state,
+                       const float* g) {
   parallel_each(static_cast<std::int64_t>(p.size()), 1, [&](std::int64_t j) {
     const auto i = static_cast<std::size_t>(j);
     if (o.kind == OptimizerKind::kSgd) {
@@ -66,6 +57,17 @@ void update(const OptimizerConfig& o, std::vector<float>& p, std::vector<float>&
 }
 
 }  // namespace
+
+void tree_sum(std::span<float> parts, std::size_t size) {
+  const std::size_t n = size == 0 ? 0 : parts.size() / size;
+  if (n < 2) return;
+  const std::size_t m = std::bit_floor(n - 1);
+  tree_sum(parts.first(m * size), size);
+  tree_sum(parts.subspan(m * size), size);
+  float* to = parts.data();
+  const float* from = parts.data() + m * size;
+  parallel_each(static_cast<std::int64_t>(size), 1, [&](std::int64_t i) { to[i] += from[i]; });
+}
 
 Mlp::Mlp(std::int64_t in, std::vector<std::int64_t> widths, bool relu_last,
          OptimizerConfig optimizer, std::uint64_t seed, std::uint64_t stream)
@@ -100,8 +102,8 @@ std::span<const float> Mlp::forward(std::span<const float> x, std::int64_t rows)
   const float* input = x.data();
   for (Layer& layer : layers_) {
     layer.y.resize(static_cast<std::size_t>(rows * layer.out));
-    parallel_sgemm(false, false, rows, layer.out, layer.in, input, layer.in, layer.w.data(),
-                   layer.out, layer.y.data(), layer.out);
+    sgemm_by_chunks(false, rows, layer.out, layer.in, input, layer.w.data(), layer.out,
+                    layer.y.data());
     parallel_each(rows, layer.out, [&](std::int64_t r) {  // bias, then ReLU
       float* y = layer.y.data() + r * layer.out;
       for (std::int64_t o = 0; o < layer.out; ++o) {
@@ -114,8 +116,17 @@ std::span<const float> Mlp::forward(std::span<const float> x, std::int64_t rows)
   return layers_.back().y;
 }
 
-void Mlp::backward_update(std::span<const float> d_output, std::span<float> dx) {
+std::size_t Mlp::parameter_count() const {
+  std::size_t n = 0;
+  for (const Layer& layer : layers_) n += layer.w.size() + layer.b.size();
+  return n;
+}
+
+void Mlp::backward(std::span<const float> d_output, std::span<float> dx,
+                   std::span<float> gradient) {
   gradient_.assign(d_output.begin(), d_output.end());
+  const std::int64_t chunks = (rows_ + kChunk - 1) / kChunk;
+  std::size_t end = parameter_count();
   for (std::size_t l = layers_.size(); l-- > 0;) {
     Layer& layer = layers_[l];
     if (layer.relu) {
@@ -124,27 +135,47 @@ void Mlp::backward_update(std::span<const float> d_output, std::span<float> dx) 
           gradient_[static_cast<std::size_t>(i)] = 0.0f;
       });
     }
+    // Each chunk's weight and bias gradients, then their tree sum.
     const float* input = l == 0 ? x_ : layers_[l - 1].y.data();
-    w_gradient_.resize(layer.w.size());
-    parallel_sgemm(true, false, layer.in, layer.out, rows_, input, layer.in, gradient_.data(),
-                   layer.out, w_gradient_.data(), layer.out);
-    b_gradient_.resize(layer.b.size());
-    parallel_each(layer.out, rows_, [&](std::int64_t o) {  // each column summed in row order
-      float sum = 0.0f;
-      for (std::int64_t r = 0; r < rows_; ++r)
-        sum += gradient_[static_cast<std::size_t>(r * layer.out + o)];
-      b_gradient_[static_cast<std::size_t>(o)] = sum;
+    const std::size_t size = layer.w.size() + layer.b.size();
+    chunk_sums_.resize(static_cast<std::size_t>(std::max<std::int64_t>(chunks, 1)) * size);
+    std::fill_n(chunk_sums_.begin(), size, 0.0f);  // the sum of no samples
+    parallel_for(static_cast<std::size_t>(chunks), 1, [&](std::size_t c, Range) {
+      const std::int64_t first = static_cast<std::int64_t>(c) * kChunk;
+      const std::int64_t count = std::min(kChunk, rows_ - first);
+      float* w_sum = chunk_sums_.data() + c * size;
+      cblas_sgemm(CblasRowMajor, CblasTrans, CblasNoTrans, static_cast<int>(layer.in),
+                  static_cast<int>(layer.out), static_cast<int>(count), 1.0f,
+                  input + first * layer.in, static_cast<int>(layer.in),
+                  gradient_.data() + first * layer.out, static_cast<int>(layer.out), 0.0f, w_sum,
+                  static_cast<int>(layer.out));
+      float* b_sum = w_sum + layer.w.size();
+      std::fill_n(b_sum, layer.out, 0.0f);
+      for (std::int64_t r = first; r < first + count; ++r)  // each column summed in row order
+        for (std::int64_t o = 0; o < layer.out; ++o)
+          b_sum[o] += gradient_[static_cast<std::size_t>(r * layer.out + o)];
     });
+    tree_sum(chunk_sums_, size);
+    end -= size;
+    std::copy_n(chunk_sums_.begin(), size, gradient.begin() + static_cast<std::ptrdiff_t>(end));
     if (l > 0 || !dx.empty()) {
       next_gradient_.resize(static_cast<std::size_t>(rows_ * layer.in));
-      parallel_sgemm(false, true, rows_, layer.in, layer.out, gradient_.data(), layer.out,
-                     layer.w.data(), layer.out, next_gradient_.data(), layer.in);
+      sgemm_by_chunks(true, rows_, layer.in, layer.out, gradient_.data(), layer.w.data(), layer.out,
+                      next_gradient_.data());
     }
-    update(optimizer_, layer.w, layer.w_state, w_gradient_);
-    update(optimizer_, layer.b, layer.b_state, b_gradient_);
     std::swap(gradient_, next_gradient_);
   }
   if (!dx.empty()) std::copy(gradient_.begin(), gradient_.end(), dx.begin());
+}
+
+void Mlp::update(std::span<const float> gradient) {
+  std::size_t at = 0;
+  for (Layer& layer : layers_) {
+    update_parameters(optimizer_, layer.w, layer.w_state, gradient.data() + at);
+    at += layer.w.size();
+    update_parameters(optimizer_, layer.b, layer.b_state, gradient.data() + at);
+    at += layer.b.size();
+  }
 }
 
 }  // namespace tessera::dlrm::detail

@@ -1,15 +1,31 @@
 // A stack of fully connected layers y = relu(x·W + b) on OpenBLAS, W (in, out) row-major, trained
 // with the step's optimizer: DLRM's bottom and top MLPs. The forward keeps each layer's output for
-// the backward, which computes the input's gradient before it updates a layer.
+// the backward, which writes the input's gradient and the parameters' gradients; the update
+// applies them (after a data-parallel run has summed them over its ranks).
+//
+// Every sum over samples (the weights' and biases' gradients) is a fixed tree over chunks of
+// kChunk samples: each chunk's sum, then pairs of chunk sums. Chunk sums do not depend on the
+// other samples of the batch, and the rows of the other GEMMs are computed kChunk at a time, so a
+// batch split over ranks on chunk boundaries, whose per-rank sums are added up the same tree,
+// gives the same bits as the whole batch in one process.
 #pragma once
 
 #include <cstdint>
 #include <span>
 #include <vector>
 
+#include "tessera/dlrm/distribution.hpp"
 #include "tessera/dlrm/optimizer.hpp"
 
 namespace tessera::dlrm::detail {
+
+/// Samples per chunk of the MLPs' sums over a batch.
+inline constexpr std::int64_t kChunk = kSampleChunk;
+
+/// Adds the first of `parts` (each `size` floats, laid end to end) up the tree over chunks: the
+/// sum of parts [0, n) is the sum of [0, m) plus the sum of [m, n), m the largest power of two
+/// below n. The result is left in the first part.
+void tree_sum(std::span<float> parts, std::size_t size);
 
 class Mlp {
  public:
@@ -28,8 +44,13 @@ class Mlp {
   /// The last forward's output.
   std::span<const float> output() const { return layers_.back().y; }
   /// Given d loss / d output of the last forward, writes d loss / d x into dx (unless empty) and
-  /// applies one optimizer step to every layer.
-  void backward_update(std::span<const float> d_output, std::span<float> dx);
+  /// the parameters' gradients into `gradient` (parameter_count() values: per layer its weights'
+  /// then its biases').
+  void backward(std::span<const float> d_output, std::span<float> dx, std::span<float> gradient);
+  /// One optimizer step of every parameter with `gradient` (as backward writes it).
+  void update(std::span<const float> gradient);
+  /// Number of weights and biases.
+  std::size_t parameter_count() const;
 
   /// Layer l's weights (in, out) row-major and its biases.
   std::span<const float> weights(std::size_t l) const { return layers_[l].w; }
@@ -54,7 +75,7 @@ class Mlp {
   std::vector<Layer> layers_;
   const float* x_ = nullptr;  // the last forward's input
   std::int64_t rows_ = 0;
-  std::vector<float> gradient_, next_gradient_, w_gradient_, b_gradient_;
+  std::vector<float> gradient_, next_gradient_, chunk_sums_;
 };
 
 }  // namespace tessera::dlrm::detail

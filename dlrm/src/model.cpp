@@ -7,8 +7,10 @@
 #include <algorithm>
 #include <cmath>
 
+#include "collectives.hpp"
 #include "interaction.hpp"
 #include "mlp.hpp"
+#include "sharded_embedding.hpp"
 #include "tessera/core/error.hpp"
 #include "tessera/core/sha256.hpp"
 
@@ -45,12 +47,16 @@ std::vector<TableSpec> table_specs(const DlrmConfig& c) {
 
 struct Dlrm::Parts {
   detail::Mlp bottom, top;
-  TableBatchedEmbedding embedding;
+  detail::ShardedEmbedding embedding;
   std::vector<float> pooled, interaction, d_logits, d_interaction, d_bottom, d_pooled;
+  std::vector<float> dense_gradient;  // the bottom MLP's, then the top MLP's
 };
 
-Dlrm::Dlrm(DlrmConfig config) : config_(std::move(config)) {
+Dlrm::Dlrm(DlrmConfig config, Distribution distribution)
+    : config_(std::move(config)), distribution_(std::move(distribution)) {
   check_config(config_);
+  if (!distribution_.communicator)
+    distribution_.communicator = std::make_shared<LocalCommunicator>();
   const auto tables = static_cast<std::int64_t>(config_.table_rows.size());
   const std::int64_t d = config_.bottom_mlp.back();
   parts_ = std::make_unique<Parts>(
@@ -58,7 +64,9 @@ Dlrm::Dlrm(DlrmConfig config) : config_(std::move(config)) {
                         config_.seed, kBottomStream),
             detail::Mlp(detail::interaction_width(tables + 1, d), config_.top_mlp, false,
                         config_.optimizer, config_.seed, kTopStream),
-            TableBatchedEmbedding(table_specs(config_), config_.pooling, config_.optimizer),
+            detail::ShardedEmbedding(table_specs(config_), config_.pooling, config_.optimizer,
+                                     distribution_),
+            {},
             {},
             {},
             {},
@@ -66,6 +74,7 @@ Dlrm::Dlrm(DlrmConfig config) : config_(std::move(config)) {
             {},
             {}});
   parts_->embedding.initialize(config_.seed);
+  parts_->dense_gradient.resize(parts_->bottom.parameter_count() + parts_->top.parameter_count());
 }
 
 Dlrm::~Dlrm() = default;
@@ -107,10 +116,11 @@ double Dlrm::train_step(const Batch& batch) {
     throw Error("batch", fmt::format("{} labels for {} samples", batch.labels.size(), batch.size));
   const std::span<const float> logits = forward(batch);
   Parts& p = *parts_;
-  // Mean binary cross-entropy on the logits (log(1 + e^-|x|) form) and its gradient (p - y) / n.
+  // Mean binary cross-entropy on the logits (log(1 + e^-|x|) form) and its gradient (p - y) / n,
+  // n the step's samples on all ranks.
   double loss = 0.0;
   p.d_logits.resize(logits.size());
-  const auto n = static_cast<float>(batch.size);
+  const auto n = static_cast<float>(p.embedding.global_samples());
   for (std::size_t i = 0; i < logits.size(); ++i) {
     const double x = logits[i], y = batch.labels[i];
     loss += std::max(x, 0.0) - x * y + std::log1p(std::exp(-std::abs(x)));
@@ -119,14 +129,24 @@ double Dlrm::train_step(const Batch& batch) {
   const auto tables = static_cast<std::int64_t>(config_.table_rows.size());
   const std::int64_t d = config_.bottom_mlp.back();
   p.d_interaction.resize(p.interaction.size());
-  p.top.backward_update(p.d_logits, p.d_interaction);
+  const std::span<float> bottom_gradient =
+      std::span(p.dense_gradient).first(p.bottom.parameter_count());
+  const std::span<float> top_gradient =
+      std::span(p.dense_gradient).subspan(p.bottom.parameter_count());
+  p.top.backward(p.d_logits, p.d_interaction, top_gradient);
   p.d_bottom.resize(static_cast<std::size_t>(batch.size * d));
   p.d_pooled.resize(p.pooled.size());
   detail::interact_backward(p.bottom.output(), p.pooled, p.d_interaction, batch.size, tables, d,
                             p.d_bottom, p.d_pooled);
-  p.bottom.backward_update(p.d_bottom, {});
+  p.bottom.backward(p.d_bottom, {}, bottom_gradient);
   p.embedding.backward_update(batch.sparse, p.d_pooled);
-  return loss / static_cast<double>(batch.size);
+  const CommPrecisions& precision = distribution_.precision;
+  detail::tree_allreduce(communicator(), p.dense_gradient, precision.dense,
+                         precision.dense == CommPrecision::kFp16 ? precision.loss_scale : 1.0f);
+  p.bottom.update(bottom_gradient);
+  p.top.update(top_gradient);
+  return detail::sum_over_ranks(communicator(), loss) /
+         static_cast<double>(p.embedding.global_samples());
 }
 
 void Dlrm::for_each_array(const std::function<void(const std::string&, std::span<float>)>& visit) {
@@ -142,9 +162,9 @@ void Dlrm::for_each_array(const std::function<void(const std::string&, std::span
   };
   mlp("bottom", parts_->bottom);
   mlp("top", parts_->top);
-  for (std::size_t t = 0; t < config_.table_rows.size(); ++t)
-    with_state(fmt::format("table.{}", t), parts_->embedding.weights(t),
-               parts_->embedding.state(t));
+  parts_->embedding.for_each_table([&](std::size_t t, std::span<float> w, std::span<float> s) {
+    with_state(fmt::format("table.{}", t), w, s);
+  });
 }
 
 std::string Dlrm::parameters_sha256() const {

@@ -8,37 +8,13 @@
 #include <cmath>
 #include <map>
 
+#include "random_bags.hpp"
 #include "tessera/core/rng.hpp"
 #include "tessera/core/threads.hpp"
 #include "tessera/testing/expect_error.hpp"
 
 namespace tessera::dlrm {
 namespace {
-
-// Bags of `tables` for `samples` samples, 0 to max_pooling ids each (so some are empty), ids Zipf-
-// like (many repeats, also within a bag), weights when `weighted`.
-SparseFeatures random_bags(const std::vector<TableSpec>& tables, std::int64_t samples,
-                           std::int64_t max_pooling, bool weighted, std::uint64_t seed) {
-  const CounterRng rng(seed, 0);
-  std::uint64_t draw = 0;
-  SparseFeatures bags;
-  bags.tables = static_cast<std::int64_t>(tables.size());
-  bags.samples = samples;
-  bags.offsets.push_back(0);
-  for (const TableSpec& table : tables) {
-    for (std::int64_t s = 0; s < samples; ++s) {
-      const auto n = static_cast<std::int64_t>(rng.uniform_int(draw++, max_pooling + 1));
-      for (std::int64_t i = 0; i < n; ++i) {
-        const double u = rng.uniform(draw++);
-        bags.ids.push_back(static_cast<std::int64_t>(static_cast<double>(table.rows) * u * u *
-                                                     u));  // skewed towards row 0
-        if (weighted) bags.weights.push_back(rng.uniform_float(draw++, 0.5f, 1.5f));
-      }
-      bags.offsets.push_back(static_cast<std::int64_t>(bags.ids.size()));
-    }
-  }
-  return bags;
-}
 
 // One row (no radix pass), a few, and more than 2^11 (a second pass).
 const std::vector<TableSpec> kTables{{50, 4}, {1, 3}, {7, 3}, {2049, 16}};

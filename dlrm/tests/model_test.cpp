@@ -46,8 +46,9 @@ TEST(Mlp, GradientsMatchFiniteDifferences) {
   };
   detail::Mlp trained = make();
   trained.forward(x, rows);
-  std::vector<float> dy = c, dx(x.size());
-  trained.backward_update(dy, dx);
+  std::vector<float> dy = c, dx(x.size()), gradient(trained.parameter_count());
+  trained.backward(dy, dx, gradient);
+  trained.update(gradient);
   for (std::size_t i = 0; i < x.size(); ++i) {
     const double want = central_difference(
         [&](float h) {
@@ -74,6 +75,33 @@ TEST(Mlp, GradientsMatchFiniteDifferences) {
             1e-2f);
         EXPECT_NEAR(before[k] - after[k], want, 2e-3 * (1 + std::abs(want)))
             << "layer " << l << (bias ? " bias " : " weight ") << k;
+      }
+    }
+  }
+}
+
+// Over several chunks of samples (the last one short), the weights' and biases' gradients are the
+// sums over all samples.
+TEST(Mlp, GradientsSumOverChunks) {
+  const std::int64_t rows = 3 * detail::kChunk + 17, in = 9, out = 4;
+  const std::vector<float> x = normal_values(static_cast<std::size_t>(rows * in), 7);
+  const std::vector<float> dy = normal_values(static_cast<std::size_t>(rows * out), 8);
+  detail::Mlp m(in, {out}, false, {OptimizerKind::kSgd, 1.0f}, 3, 0);
+  m.forward(x, rows);
+  std::vector<float> gradient(m.parameter_count());
+  m.backward(dy, {}, gradient);
+  ASSERT_EQ(gradient.size(), static_cast<std::size_t>(in * out + out));
+  for (std::int64_t i = 0; i < in; ++i) {
+    for (std::int64_t o = 0; o < out; ++o) {
+      double want = 0.0, bias = 0.0;
+      for (std::int64_t r = 0; r < rows; ++r) {
+        want += double{x[static_cast<std::size_t>(r * in + i)]} *
+                dy[static_cast<std::size_t>(r * out + o)];
+        bias += dy[static_cast<std::size_t>(r * out + o)];
+      }
+      EXPECT_NEAR(gradient[static_cast<std::size_t>(i * out + o)], want, 1e-3);
+      if (i == 0) {
+        EXPECT_NEAR(gradient[static_cast<std::size_t>(in * out + o)], bias, 1e-3);
       }
     }
   }

@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "dlrm_commands.hpp"
+#include "ranks.hpp"
 #include "tessera/cli/cli.hpp"
 #include "tessera/cli/validators.hpp"
 #include "tessera/core/cpu_features.hpp"
@@ -20,7 +21,9 @@
 #include "tessera/core/threads.hpp"
 #include "tessera/dlrm/checkpoint.hpp"
 #include "tessera/dlrm/criteo.hpp"
+#include "tessera/dlrm/distribution.hpp"
 #include "tessera/dlrm/metrics.hpp"
+#include "tessera/dlrm/sharding_planner.hpp"
 #include "tessera/dlrm/synthetic.hpp"
 #include "tessera/dlrm/training.hpp"
 
@@ -49,6 +52,12 @@ struct TrainCommand {
   std::string checkpoint, resume;
   std::int64_t checkpoint_every = 0, max_steps = 0;
   bool json = false;
+  // Hybrid parallelism.
+  int ranks = 1;
+  std::string plan, sharding = "auto";
+  std::string comm = "fp32", forward_comm, backward_comm, dense_comm;
+  float loss_scale = 1.0f;
+  bool invariant = false;
 };
 
 struct EvalCommand {
@@ -63,6 +72,7 @@ struct Data {
   SampleSource source;
   std::int64_t dense_features = 0;
   std::vector<std::int64_t> rows;
+  double pooling = 1.0;  // mean ids per bag
   std::int64_t train_samples = 0, test_first = 0, test_samples = 0;
   std::optional<Evaluation> oracle;
 };
@@ -80,6 +90,7 @@ Data synthetic_data(const DataOptions& c) {
   };
   d.dense_features = config.dense_features;
   d.rows = config.rows;
+  d.pooling = static_cast<double>(c.pooling);
   d.train_samples = c.train_samples;
   d.test_first = c.train_samples;  // the test samples follow the training ones in the stream
   d.test_samples = c.test_samples;
@@ -131,15 +142,66 @@ void report_evaluation(const Evaluation& test, const Data& data, nlohmann::json*
   std::cout << "\n";
 }
 
-void run_train(const TrainCommand& c) {
-  // The model's own checks name its fields; these name the flags.
-  if (!(c.learning_rate > 0) || !std::isfinite(c.learning_rate))
-    throw usage_error("--lr", "must be positive and finite");
-  if (c.top.back() != 1) throw usage_error("--top", "the last width must be 1 (the logit)");
-  for (const auto* widths : {&c.bottom, &c.top}) {
-    if (std::any_of(widths->begin(), widths->end(), [](std::int64_t w) { return w < 1; }))
-      throw usage_error(widths == &c.bottom ? "--bottom" : "--top", "widths must be positive");
+// The precisions of the payloads: --comm for all three, each overridden by its own flag.
+CommPrecisions comm_precisions(const TrainCommand& c) {
+  CommPrecisions p;
+  const CommPrecision all = parse_comm_precision(c.comm, "--comm");
+  const auto pick = [&](const std::string& flag, const char* name) {
+    return flag.empty() ? all : parse_comm_precision(flag, name);
+  };
+  p.forward = pick(c.forward_comm, "--forward-comm");
+  p.backward = pick(c.backward_comm, "--backward-comm");
+  p.dense = pick(c.dense_comm, "--dense-comm");
+  if (!(c.loss_scale > 0) || !std::isfinite(c.loss_scale))
+    throw usage_error("--loss-scale", "must be positive and finite");
+  p.loss_scale = c.loss_scale;
+  return p;
+}
+
+// Where the tables go over the ranks: the plan file, one sharding type for every table, or the
+// planner's plan ("ours", made on rank 0 with the machine's measured memory bandwidth).
+std::vector<TablePlan> place_tables(const TrainCommand& c, const Data& data,
+                                    const DlrmConfig& config, Communicator& ranks) {
+  if (!c.plan.empty()) {
+    const ShardingPlan plan = read_plan(c.plan);
+    if (plan.ranks != ranks.size())
+      throw usage_error(
+          c.plan, fmt::format("plans for {} ranks, the run has {}", plan.ranks, ranks.size()));
+    return plan.tables;
   }
+  std::vector<TableSpec> tables;
+  for (const std::int64_t rows : config.table_rows)
+    tables.push_back({rows, config.bottom_mlp.back()});
+  if (c.sharding != "auto")
+    return uniform_plan(tables, parse_sharding_type(c.sharding, "--sharding"), ranks.size());
+  if (ranks.size() == 1) return {};
+  return plan_on_rank_zero(ranks, [&] {
+    PlannerInput input;
+    for (std::size_t t = 0; t < tables.size(); ++t)
+      input.tables.push_back(
+          {fmt::format("table{}", t), tables[t].rows, tables[t].dim, data.pooling, 0.0});
+    input.ranks = ranks.size();
+    input.ranks_per_node = ranks.size();
+    input.memory_per_rank_bytes = std::int64_t{1} << 50;  // no cap: the tables fit in RAM
+    input.batch_size = c.batch;
+    input.optimizer = config.optimizer.kind;
+    return plan_sharding(input, resolve_bandwidths(input.bandwidths), Strategy::kOurs);
+  });
+}
+
+// Bytes each collective's channel sent per step, over all ranks.
+nlohmann::json traffic_per_step(Communicator& ranks, std::int64_t steps) {
+  nlohmann::json out = nlohmann::json::object();
+  for (const auto& [channel, bytes] : bytes_sent_by_all(ranks))
+    if (channel == "ids" || channel == "pooled" || channel == "gradients" || channel == "dense")
+      out[channel] =
+          static_cast<double>(bytes) / static_cast<double>(std::max<std::int64_t>(steps, 1));
+  return out;
+}
+
+void train_on_ranks(const TrainCommand& c, Communicator& ranks,
+                    std::shared_ptr<Communicator> shared) {
+  const bool root = ranks.rank() == 0;
   const Data data = data_of(c.data);
   DlrmConfig config;
   config.dense_features = data.dense_features;
@@ -149,7 +211,13 @@ void run_train(const TrainCommand& c) {
   config.pooling = c.pooling_kind == "mean" ? Pooling::kMean : Pooling::kSum;
   config.optimizer = {parse_optimizer_kind(c.optimizer, "--optimizer"), c.learning_rate};
   config.seed = c.data.seed;
-  Dlrm model(config);
+  Distribution distribution{std::move(shared), place_tables(c, data, config, ranks),
+                            comm_precisions(c)};
+  if (c.invariant) {
+    const auto [invariant, why] = world_size_invariant(distribution, c.batch);
+    if (!invariant) throw usage_error("--world-size-invariant", why);
+  }
+  Dlrm model(config, distribution);
   TrainingPosition position;
   if (!c.resume.empty()) position = load_checkpoint(c.resume, model);
   const auto save = [&] {
@@ -161,7 +229,8 @@ void run_train(const TrainCommand& c) {
   ProgressBar bar(
       "train",
       static_cast<std::uint64_t>(std::max<std::int64_t>(
-          std::min(all_steps, c.max_steps > 0 ? c.max_steps : all_steps) - position.steps, 0)));
+          std::min(all_steps, c.max_steps > 0 ? c.max_steps : all_steps) - position.steps, 0)),
+      stderr, root ? ProgressMode::kAuto : ProgressMode::kNever);
   TrainResult total;
   bool stopped = false;
   while (position.epoch < c.epochs && !stopped) {
@@ -185,19 +254,29 @@ void run_train(const TrainCommand& c) {
     if (!stopped) ++position.epoch, position.next_sample = 0;
   }
   bar.finish();
+  const nlohmann::json traffic = traffic_per_step(ranks, total.steps);
   save();
   const Evaluation test = evaluate(model, data.source, data.test_first, data.test_samples, c.batch);
+  const std::string sha256 = model.parameters_sha256();
+  if (!root) return;
   const double throughput = static_cast<double>(total.samples) / total.total_seconds;
+  const CommPrecisions& p = distribution.precision;
   if (c.json) {
     nlohmann::json out{{"cpu", detect_cpu_features().brand},
                        {"threads", thread_count()},
+                       {"ranks", ranks.size()},
+                       {"comm",
+                        {{"forward", to_string(p.forward)},
+                         {"backward", to_string(p.backward)},
+                         {"dense", to_string(p.dense)}}},
+                       {"bytes_per_step", traffic},
                        {"train_samples", total.samples},
                        {"steps", total.steps},
                        {"train_loss", total.mean_loss},
                        {"samples_per_second", throughput},
                        {"step_seconds", total.step_seconds},
                        {"total_seconds", total.total_seconds},
-                       {"weights_sha256", model.parameters_sha256()}};
+                       {"weights_sha256", sha256}};
     report_evaluation(test, data, &out);
     std::cout << out.dump() << "\n";
     return;
@@ -205,12 +284,35 @@ void run_train(const TrainCommand& c) {
   std::cout << fmt::format("trained on {} samples in {} steps, mean loss {:.4f} (last epoch)\n",
                            total.samples, total.steps, total.mean_loss);
   report_evaluation(test, data, nullptr);
-  std::cout << fmt::format("weights: sha256 {}\n", model.parameters_sha256());
+  std::cout << fmt::format("weights: sha256 {}\n", sha256);
+  if (ranks.size() > 1) {
+    std::cout << fmt::format(
+        "ranks: {}; bytes sent per step ({} / {} / {} payloads):", ranks.size(),
+        to_string(p.forward), to_string(p.backward), to_string(p.dense));
+    for (const auto& [channel, bytes] : traffic.items())
+      std::cout << fmt::format(" {} {:.0f}", channel, bytes.get<double>());
+    std::cout << "\n";
+  }
   std::cout << fmt::format(
-      "throughput: {:.0f} samples/s ({} threads, {}; {:.1f} s in steps of "
+      "throughput: {:.0f} samples/s ({} ranks x {} threads, {}; {:.1f} s in steps of "
       "{:.1f} s)\n",
-      throughput, thread_count(), detect_cpu_features().brand, total.step_seconds,
+      throughput, ranks.size(), thread_count(), detect_cpu_features().brand, total.step_seconds,
       total.total_seconds);
+}
+
+void run_train(const TrainCommand& c) {
+  // The model's own checks name its fields; these name the flags, before any rank starts.
+  if (!(c.learning_rate > 0) || !std::isfinite(c.learning_rate))
+    throw usage_error("--lr", "must be positive and finite");
+  if (c.top.back() != 1) throw usage_error("--top", "the last width must be 1 (the logit)");
+  for (const auto* widths : {&c.bottom, &c.top}) {
+    if (std::any_of(widths->begin(), widths->end(), [](std::int64_t w) { return w < 1; }))
+      throw usage_error(widths == &c.bottom ? "--bottom" : "--top", "widths must be positive");
+  }
+  comm_precisions(c);
+  if (!c.plan.empty()) read_plan(c.plan);
+  std::shared_ptr<Communicator> ranks = join_ranks(c.ranks);
+  run_on_ranks(*ranks, [&] { train_on_ranks(c, *ranks, ranks); });
 }
 
 void run_eval(const EvalCommand& c) {
@@ -296,9 +398,33 @@ void add_train(CLI::App& parent) {
   app->add_option("--max-steps", c->max_steps, "Stop after this many steps in all")
       ->check(cli::whole_number());
   app->add_flag("--json", c->json, "Print the result as one JSON object");
+  app->add_option("--ranks", c->ranks,
+                  "MPI ranks to train over (hybrid parallel: MLPs data-parallel, tables sharded); "
+                  "the command starts them under mpiexec")
+      ->check(cli::whole_number())
+      ->capture_default_str();
+  app->add_option("--plan", c->plan, "Sharding plan for the ranks, from `tessera dlrm plan`");
+  app->add_option("--sharding", c->sharding,
+                  "Without --plan: auto (the planner's plan) or one type for every table")
+      ->check(CLI::IsMember(
+          {"auto", "table_wise", "column_wise", "row_wise", "table_row_wise", "data_parallel"}))
+      ->capture_default_str();
+  app->add_option("--comm", c->comm, "Precision of every payload between ranks: fp32, fp16, bf16")
+      ->capture_default_str();
+  app->add_option("--forward-comm", c->forward_comm, "Precision of the pooled embeddings sent");
+  app->add_option("--backward-comm", c->backward_comm, "Precision of their gradients sent back");
+  app->add_option("--dense-comm", c->dense_comm, "Precision of the MLPs' gradient reduction");
+  app->add_option("--loss-scale", c->loss_scale,
+                  "Factor on gradients sent as fp16 (against underflow; a power of two)")
+      ->capture_default_str();
+  app->add_flag("--world-size-invariant", c->invariant,
+                "Refuse a run whose weights would differ from one process's (16-bit payloads, "
+                "row-blocked tables, batches that do not split evenly)");
   app->footer(
       "Examples:\n"
       "  tessera dlrm train --tables 8 --rows 100000 --pooling 20\n"
+      "  tessera dlrm train --ranks 2 --comm bf16 --tables 8 --rows 100000\n"
+      "  tessera dlrm train --ranks 4 --sharding table_wise --world-size-invariant --json\n"
       "  tessera dlrm train --criteo criteo_sample_10k.csv --bottom 64,16 --top 64,1 --epochs 2\n"
       "  tessera --threads 2 dlrm train --batch 2048 --train-samples 1000000 --json\n"
       "  tessera dlrm train --checkpoint run.ckpt --checkpoint-every 100 && "

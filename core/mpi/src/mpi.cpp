@@ -10,6 +10,7 @@
 #include <cstring>
 #include <exception>
 #include <filesystem>
+#include <fstream>
 #include <limits>
 #include <vector>
 
@@ -38,9 +39,13 @@ int count(std::uint64_t bytes, std::string_view what) {
   return static_cast<int>(bytes);
 }
 
-Session::Session(int& argc, char**& argv) {
+Session::Session(int& argc, char**& argv) { start(&argc, &argv); }
+
+Session::Session() { start(nullptr, nullptr); }
+
+void Session::start(int* argc, char*** argv) {
   int provided = 0;
-  check(MPI_Init_thread(&argc, &argv, MPI_THREAD_FUNNELED, &provided), "MPI_Init_thread");
+  check(MPI_Init_thread(argc, argv, MPI_THREAD_FUNNELED, &provided), "MPI_Init_thread");
   MPI_Comm_set_errhandler(MPI_COMM_WORLD, MPI_ERRORS_RETURN);
   MPI_Comm_rank(MPI_COMM_WORLD, &world_.rank);
   MPI_Comm_size(MPI_COMM_WORLD, &world_.size);
@@ -87,6 +92,17 @@ void relaunch_under_mpiexec(int argc, char** argv, int ranks) {
   }
   ::execv(args[0].c_str(), pointers.data());
   throw Error(args[0], fmt::format("cannot start it: {}", std::strerror(errno)));
+}
+
+void relaunch_under_mpiexec(int ranks) {
+  std::ifstream in("/proc/self/cmdline", std::ios::binary);
+  std::vector<std::string> args;
+  for (std::string arg; std::getline(in, arg, '\0');) args.push_back(arg);
+  if (args.empty()) throw Error("/proc/self/cmdline", "cannot read this process's arguments");
+  std::vector<char*> argv;
+  for (std::string& arg : args) argv.push_back(arg.data());
+  argv.push_back(nullptr);
+  relaunch_under_mpiexec(static_cast<int>(args.size()), argv.data(), ranks);
 }
 
 }  // namespace tessera::mpi

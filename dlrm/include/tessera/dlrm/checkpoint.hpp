@@ -20,12 +20,14 @@ struct TrainingPosition {
 
 /// Writes `model` (every array of for_each_array, and its config) and `position` to `path`.
 /// File: "TSDLRMCK", version (u32), the config as JSON, the position, the named arrays of f32,
-/// and the CRC32C of all that; little-endian.
+/// and the CRC32C of all that; little-endian. Collective over the model's ranks: every rank
+/// calls it, rank 0 writes the whole model (so a run may resume on another number of ranks).
 void save_checkpoint(const std::string& path, Dlrm& model, const TrainingPosition& position);
 
 /// Restores the checkpoint at `path` into `model`, which must have the config it was saved with;
 /// returns its position. tessera::Error naming the path for a file that is not a checkpoint, of
-/// another version, corrupt (checksum), truncated, or of another model.
+/// another version, corrupt (checksum), truncated, or of another model. Collective: every rank
+/// reads the file and keeps its shards.
 TrainingPosition load_checkpoint(const std::string& path, Dlrm& model);
 
 /// A model made from the config saved at `path`, with the saved arrays; its position in

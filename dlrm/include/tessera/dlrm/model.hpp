@@ -2,6 +2,9 @@
 // feature (the table-batched operator), the dot interaction, a top MLP, sigmoid and binary
 // cross-entropy. One training step is forward, loss, backward and the optimizer's update of every
 // parameter; for a given seed and thread count the weights after it are bitwise reproducible.
+// Over several ranks (distribution.hpp) each rank runs the step on its part of the batch: the
+// embedding exchanges, then the MLPs' gradients summed over the ranks; every call that runs a
+// step or reads the tables is then collective.
 #pragma once
 
 #include <cstdint>
@@ -12,6 +15,7 @@
 #include <vector>
 
 #include "tessera/dlrm/batch.hpp"
+#include "tessera/dlrm/distribution.hpp"
 #include "tessera/dlrm/embedding.hpp"
 #include "tessera/dlrm/optimizer.hpp"
 
@@ -29,20 +33,24 @@ struct DlrmConfig {
 
 class Dlrm {
  public:
-  /// tessera::Error naming the field of a config that does not make a model.
-  explicit Dlrm(DlrmConfig config);
+  /// tessera::Error naming the field of a config that does not make a model, or the plan that
+  /// does not place its tables.
+  explicit Dlrm(DlrmConfig config, Distribution distribution = {});
   ~Dlrm();
   Dlrm(const Dlrm&) = delete;
   Dlrm& operator=(const Dlrm&) = delete;
 
   const DlrmConfig& config() const { return config_; }
+  /// The ranks the model is spread over (a LocalCommunicator for one process).
+  Communicator& communicator() const { return *distribution_.communicator; }
 
-  /// The click probability of each sample of `batch`.
+  /// The click probability of each sample of `batch` (this rank's samples).
   std::vector<float> predict(const Batch& batch);
   /// The logit of each sample (its probability's log-odds, which rank samples without ties where
   /// probabilities round to 1).
   std::vector<float> logits(const Batch& batch);
-  /// One optimizer step on `batch`; the batch's mean log loss before the step.
+  /// One optimizer step on `batch` (this rank's part of the step's samples); the mean log loss of
+  /// the step's samples (on all ranks) before the step.
   double train_step(const Batch& batch);
 
   /// Every parameter array in a fixed order (bottom MLP, top MLP, tables), with its name
@@ -61,6 +69,7 @@ class Dlrm {
   std::span<const float> forward(const Batch& batch);
 
   DlrmConfig config_;
+  Distribution distribution_;
   std::unique_ptr<Parts> parts_;
 };
 

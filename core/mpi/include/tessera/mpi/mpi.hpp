@@ -30,6 +30,8 @@ struct World {
 class Session {
  public:
   Session(int& argc, char**& argv);
+  /// MPI without the program's arguments (which MPI-2 and later do not need).
+  Session();
   ~Session();
   Session(const Session&) = delete;
   Session& operator=(const Session&) = delete;
@@ -37,6 +39,8 @@ class Session {
   const World& world() const { return world_; }
 
  private:
+  void start(int* argc, char*** argv);
+
   World world_;
 };
 
@@ -92,5 +96,8 @@ bool started_by_mpiexec();
 /// which Open MPI's mpiexec agrees to run as root. Throws tessera::Error if the launcher cannot
 /// start.
 [[noreturn]] void relaunch_under_mpiexec(int argc, char** argv, int ranks);
+/// relaunch_under_mpiexec with this process's own arguments (read from /proc/self/cmdline), for
+/// a command that decides to run over ranks after its arguments were parsed.
+[[noreturn]] void relaunch_under_mpiexec(int ranks);
 
 }  // namespace tessera::mpi

@@ -1,0 +1,59 @@
+// How a model is spread over ranks (hybrid parallelism, Neo's "4D parallelism"): the MLPs are
+// replicated and trained data-parallel, every table is placed as a sharding plan says (table-wise,
+// column-wise, row-wise, table-row-wise, or replicated data-parallel), and the payloads travel in
+// the precisions asked for.
+//
+// A global batch is split over the ranks on chunks of kSampleChunk samples. With fp32 payloads
+// and no table split into row blocks, the weights after a step are bitwise those of one process
+// when each rank gets the same power-of-two number of chunks (e.g. 1, 2 and 4 ranks on batches of
+// 2048): every sum over samples is a fixed tree over chunks, and every embedding row is updated
+// once from its gradient summed in the batch's order (world-size-invariant training).
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "tessera/dlrm/comm_precision.hpp"
+#include "tessera/dlrm/communicator.hpp"
+#include "tessera/dlrm/embedding.hpp"
+#include "tessera/dlrm/sharding.hpp"
+
+namespace tessera::dlrm {
+
+/// Samples per chunk of a batch: the unit of the split over ranks and of the MLPs' gradient sums.
+inline constexpr std::int64_t kSampleChunk = 128;
+
+struct Distribution {
+  /// The ranks; null for one process.
+  std::shared_ptr<Communicator> communicator;
+  /// Where each table's shards live (a plan's tables); empty: every table whole on rank 0.
+  std::vector<TablePlan> tables;
+  CommPrecisions precision;
+};
+
+/// Rank `rank`'s samples [first, end) of a batch of `batch` samples split over `ranks` ranks:
+/// whole chunks of kSampleChunk samples, as evenly as they go, in rank order.
+std::pair<std::int64_t, std::int64_t> rank_samples(std::int64_t batch, int rank, int ranks);
+
+/// Whether a run over `distribution` ends with the weights of one process (see above), given
+/// `batch` samples per step; if not, why (for the error of a run that asks for it).
+std::pair<bool, std::string> world_size_invariant(const Distribution& distribution,
+                                                  std::int64_t batch);
+
+/// Every table sharded as `type` over `ranks` ranks: table-wise round-robin (table t on rank
+/// t mod ranks), column-wise in min(ranks, dim) slices and row-wise (or table-row-wise, one node)
+/// in min(ranks, rows) blocks (slice or block i on rank i), or replicated (data-parallel).
+std::vector<TablePlan> uniform_plan(const std::vector<TableSpec>& tables, ShardingType type,
+                                    int ranks);
+
+/// Collective: the tables of the plan that `make` returns on rank 0, on every rank (its JSON
+/// travels), so that a plan that measures the machine is the same everywhere. An error of `make`
+/// is thrown on every rank.
+std::vector<TablePlan> plan_on_rank_zero(Communicator& communicator,
+                                         const std::function<ShardingPlan()>& make);
+
+}  // namespace tessera::dlrm
