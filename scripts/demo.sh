@@ -70,6 +70,12 @@ else
   echo "=== infer-ort: ONNX Runtime is not installed (make bench installs it into build/bench-venv)"
 fi
 
+# dlrm: DLRM trained over 2 MPI ranks (tables placed by the sharding planner) on 8 million samples
+# of the synthetic stream, its test AUC beside the teacher's oracle, and its throughput.
+step dlrm "grep -o 'AUC [0-9.]*\|oracle AUC [0-9.]*\|throughput: [0-9]* samples/s' | paste -sd ';'" \
+  -- "$tessera" --threads 1 dlrm train --ranks 2 --tables 8 --rows 1000 --pooling 1 \
+  --bottom 64,16 --top 64,1 --batch 256 --lr 0.05 --train-samples 8000000 --test-samples 50000
+
 echo
 echo "=== summary"
 printf '%-12s %-7s %8s  %s\n' step status seconds result

@@ -10,6 +10,7 @@
 #include <array>
 #include <bit>
 
+#include "bag_checks.hpp"
 #include "initial_weights.hpp"
 #include "row_update.hpp"
 #include "tessera/core/error.hpp"
@@ -22,26 +23,12 @@ constexpr std::int64_t kPrefetchDistance = 4;
 
 // tessera::Error naming "bags" unless they are bags of `tables`' rows.
 void check_bags(const SparseFeatures& bags, const std::vector<TableSpec>& tables) {
-  const auto n = static_cast<std::int64_t>(tables.size());
-  if (bags.tables != n)
-    throw Error("bags", fmt::format("{} tables, the embedding operator has {}", bags.tables, n));
-  if (bags.samples < 0 || bags.offsets.size() != static_cast<std::size_t>(n * bags.samples + 1))
-    throw Error("bags", fmt::format("{} offsets for {} tables of {} samples (expected {})",
-                                    bags.offsets.size(), n, bags.samples, n * bags.samples + 1));
-  if (bags.offsets.front() != 0 ||
-      bags.offsets.back() != static_cast<std::int64_t>(bags.ids.size()) ||
-      !std::is_sorted(bags.offsets.begin(), bags.offsets.end()))
-    throw Error("bags", "offsets must rise from 0 to the number of ids");
-  if (!bags.weights.empty() && bags.weights.size() != bags.ids.size())
-    throw Error("bags", fmt::format("{} weights for {} ids", bags.weights.size(), bags.ids.size()));
-  for (std::int64_t t = 0; t < n; ++t) {
-    const std::int64_t rows = tables[static_cast<std::size_t>(t)].rows;
-    for (std::int64_t i = bags.offsets[static_cast<std::size_t>(t * bags.samples)];
-         i < bags.offsets[static_cast<std::size_t>((t + 1) * bags.samples)]; ++i) {
-      const std::int64_t id = bags.ids[static_cast<std::size_t>(i)];
-      if (id < 0 || id >= rows)
-        throw Error("bags", fmt::format("id {} of table {} is outside its {} rows", id, t, rows));
-    }
+  detail::check_bag_shape(bags, tables.size());
+  for (std::size_t t = 0; t < tables.size(); ++t) {
+    const auto first = static_cast<std::size_t>(static_cast<std::int64_t>(t) * bags.samples);
+    for (std::int64_t i = bags.offsets[first];
+         i < bags.offsets[first + static_cast<std::size_t>(bags.samples)]; ++i)
+      detail::check_id(bags.ids[static_cast<std::size_t>(i)], t, tables[t].rows);
   }
 }
 
@@ -117,8 +104,7 @@ TableBatchedEmbedding::TableBatchedEmbedding(std::vector<TableSpec> tables, Pool
     weight_offsets_.push_back(weights);
     weights += spec.rows * spec.dim;
     state_offsets_.push_back(state);
-    if (optimizer_.kind == OptimizerKind::kAdagrad) state += spec.rows * spec.dim;
-    if (optimizer_.kind == OptimizerKind::kRowwiseAdagrad) state += spec.rows;
+    state += spec.rows * state_per_row(optimizer_.kind, spec.dim);
   }
   weights_.resize(static_cast<std::size_t>(weights));
   state_.resize(static_cast<std::size_t>(state));
@@ -147,10 +133,8 @@ std::span<const float> TableBatchedEmbedding::weights(std::size_t t) const {
 
 std::span<float> TableBatchedEmbedding::state(std::size_t t) {
   const TableSpec& spec = tables_.at(t);
-  std::int64_t size = 0;
-  if (optimizer_.kind == OptimizerKind::kAdagrad) size = spec.rows * spec.dim;
-  if (optimizer_.kind == OptimizerKind::kRowwiseAdagrad) size = spec.rows;
-  return {state_.data() + state_offsets_[t], static_cast<std::size_t>(size)};
+  return {state_.data() + state_offsets_[t],
+          static_cast<std::size_t>(spec.rows * state_per_row(optimizer_.kind, spec.dim))};
 }
 
 std::span<const float> TableBatchedEmbedding::state(std::size_t t) const {
@@ -284,8 +268,7 @@ void TableBatchedEmbedding::backward_update(const SparseFeatures& bags,
       const std::int64_t row = sorted[t].rows[segment.begin];
       float* row_weights = weights_.data() + weight_offsets_[t] + row * dim;
       float* s = state_.data() + state_offsets_[t];
-      if (optimizer_.kind == OptimizerKind::kAdagrad) s += row * dim;
-      if (optimizer_.kind == OptimizerKind::kRowwiseAdagrad) s += row;
+      s += row * state_per_row(optimizer_.kind, dim);
       detail::update_row(optimizer_, row_weights, s, gradient, dim);
     }
   }

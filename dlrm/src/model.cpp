@@ -5,6 +5,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <chrono>
 #include <cmath>
 
 #include "collectives.hpp"
@@ -41,6 +42,17 @@ std::vector<TableSpec> table_specs(const DlrmConfig& c) {
   std::vector<TableSpec> specs;
   for (const std::int64_t rows : c.table_rows) specs.push_back({rows, c.bottom_mlp.back()});
   return specs;
+}
+
+// Seconds since `start`, and the seconds `f` takes.
+double seconds_since(std::chrono::steady_clock::time_point start) {
+  return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+}
+template <class F>
+double seconds_of(F&& f) {
+  const auto start = std::chrono::steady_clock::now();
+  f();
+  return seconds_since(start);
 }
 
 }  // namespace
@@ -93,7 +105,7 @@ std::span<const float> Dlrm::forward(const Batch& batch) {
   const auto tables = static_cast<std::int64_t>(config_.table_rows.size());
   const std::int64_t d = config_.bottom_mlp.back();
   p.pooled.resize(static_cast<std::size_t>(batch.size * tables * d));
-  p.embedding.forward(batch.sparse, p.pooled);
+  step_times_.embedding_forward = seconds_of([&] { p.embedding.forward(batch.sparse, p.pooled); });
   const std::span<const float> bottom = p.bottom.forward(batch.dense, batch.size);
   p.interaction.resize(static_cast<std::size_t>(batch.size * p.top.inputs()));
   detail::interact(bottom, p.pooled, batch.size, tables, d, p.interaction);
@@ -114,6 +126,7 @@ std::vector<float> Dlrm::predict(const Batch& batch) {
 double Dlrm::train_step(const Batch& batch) {
   if (batch.labels.size() != static_cast<std::size_t>(batch.size))
     throw Error("batch", fmt::format("{} labels for {} samples", batch.labels.size(), batch.size));
+  const auto start = std::chrono::steady_clock::now();
   const std::span<const float> logits = forward(batch);
   Parts& p = *parts_;
   // Mean binary cross-entropy on the logits (log(1 + e^-|x|) form) and its gradient (p - y) / n,
@@ -139,15 +152,27 @@ double Dlrm::train_step(const Batch& batch) {
   detail::interact_backward(p.bottom.output(), p.pooled, p.d_interaction, batch.size, tables, d,
                             p.d_bottom, p.d_pooled);
   p.bottom.backward(p.d_bottom, {}, bottom_gradient);
-  p.embedding.backward_update(batch.sparse, p.d_pooled);
+  step_times_.embedding_backward =
+      seconds_of([&] { p.embedding.backward_update(batch.sparse, p.d_pooled); });
   const CommPrecisions& precision = distribution_.precision;
-  detail::tree_allreduce(communicator(), p.dense_gradient, precision.dense,
-                         precision.dense == CommPrecision::kFp16 ? precision.loss_scale : 1.0f);
+  step_times_.dense_reduction = seconds_of([&] {
+    detail::tree_allreduce(communicator(), p.dense_gradient, precision.dense,
+                           precision.dense == CommPrecision::kFp16 ? precision.loss_scale : 1.0f);
+  });
   p.bottom.update(bottom_gradient);
   p.top.update(top_gradient);
-  return detail::sum_over_ranks(communicator(), loss) /
-         static_cast<double>(p.embedding.global_samples());
+  const double mean_loss = detail::sum_over_ranks(communicator(), loss) /
+                           static_cast<double>(p.embedding.global_samples());
+  step_times_.dense = seconds_since(start) - step_times_.embedding_forward -
+                      step_times_.embedding_backward - step_times_.dense_reduction;
+  return mean_loss;
 }
+
+void Dlrm::prefetch(const Batch& next) const { parts_->embedding.prefetch(next.sparse); }
+
+std::optional<TierStats> Dlrm::store_stats() const { return parts_->embedding.store_stats(); }
+
+std::size_t Dlrm::dense_parameter_count() const { return parts_->dense_gradient.size(); }
 
 void Dlrm::for_each_array(const std::function<void(const std::string&, std::span<float>)>& visit) {
   const auto with_state = [&](const std::string& name, std::span<float> p, std::span<float> s) {

@@ -5,6 +5,18 @@
 
 namespace tessera::dlrm {
 
+std::int64_t state_per_row(OptimizerKind kind, std::int64_t dim) {
+  switch (kind) {
+    case OptimizerKind::kSgd:
+      return 0;
+    case OptimizerKind::kAdagrad:
+      return dim;
+    case OptimizerKind::kRowwiseAdagrad:
+      return 1;
+  }
+  return 0;
+}
+
 std::string to_string(OptimizerKind kind) {
   switch (kind) {
     case OptimizerKind::kSgd:

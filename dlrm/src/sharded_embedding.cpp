@@ -148,13 +148,14 @@ ShardedEmbedding::ShardedEmbedding(std::vector<TableSpec> tables, Pooling poolin
   for (const Entry& e : entries_[static_cast<std::size_t>(communicator_->rank())])
     (e.replicated ? replicated : owned)
         .push_back({e.row_end - e.row_begin, e.col_end - e.col_begin});
-  if (!owned.empty()) owned_.emplace(std::move(owned), pooling, optimizer);
-  if (!replicated.empty()) replicated_.emplace(std::move(replicated), pooling, optimizer);
+  if (!owned.empty()) owned_.emplace(std::move(owned), pooling, optimizer, distribution.store);
+  if (!replicated.empty())
+    replicated_.emplace(std::move(replicated), pooling, optimizer, std::nullopt);
 }
 
 void ShardedEmbedding::initialize(std::uint64_t seed) {
   for (const Entry& e : entries_[static_cast<std::size_t>(communicator_->rank())]) {
-    TableBatchedEmbedding& holder = e.replicated ? *replicated_ : *owned_;
+    EmbeddingStore& holder = e.replicated ? *replicated_ : *owned_;
     const std::span<float> w = holder.weights(e.local);
     const std::int64_t width = e.col_end - e.col_begin;
     const TableSpec& spec = tables_[e.table];
@@ -316,6 +317,15 @@ void ShardedEmbedding::pool_replicas(const SparseFeatures& local, std::span<floa
                replicated_->dim_offset(k), pooled.data(), total_dim_, 0, dim_offsets_[which[k]]);
 }
 
+void ShardedEmbedding::prefetch(const SparseFeatures& next) const {
+  if (direct_) owned_->prefetch(next);
+}
+
+std::optional<TierStats> ShardedEmbedding::store_stats() const {
+  if (!owned_) return std::nullopt;
+  return owned_->stats();
+}
+
 void ShardedEmbedding::backward_update(const SparseFeatures& local,
                                        std::span<const float> pooled_gradient) {
   if (pooled_gradient.size() != static_cast<std::size_t>(local.samples * total_dim_))
@@ -342,7 +352,7 @@ void ShardedEmbedding::backward_update(const SparseFeatures& local,
     }
   }
   const RankBuffers incoming = communicator_->exchange("gradients", std::move(outgoing));
-  const auto resize = [&](std::optional<TableBatchedEmbedding>& holder, std::vector<float>& g) {
+  const auto resize = [&](std::optional<EmbeddingStore>& holder, std::vector<float>& g) {
     if (holder) g.resize(static_cast<std::size_t>(global_samples_ * holder->total_dim()));
   };
   resize(owned_, owned_gradient_);
@@ -353,7 +363,7 @@ void ShardedEmbedding::backward_update(const SparseFeatures& local,
       const std::int64_t width = e.col_end - e.col_begin;
       scratch_.resize(static_cast<std::size_t>(samples_[r] * width));
       reader.get_floats(scratch_, precision_.backward, 1.0f / scale);
-      TableBatchedEmbedding& holder = e.replicated ? *replicated_ : *owned_;
+      EmbeddingStore& holder = e.replicated ? *replicated_ : *owned_;
       copy_block({samples_[r], width}, scratch_.data(), width, 0, 0,
                  (e.replicated ? replicated_gradient_ : owned_gradient_).data(), holder.total_dim(),
                  starts_[r], holder.dim_offset(e.local));
@@ -361,18 +371,6 @@ void ShardedEmbedding::backward_update(const SparseFeatures& local,
   }
   if (owned_) owned_->backward_update(owned_bags_, owned_gradient_);
   if (replicated_) replicated_->backward_update(replicated_bags_, replicated_gradient_);
-}
-
-std::int64_t ShardedEmbedding::state_width(const Entry& e) const {
-  switch (optimizer_.kind) {
-    case OptimizerKind::kSgd:
-      return 0;
-    case OptimizerKind::kAdagrad:
-      return e.col_end - e.col_begin;
-    case OptimizerKind::kRowwiseAdagrad:
-      return 1;
-  }
-  return 0;
 }
 
 void ShardedEmbedding::for_each_table(
@@ -389,13 +387,13 @@ void ShardedEmbedding::for_each_table(
   };
   for (std::size_t t = 0; t < tables_.size(); ++t) {
     const TableSpec& spec = tables_[t];
-    const std::int64_t full_state = state_width({t, 0, spec.rows, 0, spec.dim, false, 0});
+    const std::int64_t full_state = state_per_row(optimizer_.kind, spec.dim);
     std::vector<float> weights(static_cast<std::size_t>(spec.rows * spec.dim));
     std::vector<float> state(static_cast<std::size_t>(spec.rows * full_state));
     RankBuffers outgoing(ranks);
     for (const Entry& e : entries_[me]) {
       if (!sent(me, t, e)) continue;
-      TableBatchedEmbedding& holder = e.replicated ? *replicated_ : *owned_;
+      EmbeddingStore& holder = e.replicated ? *replicated_ : *owned_;
       for (std::size_t o = 0; o < ranks; ++o) {
         ByteWriter writer(outgoing[o]);
         writer.put(std::span<const float>(holder.weights(e.local)));
@@ -408,7 +406,7 @@ void ShardedEmbedding::for_each_table(
       for (const Entry& e : entries_[r]) {
         if (!sent(r, t, e)) continue;
         const std::int64_t rows = e.row_end - e.row_begin, width = e.col_end - e.col_begin;
-        const std::int64_t state_cols = state_width(e);
+        const std::int64_t state_cols = state_per_row(optimizer_.kind, e.col_end - e.col_begin);
         scratch_.resize(static_cast<std::size_t>(rows * width));
         reader.get(std::span<float>(scratch_));
         copy_block({rows, width}, scratch_.data(), width, 0, 0, weights.data(), spec.dim,
@@ -422,9 +420,10 @@ void ShardedEmbedding::for_each_table(
     visit(t, weights, state);
     for (const Entry& e : entries_[me]) {  // what visit wrote, back into this rank's blocks
       if (e.table != t) continue;
-      TableBatchedEmbedding& holder = e.replicated ? *replicated_ : *owned_;
+      EmbeddingStore& holder = e.replicated ? *replicated_ : *owned_;
       const std::int64_t rows = e.row_end - e.row_begin;
-      const std::int64_t width = e.col_end - e.col_begin, state_cols = state_width(e);
+      const std::int64_t width = e.col_end - e.col_begin,
+                         state_cols = state_per_row(optimizer_.kind, e.col_end - e.col_begin);
       copy_block({rows, width}, weights.data(), spec.dim, e.row_begin, e.col_begin,
                  holder.weights(e.local).data(), width, 0, 0);
       copy_block({rows, state_cols}, state.data(), full_state, e.row_begin,

@@ -17,6 +17,7 @@
 #include <span>
 #include <vector>
 
+#include "embedding_store.hpp"
 #include "tessera/dlrm/batch.hpp"
 #include "tessera/dlrm/distribution.hpp"
 #include "tessera/dlrm/embedding.hpp"
@@ -45,6 +46,12 @@ class ShardedEmbedding {
   /// Collective. Updates every shard with d loss / d pooled of the last forward's samples.
   void backward_update(const SparseFeatures& local, std::span<const float> pooled_gradient);
 
+  /// A tiered store's read-ahead of `next`'s rows, where this rank's tables are tiered and take
+  /// the bags as they come (one process); safe beside a step.
+  void prefetch(const SparseFeatures& next) const;
+  /// The counts of this rank's tiered store, if it has one.
+  std::optional<TierStats> store_stats() const;
+
   /// Collective. visit(t, weights, state) with the whole of table t ((rows, dim) weights and its
   /// optimizer state), gathered on every rank; what visit writes is kept.
   void for_each_table(
@@ -61,7 +68,6 @@ class ShardedEmbedding {
 
   /// Whether a block's row numbers travel in 64 bits (else 32).
   static bool wide_ids(const Entry& e);
-  std::int64_t state_width(const Entry& e) const;
   void write_ids(const SparseFeatures& local, const Entry& e, std::vector<std::byte>& out) const;
   void read_ids(const RankBuffers& incoming);
   void exchange_pooled(std::span<float> pooled);
@@ -73,9 +79,9 @@ class ShardedEmbedding {
   OptimizerConfig optimizer_;
   std::shared_ptr<Communicator> communicator_;
   CommPrecisions precision_;
-  bool direct_ = false;                      // one rank, every table whole: no exchanges
-  std::vector<std::vector<Entry>> entries_;  // per rank: the blocks it holds, shards first
-  std::optional<TableBatchedEmbedding> owned_, replicated_;
+  bool direct_ = false;                               // one rank, every table whole: no exchanges
+  std::vector<std::vector<Entry>> entries_;           // per rank: the blocks it holds, shards first
+  std::optional<EmbeddingStore> owned_, replicated_;  // shards (tiered or not), replicas
   // The last forward's: samples per rank, where each rank's start, and the whole batch's bags.
   std::vector<std::int64_t> samples_, starts_;
   std::int64_t global_samples_ = 0;

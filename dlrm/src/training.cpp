@@ -22,10 +22,12 @@ double seconds_since(std::chrono::steady_clock::time_point start) {
 
 // Calls step(batch, samples) on source samples [first, first + count) in batches of batch_size
 // (of `samples` samples over all ranks, of which `batch` holds this rank's part), each batch made
-// on another thread while the step before it runs, until a step returns false.
+// (and its rows read ahead by the model's store) on another thread while the step before it
+// runs, until a step returns false.
 template <class Step>
-void for_each_batch(const Communicator& ranks, const SampleSource& source, std::int64_t first,
+void for_each_batch(const Dlrm& model, const SampleSource& source, std::int64_t first,
                     std::int64_t count, std::int64_t batch_size, Step&& step) {
+  const Communicator& ranks = model.communicator();
   if (batch_size < 1) throw Error("batch_size", "must be at least 1");
   if (first < 0 || count < 0) throw Error("samples", "the range must not be negative");
   // The loader runs beside the step on one thread: OpenMP's threads of its own, started per
@@ -33,10 +35,13 @@ void for_each_batch(const Communicator& ranks, const SampleSource& source, std::
   const auto make = [&](std::int64_t at) {
     const auto [begin, end] =
         rank_samples(std::min(batch_size, count - at), ranks.rank(), ranks.size());
-    return std::async(std::launch::async, [&source, from = first + at + begin, n = end - begin] {
-      const ThreadCountScope one(1);
-      return source(from, n);
-    });
+    return std::async(std::launch::async,
+                      [&source, &model, from = first + at + begin, n = end - begin] {
+                        const ThreadCountScope one(1);
+                        Batch batch = source(from, n);
+                        model.prefetch(batch);
+                        return batch;
+                      });
   };
   std::future<Batch> next;
   if (count > 0) next = make(0);
@@ -53,7 +58,7 @@ TrainResult train(Dlrm& model, const SampleSource& source, const TrainOptions& o
   const auto start = std::chrono::steady_clock::now();
   TrainResult result;
   double loss_sum = 0;
-  for_each_batch(model.communicator(), source, options.first, options.samples, options.batch_size,
+  for_each_batch(model, source, options.first, options.samples, options.batch_size,
                  [&](const Batch& batch, std::int64_t samples) {
                    const auto step_start = std::chrono::steady_clock::now();
                    const double loss = model.train_step(batch);
@@ -71,13 +76,12 @@ TrainResult train(Dlrm& model, const SampleSource& source, const TrainOptions& o
 Evaluation evaluate(Dlrm& model, const SampleSource& source, std::int64_t first, std::int64_t count,
                     std::int64_t batch_size) {
   std::vector<float> logits, labels;
-  for_each_batch(model.communicator(), source, first, count, batch_size,
-                 [&](const Batch& batch, std::int64_t) {
-                   const std::vector<float> l = model.logits(batch);
-                   logits.insert(logits.end(), l.begin(), l.end());
-                   labels.insert(labels.end(), batch.labels.begin(), batch.labels.end());
-                   return true;
-                 });
+  for_each_batch(model, source, first, count, batch_size, [&](const Batch& batch, std::int64_t) {
+    const std::vector<float> l = model.logits(batch);
+    logits.insert(logits.end(), l.begin(), l.end());
+    labels.insert(labels.end(), batch.labels.begin(), batch.labels.end());
+    return true;
+  });
   if (model.communicator().size() > 1) {  // every rank's, in rank order
     logits = detail::all_gather(model.communicator(), "evaluation", logits);
     labels = detail::all_gather(model.communicator(), "evaluation", labels);

@@ -13,13 +13,16 @@
 #include <vector>
 
 #include "dlrm_commands.hpp"
+#include "ranks.hpp"
 #include "tessera/cli/validators.hpp"
 #include "tessera/core/cpu_features.hpp"
 #include "tessera/core/error.hpp"
 #include "tessera/core/file_io.hpp"
 #include "tessera/core/progress.hpp"
 #include "tessera/core/threads.hpp"
+#include "tessera/dlrm/distribution.hpp"
 #include "tessera/dlrm/model.hpp"
+#include "tessera/dlrm/step_model.hpp"
 #include "tessera/dlrm/synthetic.hpp"
 
 namespace tessera::dlrm {
@@ -32,7 +35,17 @@ struct BenchCommand {
   std::uint64_t seed = 1;
   std::string dump;
   bool json = false;
+  int ranks = 1;
+  std::string sharding = "table_wise", comm = "fp32";
+  std::vector<int> model_ranks;
+  double network = kDefaultAlltoallBytesPerS / 1e9;  // GB/s
 };
+
+// The median of `values` (not empty).
+double median(std::vector<double> values) {
+  std::sort(values.begin(), values.end());
+  return values[values.size() / 2];
+}
 
 // `values` as raw little-endian bytes in the file `name` of `folder`.
 template <class T>
@@ -77,15 +90,63 @@ void dump_batches(const std::filesystem::path& folder, const std::vector<Batch>&
   write_file(folder / "batches.json", std::as_bytes(std::span(text)));
 }
 
-void run_bench(const BenchCommand& c) {
+// Per-part medians of the timed steps, in seconds.
+struct Medians {
+  double step = 0;
+  StepTimes parts;
+};
+
+Medians medians(const std::vector<double>& steps, const std::vector<StepTimes>& parts) {
+  const auto of = [&](double StepTimes::*part) {
+    std::vector<double> values;
+    for (const StepTimes& t : parts) values.push_back(t.*part);
+    return median(values);
+  };
+  return {median(steps),
+          {of(&StepTimes::embedding_forward), of(&StepTimes::embedding_backward),
+           of(&StepTimes::dense), of(&StepTimes::dense_reduction)}};
+}
+
+// The step model fed with this run's measured dense time per sample (one rank) and the machine's
+// memory bandwidth: per rank count, the modelled step on this machine (ranks sharing its cores
+// and memory, talking through memory) and on one such machine a rank over the network.
+nlohmann::json model_table(const BenchCommand& c, const Medians& m, const Dlrm& model) {
+  StepModelInput input;
+  for (std::int64_t t = 0; t < c.tables; ++t)
+    input.tables.push_back(
+        {fmt::format("table{}", t), c.rows, c.bottom.back(), static_cast<double>(c.pooling), 0.0});
+  input.batch = c.batch;
+  input.dense_seconds_per_sample = m.parts.dense / static_cast<double>(c.batch);
+  input.dense_parameters = static_cast<std::int64_t>(model.dense_parameter_count());
+  const double memory = resolve_bandwidths({}).memory;
+  nlohmann::json rows = nlohmann::json::array();
+  for (const int ranks : c.model_ranks) {
+    StepModelInput here = input, apart = input;
+    here.bandwidths = {memory, memory, memory, memory};
+    here.ranks_per_machine = ranks;
+    apart.bandwidths = {memory, c.network * 1e9, c.network * 1e9, memory};
+    const StepEstimate h = model_step(here, ranks), a = model_step(apart, ranks);
+    rows.push_back({{"ranks", ranks},
+                    {"this_machine_step_s", h.total_s()},
+                    {"networked_step_s", a.total_s()},
+                    {"networked_embedding_s", a.embedding_s},
+                    {"networked_dense_s", a.dense_s},
+                    {"networked_reduction_s", a.reduction_s}});
+  }
+  return rows;
+}
+
+void bench_on_ranks(const BenchCommand& c, Communicator& ranks,
+                    std::shared_ptr<Communicator> shared) {
   SyntheticConfig data;
   data.seed = c.seed;
   data.rows.assign(static_cast<std::size_t>(c.tables), c.rows);
   data.pooling = c.pooling;
   const SyntheticData stream(data);
+  const auto [begin, end] = rank_samples(c.batch, ranks.rank(), ranks.size());
   std::vector<Batch> batches;
   for (std::int64_t s = 0; s < c.warmup + c.steps; ++s)
-    batches.push_back(stream.batch(s * c.batch, c.batch));
+    batches.push_back(stream.batch(s * c.batch + begin, end - begin));
   if (!c.dump.empty()) dump_batches(c.dump, batches, c);
 
   DlrmConfig config;
@@ -95,37 +156,80 @@ void run_bench(const BenchCommand& c) {
   config.table_rows = data.rows;
   config.optimizer = {OptimizerKind::kRowwiseAdagrad, c.learning_rate};
   config.seed = c.seed;
-  Dlrm model(config);
+  std::vector<TableSpec> tables(data.rows.size(), TableSpec{c.rows, c.bottom.back()});
+  const CommPrecision comm = parse_comm_precision(c.comm, "--comm");
+  Dlrm model(config,
+             {std::move(shared),
+              ranks.size() > 1 ? uniform_plan(tables, parse_sharding_type(c.sharding, "--sharding"),
+                                              ranks.size())
+                               : std::vector<TablePlan>{},
+              {comm, comm, comm, 1.0f},
+              std::nullopt});
   std::vector<double> seconds, losses;
-  ProgressBar bar("bench", static_cast<std::uint64_t>(batches.size()));
+  std::vector<StepTimes> parts;
+  ProgressBar bar("bench", static_cast<std::uint64_t>(batches.size()), stderr,
+                  ranks.rank() == 0 ? ProgressMode::kAuto : ProgressMode::kNever);
   for (const Batch& b : batches) {
     const auto start = std::chrono::steady_clock::now();
     losses.push_back(model.train_step(b));
     seconds.push_back(
         std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
+    parts.push_back(model.step_times());
     bar.advance();
   }
   bar.finish();
-  std::vector<double> timed(seconds.begin() + c.warmup, seconds.end());
-  std::sort(timed.begin(), timed.end());
-  const double median = timed[timed.size() / 2];
-  const double throughput = static_cast<double>(c.batch) / median;
+  const Medians m =
+      medians({seconds.begin() + c.warmup, seconds.end()}, {parts.begin() + c.warmup, parts.end()});
+  nlohmann::json traffic = nlohmann::json::object();
+  for (const auto& [channel, bytes] : bytes_sent_by_all(ranks))
+    traffic[channel] = static_cast<double>(bytes) / static_cast<double>(batches.size());
+  if (ranks.rank() != 0) return;
+  const double throughput = static_cast<double>(c.batch) / m.step;
+  const nlohmann::json modelled = model_table(c, m, model);
   if (c.json) {
     std::cout << nlohmann::json{{"peer", "tessera"},
                                 {"cpu", detect_cpu_features().brand},
                                 {"threads", thread_count()},
-                                {"median_step_s", median},
+                                {"ranks", ranks.size()},
+                                {"median_step_s", m.step},
+                                {"median_parts_s",
+                                 {{"embedding_forward", m.parts.embedding_forward},
+                                  {"embedding_backward", m.parts.embedding_backward},
+                                  {"dense", m.parts.dense},
+                                  {"dense_reduction", m.parts.dense_reduction}}},
+                                {"bytes_per_step", traffic},
                                 {"samples_per_second", throughput},
+                                {"modelled", modelled},
                                 {"losses", losses}}
                      .dump()
               << "\n";
     return;
   }
   std::cout << fmt::format(
-      "{} steps of {} samples ({} tables x {} rows, pooling {}), {} threads, {}\n"
-      "median step {:.2f} ms: {:.0f} samples/s; loss {:.4f} -> {:.4f}\n",
-      c.steps, c.batch, c.tables, c.rows, c.pooling, thread_count(), detect_cpu_features().brand,
-      median * 1e3, throughput, losses.front(), losses.back());
+      "{} steps of {} samples ({} tables x {} rows, pooling {}), {} ranks x {} threads, {}\n"
+      "median step {:.2f} ms: {:.0f} samples/s; loss {:.4f} -> {:.4f}\n"
+      "  embeddings forward {:.2f} ms, backward {:.2f} ms; dense {:.2f} ms; reduction {:.2f} ms\n",
+      c.steps, c.batch, c.tables, c.rows, c.pooling, ranks.size(), thread_count(),
+      detect_cpu_features().brand, m.step * 1e3, throughput, losses.front(), losses.back(),
+      m.parts.embedding_forward * 1e3, m.parts.embedding_backward * 1e3, m.parts.dense * 1e3,
+      m.parts.dense_reduction * 1e3);
+  if (!modelled.empty())
+    std::cout << fmt::format(
+        "modelled step (ms): ranks, this machine shared, one machine a rank "
+        "over {} GB/s\n",
+        c.network);
+  for (const auto& row : modelled)
+    std::cout << fmt::format("  {:5} {:10.2f} {:10.2f}\n", row["ranks"].get<int>(),
+                             row["this_machine_step_s"].get<double>() * 1e3,
+                             row["networked_step_s"].get<double>() * 1e3);
+}
+
+void run_bench(const BenchCommand& c) {
+  parse_comm_precision(c.comm, "--comm");
+  if (!(c.network > 0)) throw usage_error("--network", "must be positive");
+  if (c.ranks > 1 && !c.dump.empty()) throw usage_error("--dump", "needs one rank");
+  std::shared_ptr<Communicator> ranks = join_ranks(c.ranks);
+  run_on_ranks(*ranks, [&] { bench_on_ranks(c, *ranks, ranks); });
 }
 
 }  // namespace
@@ -164,9 +268,26 @@ void add_bench(CLI::App& parent) {
   app->add_option("--dump", c->dump,
                   "Write the batches here (dense.f32, ids.i64, labels.f32, batches.json)");
   app->add_flag("--json", c->json, "Print the result, and every step's loss, as JSON");
+  app->add_option("--ranks", c->ranks,
+                  "MPI ranks (started under mpiexec), each its part of a batch")
+      ->check(cli::whole_number())
+      ->capture_default_str();
+  app->add_option("--sharding", c->sharding, "Over several ranks: how every table is sharded")
+      ->check(CLI::IsMember({"table_wise", "column_wise", "row_wise", "data_parallel"}))
+      ->capture_default_str();
+  app->add_option("--comm", c->comm, "Payload precision between ranks: fp32, fp16, bf16")
+      ->capture_default_str();
+  app->add_option("--model-ranks", c->model_ranks,
+                  "Also model the step over these rank counts (step_model.hpp), from this run's "
+                  "dense time")
+      ->delimiter(',');
+  app->add_option("--network", c->network, "The modelled network's bandwidth, GB/s")
+      ->capture_default_str();
   app->footer(
       "Examples:\n"
       "  tessera --threads 2 dlrm bench\n"
+      "  tessera --threads 1 dlrm bench --ranks 2 --sharding table_wise\n"
+      "  tessera dlrm bench --model-ranks 2,4,8,64,1024 --network 12.5\n"
       "  tessera dlrm bench --tables 8 --rows 1000000 --pooling 20 --batch 2048 --dump batches");
   app->callback([c] { run_bench(*c); });
 }

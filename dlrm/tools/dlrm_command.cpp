@@ -25,6 +25,7 @@
 #include "tessera/dlrm/metrics.hpp"
 #include "tessera/dlrm/sharding_planner.hpp"
 #include "tessera/dlrm/synthetic.hpp"
+#include "tessera/dlrm/tiered_embedding.hpp"
 #include "tessera/dlrm/training.hpp"
 
 namespace tessera::dlrm {
@@ -37,6 +38,7 @@ struct DataOptions {
   std::int64_t criteo_rows = 100'000;
   std::int64_t tables = 8, rows = 100'000, pooling = 20;
   double zipf_alpha = 1.1;
+  std::vector<double> teacher{1.0, 0.6, 0.8};  // the teacher's dense, row and pair scales
   std::int64_t train_samples = 200'000, test_samples = 50'000;
   std::uint64_t seed = 1;
 };
@@ -58,6 +60,9 @@ struct TrainCommand {
   std::string comm = "fp32", forward_comm, backward_comm, dense_comm;
   float loss_scale = 1.0f;
   bool invariant = false;
+  // Tiered store.
+  double cache_fraction = 0;  // 0: the tables all in RAM
+  std::string cache_policy = "lru", cache_dir;
 };
 
 struct EvalCommand {
@@ -83,6 +88,11 @@ Data synthetic_data(const DataOptions& c) {
   config.rows.assign(static_cast<std::size_t>(c.tables), c.rows);
   config.pooling = c.pooling;
   config.zipf_alpha = c.zipf_alpha;
+  if (c.teacher.size() != 3)
+    throw usage_error("--teacher", "needs three scales: dense, row and pair");
+  config.dense_scale = c.teacher[0];
+  config.row_scale = c.teacher[1];
+  config.pair_scale = c.teacher[2];
   auto stream = std::make_shared<SyntheticData>(config);
   Data d;
   d.source = [stream](std::int64_t first, std::int64_t count) {
@@ -189,6 +199,18 @@ std::vector<TablePlan> place_tables(const TrainCommand& c, const Data& data,
   });
 }
 
+// The tiered store's config, when --cache-fraction asks for one.
+std::optional<TierConfig> tier_config(const TrainCommand& c) {
+  if (c.cache_fraction == 0) return std::nullopt;
+  if (!(c.cache_fraction > 0 && c.cache_fraction <= 1))
+    throw usage_error("--cache-fraction", "must lie in (0, 1]");
+  TierConfig tier;
+  tier.cache_fraction = c.cache_fraction;
+  tier.policy = c.cache_policy == "lfu" ? CachePolicy::kLfu : CachePolicy::kLru;
+  tier.directory = c.cache_dir;
+  return tier;
+}
+
 // Bytes each collective's channel sent per step, over all ranks.
 nlohmann::json traffic_per_step(Communicator& ranks, std::int64_t steps) {
   nlohmann::json out = nlohmann::json::object();
@@ -212,7 +234,7 @@ void train_on_ranks(const TrainCommand& c, Communicator& ranks,
   config.optimizer = {parse_optimizer_kind(c.optimizer, "--optimizer"), c.learning_rate};
   config.seed = c.data.seed;
   Distribution distribution{std::move(shared), place_tables(c, data, config, ranks),
-                            comm_precisions(c)};
+                            comm_precisions(c), tier_config(c)};
   if (c.invariant) {
     const auto [invariant, why] = world_size_invariant(distribution, c.batch);
     if (!invariant) throw usage_error("--world-size-invariant", why);
@@ -257,6 +279,7 @@ void train_on_ranks(const TrainCommand& c, Communicator& ranks,
   const nlohmann::json traffic = traffic_per_step(ranks, total.steps);
   save();
   const Evaluation test = evaluate(model, data.source, data.test_first, data.test_samples, c.batch);
+  const std::optional<TierStats> stats = model.store_stats();
   const std::string sha256 = model.parameters_sha256();
   if (!root) return;
   const double throughput = static_cast<double>(total.samples) / total.total_seconds;
@@ -277,6 +300,10 @@ void train_on_ranks(const TrainCommand& c, Communicator& ranks,
                        {"step_seconds", total.step_seconds},
                        {"total_seconds", total.total_seconds},
                        {"weights_sha256", sha256}};
+    if (stats)
+      out["store"] = {{"hit_rate", stats->hit_rate()},
+                      {"bytes_read", stats->bytes_read},
+                      {"bytes_written", stats->bytes_written}};
     report_evaluation(test, data, &out);
     std::cout << out.dump() << "\n";
     return;
@@ -285,6 +312,11 @@ void train_on_ranks(const TrainCommand& c, Communicator& ranks,
                            total.samples, total.steps, total.mean_loss);
   report_evaluation(test, data, nullptr);
   std::cout << fmt::format("weights: sha256 {}\n", sha256);
+  if (stats)
+    std::cout << fmt::format(
+        "tiered store: hit rate {:.3f}, {:.1f} MB read, {:.1f} MB written back\n",
+        stats->hit_rate(), static_cast<double>(stats->bytes_read) / 1e6,
+        static_cast<double>(stats->bytes_written) / 1e6);
   if (ranks.size() > 1) {
     std::cout << fmt::format(
         "ranks: {}; bytes sent per step ({} / {} / {} payloads):", ranks.size(),
@@ -310,6 +342,7 @@ void run_train(const TrainCommand& c) {
       throw usage_error(widths == &c.bottom ? "--bottom" : "--top", "widths must be positive");
   }
   comm_precisions(c);
+  tier_config(c);
   if (!c.plan.empty()) read_plan(c.plan);
   std::shared_ptr<Communicator> ranks = join_ranks(c.ranks);
   run_on_ranks(*ranks, [&] { train_on_ranks(c, *ranks, ranks); });
@@ -352,6 +385,10 @@ void add_data_options(CLI::App* app, DataOptions& d) {
       ->check(cli::whole_number())
       ->capture_default_str();
   app->add_option("--zipf", d.zipf_alpha, "Synthetic: Zipf exponent of the ids")
+      ->capture_default_str();
+  app->add_option("--teacher", d.teacher,
+                  "Synthetic: weights of the teacher's dense, per-row and table-pair terms")
+      ->delimiter(',')
       ->capture_default_str();
   app->add_option("--train-samples", d.train_samples, "Synthetic: samples trained on per epoch")
       ->check(cli::whole_number())
@@ -417,6 +454,14 @@ void add_train(CLI::App& parent) {
   app->add_option("--loss-scale", c->loss_scale,
                   "Factor on gradients sent as fp16 (against underflow; a power of two)")
       ->capture_default_str();
+  app->add_option("--cache-fraction", c->cache_fraction,
+                  "Keep each rank's tables tiered: this share of each table's rows in a RAM "
+                  "cache, the rest in a file on disk (the same weights as all in RAM)");
+  app->add_option("--cache-policy", c->cache_policy, "Tiered store's eviction: lru or lfu")
+      ->check(CLI::IsMember({"lru", "lfu"}))
+      ->capture_default_str();
+  app->add_option("--cache-dir", c->cache_dir,
+                  "Folder of the tiered store's file (default: the temporary folder)");
   app->add_flag("--world-size-invariant", c->invariant,
                 "Refuse a run whose weights would differ from one process's (16-bit payloads, "
                 "row-blocked tables, batches that do not split evenly)");
@@ -425,6 +470,7 @@ void add_train(CLI::App& parent) {
       "  tessera dlrm train --tables 8 --rows 100000 --pooling 20\n"
       "  tessera dlrm train --ranks 2 --comm bf16 --tables 8 --rows 100000\n"
       "  tessera dlrm train --ranks 4 --sharding table_wise --world-size-invariant --json\n"
+      "  tessera dlrm train --rows 1000000 --cache-fraction 0.05 --cache-policy lfu\n"
       "  tessera dlrm train --criteo criteo_sample_10k.csv --bottom 64,16 --top 64,1 --epochs 2\n"
       "  tessera --threads 2 dlrm train --batch 2048 --train-samples 1000000 --json\n"
       "  tessera dlrm train --checkpoint run.ckpt --checkpoint-every 100 && "

@@ -13,6 +13,7 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -21,6 +22,7 @@
 #include "tessera/dlrm/communicator.hpp"
 #include "tessera/dlrm/embedding.hpp"
 #include "tessera/dlrm/sharding.hpp"
+#include "tessera/dlrm/tiered_embedding.hpp"
 
 namespace tessera::dlrm {
 
@@ -33,6 +35,9 @@ struct Distribution {
   /// Where each table's shards live (a plan's tables); empty: every table whole on rank 0.
   std::vector<TablePlan> tables;
   CommPrecisions precision;
+  /// Where each rank keeps its shards: in RAM (empty), or tiered (a RAM cache over a file on
+  /// disk; the same bits either way). Replicated tables stay in RAM.
+  std::optional<TierConfig> store;
 };
 
 /// Rank `rank`'s samples [first, end) of a batch of `batch` samples split over `ranks` ranks:

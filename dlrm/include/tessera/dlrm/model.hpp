@@ -10,6 +10,7 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <span>
 #include <string>
 #include <vector>
@@ -29,6 +30,15 @@ struct DlrmConfig {
   Pooling pooling = Pooling::kSum;
   OptimizerConfig optimizer;
   std::uint64_t seed = 1;
+};
+
+/// Where the last training step's time went, in seconds.
+struct StepTimes {
+  double embedding_forward = 0;   // the ids and pooled exchanges and the lookups
+  double embedding_backward = 0;  // the gradients' exchange and the fused updates
+  double dense = 0;               // MLPs, interaction and loss, forward and backward
+  double dense_reduction = 0;     // the MLPs' gradients summed over the ranks
+  double total() const { return embedding_forward + embedding_backward + dense + dense_reduction; }
 };
 
 class Dlrm {
@@ -53,6 +63,17 @@ class Dlrm {
   /// the step's samples (on all ranks) before the step.
   double train_step(const Batch& batch);
 
+  /// Asks a tiered store to read `next`'s cold rows ahead (see tiered_embedding.hpp); may run on
+  /// another thread beside a step. Does nothing for tables in RAM or sharded over ranks.
+  void prefetch(const Batch& next) const;
+  /// The counts of this rank's tiered store, if its tables are tiered.
+  std::optional<TierStats> store_stats() const;
+
+  /// The parts of the last train_step's time.
+  const StepTimes& step_times() const { return step_times_; }
+  /// Number of the MLPs' weights and biases (what the dense reduction carries).
+  std::size_t dense_parameter_count() const;
+
   /// Every parameter array in a fixed order (bottom MLP, top MLP, tables), with its name
   /// ("bottom.0.weight", "table.3"): what checksums and checkpoints read.
   void for_each_parameter(
@@ -71,6 +92,7 @@ class Dlrm {
   DlrmConfig config_;
   Distribution distribution_;
   std::unique_ptr<Parts> parts_;
+  StepTimes step_times_;
 };
 
 }  // namespace tessera::dlrm

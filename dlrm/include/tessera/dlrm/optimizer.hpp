@@ -3,6 +3,7 @@
 // squared gradient). Dense layers take AdaGrad where row-wise AdaGrad is asked.
 #pragma once
 
+#include <cstdint>
 #include <string>
 #include <string_view>
 
@@ -15,6 +16,10 @@ struct OptimizerConfig {
   float learning_rate = 0.01f;
   float eps = 1e-8f;  // AdaGrad: w -= lr * g / (sqrt(G) + eps)
 };
+
+/// Optimizer state values an embedding row of `dim` columns keeps: dim for AdaGrad, 1 for row-wise
+/// AdaGrad, none for SGD.
+std::int64_t state_per_row(OptimizerKind kind, std::int64_t dim);
 
 /// "sgd", "adagrad" or "rowwise-adagrad".
 std::string to_string(OptimizerKind kind);
