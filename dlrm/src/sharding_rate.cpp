@@ -1,9 +1,11 @@
 // Rate, the planner's last stage: a plan's per-rank modelled step time and memory, its makespan
-// (the max over ranks, as TorchRec's NoopPerfModel) and its max/mean imbalance.
+// (the max over ranks, as TorchRec's NoopPerfModel) and its max/mean imbalance; and the
+// re-estimate of a plan made elsewhere by this cost model.
 #include <fmt/format.h>
 
 #include <algorithm>
 #include <array>
+#include <map>
 
 #include "tessera/core/error.hpp"
 #include "tessera/dlrm/sharding.hpp"
@@ -61,6 +63,36 @@ PlanRating rate_plan(const std::vector<TablePlan>& tables, int ranks) {
   rating.mean_s = sum / ranks;
   rating.imbalance = rating.mean_s > 0 ? rating.makespan_s / rating.mean_s : 1.0;
   return rating;
+}
+
+void estimate_plan(ShardingPlan& plan, const std::vector<TableStats>& tables,
+                   const std::string& source) {
+  std::map<std::string, const TableStats*> by_name;
+  for (const TableStats& t : tables) by_name.emplace(t.name, &t);
+  if (plan.tables.size() != tables.size())
+    throw Error(source,
+                fmt::format("has {} tables, the plan {}", tables.size(), plan.tables.size()));
+  PlannerInput input;
+  input.ranks = plan.ranks;
+  input.ranks_per_node = plan.ranks_per_node;
+  input.memory_per_rank_bytes = plan.memory_per_rank_bytes;
+  input.batch_size = plan.batch_size;
+  input.optimizer = plan.optimizer;
+  for (TablePlan& t : plan.tables) {
+    const auto found = by_name.extract(t.name);  // each table once
+    if (found.empty())
+      throw Error(source, fmt::format("has no table '{}' the plan shards, or the plan shards it "
+                                      "twice",
+                                      t.name));
+    const TableStats& stats = *found.mapped();
+    if (stats.rows != t.rows || stats.dim != t.dim)
+      throw Error(source, fmt::format("table '{}' has {} rows of dim {}, the plan's {} of {}",
+                                      t.name, stats.rows, stats.dim, t.rows, t.dim));
+    ShardingOption option{t.type, std::move(t.shards)};
+    estimate_costs(option, stats, input, plan.bandwidths);
+    t.shards = std::move(option.shards);
+  }
+  plan.rating = rate_plan(plan.tables, plan.ranks);
 }
 
 }  // namespace tessera::dlrm

@@ -24,6 +24,19 @@ enum class Proposal {
 /// One option index per table. tessera::Error naming the first table with no option that fits.
 std::vector<int> propose(const PlanningProblem& problem, Proposal proposal);
 
+/// One option index per table chosen for a target step time: among the options that fit in a
+/// rank's memory, the one with the lowest total time whose longest shard takes at most `target`
+/// seconds, or, where none does, the one with the shortest longest shard (ties: the lower total
+/// time, then the earlier). The work-minimal allotment under a length bound of parallelizable-task
+/// scheduling (Turek, Wolf & Yu 1992): splitting a table only as far as the target asks keeps the
+/// communication that splitting adds off the other ranks. tessera::Error as propose.
+std::vector<int> propose_within(const PlanningProblem& problem, double target);
+
+/// Up to `count` targets for propose_within, in increasing order: among the longest-shard times of
+/// the options that fit, those whose proposals (distinct ones) have the lowest lower bound on the
+/// makespan, max(longest shard, total time / ranks); ties: the smaller target.
+std::vector<double> proposal_targets(const PlanningProblem& problem, std::size_t count);
+
 /// A list-scheduling rule: units (free shards, or a TWRW table as a whole) are taken by
 /// decreasing `key` (ties: table, then shard order); each goes where its `weight` added to the
 /// ranks' running totals of weights gives the lowest load (a TWRW table: the lowest busiest

@@ -1,6 +1,7 @@
 // Tests of the sharding planner's stages: enumeration of every sharding type, the cost model on
-// hand-computed cases, rating, the table-statistics and plan JSON (round trips and every error),
-// and the generators of MLPerf DLRMv2 and dlrm_datasets-like statistics.
+// hand-computed cases, rating (and re-estimating a plan made elsewhere), the table-statistics and
+// plan JSON (round trips and every error), and the generators of MLPerf DLRMv2 and
+// dlrm_datasets-like statistics.
 #include "tessera/dlrm/sharding.hpp"
 
 #include <fmt/format.h>
@@ -274,6 +275,30 @@ TEST(ShardingPlanJson, ErrorsNameTheFileAndTheField) {
       },
       "tables[0].shards[1]: must be all columns of the rows from 400");
   expect_error([] { parse_plan("{", "p.json"); }, {"p.json", "is not JSON", {}});
+}
+
+TEST(ShardingRate, EstimatePlanRecomputesEveryShardFromTheStatistics) {
+  const PlannerInput input = small_instance();
+  const ShardingPlan plan =
+      plan_sharding(input, resolve_bandwidths(input.bandwidths), Strategy::kOurs);
+  ShardingPlan zeroed = plan;
+  for (TablePlan& t : zeroed.tables) {
+    for (Shard& s : t.shards) s.cost = {};
+  }
+  estimate_plan(zeroed, input.tables, "stats.json");
+  EXPECT_EQ(plan_json(zeroed), plan_json(plan));
+
+  const auto bad = [&](auto edit, const std::string& says) {
+    std::vector<TableStats> tables = input.tables;
+    edit(tables);
+    ShardingPlan copy = plan;
+    expect_error([&] { estimate_plan(copy, tables, "stats.json"); }, {"stats.json", says, {}});
+  };
+  bad([](std::vector<TableStats>& t) { t.pop_back(); }, "has 3 tables, the plan 4");
+  bad([](std::vector<TableStats>& t) { t[0].name = "z"; },
+      "has no table 'a' the plan shards, or the plan shards it twice");
+  bad([](std::vector<TableStats>& t) { t[2].rows += 1; },
+      "table 'c' has 50001 rows of dim 96, the plan's 50000 of 96");
 }
 
 TEST(ShardingGenerate, MlperfDlrmV2Tables) {

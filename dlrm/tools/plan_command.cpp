@@ -1,6 +1,7 @@
 // `tessera dlrm plan`: plans the sharding of embedding tables over ranks from JSON table
-// statistics (or compares every strategy), writes the plan JSON that `train` reads, and generates
-// realistic table statistics (MLPerf DLRMv2, dlrm_datasets-like).
+// statistics (or compares every strategy), writes the plan JSON that `train` reads, rates a plan
+// made elsewhere (TorchRec's) by the same cost model, and generates realistic table statistics
+// (MLPerf DLRMv2, dlrm_datasets-like).
 #include <fmt/format.h>
 
 #include <cmath>
@@ -29,6 +30,7 @@ struct PlanCommand {
   std::string memory_per_rank;
   std::string strategy = "ours";
   std::string generate;  // a generator's name: write statistics instead of a plan
+  std::string rate;      // a plan to re-estimate and rate instead of planning
   int tables = 0;
   std::uint64_t seed = 1;
   std::optional<std::int64_t> batch;
@@ -118,8 +120,32 @@ ShardingPlan compare_strategies(const PlannerInput& input, const Bandwidths& ban
   return *ours;
 }
 
+// The plan `c.rate` re-estimated by the cost model with the pooling of the statistics' tables and
+// the plan's own topology and bandwidths: its report, and its JSON where -o says.
+void run_rate(const PlanCommand& c) {
+  if (c.stats.empty()) throw usage_error("stats", "give the statistics of the plan's tables");
+  const PlannerInput input = read_planner_input(c.stats);
+  ShardingPlan plan = read_plan(c.rate);
+  estimate_plan(plan, input.tables, c.stats);
+  const Bandwidths& bw = plan.bandwidths;
+  std::cerr << fmt::format(
+      "rating plan '{}' of {} by the cost model; the plan's bandwidths: memory {}, all-to-all {}, "
+      "allreduce {}, intra-node {}\n",
+      plan.strategy, c.rate, gb_per_s(bw.memory), gb_per_s(bw.alltoall), gb_per_s(bw.allreduce),
+      gb_per_s(bw.intra_node));
+  int over = 0;
+  for (const RankLoad& load : plan.rating.ranks)
+    over += load.memory_bytes > plan.memory_per_rank_bytes;
+  std::ostream& report = c.output == "-" ? std::cerr : std::cout;
+  report << format_plan(plan)
+         << (over == 0 ? std::string("memory: every rank within its cap\n")
+                       : fmt::format("memory: over the cap on {} of {} ranks\n", over, plan.ranks));
+  if (!c.output.empty()) write_text(c.output, plan_json(plan));
+}
+
 void run_plan(const PlanCommand& c) {
   if (!c.generate.empty()) return run_generate(c);
+  if (!c.rate.empty()) return run_rate(c);
   if (c.stats.empty())
     throw usage_error("stats", "give a table-statistics file (or --generate mlperf)");
   PlannerInput input = read_planner_input(c.stats);
@@ -153,30 +179,43 @@ void add_plan(CLI::App& parent) {
   CLI::App* app = parent.add_subcommand(
       "plan",
       "Shard embedding tables over ranks (TW/RW/CW/DP/TWRW) by a cost model: TorchRec's greedy, "
-      "DreamShard's heuristics, LPT, Karmarkar-Karp and ours (best of all + local search)");
+      "DreamShard's heuristics, LPT, Karmarkar-Karp and ours (best of all and of target-time "
+      "proposals, + local search)");
   app->add_option("stats", c->stats,
                   "Table statistics (JSON: tables [{name, rows, dim, pooling}], ranks, "
                   "memory_per_rank_bytes, batch_size, optional bandwidths and optimizer)");
   app->add_option("-o,--output", c->output,
-                  "Write the plan JSON here (with --generate: the statistics); - for standard "
-                  "output");
-  app->add_option("--ranks", c->ranks, "Ranks to plan for (instead of the file's)")
-      ->check(cli::whole_number());
-  app->add_option("--ranks-per-node", c->ranks_per_node, "Ranks per node (TWRW); default 8")
-      ->check(cli::whole_number());
-  app->add_option("--memory-per-rank", c->memory_per_rank,
-                  "Memory a rank may use for tables and optimizer state: bytes or 80GiB, 64GB");
-  app->add_option("--batch", c->batch, "Global batch size (instead of the file's)")
-      ->check(cli::whole_number());
-  app->add_option("--strategy", c->strategy,
-                  "ours, greedy (TorchRec's default), dim, size, lookup, size_lookup "
-                  "(DreamShard's), lpt, kk, or all to compare them")
-      ->check(CLI::IsMember(
-          {"ours", "greedy", "dim", "size", "lookup", "size_lookup", "lpt", "kk", "all"}))
-      ->capture_default_str();
-  app->add_option("--generate", c->generate,
-                  "Write table statistics instead: mlperf (DLRMv2's 26 tables) or dlrm-datasets")
-      ->check(CLI::IsMember({"mlperf", "dlrm-datasets"}));
+                  "Write the plan JSON here (with --generate: the statistics; with --rate: the "
+                  "plan re-estimated); - for standard output");
+  CLI::Option* ranks =
+      app->add_option("--ranks", c->ranks, "Ranks to plan for (instead of the file's)")
+          ->check(cli::whole_number());
+  CLI::Option* ranks_per_node =
+      app->add_option("--ranks-per-node", c->ranks_per_node, "Ranks per node (TWRW); default 8")
+          ->check(cli::whole_number());
+  CLI::Option* memory =
+      app->add_option("--memory-per-rank", c->memory_per_rank,
+                      "Memory a rank may use for tables and optimizer state: bytes or 80GiB, 64GB");
+  CLI::Option* batch =
+      app->add_option("--batch", c->batch, "Global batch size (instead of the file's)")
+          ->check(cli::whole_number());
+  CLI::Option* strategy =
+      app->add_option("--strategy", c->strategy,
+                      "ours, greedy (TorchRec's default), dim, size, lookup, size_lookup "
+                      "(DreamShard's), lpt, kk, or all to compare them")
+          ->check(CLI::IsMember(
+              {"ours", "greedy", "dim", "size", "lookup", "size_lookup", "lpt", "kk", "all"}))
+          ->capture_default_str();
+  CLI::Option* generate =
+      app->add_option("--generate", c->generate,
+                      "Write table statistics instead: mlperf (DLRMv2's 26 tables) or "
+                      "dlrm-datasets")
+          ->check(CLI::IsMember({"mlperf", "dlrm-datasets"}));
+  app->add_option("--rate", c->rate,
+                  "Rate this plan JSON (e.g. TorchRec's, dlrm/bench/torchrec_planner.py) instead: "
+                  "every shard re-estimated by the cost model with the statistics' pooling and "
+                  "the plan's ranks, batch and bandwidths")
+      ->excludes(ranks, ranks_per_node, memory, batch, strategy, generate);
   app->add_option("--tables", c->tables,
                   "With --generate: tables (MLPerf: the first N of 26; dlrm-datasets: 788)")
       ->check(cli::whole_number());
@@ -187,6 +226,7 @@ void add_plan(CLI::App& parent) {
       "  tessera dlrm plan --generate mlperf --ranks 8 --memory-per-rank 64GiB -o mlperf.json\n"
       "  tessera dlrm plan mlperf.json -o plan.json\n"
       "  tessera dlrm plan mlperf.json --ranks 64 --strategy all\n"
+      "  tessera dlrm plan mlperf.json --rate torchrec-plan.json\n"
       "  tessera dlrm plan --generate dlrm-datasets --tables 200 --seed 3 -o tables.json");
   app->callback([c] { run_plan(*c); });
 }

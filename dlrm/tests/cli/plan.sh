@@ -1,7 +1,8 @@
 # `tessera dlrm plan`: plans six tables on 4 ranks (bandwidths given, so nothing is measured and
 # the output is exact), writes a plan JSON that reads back, compares every strategy on MLPerf
-# DLRMv2's tables at 8 ranks, plans the same bytes twice, and refuses bad input with the file,
-# field or table named.
+# DLRMv2's tables at 8 ranks, plans the same bytes twice, rates a plan made elsewhere (--rate: its
+# own plan rates the same; a hand-edited one, all on one rank, is re-estimated), and refuses bad
+# input with the file, field or table named.
 cat > stats.json <<'JSON'
 {"tables": [
   {"name": "user", "rows": 4000000, "dim": 128, "pooling": 40},
@@ -38,6 +39,21 @@ json.dump(s, open(sys.argv[1], "w"))
 PY
 tessera dlrm plan mlperf.json --strategy all 2>/dev/null
 
+echo "-- rate"
+tessera dlrm plan stats.json --rate plan.json -o rated.json 2>&1 | tail -2
+cmp plan.json rated.json && echo "rated the same"
+python3 - plan.json <<'PY'
+import json, sys
+p = json.load(open(sys.argv[1]))
+p["strategy"] = "elsewhere"
+for t in p["tables"]:  # every table whole on rank 0, its costs zeroed: --rate re-estimates them
+    t["sharding"] = "table_wise"
+    t["shards"] = [{"rank": 0, "rows": [0, t["rows"]], "columns": [0, t["dim"]],
+                    "memory_bytes": 0, "compute_s": 0, "comm_s": 0, "comm_bytes": 0}]
+json.dump(p, open("one-rank.json", "w"))
+PY
+tessera dlrm plan stats.json --rate one-rank.json 2>&1
+
 echo "-- errors"
 sed 's/"rows": 24, //' stats.json > missing.json
 tessera dlrm plan missing.json 2>&1
@@ -47,5 +63,9 @@ echo "exit $?"
 tessera dlrm plan stats.json --memory-per-rank lots 2>&1
 echo "exit $?"
 tessera dlrm plan --generate mlperf stats.json 2>&1
+echo "exit $?"
+tessera dlrm plan mlperf.json --rate plan.json 2>&1
+echo "exit $?"
+tessera dlrm plan stats.json --rate plan.json --ranks 2 2>&1
 echo "exit $?"
 ls

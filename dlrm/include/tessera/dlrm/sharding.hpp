@@ -142,6 +142,14 @@ ShardingPlan parse_plan(std::string_view text, const std::string& source);
 /// Reads and parses the plan file at `path`.
 ShardingPlan read_plan(const std::filesystem::path& path);
 
+/// Re-estimates every shard of `plan` by the cost model above, with the pooling of `tables` (the
+/// statistics read from `source`: the same tables, matched by name, with the same rows and dim)
+/// and the plan's own ranks, ranks per node, batch, optimizer and bandwidths, then re-rates it:
+/// how this cost model sees a plan made elsewhere (TorchRec's planner). tessera::Error naming
+/// `source` and the table that differs.
+void estimate_plan(ShardingPlan& plan, const std::vector<TableStats>& tables,
+                   const std::string& source);
+
 /// A readable plan: per rank its modelled time, memory and shards, then the rating.
 std::string format_plan(const ShardingPlan& plan);
 

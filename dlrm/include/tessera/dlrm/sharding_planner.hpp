@@ -1,7 +1,8 @@
 // The sharding planner's propose -> partition stages: TorchRec's default (GreedyPerfPartitioner,
 // storage order), the four DreamShard heuristics (Zha et al., NeurIPS'22), Graham's LPT (1969),
-// multi-way Karmarkar-Karp (Karmarkar & Karp 1982), and ours: the best of those improved by a
-// deterministic local search under the memory caps.
+// multi-way Karmarkar-Karp (Karmarkar & Karp 1982), and ours: those and LPT and Karmarkar-Karp on
+// proposals that split each table only as far as a target step time asks, each improved by a
+// deterministic local search under the memory caps, the best kept.
 #pragma once
 
 #include <cstdint>
