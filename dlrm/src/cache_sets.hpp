@@ -11,7 +11,7 @@
 #include <cstdint>
 #include <vector>
 
-#include "tessera/dlrm/tiered_embedding.hpp"
+#include "tessera/dlrm/cache_policy.hpp"
 
 namespace tessera::dlrm::detail {
 

@@ -8,6 +8,7 @@
 
 #include "tessera/core/error.hpp"
 #include "tessera/core/threads.hpp"
+#include "tessera/dlrm/sharding_planner.hpp"
 #include "wire.hpp"
 
 namespace tessera::dlrm {
@@ -84,6 +85,29 @@ std::vector<TablePlan> uniform_plan(const std::vector<TableSpec>& tables, Shardi
     plan.push_back(std::move(table));
   }
   return plan;
+}
+
+std::vector<TablePlan> place_tables(Communicator& communicator,
+                                    const std::vector<TableSpec>& tables, std::string_view sharding,
+                                    double ids_per_bag, std::int64_t batch, OptimizerKind optimizer,
+                                    Pooling pooling) {
+  if (sharding != "auto")
+    return uniform_plan(tables, parse_sharding_type(sharding, "--sharding"), communicator.size());
+  if (communicator.size() == 1) return {};
+  return plan_on_rank_zero(communicator, [&] {
+    PlannerInput input;
+    for (std::size_t t = 0; t < tables.size(); ++t)
+      input.tables.push_back(
+          {fmt::format("table{}", t), tables[t].rows, tables[t].dim, ids_per_bag, 0.0});
+    input.ranks = communicator.size();
+    input.ranks_per_node = communicator.size();
+    input.memory_per_rank_bytes = std::int64_t{1} << 50;  // no cap: the tables fit in RAM
+    input.batch_size = batch;
+    input.optimizer = optimizer;
+    input.column_slices = optimizer != OptimizerKind::kRowwiseAdagrad;
+    input.row_blocks = pooling == Pooling::kSum;
+    return plan_sharding(input, resolve_bandwidths(input.bandwidths), Strategy::kOurs);
+  });
 }
 
 std::vector<TablePlan> plan_on_rank_zero(Communicator& communicator,

@@ -33,7 +33,8 @@ ShardingOption per_rank_option(ShardingType type, const TableStats& table, int p
 std::vector<ShardingOption> enumerate_options(const TableStats& table, const PlannerInput& input) {
   std::vector<ShardingOption> options;
   options.push_back({ShardingType::kTableWise, {{0, table.rows, 0, table.dim, -1, {}}}});
-  for (std::int64_t slices = 2; slices <= input.ranks && table.dim / slices >= kMinColumnSliceWidth;
+  for (std::int64_t slices = 2;
+       input.column_slices && slices <= input.ranks && table.dim / slices >= kMinColumnSliceWidth;
        slices *= 2) {
     ShardingOption cw{ShardingType::kColumnWise, {}};
     for (std::int64_t i = 0; i < slices; ++i) {
@@ -42,12 +43,13 @@ std::vector<ShardingOption> enumerate_options(const TableStats& table, const Pla
     }
     options.push_back(std::move(cw));
   }
-  if (input.ranks > 1 && table.rows >= input.ranks)
+  if (input.row_blocks && input.ranks > 1 && table.rows >= input.ranks)
     options.push_back(per_rank_option(ShardingType::kRowWise, table, input.ranks, true));
   if (input.ranks > 1)
     options.push_back(per_rank_option(ShardingType::kDataParallel, table, input.ranks, false));
   const int node = ranks_per_node(input);
-  if (input.ranks > node && input.ranks % node == 0 && table.rows >= node && node > 1)
+  if (input.row_blocks && input.ranks > node && input.ranks % node == 0 && table.rows >= node &&
+      node > 1)
     options.push_back(per_rank_option(ShardingType::kTableRowWise, table, node, true));
   return options;
 }

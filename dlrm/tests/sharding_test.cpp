@@ -71,6 +71,22 @@ TEST(ShardingEnumerate, EveryTypeCoversItsTable) {
   }
 }
 
+// What the trainer cannot run is left out: column slices, then row blocks (RW and TWRW).
+TEST(ShardingEnumerate, LeavesOutTheSplitsTheTrainerCannotRun) {
+  PlannerInput input = one_table(1001, 128, 3.0, 16, 4);
+  const auto kinds = [&] {
+    std::vector<std::string> out;
+    for (const ShardingOption& o : enumerate_options(input.tables[0], input))
+      out.push_back(to_string(o.type));
+    return out;
+  };
+  input.column_slices = false;
+  EXPECT_EQ(kinds(), (std::vector<std::string>{"table_wise", "row_wise", "data_parallel",
+                                               "table_row_wise"}));
+  input.row_blocks = false;
+  EXPECT_EQ(kinds(), (std::vector<std::string>{"table_wise", "data_parallel"}));
+}
+
 TEST(ShardingEnumerate, SlicesStayAtLeast32ColumnsWideAndOneRankOnlyTakesWholeTables) {
   PlannerInput input = one_table(10, 100, 1.0, 8);
   std::vector<ShardingOption> options = enumerate_options(input.tables[0], input);

@@ -70,7 +70,8 @@ std::vector<float> pooled_gradient(std::int64_t samples, std::int64_t width, std
 }
 
 bool same_bits(std::span<const float> a, std::span<const float> b) {
-  return a.size() == b.size() && std::memcmp(a.data(), b.data(), a.size_bytes()) == 0;
+  return a.size() == b.size() &&
+         (a.empty() || std::memcmp(a.data(), b.data(), a.size_bytes()) == 0);
 }
 
 // Every table's weights and state of the two stores are the same bits (`tiered` flushed).

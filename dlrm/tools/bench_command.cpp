@@ -14,10 +14,10 @@
 
 #include "dlrm_commands.hpp"
 #include "ranks.hpp"
+#include "sample_dump.hpp"
 #include "tessera/cli/validators.hpp"
 #include "tessera/core/cpu_features.hpp"
 #include "tessera/core/error.hpp"
-#include "tessera/core/file_io.hpp"
 #include "tessera/core/progress.hpp"
 #include "tessera/core/threads.hpp"
 #include "tessera/dlrm/distribution.hpp"
@@ -36,7 +36,7 @@ struct BenchCommand {
   std::string dump;
   bool json = false;
   int ranks = 1;
-  std::string sharding = "table_wise", comm = "fp32";
+  std::string sharding = "auto", comm = "fp32";
   std::vector<int> model_ranks;
   double network = kDefaultAlltoallBytesPerS / 1e9;  // GB/s
 };
@@ -47,47 +47,22 @@ double median(std::vector<double> values) {
   return values[values.size() / 2];
 }
 
-// `values` as raw little-endian bytes in the file `name` of `folder`.
-template <class T>
-void write_raw(const std::filesystem::path& folder, const char* name,
-               const std::vector<T>& values) {
-  write_file(folder / name, std::as_bytes(std::span(values)));
-}
-
-// The batches as the peer reads them: dense.f32 (samples, dense features), ids.i64 (tables,
-// samples, pooling), labels.f32 (samples), and batches.json saying so.
+// The batches as the peer reads them (write_samples), and batches.json saying so.
 void dump_batches(const std::filesystem::path& folder, const std::vector<Batch>& batches,
                   const BenchCommand& c) {
-  std::filesystem::create_directories(folder);
-  std::vector<float> dense, labels;
-  std::vector<std::int64_t> ids;
-  for (const Batch& b : batches) {
-    dense.insert(dense.end(), b.dense.begin(), b.dense.end());
-    labels.insert(labels.end(), b.labels.begin(), b.labels.end());
-  }
-  for (std::int64_t t = 0; t < c.tables; ++t) {
-    for (const Batch& b : batches) {
-      const auto first = b.sparse.offsets[static_cast<std::size_t>(t * b.size)];
-      const auto end = b.sparse.offsets[static_cast<std::size_t>((t + 1) * b.size)];
-      ids.insert(ids.end(), b.sparse.ids.begin() + first, b.sparse.ids.begin() + end);
-    }
-  }
-  write_raw(folder, "dense.f32", dense);
-  write_raw(folder, "ids.i64", ids);
-  write_raw(folder, "labels.f32", labels);
-  const nlohmann::json about{{"steps", batches.size()},
-                             {"batch", c.batch},
-                             {"tables", c.tables},
-                             {"rows", c.rows},
-                             {"pooling", c.pooling},
-                             {"dense_features", batches[0].dense_features},
-                             {"bottom_mlp", c.bottom},
-                             {"top_mlp", c.top},
-                             {"optimizer", "rowwise-adagrad"},
-                             {"learning_rate", c.learning_rate},
-                             {"warmup", c.warmup}};
-  const std::string text = about.dump(2) + "\n";
-  write_file(folder / "batches.json", std::as_bytes(std::span(text)));
+  write_samples(folder, batches);
+  write_json(folder, "batches.json",
+             {{"steps", batches.size()},
+              {"batch", c.batch},
+              {"tables", c.tables},
+              {"rows", c.rows},
+              {"pooling", c.pooling},
+              {"dense_features", batches[0].dense_features},
+              {"bottom_mlp", c.bottom},
+              {"top_mlp", c.top},
+              {"optimizer", "rowwise-adagrad"},
+              {"learning_rate", c.learning_rate},
+              {"warmup", c.warmup}});
 }
 
 // Per-part medians of the timed steps, in seconds.
@@ -272,8 +247,10 @@ void add_bench(CLI::App& parent) {
                   "MPI ranks (started under mpiexec), each its part of a batch")
       ->check(cli::whole_number())
       ->capture_default_str();
-  app->add_option("--sharding", c->sharding, "Over several ranks: how every table is sharded")
-      ->check(CLI::IsMember({"table_wise", "column_wise", "row_wise", "data_parallel"}))
+  app->add_option("--sharding", c->sharding,
+                  "Over several ranks: auto (the planner's plan) or one type for every table")
+      ->check(CLI::IsMember(
+          {"auto", "table_wise", "column_wise", "row_wise", "table_row_wise", "data_parallel"}))
       ->capture_default_str();
   app->add_option("--comm", c->comm, "Payload precision between ranks: fp32, fp16, bf16")
       ->capture_default_str();

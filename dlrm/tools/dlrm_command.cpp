@@ -4,15 +4,18 @@
 
 #include <algorithm>
 #include <cmath>
+#include <filesystem>
 #include <iostream>
 #include <memory>
 #include <nlohmann/json.hpp>
 #include <optional>
+#include <span>
 #include <string>
 #include <vector>
 
 #include "dlrm_commands.hpp"
 #include "ranks.hpp"
+#include "sample_dump.hpp"
 #include "tessera/cli/cli.hpp"
 #include "tessera/cli/validators.hpp"
 #include "tessera/core/cpu_features.hpp"
@@ -23,7 +26,7 @@
 #include "tessera/dlrm/criteo.hpp"
 #include "tessera/dlrm/distribution.hpp"
 #include "tessera/dlrm/metrics.hpp"
-#include "tessera/dlrm/sharding_planner.hpp"
+#include "tessera/dlrm/sharding.hpp"
 #include "tessera/dlrm/synthetic.hpp"
 #include "tessera/dlrm/tiered_embedding.hpp"
 #include "tessera/dlrm/training.hpp"
@@ -53,6 +56,7 @@ struct TrainCommand {
   int epochs = 1;
   std::string checkpoint, resume;
   std::int64_t checkpoint_every = 0, max_steps = 0;
+  std::string dump;
   bool json = false;
   // Hybrid parallelism.
   int ranks = 1;
@@ -168,10 +172,9 @@ CommPrecisions comm_precisions(const TrainCommand& c) {
   return p;
 }
 
-// Where the tables go over the ranks: the plan file, one sharding type for every table, or the
-// planner's plan ("ours", made on rank 0 with the machine's measured memory bandwidth).
-std::vector<TablePlan> place_tables(const TrainCommand& c, const Data& data,
-                                    const DlrmConfig& config, Communicator& ranks) {
+// Where the tables go over the ranks: the plan file, or as --sharding says (place_tables).
+std::vector<TablePlan> placement(const TrainCommand& c, const Data& data, const DlrmConfig& config,
+                                 Communicator& ranks) {
   if (!c.plan.empty()) {
     const ShardingPlan plan = read_plan(c.plan);
     if (plan.ranks != ranks.size())
@@ -182,21 +185,8 @@ std::vector<TablePlan> place_tables(const TrainCommand& c, const Data& data,
   std::vector<TableSpec> tables;
   for (const std::int64_t rows : config.table_rows)
     tables.push_back({rows, config.bottom_mlp.back()});
-  if (c.sharding != "auto")
-    return uniform_plan(tables, parse_sharding_type(c.sharding, "--sharding"), ranks.size());
-  if (ranks.size() == 1) return {};
-  return plan_on_rank_zero(ranks, [&] {
-    PlannerInput input;
-    for (std::size_t t = 0; t < tables.size(); ++t)
-      input.tables.push_back(
-          {fmt::format("table{}", t), tables[t].rows, tables[t].dim, data.pooling, 0.0});
-    input.ranks = ranks.size();
-    input.ranks_per_node = ranks.size();
-    input.memory_per_rank_bytes = std::int64_t{1} << 50;  // no cap: the tables fit in RAM
-    input.batch_size = c.batch;
-    input.optimizer = config.optimizer.kind;
-    return plan_sharding(input, resolve_bandwidths(input.bandwidths), Strategy::kOurs);
-  });
+  return place_tables(ranks, tables, c.sharding, data.pooling, c.batch, config.optimizer.kind,
+                      config.pooling);
 }
 
 // The tiered store's config, when --cache-fraction asks for one.
@@ -221,6 +211,33 @@ nlohmann::json traffic_per_step(Communicator& ranks, std::int64_t steps) {
   return out;
 }
 
+// The train and the test samples in `folder`/train and `folder`/test (write_samples), and
+// samples.json: their counts and layout, and the model and training config, for a peer
+// (bench/torchrec_criteo.py) to train the same model on the same samples in the same order.
+void dump_samples(const std::filesystem::path& folder, const TrainCommand& c, const Data& data,
+                  const DlrmConfig& config) {
+  const Batch train = data.source(0, data.train_samples);
+  const Batch test = data.source(data.test_first, data.test_samples);
+  write_samples(folder / "train", std::span(&train, 1));
+  write_samples(folder / "test", std::span(&test, 1));
+  write_json(folder, "samples.json",
+             {{"train_samples", train.size},
+              {"test_samples", test.size},
+              {"dense_features", data.dense_features},
+              {"rows", data.rows},
+              {"pooling", static_cast<std::int64_t>(train.sparse.ids.size()) /
+                              (train.sparse.tables * train.size)},
+              {"bag_pooling", c.pooling_kind},
+              {"bottom_mlp", c.bottom},
+              {"top_mlp", c.top},
+              {"optimizer", to_string(config.optimizer.kind)},
+              {"learning_rate", config.optimizer.learning_rate},
+              {"eps", config.optimizer.eps},
+              {"batch", c.batch},
+              {"epochs", c.epochs},
+              {"seed", config.seed}});
+}
+
 void train_on_ranks(const TrainCommand& c, Communicator& ranks,
                     std::shared_ptr<Communicator> shared) {
   const bool root = ranks.rank() == 0;
@@ -233,12 +250,13 @@ void train_on_ranks(const TrainCommand& c, Communicator& ranks,
   config.pooling = c.pooling_kind == "mean" ? Pooling::kMean : Pooling::kSum;
   config.optimizer = {parse_optimizer_kind(c.optimizer, "--optimizer"), c.learning_rate};
   config.seed = c.data.seed;
-  Distribution distribution{std::move(shared), place_tables(c, data, config, ranks),
+  Distribution distribution{std::move(shared), placement(c, data, config, ranks),
                             comm_precisions(c), tier_config(c)};
   if (c.invariant) {
     const auto [invariant, why] = world_size_invariant(distribution, c.batch);
     if (!invariant) throw usage_error("--world-size-invariant", why);
   }
+  if (root && !c.dump.empty()) dump_samples(c.dump, c, data, config);
   Dlrm model(config, distribution);
   TrainingPosition position;
   if (!c.resume.empty()) position = load_checkpoint(c.resume, model);
@@ -434,6 +452,9 @@ void add_train(CLI::App& parent) {
                   "Continue from this checkpoint (of the same model and data options)");
   app->add_option("--max-steps", c->max_steps, "Stop after this many steps in all")
       ->check(cli::whole_number());
+  app->add_option("--dump", c->dump,
+                  "First write the train and test samples and the config here (train/ and test/: "
+                  "dense.f32, ids.i64, labels.f32; samples.json), for a peer to train on");
   app->add_flag("--json", c->json, "Print the result as one JSON object");
   app->add_option("--ranks", c->ranks,
                   "MPI ranks to train over (hybrid parallel: MLPs data-parallel, tables sharded); "
@@ -472,6 +493,7 @@ void add_train(CLI::App& parent) {
       "  tessera dlrm train --ranks 4 --sharding table_wise --world-size-invariant --json\n"
       "  tessera dlrm train --rows 1000000 --cache-fraction 0.05 --cache-policy lfu\n"
       "  tessera dlrm train --criteo criteo_sample_10k.csv --bottom 64,16 --top 64,1 --epochs 2\n"
+      "  tessera dlrm train --criteo criteo_sample_10k.csv --dump samples  # for a peer\n"
       "  tessera --threads 2 dlrm train --batch 2048 --train-samples 1000000 --json\n"
       "  tessera dlrm train --checkpoint run.ckpt --checkpoint-every 100 && "
       "tessera dlrm train --resume run.ckpt");

@@ -1,6 +1,6 @@
 # `tessera dlrm train` on a small synthetic stream: it learns (test AUC well above chance, within
-# reach of the oracle's), its result is the same bytes for the same seed, and bad options and
-# inputs fail with a clear message and exit code.
+# reach of the oracle's), its result is the same bytes for the same seed, --dump writes the samples
+# and config it says, and bad options and inputs fail with a clear message and exit code.
 train() {
   tessera dlrm train --tables 3 --rows 500 --pooling 2 --bottom 16,8 --top 16,1 --batch 256 \
     --train-samples 20000 --test-samples 5000 --lr 0.05 --json "$@" 2>/dev/null
@@ -14,6 +14,21 @@ print("steps", a["steps"], "train samples", a["train_samples"], "test samples", 
 print("learns", a["test_auc"] > 0.65 and a["oracle_auc"] - a["test_auc"] < 0.15)
 same = all(a[k] == b[k] for k in ("train_loss", "test_auc", "test_log_loss"))
 print("same result for the same seed", same)
+PY
+tessera dlrm train --tables 3 --rows 500 --pooling 2 --bottom 16,8 --top 16,1 --train-samples 1000 \
+  --test-samples 300 --dump dump --json 2>/dev/null > /dev/null
+python3 - dump <<'PY'
+import json, os, sys
+about = json.load(open(os.path.join(sys.argv[1], "samples.json")))
+sizes = {}
+for split in ("train", "test"):
+    n, tables = about[f"{split}_samples"], len(about["rows"])
+    want = {"dense.f32": n * about["dense_features"] * 4, "labels.f32": n * 4,
+            "ids.i64": tables * n * about["pooling"] * 8}
+    sizes[split] = all(os.path.getsize(os.path.join(sys.argv[1], split, k)) == v
+                       for k, v in want.items())
+print("dump", about["train_samples"], about["test_samples"], about["bottom_mlp"], about["top_mlp"],
+      about["optimizer"], about["batch"], about["epochs"], "sizes match", sizes)
 PY
 tessera dlrm train --optimizer adam --train-samples 10
 echo "exit $?"

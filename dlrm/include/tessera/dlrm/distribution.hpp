@@ -15,6 +15,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -54,6 +55,16 @@ std::pair<bool, std::string> world_size_invariant(const Distribution& distributi
 /// in min(ranks, rows) blocks (slice or block i on rank i), or replicated (data-parallel).
 std::vector<TablePlan> uniform_plan(const std::vector<TableSpec>& tables, ShardingType type,
                                     int ranks);
+
+/// Collective: where `tables` go over the communicator's ranks. `sharding` names a sharding type
+/// for every table (uniform_plan), or is "auto": on one rank every table whole, else the
+/// planner's plan ("ours") for bags of `ids_per_bag` ids, `batch` samples a step, `optimizer` and
+/// `pooling` (so without column slices under row-wise AdaGrad, nor row blocks under mean
+/// pooling), made on rank 0 with the machine's measured memory bandwidth (plan_on_rank_zero).
+std::vector<TablePlan> place_tables(Communicator& communicator,
+                                    const std::vector<TableSpec>& tables, std::string_view sharding,
+                                    double ids_per_bag, std::int64_t batch, OptimizerKind optimizer,
+                                    Pooling pooling);
 
 /// Collective: the tables of the plan that `make` returns on rank 0, on every rank (its JSON
 /// travels), so that a plan that measures the machine is the same everywhere. An error of `make`

@@ -53,6 +53,10 @@ struct PlannerInput {
   std::int64_t batch_size = 0;  // global samples per step
   BandwidthSpec bandwidths;
   OptimizerKind optimizer = OptimizerKind::kRowwiseAdagrad;
+  /// What the trainer that runs the plan can do: column slices (not under row-wise AdaGrad, whose
+  /// one accumulator a row needs the whole row) and row blocks (not under mean pooling). Options
+  /// it cannot run are not enumerated.
+  bool column_slices = true, row_blocks = true;
 };
 
 /// Parses table statistics (the JSON text `text` of the file named `source`). Every error is a

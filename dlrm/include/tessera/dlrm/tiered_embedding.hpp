@@ -12,14 +12,11 @@
 #include <vector>
 
 #include "tessera/dlrm/batch.hpp"
+#include "tessera/dlrm/cache_policy.hpp"
 #include "tessera/dlrm/embedding.hpp"
 #include "tessera/dlrm/optimizer.hpp"
 
 namespace tessera::dlrm {
-
-/// Which row of a full cache set makes room: the least recently used, or the least frequently
-/// used (occurrences counted over the whole run, ties to the least recently used).
-enum class CachePolicy { kLru, kLfu };
 
 struct TierConfig {
   double cache_fraction = 0.05;            // of each table's rows held in RAM, in (0, 1]
