@@ -1,11 +1,13 @@
 // The step-time model: the dense part divides over ranks that have machines of their own and not
 // over ranks that share one, the reduction costs nothing on one rank and approaches twice the
-// parameters' bytes over the allreduce bandwidth, and the embeddings take the planner's makespan.
+// parameters' bytes over the allreduce bandwidth, the embeddings take the planner's makespan, and
+// the lookup bandwidth calibrates to a measured time.
 #include "tessera/dlrm/step_model.hpp"
 
 #include <gtest/gtest.h>
 
 #include "tessera/dlrm/sharding_planner.hpp"
+#include "tessera/testing/expect_error.hpp"
 
 namespace tessera::dlrm {
 namespace {
@@ -43,6 +45,15 @@ TEST(StepModel, EmbeddingsTakeThePlannersMakespan) {
   const double makespan = plan_sharding(planner, b, Strategy::kOurs).rating.makespan_s;
   EXPECT_DOUBLE_EQ(model_step(in, 4).embedding_s, makespan);
   EXPECT_LT(model_step(in, 4).embedding_s, model_step(in, 1).embedding_s);
+}
+
+TEST(StepModel, CalibratesTheLookupBandwidthToAMeasuredEmbeddingTime) {
+  StepModelInput in = input(1);
+  const double measured = 3 * model_step(in, 1).embedding_s;
+  in.bandwidths.memory = calibrated_memory_bandwidth(in, measured);
+  EXPECT_NEAR(model_step(in, 1).embedding_s, measured, 1e-9);
+  tessera::testing::expect_error([&] { calibrated_memory_bandwidth(in, 0.0); },
+                                 {"step model", "below the modelled communication"});
 }
 
 }  // namespace

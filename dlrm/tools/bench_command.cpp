@@ -38,6 +38,7 @@ struct BenchCommand {
   int ranks = 1;
   std::string sharding = "auto", comm = "fp32";
   std::vector<int> model_ranks;
+  bool weak = false;  // model a batch of --batch samples a rank, not in all
   double network = kDefaultAlltoallBytesPerS / 1e9;  // GB/s
 };
 
@@ -82,9 +83,10 @@ Medians medians(const std::vector<double>& steps, const std::vector<StepTimes>& 
            of(&StepTimes::dense), of(&StepTimes::dense_reduction)}};
 }
 
-// The step model fed with this run's measured dense time per sample (one rank) and the machine's
-// memory bandwidth: per rank count, the modelled step on this machine (ranks sharing its cores
-// and memory, talking through memory) and on one such machine a rank over the network.
+// The step model fed with this run's measured parts (one rank): the dense time per sample, and
+// the lookup bandwidth that gives the measured embedding time (calibrated_memory_bandwidth).
+// Per rank count, the modelled step on this machine (ranks sharing its cores and its memory,
+// talking through the machine's copy bandwidth) and on one such machine a rank over the network.
 nlohmann::json model_table(const BenchCommand& c, const Medians& m, const Dlrm& model) {
   StepModelInput input;
   for (std::int64_t t = 0; t < c.tables; ++t)
@@ -93,15 +95,22 @@ nlohmann::json model_table(const BenchCommand& c, const Medians& m, const Dlrm& 
   input.batch = c.batch;
   input.dense_seconds_per_sample = m.parts.dense / static_cast<double>(c.batch);
   input.dense_parameters = static_cast<std::int64_t>(model.dense_parameter_count());
-  const double memory = resolve_bandwidths({}).memory;
+  const double copy = resolve_bandwidths({}).memory, network = c.network * 1e9;
+  input.bandwidths = {copy, network, network, copy};
+  const double lookup =
+      calibrated_memory_bandwidth(input, m.parts.embedding_forward + m.parts.embedding_backward);
   nlohmann::json rows = nlohmann::json::array();
   for (const int ranks : c.model_ranks) {
     StepModelInput here = input, apart = input;
-    here.bandwidths = {memory, memory, memory, memory};
+    if (c.weak) here.batch = apart.batch = c.batch * ranks;
+    here.bandwidths = {lookup, copy / ranks, copy / ranks, lookup};
     here.ranks_per_machine = ranks;
-    apart.bandwidths = {memory, c.network * 1e9, c.network * 1e9, memory};
+    apart.bandwidths = {lookup, network, network, lookup};
     const StepEstimate h = model_step(here, ranks), a = model_step(apart, ranks);
     rows.push_back({{"ranks", ranks},
+                    {"batch", apart.batch},
+                    {"lookup_bytes_per_s", lookup},
+                    {"copy_bytes_per_s", copy},
                     {"this_machine_step_s", h.total_s()},
                     {"networked_step_s", a.total_s()},
                     {"networked_embedding_s", a.embedding_s},
@@ -133,13 +142,11 @@ void bench_on_ranks(const BenchCommand& c, Communicator& ranks,
   config.seed = c.seed;
   std::vector<TableSpec> tables(data.rows.size(), TableSpec{c.rows, c.bottom.back()});
   const CommPrecision comm = parse_comm_precision(c.comm, "--comm");
-  Dlrm model(config,
-             {std::move(shared),
-              ranks.size() > 1 ? uniform_plan(tables, parse_sharding_type(c.sharding, "--sharding"),
-                                              ranks.size())
-                               : std::vector<TablePlan>{},
-              {comm, comm, comm, 1.0f},
-              std::nullopt});
+  Dlrm model(config, {std::move(shared),
+                      place_tables(ranks, tables, c.sharding, static_cast<double>(c.pooling),
+                                   c.batch, config.optimizer.kind, config.pooling),
+                      {comm, comm, comm, 1.0f},
+                      std::nullopt});
   std::vector<double> seconds, losses;
   std::vector<StepTimes> parts;
   ProgressBar bar("bench", static_cast<std::uint64_t>(batches.size()), stderr,
@@ -190,13 +197,17 @@ void bench_on_ranks(const BenchCommand& c, Communicator& ranks,
       m.parts.dense_reduction * 1e3);
   if (!modelled.empty())
     std::cout << fmt::format(
-        "modelled step (ms): ranks, this machine shared, one machine a rank "
-        "over {} GB/s\n",
-        c.network);
+        "modelled step (ms; lookups calibrated to {:.1f} GB/s, copies {:.1f} GB/s): ranks, this "
+        "machine shared, one machine a rank over {} GB/s\n",
+        modelled[0]["lookup_bytes_per_s"].get<double>() / 1e9,
+        modelled[0]["copy_bytes_per_s"].get<double>() / 1e9, c.network);
   for (const auto& row : modelled)
-    std::cout << fmt::format("  {:5} {:10.2f} {:10.2f}\n", row["ranks"].get<int>(),
-                             row["this_machine_step_s"].get<double>() * 1e3,
-                             row["networked_step_s"].get<double>() * 1e3);
+    std::cout << fmt::format(
+        "  {:5} {:10.2f} {:10.2f}  (batch {}: {:.0f} samples/s)\n", row["ranks"].get<int>(),
+        row["this_machine_step_s"].get<double>() * 1e3, row["networked_step_s"].get<double>() * 1e3,
+        row["batch"].get<std::int64_t>(),
+        static_cast<double>(row["batch"].get<std::int64_t>()) /
+            row["networked_step_s"].get<double>());
 }
 
 void run_bench(const BenchCommand& c) {
@@ -260,6 +271,8 @@ void add_bench(CLI::App& parent) {
       ->delimiter(',');
   app->add_option("--network", c->network, "The modelled network's bandwidth, GB/s")
       ->capture_default_str();
+  app->add_flag("--weak", c->weak,
+                "Model weak scaling: --batch samples on every rank (else --batch in all)");
   app->footer(
       "Examples:\n"
       "  tessera --threads 2 dlrm bench\n"

@@ -45,3 +45,7 @@ train --ranks 2 --sharding row_wise --world-size-invariant
 echo "exit $?"
 tessera --threads 1 dlrm train $opts --ranks 2 --sharding row_wise --bag-pooling mean 2>&1 |
   grep -o "plan table 0 (table0): row blocks need sum pooling.*" | head -1
+tessera --threads 1 dlrm bench --ranks 2 --tables 3 --rows 1000 --pooling 4 --batch 256 --steps 2 \
+  --warmup 1 --bottom 16,8 --top 16,1 --json 2>/dev/null > bench.json
+echo "bench over $(field "['ranks']" < bench.json) ranks with the planner's plan: pooled bytes" \
+  "$(field "['bytes_per_step']['pooled'] > 0" < bench.json)"

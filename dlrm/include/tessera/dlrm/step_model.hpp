@@ -31,6 +31,13 @@ struct StepEstimate {
   double total_s() const { return embedding_s + dense_s + reduction_s; }
 };
 
+/// The memory bandwidth (bytes/s) with which the model's one-rank embedding time is
+/// `measured_embedding_s`, the other bandwidths as in `input`: the cost model's lookups are bytes
+/// over a bandwidth, which gathers of rows and sorted row updates reach only in part, so the model
+/// is calibrated on a measured step. tessera::Error naming "step model" when the measured time
+/// is below what the model's communication alone takes.
+double calibrated_memory_bandwidth(const StepModelInput& input, double measured_embedding_s);
+
 /// The modelled step over `ranks` ranks. tessera::Error as plan_sharding when the tables do not
 /// fit.
 StepEstimate model_step(const StepModelInput& input, int ranks);
