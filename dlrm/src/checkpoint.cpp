@@ -94,16 +94,18 @@ Parsed parse_header(ByteReader& in, std::span<const std::byte> bytes, const std:
 // Copies the arrays that follow into `model`'s, which must match them in name and size.
 void restore_arrays(ByteReader& in, std::uint32_t arrays, Dlrm& model, const std::string& path) {
   std::uint32_t restored = 0;
-  model.for_each_array([&](const std::string& name, std::span<float> array) {
-    if (restored++ == arrays) throw Error(path, "has fewer arrays than the model");
-    const std::string saved = in.get_string(kMaxName);
-    const auto count = in.get<std::uint64_t>();
-    if (saved != name || count != array.size())
-      throw Error(path, fmt::format("holds {} of {} values where the model has {} of {}", saved,
-                                    count, name, array.size()));
-    const std::span<const std::byte> values = in.get_bytes(array.size_bytes());
-    std::memcpy(array.data(), values.data(), values.size());
-  });
+  model.for_each_array(
+      [&](const std::string& name, std::span<float> array) {
+        if (restored++ == arrays) throw Error(path, "has fewer arrays than the model");
+        const std::string saved = in.get_string(kMaxName);
+        const auto count = in.get<std::uint64_t>();
+        if (saved != name || count != array.size())
+          throw Error(path, fmt::format("holds {} of {} values where the model has {} of {}", saved,
+                                        count, name, array.size()));
+        const std::span<const std::byte> values = in.get_bytes(array.size_bytes());
+        std::memcpy(array.data(), values.data(), values.size());
+      },
+      ArrayAccess::kWrite);
   if (restored != arrays) throw Error(path, "has more arrays than the model");
   if (in.remaining() != 4) throw Error(path, "has bytes after its arrays");
 }
@@ -118,10 +120,8 @@ void save_checkpoint(const std::string& path, Dlrm& model, const TrainingPositio
   header.put(position.epoch);
   header.put(position.next_sample);
   header.put(position.steps);
-  std::uint32_t arrays = 0;
-  model.for_each_array([&](const std::string&, std::span<float>) { ++arrays; });
-  header.put(arrays);
-  // Over several ranks every rank walks the arrays (gathering the tables) and rank 0 writes.
+  header.put(static_cast<std::uint32_t>(model.array_count()));
+  // Over several ranks every rank walks the arrays (the tables gathered on rank 0), rank 0 writes.
   std::optional<OutputFile> out;
   if (model.communicator().rank() == 0) out.emplace(path);
   std::uint32_t crc = 0;
@@ -130,13 +130,15 @@ void save_checkpoint(const std::string& path, Dlrm& model, const TrainingPositio
     if (out) out->write(bytes);
   };
   write(header.bytes());
-  model.for_each_array([&](const std::string& name, std::span<float> array) {
-    ByteWriter label(path);
-    label.put_string(name);
-    label.put(static_cast<std::uint64_t>(array.size()));
-    write(label.bytes());
-    write(std::as_bytes(array));
-  });
+  model.for_each_array(
+      [&](const std::string& name, std::span<float> array) {
+        ByteWriter label(path);
+        label.put_string(name);
+        label.put(static_cast<std::uint64_t>(array.size()));
+        write(label.bytes());
+        write(std::as_bytes(array));
+      },
+      ArrayAccess::kRead);
   ByteWriter tail(path);
   tail.put(crc);
   if (!out) return;

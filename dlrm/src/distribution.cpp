@@ -22,7 +22,7 @@ std::pair<std::int64_t, std::int64_t> rank_samples(std::int64_t batch, int rank,
 }
 
 std::pair<bool, std::string> world_size_invariant(const Distribution& distribution,
-                                                  std::int64_t batch) {
+                                                  std::int64_t batch, std::int64_t samples) {
   const CommPrecisions& p = distribution.precision;
   for (const CommPrecision c : {p.forward, p.backward, p.dense})
     if (c != CommPrecision::kFp32)
@@ -34,12 +34,15 @@ std::pair<bool, std::string> world_size_invariant(const Distribution& distributi
                                    "are added in another order than one process's",
                                    table.name)};
   const int ranks = distribution.communicator ? distribution.communicator->size() : 1;
-  const std::int64_t chunks = (batch + kSampleChunk - 1) / kSampleChunk;
-  if (ranks > 1 &&
-      (chunks % ranks != 0 || !std::has_single_bit(static_cast<std::uint64_t>(chunks / ranks))))
-    return {false, fmt::format("a batch of {} samples is {} chunks of {}, which do not split "
-                               "into a power of two per rank over {} ranks",
-                               batch, chunks, kSampleChunk, ranks)};
+  if (ranks == 1) return {true, ""};  // one rank is one process
+  for (const std::int64_t size : {batch, samples % batch}) {
+    const std::int64_t chunks = (size + kSampleChunk - 1) / kSampleChunk;
+    if (size > 0 &&
+        (chunks % ranks != 0 || !std::has_single_bit(static_cast<std::uint64_t>(chunks / ranks))))
+      return {false, fmt::format("a batch of {} samples is {} chunks of {}, which do not split "
+                                 "into a power of two per rank over {} ranks",
+                                 size, chunks, kSampleChunk, ranks)};
+  }
   return {true, ""};
 }
 

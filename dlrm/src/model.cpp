@@ -174,7 +174,14 @@ std::optional<TierStats> Dlrm::store_stats() const { return parts_->embedding.st
 
 std::size_t Dlrm::dense_parameter_count() const { return parts_->dense_gradient.size(); }
 
-void Dlrm::for_each_array(const std::function<void(const std::string&, std::span<float>)>& visit) {
+std::size_t Dlrm::array_count() const {
+  const std::size_t arrays = 2 * (parts_->bottom.layers() + parts_->top.layers()) +
+                             config_.table_rows.size();  // weights and biases, tables
+  return config_.optimizer.kind == OptimizerKind::kSgd ? arrays : 2 * arrays;  // and their state
+}
+
+void Dlrm::for_each_array(const std::function<void(const std::string&, std::span<float>)>& visit,
+                          ArrayAccess access) {
   const auto with_state = [&](const std::string& name, std::span<float> p, std::span<float> s) {
     visit(name, p);
     if (!s.empty()) visit(name + ".state", s);
@@ -187,9 +194,11 @@ void Dlrm::for_each_array(const std::function<void(const std::string&, std::span
   };
   mlp("bottom", parts_->bottom);
   mlp("top", parts_->top);
-  parts_->embedding.for_each_table([&](std::size_t t, std::span<float> w, std::span<float> s) {
-    with_state(fmt::format("table.{}", t), w, s);
-  });
+  parts_->embedding.for_each_table(
+      [&](std::size_t t, std::span<float> w, std::span<float> s) {
+        with_state(fmt::format("table.{}", t), w, s);
+      },
+      access);
 }
 
 std::string Dlrm::parameters_sha256() const {
@@ -201,10 +210,12 @@ std::string Dlrm::parameters_sha256() const {
 
 void Dlrm::for_each_parameter(
     const std::function<void(const std::string&, std::span<const float>)>& visit) const {
-  // The same walk as for_each_array's, which writes nothing, less the optimizer state.
-  const_cast<Dlrm*>(this)->for_each_array([&](const std::string& name, std::span<float> p) {
-    if (!name.ends_with(".state")) visit(name, p);
-  });
+  // The same walk as for_each_array's to read, which changes nothing, less the optimizer state.
+  const_cast<Dlrm*>(this)->for_each_array(
+      [&](const std::string& name, std::span<float> p) {
+        if (!name.ends_with(".state")) visit(name, p);
+      },
+      ArrayAccess::kRead);
 }
 
 }  // namespace tessera::dlrm

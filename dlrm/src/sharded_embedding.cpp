@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <limits>
 
+#include "bag_checks.hpp"
 #include "initial_weights.hpp"
 #include "tessera/core/error.hpp"
 #include "wire.hpp"
@@ -160,6 +161,7 @@ void ShardedEmbedding::initialize(std::uint64_t seed) {
     const std::int64_t width = e.col_end - e.col_begin;
     const TableSpec& spec = tables_[e.table];
     const InitialWeights initial(seed, e.table, spec.rows);
+#pragma omp parallel for schedule(static)
     for (std::int64_t r = e.row_begin; r < e.row_end; ++r)
       for (std::int64_t c = e.col_begin; c < e.col_end; ++c)
         w[static_cast<std::size_t>((r - e.row_begin) * width + c - e.col_begin)] =
@@ -204,6 +206,13 @@ void ShardedEmbedding::forward(const SparseFeatures& local, std::span<float> poo
     owned_->forward(local, pooled);
     return;
   }
+  check_bag_shape(local, tables_.size());  // before the exchange reads them
+  for (std::size_t t = 0; t < tables_.size(); ++t) {
+    const auto first = static_cast<std::size_t>(static_cast<std::int64_t>(t) * local.samples);
+    for (std::int64_t i = local.offsets[first];
+         i < local.offsets[first + static_cast<std::size_t>(local.samples)]; ++i)
+      check_id(local.ids[static_cast<std::size_t>(i)], t, tables_[t].rows);
+  }
   const auto ranks = static_cast<std::size_t>(communicator_->size());
   RankBuffers outgoing(ranks);
   for (std::size_t o = 0; o < ranks; ++o) {
@@ -233,14 +242,12 @@ void ShardedEmbedding::read_ids(const RankBuffers& incoming) {
     std::vector<float> weights;
   };
   std::vector<std::vector<Part>> parts(ranks, std::vector<Part>(held.size()));
-  std::optional<bool> weighted;
+  std::vector<bool> weighted(ranks);
   for (std::size_t r = 0; r < ranks; ++r) {
     ByteReader reader(incoming[r]);
     samples_[r] = reader.get<std::int64_t>();
     const bool w = reader.get<std::uint8_t>() != 0;
-    if (weighted && *weighted != w)
-      throw Error("bags", "some ranks' bags have per-id weights and others' do not");
-    weighted = w;
+    weighted[r] = w;
     starts_[r] = global_samples_;
     global_samples_ += samples_[r];
     for (std::size_t k = 0; k < held.size(); ++k) {
@@ -256,6 +263,15 @@ void ShardedEmbedding::read_ids(const RankBuffers& incoming) {
     }
     if (!reader.done()) throw Error("exchange", fmt::format("rank {}'s ids run past their end", r));
   }
+  // Bags weigh their ids or not alike on every rank (a rank without ids has no say).
+  const auto has_ids = [&](std::size_t r) {
+    return std::any_of(parts[r].begin(), parts[r].end(),
+                       [](const Part& p) { return !p.ids.empty(); });
+  };
+  for (std::size_t r = 0; r < ranks; ++r)
+    for (std::size_t q = 0; q < r; ++q)
+      if (has_ids(r) && has_ids(q) && weighted[r] != weighted[q])
+        throw Error("bags", "some ranks' bags have per-id weights and others' do not");
   // The whole batch's bags of each held block, samples in rank order (the global order).
   for (const bool replicas : {false, true}) {
     SparseFeatures& bags = replicas ? replicated_bags_ : owned_bags_;
@@ -374,60 +390,66 @@ void ShardedEmbedding::backward_update(const SparseFeatures& local,
 }
 
 void ShardedEmbedding::for_each_table(
-    const std::function<void(std::size_t, std::span<float>, std::span<float>)>& visit) {
+    const std::function<void(std::size_t, std::span<float>, std::span<float>)>& visit,
+    ArrayAccess access) {
   if (direct_) {
     for (std::size_t t = 0; t < tables_.size(); ++t) visit(t, owned_->weights(t), owned_->state(t));
     return;
   }
   const auto ranks = static_cast<std::size_t>(communicator_->size());
   const auto me = static_cast<std::size_t>(communicator_->rank());
-  // Rank r's blocks of table t that it sends: its shards, and rank 0 its replica.
+  const bool read = access == ArrayAccess::kRead;
+  // The blocks of table t that rank r sends to rank 0 to read: its shards, and rank 0 its replica.
   const auto sent = [&](std::size_t r, std::size_t t, const Entry& e) {
     return e.table == t && (!e.replicated || r == 0);
+  };
+  // Where a block's state sits in the table's: its columns, or the one column of row-wise AdaGrad.
+  const auto state_column = [&](const Entry& e) {
+    return optimizer_.kind == OptimizerKind::kRowwiseAdagrad ? 0 : e.col_begin;
   };
   for (std::size_t t = 0; t < tables_.size(); ++t) {
     const TableSpec& spec = tables_[t];
     const std::int64_t full_state = state_per_row(optimizer_.kind, spec.dim);
     std::vector<float> weights(static_cast<std::size_t>(spec.rows * spec.dim));
     std::vector<float> state(static_cast<std::size_t>(spec.rows * full_state));
-    RankBuffers outgoing(ranks);
-    for (const Entry& e : entries_[me]) {
-      if (!sent(me, t, e)) continue;
-      EmbeddingStore& holder = e.replicated ? *replicated_ : *owned_;
-      for (std::size_t o = 0; o < ranks; ++o) {
-        ByteWriter writer(outgoing[o]);
+    if (read) {
+      RankBuffers outgoing(ranks);
+      for (const Entry& e : entries_[me]) {
+        if (!sent(me, t, e)) continue;
+        EmbeddingStore& holder = e.replicated ? *replicated_ : *owned_;
+        ByteWriter writer(outgoing[0]);
         writer.put(std::span<const float>(holder.weights(e.local)));
         writer.put(std::span<const float>(holder.state(e.local)));
       }
-    }
-    const RankBuffers incoming = communicator_->exchange("tables", std::move(outgoing));
-    for (std::size_t r = 0; r < ranks; ++r) {
-      ByteReader reader(incoming[r]);
-      for (const Entry& e : entries_[r]) {
-        if (!sent(r, t, e)) continue;
-        const std::int64_t rows = e.row_end - e.row_begin, width = e.col_end - e.col_begin;
-        const std::int64_t state_cols = state_per_row(optimizer_.kind, e.col_end - e.col_begin);
-        scratch_.resize(static_cast<std::size_t>(rows * width));
-        reader.get(std::span<float>(scratch_));
-        copy_block({rows, width}, scratch_.data(), width, 0, 0, weights.data(), spec.dim,
-                   e.row_begin, e.col_begin);
-        scratch_.resize(static_cast<std::size_t>(rows * state_cols));
-        reader.get(std::span<float>(scratch_));
-        copy_block({rows, state_cols}, scratch_.data(), state_cols, 0, 0, state.data(), full_state,
-                   e.row_begin, state_cols == 1 ? 0 : e.col_begin);
+      const RankBuffers incoming = communicator_->exchange("tables", std::move(outgoing));
+      for (std::size_t r = 0; r < ranks && me == 0; ++r) {
+        ByteReader reader(incoming[r]);
+        for (const Entry& e : entries_[r]) {
+          if (!sent(r, t, e)) continue;
+          const std::int64_t rows = e.row_end - e.row_begin, width = e.col_end - e.col_begin;
+          const std::int64_t state_cols = state_per_row(optimizer_.kind, width);
+          scratch_.resize(static_cast<std::size_t>(rows * width));
+          reader.get(std::span<float>(scratch_));
+          copy_block({rows, width}, scratch_.data(), width, 0, 0, weights.data(), spec.dim,
+                     e.row_begin, e.col_begin);
+          scratch_.resize(static_cast<std::size_t>(rows * state_cols));
+          reader.get(std::span<float>(scratch_));
+          copy_block({rows, state_cols}, scratch_.data(), state_cols, 0, 0, state.data(),
+                     full_state, e.row_begin, state_column(e));
+        }
       }
     }
     visit(t, weights, state);
-    for (const Entry& e : entries_[me]) {  // what visit wrote, back into this rank's blocks
+    if (read) continue;
+    for (const Entry& e : entries_[me]) {  // what visit wrote, into this rank's blocks
       if (e.table != t) continue;
       EmbeddingStore& holder = e.replicated ? *replicated_ : *owned_;
-      const std::int64_t rows = e.row_end - e.row_begin;
-      const std::int64_t width = e.col_end - e.col_begin,
-                         state_cols = state_per_row(optimizer_.kind, e.col_end - e.col_begin);
+      const std::int64_t rows = e.row_end - e.row_begin, width = e.col_end - e.col_begin;
+      const std::int64_t state_cols = state_per_row(optimizer_.kind, width);
       copy_block({rows, width}, weights.data(), spec.dim, e.row_begin, e.col_begin,
                  holder.weights(e.local).data(), width, 0, 0);
-      copy_block({rows, state_cols}, state.data(), full_state, e.row_begin,
-                 state_cols == 1 ? 0 : e.col_begin, holder.state(e.local).data(), state_cols, 0, 0);
+      copy_block({rows, state_cols}, state.data(), full_state, e.row_begin, state_column(e),
+                 holder.state(e.local).data(), state_cols, 0, 0);
     }
   }
 }

@@ -53,9 +53,11 @@ class ShardedEmbedding {
   std::optional<TierStats> store_stats() const;
 
   /// Collective. visit(t, weights, state) with the whole of table t ((rows, dim) weights and its
-  /// optimizer state), gathered on every rank; what visit writes is kept.
+  /// optimizer state). kRead: gathered on rank 0 (the other ranks visit zeros); kWrite: visit
+  /// fills the arrays on every rank, and each rank keeps its blocks of them.
   void for_each_table(
-      const std::function<void(std::size_t, std::span<float>, std::span<float>)>& visit);
+      const std::function<void(std::size_t, std::span<float>, std::span<float>)>& visit,
+      ArrayAccess access);
 
  private:
   // A block of a table that some rank holds: a shard, or (replicated) the whole table.

@@ -19,9 +19,10 @@ StepEstimate model_step(const StepModelInput& input, int ranks) {
   planner.memory_per_rank_bytes = std::int64_t{1} << 50;  // no cap: the model is about time
   planner.batch_size = input.batch;
   planner.optimizer = input.optimizer;
+  planner.column_slices = input.optimizer != OptimizerKind::kRowwiseAdagrad;  // as training runs
   Bandwidths bandwidths = input.bandwidths;
   bandwidths.memory /= sharing;
-  bandwidths.intra_node = bandwidths.memory;
+  bandwidths.intra_node /= sharing;
   StepEstimate e;
   e.embedding_s = plan_sharding(planner, bandwidths, Strategy::kOurs).rating.makespan_s;
   e.dense_s = input.dense_seconds_per_sample * static_cast<double>(input.batch) /

@@ -6,10 +6,12 @@
 
 #include <gtest/gtest.h>
 
+#include <bit>
 #include <cmath>
 
 #include "../src/wire.hpp"
 #include "random_bags.hpp"
+#include "tessera/core/rng.hpp"
 #include "tessera/testing/expect_error.hpp"
 
 namespace tessera::dlrm {
@@ -23,12 +25,16 @@ Shard block(std::int64_t r0, std::int64_t r1, std::int64_t c0, std::int64_t c1) 
   return s;
 }
 
-// Table 0 in two column slices, table 1 replicated, table 2 whole or in two row blocks.
+// Table 0 in three column slices (one a column wide), table 1 replicated, table 2 whole or in two
+// row blocks.
 std::vector<TablePlan> plan(bool row_blocks) {
-  std::vector<TablePlan> p{
-      {"a", 50, 8, ShardingType::kColumnWise, {block(0, 50, 0, 3), block(0, 50, 3, 8)}},
-      {"b", 64, 8, ShardingType::kDataParallel, {block(0, 64, 0, 8)}},
-      {"c", 40, 8, ShardingType::kTableWise, {block(0, 40, 0, 8)}}};
+  std::vector<TablePlan> p{{"a",
+                            50,
+                            8,
+                            ShardingType::kColumnWise,
+                            {block(0, 50, 0, 2), block(0, 50, 2, 3), block(0, 50, 3, 8)}},
+                           {"b", 64, 8, ShardingType::kDataParallel, {block(0, 64, 0, 8)}},
+                           {"c", 40, 8, ShardingType::kTableWise, {block(0, 40, 0, 8)}}};
   if (row_blocks)
     p[2] = {"c", 40, 8, ShardingType::kRowWise, {block(0, 17, 0, 8), block(17, 40, 0, 8)}};
   return p;
@@ -74,17 +80,19 @@ TEST_P(ShardedEmbeddingTest, MatchesTheWholeTables) {
     whole.backward_update(bags, gradient);
     sharded.backward_update(bags, gradient);
   }
-  sharded.for_each_table([&](std::size_t t, std::span<float> w, std::span<float> s) {
-    const std::span<const float> want_w = whole.weights(t), want_s = whole.state(t);
-    ASSERT_EQ(w.size(), want_w.size());
-    ASSERT_EQ(s.size(), want_s.size());
-    for (std::size_t i = 0; i < w.size(); ++i) {
-      EXPECT_EQ(w[i], want_w[i]) << "table " << t << " weight " << i;  // updates are exact
-    }
-    for (std::size_t i = 0; i < s.size(); ++i) {
-      EXPECT_EQ(s[i], want_s[i]) << "table " << t << " state " << i;
-    }
-  });
+  sharded.for_each_table(
+      [&](std::size_t t, std::span<float> w, std::span<float> s) {
+        const std::span<const float> want_w = whole.weights(t), want_s = whole.state(t);
+        ASSERT_EQ(w.size(), want_w.size());
+        ASSERT_EQ(s.size(), want_s.size());
+        for (std::size_t i = 0; i < w.size(); ++i) {
+          EXPECT_EQ(w[i], want_w[i]) << "table " << t << " weight " << i;  // updates are exact
+        }
+        for (std::size_t i = 0; i < s.size(); ++i) {
+          EXPECT_EQ(s[i], want_s[i]) << "table " << t << " state " << i;
+        }
+      },
+      ArrayAccess::kRead);
 }
 
 INSTANTIATE_TEST_SUITE_P(
@@ -100,18 +108,22 @@ TEST(ShardedEmbedding, VisitedTablesAreWrittenBack) {
   detail::ShardedEmbedding sharded(kSpecs, Pooling::kSum, {OptimizerKind::kAdagrad, 0.1f},
                                    distribution);
   sharded.initialize(1);
-  sharded.for_each_table([](std::size_t t, std::span<float> w, std::span<float> s) {
-    for (std::size_t i = 0; i < w.size(); ++i) w[i] = static_cast<float>(t * 1000 + i);
-    for (std::size_t i = 0; i < s.size(); ++i) s[i] = static_cast<float>(i);
-  });
-  sharded.for_each_table([](std::size_t t, std::span<float> w, std::span<float> s) {
-    for (std::size_t i = 0; i < w.size(); ++i) {
-      EXPECT_EQ(w[i], static_cast<float>(t * 1000 + i));
-    }
-    for (std::size_t i = 0; i < s.size(); ++i) {
-      EXPECT_EQ(s[i], static_cast<float>(i));
-    }
-  });
+  sharded.for_each_table(
+      [](std::size_t t, std::span<float> w, std::span<float> s) {
+        for (std::size_t i = 0; i < w.size(); ++i) w[i] = static_cast<float>(t * 1000 + i);
+        for (std::size_t i = 0; i < s.size(); ++i) s[i] = static_cast<float>(i);
+      },
+      ArrayAccess::kWrite);
+  sharded.for_each_table(
+      [](std::size_t t, std::span<float> w, std::span<float> s) {
+        for (std::size_t i = 0; i < w.size(); ++i) {
+          EXPECT_EQ(w[i], static_cast<float>(t * 1000 + i));
+        }
+        for (std::size_t i = 0; i < s.size(); ++i) {
+          EXPECT_EQ(s[i], static_cast<float>(i));
+        }
+      },
+      ArrayAccess::kRead);
 }
 
 TEST(ShardedEmbedding, RefusesPlansItCannotTrainExactly) {
@@ -167,6 +179,43 @@ TEST(Wire, SixteenBitPayloadsRoundToNearestEven) {
   EXPECT_NEAR(back[0], 1e-8f, 1e-10f);
 }
 
+// The integer fp16 rounding (a lone value, or a CPU without F16C) against F16C's (eight at a time,
+// where the CPU has it): every fp16 value round-trips, and floats around the subnormal, normal and
+// overflow boundaries and at ties round alike.
+TEST(Wire, Fp16RoundingIsTheSameOneAtATimeAndEightAtATime) {
+  std::vector<float> values;
+  for (std::uint32_t h = 0; h < 0x10000; ++h) {
+    if ((h & 0x7c00) == 0x7c00) continue;  // infinities and NaNs, which decoding refuses
+    std::vector<float> one(1);
+    const std::vector<std::byte> bytes{static_cast<std::byte>(h & 0xff),
+                                       static_cast<std::byte>(h >> 8)};
+    detail::decode(bytes.data(), CommPrecision::kFp16, 1.0f, one);
+    values.push_back(one[0]);
+  }
+  const std::size_t finite = values.size();  // every finite fp16 value, which round-trips
+  const CounterRng rng(9, 0);
+  for (std::uint64_t i = 0; i < 20000; ++i) {
+    const float magnitude = std::ldexp(1.0f, static_cast<int>(rng.uniform_int(2 * i, 44)) - 27);
+    values.push_back(rng.uniform_float(2 * i + 1, -magnitude, magnitude));
+  }
+  for (const float tie : {0x1p-25f, 3 * 0x1p-25f, 1.0f + 0x1p-11f, 65520.0f, 65519.0f})
+    values.push_back(tie);
+  for (const float v : values) {
+    std::vector<std::byte> alone, eight;
+    detail::encode(std::vector<float>{v}, CommPrecision::kFp16, 1.0f, alone);
+    detail::encode(std::vector<float>(8, v), CommPrecision::kFp16, 1.0f, eight);
+    ASSERT_EQ(alone[0], eight[0]) << v;
+    ASSERT_EQ(alone[1], eight[1]) << v;
+  }
+  std::vector<std::byte> all;
+  detail::encode(std::span(values).first(finite), CommPrecision::kFp16, 1.0f, all);
+  std::vector<float> back(finite);
+  detail::decode(all.data(), CommPrecision::kFp16, 1.0f, back);
+  for (std::size_t i = 0; i < back.size(); ++i) {
+    ASSERT_EQ(std::bit_cast<std::uint32_t>(back[i]), std::bit_cast<std::uint32_t>(values[i])) << i;
+  }
+}
+
 TEST(Wire, ShortMessagesAreErrors) {
   std::vector<std::byte> bytes(6);
   detail::ByteReader reader(bytes);
@@ -185,13 +234,27 @@ TEST(Distribution, BatchesSplitOnChunks) {
 TEST(Distribution, WorldSizeInvarianceNeedsFp32AndWholeRowsAndEvenChunks) {
   Distribution d;
   d.tables = plan(false);
-  EXPECT_TRUE(world_size_invariant(d, 2048).first);
-  EXPECT_TRUE(world_size_invariant(d, 3 * kSampleChunk).first);  // one rank is one process
+  EXPECT_TRUE(world_size_invariant(d, 2048, 4096).first);
+  EXPECT_TRUE(world_size_invariant(d, 3 * kSampleChunk, 1000).first);  // one rank, one process
   d.precision.backward = CommPrecision::kBf16;
-  EXPECT_NE(world_size_invariant(d, 2048).second.find("bf16"), std::string::npos);
+  EXPECT_NE(world_size_invariant(d, 2048, 4096).second.find("bf16"), std::string::npos);
   d.precision.backward = CommPrecision::kFp32;
   d.tables = plan(true);
-  EXPECT_NE(world_size_invariant(d, 2048).second.find("row blocks"), std::string::npos);
+  EXPECT_NE(world_size_invariant(d, 2048, 4096).second.find("row blocks"), std::string::npos);
+  // Four ranks: every batch, the pass's last one too, in a power of two of chunks a rank.
+  struct FourRanks final : Communicator {
+    int rank() const override { return 0; }
+    int size() const override { return 4; }
+    RankBuffers all_to_all(RankBuffers) override { throw std::logic_error("not a real run"); }
+  };
+  d.tables = plan(false);
+  d.communicator = std::make_shared<FourRanks>();
+  EXPECT_TRUE(world_size_invariant(d, 2048, 4096).first);
+  EXPECT_TRUE(world_size_invariant(d, 2048, 4096 + 512).first);  // a last batch of 1 chunk a rank
+  EXPECT_NE(world_size_invariant(d, 2048, 4096 + 1344).second.find("1344 samples"),
+            std::string::npos);
+  EXPECT_NE(world_size_invariant(d, 3 * 4 * kSampleChunk, 0).second.find("power of two"),
+            std::string::npos);
 }
 
 }  // namespace

@@ -167,7 +167,8 @@ void bench_on_ranks(const BenchCommand& c, Communicator& ranks,
     traffic[channel] = static_cast<double>(bytes) / static_cast<double>(batches.size());
   if (ranks.rank() != 0) return;
   const double throughput = static_cast<double>(c.batch) / m.step;
-  const nlohmann::json modelled = model_table(c, m, model);
+  const nlohmann::json modelled =
+      c.model_ranks.empty() ? nlohmann::json::array() : model_table(c, m, model);
   if (c.json) {
     std::cout << nlohmann::json{{"peer", "tessera"},
                                 {"cpu", detect_cpu_features().brand},
@@ -214,6 +215,10 @@ void run_bench(const BenchCommand& c) {
   parse_comm_precision(c.comm, "--comm");
   if (!(c.network > 0)) throw usage_error("--network", "must be positive");
   if (c.ranks > 1 && !c.dump.empty()) throw usage_error("--dump", "needs one rank");
+  if (c.ranks > 1 && !c.model_ranks.empty())
+    throw usage_error("--model-ranks", "models from a one-rank run's parts: leave out --ranks");
+  if (std::any_of(c.model_ranks.begin(), c.model_ranks.end(), [](int r) { return r < 1; }))
+    throw usage_error("--model-ranks", "rank counts must be at least 1");
   std::shared_ptr<Communicator> ranks = join_ranks(c.ranks);
   run_on_ranks(*ranks, [&] { bench_on_ranks(c, *ranks, ranks); });
 }

@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "dlrm_commands.hpp"
+#include "json_config.hpp"
 #include "ranks.hpp"
 #include "sample_dump.hpp"
 #include "tessera/cli/cli.hpp"
@@ -56,7 +57,7 @@ struct TrainCommand {
   int epochs = 1;
   std::string checkpoint, resume;
   std::int64_t checkpoint_every = 0, max_steps = 0;
-  std::string dump;
+  std::string dump, config;
   bool json = false;
   // Hybrid parallelism.
   int ranks = 1;
@@ -166,8 +167,10 @@ CommPrecisions comm_precisions(const TrainCommand& c) {
   p.forward = pick(c.forward_comm, "--forward-comm");
   p.backward = pick(c.backward_comm, "--backward-comm");
   p.dense = pick(c.dense_comm, "--dense-comm");
-  if (!(c.loss_scale > 0) || !std::isfinite(c.loss_scale))
-    throw usage_error("--loss-scale", "must be positive and finite");
+  int exponent = 0;
+  if (!(c.loss_scale > 0) || !std::isfinite(c.loss_scale) ||
+      std::frexp(c.loss_scale, &exponent) != 0.5f)
+    throw usage_error("--loss-scale", "must be a positive power of two (its undoing stays exact)");
   p.loss_scale = c.loss_scale;
   return p;
 }
@@ -253,7 +256,7 @@ void train_on_ranks(const TrainCommand& c, Communicator& ranks,
   Distribution distribution{std::move(shared), placement(c, data, config, ranks),
                             comm_precisions(c), tier_config(c)};
   if (c.invariant) {
-    const auto [invariant, why] = world_size_invariant(distribution, c.batch);
+    const auto [invariant, why] = world_size_invariant(distribution, c.batch, data.train_samples);
     if (!invariant) throw usage_error("--world-size-invariant", why);
   }
   if (root && !c.dump.empty()) dump_samples(c.dump, c, data, config);
@@ -423,6 +426,7 @@ void add_train(CLI::App& parent) {
   auto c = std::make_shared<TrainCommand>();
   CLI::App* app = parent.add_subcommand(
       "train", "Train DLRM on synthetic data with a known oracle, or on a Criteo file");
+  add_json_config(app, c->config);
   add_data_options(app, c->data);
   app->add_option("--bottom", c->bottom, "Bottom MLP widths; the last is the embedding dim")
       ->delimiter(',')
@@ -489,6 +493,7 @@ void add_train(CLI::App& parent) {
   app->footer(
       "Examples:\n"
       "  tessera dlrm train --tables 8 --rows 100000 --pooling 20\n"
+      "  tessera dlrm train --config run.json --epochs 2\n"
       "  tessera dlrm train --ranks 2 --comm bf16 --tables 8 --rows 100000\n"
       "  tessera dlrm train --ranks 4 --sharding table_wise --world-size-invariant --json\n"
       "  tessera dlrm train --rows 1000000 --cache-fraction 0.05 --cache-policy lfu\n"
@@ -497,7 +502,10 @@ void add_train(CLI::App& parent) {
       "  tessera --threads 2 dlrm train --batch 2048 --train-samples 1000000 --json\n"
       "  tessera dlrm train --checkpoint run.ckpt --checkpoint-every 100 && "
       "tessera dlrm train --resume run.ckpt");
-  app->callback([c] { run_train(*c); });
+  app->callback([c, app] {
+    apply_json_config(*app, c->config);
+    run_train(*c);
+  });
 }
 
 void add_eval(CLI::App& parent) {

@@ -78,9 +78,14 @@ bool started_by_mpiexec() {
 }
 
 void relaunch_under_mpiexec(int argc, char** argv, int ranks) {
+  if (std::string_view(TESSERA_MPIEXEC).empty())
+    throw Error("mpiexec", "the build found no MPI launcher to start ranks with");
   std::vector<std::string> args = {TESSERA_MPIEXEC, TESSERA_MPIEXEC_NUMPROC_FLAG,
-                                   std::to_string(ranks), "--oversubscribe",
-                                   std::filesystem::read_symlink("/proc/self/exe").string()};
+                                   std::to_string(ranks)};
+#ifdef OMPI_MAJOR_VERSION
+  args.emplace_back("--oversubscribe");  // more ranks than cores (Open MPI refuses by default)
+#endif
+  args.push_back(std::filesystem::read_symlink("/proc/self/exe").string());
   args.insert(args.end(), argv + 1, argv + argc);
   std::vector<char*> pointers;
   for (std::string& arg : args) pointers.push_back(arg.data());

@@ -37,3 +37,18 @@ echo "exit $?"
 printf 'label,I1\n1,2\n' > short.csv
 tessera dlrm train --criteo short.csv
 echo "exit $?"
+cat > run.json <<'JSON'
+{"tables": 3, "rows": 500, "pooling": 2, "train-samples": 2048, "test-samples": 512,
+ "bottom": [16, 8], "top": [16, 1], "batch": 256, "json": true}
+JSON
+from_file=$(tessera dlrm train --config run.json 2>/dev/null |
+  python3 -c "import json, sys; print(json.load(sys.stdin)['weights_sha256'])")
+from_flags=$(tessera dlrm train --tables 3 --rows 500 --pooling 2 --train-samples 2048 \
+  --test-samples 512 --bottom 16,8 --top 16,1 --batch 256 --json 2>/dev/null |
+  python3 -c "import json, sys; print(json.load(sys.stdin)['weights_sha256'])")
+echo "--config gives the weights of the same flags: $([ "$from_file" = "$from_flags" ] && echo yes)"
+echo "flags win over the file: $(tessera dlrm train --config run.json --batch 128 2>/dev/null |
+  python3 -c "import json, sys; print(json.load(sys.stdin)['steps'])") steps"
+echo '{"tabels": 3}' > typo.json
+tessera dlrm train --config typo.json
+echo "exit $?"

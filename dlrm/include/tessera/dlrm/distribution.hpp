@@ -27,6 +27,11 @@
 
 namespace tessera::dlrm {
 
+/// How a walk over a model's arrays uses them: to read (over several ranks, the whole arrays are
+/// gathered on rank 0 only, the other ranks see zeros) or to write (every rank writes the whole
+/// arrays, and each keeps its part of them).
+enum class ArrayAccess { kRead, kWrite };
+
 /// Samples per chunk of a batch: the unit of the split over ranks and of the MLPs' gradient sums.
 inline constexpr std::int64_t kSampleChunk = 128;
 
@@ -46,9 +51,10 @@ struct Distribution {
 std::pair<std::int64_t, std::int64_t> rank_samples(std::int64_t batch, int rank, int ranks);
 
 /// Whether a run over `distribution` ends with the weights of one process (see above), given
-/// `batch` samples per step; if not, why (for the error of a run that asks for it).
+/// `batch` samples per step and `samples` a pass (whose last batch may be shorter); if not, why
+/// (for the error of a run that asks for it).
 std::pair<bool, std::string> world_size_invariant(const Distribution& distribution,
-                                                  std::int64_t batch);
+                                                  std::int64_t batch, std::int64_t samples);
 
 /// Every table sharded as `type` over `ranks` ranks: table-wise round-robin (table t on rank
 /// t mod ranks), column-wise in min(ranks, dim) slices and row-wise (or table-row-wise, one node)

@@ -79,9 +79,14 @@ class Dlrm {
   void for_each_parameter(
       const std::function<void(const std::string&, std::span<const float>)>& visit) const;
   /// The parameters as for_each_parameter, each followed by its optimizer state where it has one
-  /// ("bottom.0.weight.state", "table.3.state"), writable: what a checkpoint saves and restores.
-  void for_each_array(const std::function<void(const std::string&, std::span<float>)>& visit);
-  /// SHA-256 of the parameters' bytes in for_each_parameter's order (64 hex digits).
+  /// ("bottom.0.weight.state", "table.3.state"): what a checkpoint saves (kRead) and restores
+  /// (kWrite). Collective over ranks; see ArrayAccess.
+  void for_each_array(const std::function<void(const std::string&, std::span<float>)>& visit,
+                      ArrayAccess access);
+  /// Number of arrays for_each_array visits.
+  std::size_t array_count() const;
+  /// SHA-256 of the parameters' bytes in for_each_parameter's order (64 hex digits); over
+  /// several ranks, rank 0's is the model's.
   std::string parameters_sha256() const;
 
  private:

@@ -1,12 +1,14 @@
 // A model of a hybrid-parallel training step's time over R ranks, to project beyond the ranks one
 // machine can run:
 //   step(R) = embeddings(R) + dense(R) + reduction(R)
-//   embeddings: the sharding planner's makespan ("ours") over R ranks (sharding.hpp's cost model:
-//               lookups over memory bandwidth, all-to-alls over the network);
+//   embeddings: the sharding planner's makespan ("ours", without the splits training cannot
+//               run) over R ranks (sharding.hpp's cost model: lookups over memory bandwidth,
+//               all-to-alls over the network);
 //   dense:      the MLPs, interaction and loss, measured per sample on one rank, times B / R;
 //   reduction:  the MLPs' gradients, 2 (R - 1) / R x 4 bytes a parameter over allreduce bandwidth.
 // Ranks that share one machine share its cores and its memory bandwidth: with k ranks a machine,
-// a rank's dense part takes k times as long and its lookups see 1/k of the memory bandwidth.
+// a rank's dense part takes k times as long and its lookups (and intra-node copies) see 1/k of the
+// bandwidth.
 #pragma once
 
 #include <cstdint>

@@ -90,8 +90,9 @@ T sum_over_ranks(T value, MPI_Datatype type) {
 /// MPICH's and Slurm's PMI_SIZE), or when it is a relaunch_under_mpiexec.
 bool started_by_mpiexec();
 
-/// Replaces this process by `<mpiexec> <numproc flag> <ranks> --oversubscribe <this binary>
-/// <arguments>` (the launcher found at configure time), so that a program started directly (as
+/// Replaces this process by `<mpiexec> <numproc flag> <ranks> [--oversubscribe] <this binary>
+/// <arguments>` (the launcher found at configure time; the flag for Open MPI, which otherwise
+/// refuses more ranks than cores), so that a program started directly (as
 /// `make bench` starts benchmarks) runs over several ranks. As root it also sets the variables with
 /// which Open MPI's mpiexec agrees to run as root. Throws tessera::Error if the launcher cannot
 /// start.
