@@ -38,6 +38,14 @@ void check_placement(const std::vector<TablePlan>& plan, const std::vector<Table
       column_slices |= s.col_end - s.col_begin < p.dim;
     }
     if (p.type == ShardingType::kDataParallel) continue;
+    // Inside the table, no two overlapping, and as large as it together: a tiling.
+    for (std::size_t i = 0; i < p.shards.size(); ++i)
+      for (std::size_t j = 0; j < i; ++j) {
+        const Shard &a = p.shards[i], &b = p.shards[j];
+        if (a.row_begin < b.row_end && b.row_begin < a.row_end && a.col_begin < b.col_end &&
+            b.col_begin < a.col_end)
+          throw Error(name, "two of its shards overlap");
+      }
     if (area != p.rows * p.dim) throw Error(name, "its shards do not cover the table once");
     if (row_blocks && pooling == Pooling::kMean)
       throw Error(name, "row blocks need sum pooling (a block's partial mean is not a mean)");
@@ -413,29 +421,47 @@ void ShardedEmbedding::for_each_table(
     std::vector<float> weights(static_cast<std::size_t>(spec.rows * spec.dim));
     std::vector<float> state(static_cast<std::size_t>(spec.rows * full_state));
     if (read) {
-      RankBuffers outgoing(ranks);
-      for (const Entry& e : entries_[me]) {
-        if (!sent(me, t, e)) continue;
-        EmbeddingStore& holder = e.replicated ? *replicated_ : *owned_;
-        ByteWriter writer(outgoing[0]);
-        writer.put(std::span<const float>(holder.weights(e.local)));
-        writer.put(std::span<const float>(holder.state(e.local)));
-      }
-      const RankBuffers incoming = communicator_->exchange("tables", std::move(outgoing));
-      for (std::size_t r = 0; r < ranks && me == 0; ++r) {
-        ByteReader reader(incoming[r]);
-        for (const Entry& e : entries_[r]) {
-          if (!sent(r, t, e)) continue;
-          const std::int64_t rows = e.row_end - e.row_begin, width = e.col_end - e.col_begin;
+      // In ranges of rows of at most gather_bytes_, so that no exchange passes MPI's int counts.
+      const std::int64_t step =
+          std::max<std::int64_t>(1, gather_bytes_ / (4 * (spec.dim + full_state)));
+      for (std::int64_t first = 0; first < spec.rows; first += step) {
+        const std::int64_t end = std::min(spec.rows, first + step);
+        // The rows [lo, hi) of block e in this range.
+        const auto part = [&](const Entry& e) {
+          return std::pair{std::max(first, e.row_begin), std::min(end, e.row_end)};
+        };
+        RankBuffers outgoing(ranks);
+        for (const Entry& e : entries_[me]) {
+          const auto [lo, hi] = part(e);
+          if (!sent(me, t, e) || lo >= hi) continue;
+          EmbeddingStore& holder = e.replicated ? *replicated_ : *owned_;
+          const std::int64_t width = e.col_end - e.col_begin;
           const std::int64_t state_cols = state_per_row(optimizer_.kind, width);
-          scratch_.resize(static_cast<std::size_t>(rows * width));
-          reader.get(std::span<float>(scratch_));
-          copy_block({rows, width}, scratch_.data(), width, 0, 0, weights.data(), spec.dim,
-                     e.row_begin, e.col_begin);
-          scratch_.resize(static_cast<std::size_t>(rows * state_cols));
-          reader.get(std::span<float>(scratch_));
-          copy_block({rows, state_cols}, scratch_.data(), state_cols, 0, 0, state.data(),
-                     full_state, e.row_begin, state_column(e));
+          ByteWriter writer(outgoing[0]);
+          writer.put(std::span<const float>(holder.weights(e.local))
+                         .subspan(static_cast<std::size_t>((lo - e.row_begin) * width),
+                                  static_cast<std::size_t>((hi - lo) * width)));
+          writer.put(std::span<const float>(holder.state(e.local))
+                         .subspan(static_cast<std::size_t>((lo - e.row_begin) * state_cols),
+                                  static_cast<std::size_t>((hi - lo) * state_cols)));
+        }
+        const RankBuffers incoming = communicator_->exchange("tables", std::move(outgoing));
+        for (std::size_t r = 0; r < ranks && me == 0; ++r) {
+          ByteReader reader(incoming[r]);
+          for (const Entry& e : entries_[r]) {
+            const auto [lo, hi] = part(e);
+            if (!sent(r, t, e) || lo >= hi) continue;
+            const std::int64_t width = e.col_end - e.col_begin;
+            const std::int64_t state_cols = state_per_row(optimizer_.kind, width);
+            scratch_.resize(static_cast<std::size_t>((hi - lo) * width));
+            reader.get(std::span<float>(scratch_));
+            copy_block({hi - lo, width}, scratch_.data(), width, 0, 0, weights.data(), spec.dim, lo,
+                       e.col_begin);
+            scratch_.resize(static_cast<std::size_t>((hi - lo) * state_cols));
+            reader.get(std::span<float>(scratch_));
+            copy_block({hi - lo, state_cols}, scratch_.data(), state_cols, 0, 0, state.data(),
+                       full_state, lo, state_column(e));
+          }
         }
       }
     }

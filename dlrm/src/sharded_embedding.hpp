@@ -52,6 +52,9 @@ class ShardedEmbedding {
   /// The counts of this rank's tiered store, if it has one.
   std::optional<TierStats> store_stats() const;
 
+  /// Most bytes of a table that a walk to read gathers in one exchange (256 MiB unless set).
+  void set_gather_bytes(std::int64_t bytes) { gather_bytes_ = bytes; }
+
   /// Collective. visit(t, weights, state) with the whole of table t ((rows, dim) weights and its
   /// optimizer state). kRead: gathered on rank 0 (the other ranks visit zeros); kWrite: visit
   /// fills the arrays on every rank, and each rank keeps its blocks of them.
@@ -81,7 +84,8 @@ class ShardedEmbedding {
   OptimizerConfig optimizer_;
   std::shared_ptr<Communicator> communicator_;
   CommPrecisions precision_;
-  bool direct_ = false;                               // one rank, every table whole: no exchanges
+  bool direct_ = false;  // one rank, every table whole: no exchanges
+  std::int64_t gather_bytes_ = std::int64_t{256} << 20;
   std::vector<std::vector<Entry>> entries_;           // per rank: the blocks it holds, shards first
   std::optional<EmbeddingStore> owned_, replicated_;  // shards (tiered or not), replicas
   // The last forward's: samples per rank, where each rank's start, and the whole batch's bags.

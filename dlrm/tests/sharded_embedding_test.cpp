@@ -80,19 +80,22 @@ TEST_P(ShardedEmbeddingTest, MatchesTheWholeTables) {
     whole.backward_update(bags, gradient);
     sharded.backward_update(bags, gradient);
   }
-  sharded.for_each_table(
-      [&](std::size_t t, std::span<float> w, std::span<float> s) {
-        const std::span<const float> want_w = whole.weights(t), want_s = whole.state(t);
-        ASSERT_EQ(w.size(), want_w.size());
-        ASSERT_EQ(s.size(), want_s.size());
-        for (std::size_t i = 0; i < w.size(); ++i) {
-          EXPECT_EQ(w[i], want_w[i]) << "table " << t << " weight " << i;  // updates are exact
-        }
-        for (std::size_t i = 0; i < s.size(); ++i) {
-          EXPECT_EQ(s[i], want_s[i]) << "table " << t << " state " << i;
-        }
-      },
-      ArrayAccess::kRead);
+  for (const std::int64_t gather_bytes : {std::int64_t{1} << 28, std::int64_t{200}}) {
+    sharded.set_gather_bytes(gather_bytes);  // whole tables, or a few rows an exchange
+    sharded.for_each_table(
+        [&](std::size_t t, std::span<float> w, std::span<float> s) {
+          const std::span<const float> want_w = whole.weights(t), want_s = whole.state(t);
+          ASSERT_EQ(w.size(), want_w.size());
+          ASSERT_EQ(s.size(), want_s.size());
+          for (std::size_t i = 0; i < w.size(); ++i) {
+            EXPECT_EQ(w[i], want_w[i]) << "table " << t << " weight " << i;  // exact updates
+          }
+          for (std::size_t i = 0; i < s.size(); ++i) {
+            EXPECT_EQ(s[i], want_s[i]) << "table " << t << " state " << i;
+          }
+        },
+        ArrayAccess::kRead);
+  }
 }
 
 INSTANTIATE_TEST_SUITE_P(
@@ -140,6 +143,10 @@ TEST(ShardedEmbedding, RefusesPlansItCannotTrainExactly) {
   gap[2].shards[0].row_end = 39;
   testing::expect_error([&] { make(gap, Pooling::kSum, OptimizerKind::kSgd); },
                         {"plan table 2 (c)", "do not cover"});
+  std::vector<TablePlan> overlap = plan(false);  // rows [0, 20) twice, [20, 40) never
+  overlap[2].shards = {block(0, 20, 0, 8), block(0, 20, 0, 8)};
+  testing::expect_error([&] { make(overlap, Pooling::kSum, OptimizerKind::kSgd); },
+                        {"plan table 2 (c)", "overlap"});
   std::vector<TablePlan> far = plan(false);
   far[0].shards[1].rank = 1;
   testing::expect_error([&] { make(far, Pooling::kSum, OptimizerKind::kSgd); },
