@@ -162,9 +162,7 @@ void bench_on_ranks(const BenchCommand& c, Communicator& ranks,
   bar.finish();
   const Medians m =
       medians({seconds.begin() + c.warmup, seconds.end()}, {parts.begin() + c.warmup, parts.end()});
-  nlohmann::json traffic = nlohmann::json::object();
-  for (const auto& [channel, bytes] : bytes_sent_by_all(ranks))
-    traffic[channel] = static_cast<double>(bytes) / static_cast<double>(batches.size());
+  const nlohmann::json traffic = traffic_per_step(ranks, static_cast<std::int64_t>(batches.size()));
   if (ranks.rank() != 0) return;
   const double throughput = static_cast<double>(c.batch) / m.step;
   const nlohmann::json modelled =

@@ -204,16 +204,6 @@ std::optional<TierConfig> tier_config(const TrainCommand& c) {
   return tier;
 }
 
-// Bytes each collective's channel sent per step, over all ranks.
-nlohmann::json traffic_per_step(Communicator& ranks, std::int64_t steps) {
-  nlohmann::json out = nlohmann::json::object();
-  for (const auto& [channel, bytes] : bytes_sent_by_all(ranks))
-    if (channel == "ids" || channel == "pooled" || channel == "gradients" || channel == "dense")
-      out[channel] =
-          static_cast<double>(bytes) / static_cast<double>(std::max<std::int64_t>(steps, 1));
-  return out;
-}
-
 // The train and the test samples in `folder`/train and `folder`/test (write_samples), and
 // samples.json: their counts and layout, and the model and training config, for a peer
 // (bench/torchrec_criteo.py) to train the same model on the same samples in the same order.

@@ -3,6 +3,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <optional>
 
@@ -45,6 +46,15 @@ void run_on_ranks(const Communicator& communicator, const std::function<void()>&
     MPI_Abort(MPI_COMM_WORLD, static_cast<int>(ExitCode::kFailure));
   }
 #endif
+}
+
+nlohmann::json traffic_per_step(Communicator& communicator, std::int64_t steps) {
+  nlohmann::json out = nlohmann::json::object();
+  for (const auto& [channel, bytes] : bytes_sent_by_all(communicator))
+    if (channel == "ids" || channel == "pooled" || channel == "gradients" || channel == "dense")
+      out[channel] =
+          static_cast<double>(bytes) / static_cast<double>(std::max<std::int64_t>(steps, 1));
+  return out;
 }
 
 }  // namespace tessera::dlrm

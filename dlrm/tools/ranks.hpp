@@ -3,8 +3,10 @@
 // over several ranks.
 #pragma once
 
+#include <cstdint>
 #include <functional>
 #include <memory>
+#include <nlohmann/json.hpp>
 
 #include "tessera/dlrm/communicator.hpp"
 
@@ -18,5 +20,9 @@ std::shared_ptr<Communicator> join_ranks(int ranks);
 /// Runs `body`. Over several ranks an error is printed with its rank and ends every rank (MPI_Abort
 /// with its exit code): the others may be waiting for it in a collective.
 void run_on_ranks(const Communicator& communicator, const std::function<void()>& body);
+
+/// Collective: the bytes a step's exchanges (ids, pooled, gradients, dense) sent between ranks, per
+/// step of `steps`, summed over the ranks, as a JSON object by channel.
+nlohmann::json traffic_per_step(Communicator& communicator, std::int64_t steps);
 
 }  // namespace tessera::dlrm
