@@ -1,6 +1,7 @@
 // The table-batched embedding operator (embedding.hpp): pooled lookups over all tables, and the
 // exact fused backward and optimizer step (ids sorted by row with a stable radix sort, one summed
-// gradient and one update per unique row).
+// gradient and one update per unique row). The loops over rows are built per instruction set
+// (embedding_kernels.inc) and picked at run time.
 #include "tessera/dlrm/embedding.hpp"
 
 #include <fmt/format.h>
@@ -9,17 +10,22 @@
 #include <algorithm>
 #include <array>
 #include <bit>
+#include <limits>
 
 #include "bag_checks.hpp"
 #include "initial_weights.hpp"
 #include "row_update.hpp"
+#include "tessera/core/cpu_features.hpp"
 #include "tessera/core/error.hpp"
+#include "tessera/core/huge_pages.hpp"
+#include "tessera/core/isa_region.hpp"
+#include "tessera/core/prefetch.hpp"
 
 namespace tessera::dlrm {
 namespace {
 
-// Ids ahead in a bag whose rows the forward prefetches.
-constexpr std::int64_t kPrefetchDistance = 4;
+// Ids ahead whose rows the forward prefetches.
+constexpr std::int64_t kLookupPrefetch = 16;
 
 // tessera::Error naming "bags" unless they are bags of `tables`' rows.
 void check_bags(const SparseFeatures& bags, const std::vector<TableSpec>& tables) {
@@ -32,53 +38,117 @@ void check_bags(const SparseFeatures& bags, const std::vector<TableSpec>& tables
   }
 }
 
-// One table's ids in the batch, sorted by row, ties in their order in the batch (by sample, then
-// position in the bag): rows[k] and the index into the batch's ids of position[k].
-struct SortedIds {
-  std::vector<std::int64_t> rows;
-  std::vector<std::int64_t> positions;
-};
-
-// Stable LSD radix sort of ids[first, end) of a table of `row_count` rows, 11 bits a pass, into
-// `sorted`; `next` is scratch. Both are sized end - first (allocated by the caller, outside the
-// parallel region, where a failure could not be reported).
-void sort_by_row(const std::vector<std::int64_t>& ids, std::int64_t first, std::int64_t end,
-                 std::int64_t row_count, SortedIds& sorted, SortedIds& next) {
-  const auto n = static_cast<std::size_t>(end - first);
-  std::copy(ids.begin() + first, ids.begin() + end, sorted.rows.begin());
-  for (std::size_t k = 0; k < n; ++k) sorted.positions[k] = first + static_cast<std::int64_t>(k);
+// Stable LSD radix sort, 11 bits a pass, of `keys` by their bits [low, high); `scratch` is the
+// same size.
+void radix_sort(std::span<std::uint64_t> keys, std::span<std::uint64_t> scratch, int low,
+                int high) {
   constexpr int kDigitBits = 11;
   constexpr std::uint64_t kMask = (1u << kDigitBits) - 1;
-  const int bits = std::bit_width(static_cast<std::uint64_t>(row_count - 1));
-  for (int shift = 0; shift < bits; shift += kDigitBits) {
-    std::array<std::size_t, kMask + 2> start{};
-    for (const std::int64_t row : sorted.rows)
-      ++start[((static_cast<std::uint64_t>(row) >> shift) & kMask) + 1];
+  std::span<std::uint64_t> from = keys, to = scratch;
+  for (int shift = low; shift < high; shift += kDigitBits) {
+    std::array<std::uint32_t, kMask + 2> start{};
+    for (const std::uint64_t key : from) ++start[((key >> shift) & kMask) + 1];
     for (std::size_t b = 1; b < start.size(); ++b) start[b] += start[b - 1];
-    for (std::size_t k = 0; k < n; ++k) {
-      const std::size_t at = start[(static_cast<std::uint64_t>(sorted.rows[k]) >> shift) & kMask]++;
-      next.rows[at] = sorted.rows[k];
-      next.positions[at] = sorted.positions[k];
-    }
-    std::swap(sorted, next);
+    for (const std::uint64_t key : from) to[start[(key >> shift) & kMask]++] = key;
+    std::swap(from, to);
   }
+  if (from.data() != keys.data()) std::copy(from.begin(), from.end(), keys.begin());
 }
 
-// The rows of one table that the batch touches: sorted ids [begin, end) share one row.
-struct RowSegment {
+// One table's ids as sorted keys (row << position_bits | position among the ids), and where each
+// unique row's keys begin (then the end of the keys): the number of unique rows. keys and scratch
+// hold ids.size() values, begins one more than the unique rows.
+std::size_t find_unique_rows(std::span<const std::int64_t> ids, int position_bits, int row_bits,
+                             std::uint64_t* keys, std::uint64_t* scratch, std::size_t* begins) {
+  const std::size_t n = ids.size();
+  for (std::size_t k = 0; k < n; ++k)
+    keys[k] = static_cast<std::uint64_t>(ids[k]) << position_bits | k;
+  radix_sort({keys, n}, {scratch, n}, position_bits, position_bits + row_bits);
+  std::size_t count = 0;
+  for (std::size_t k = 0; k < n; ++k)
+    if (k == 0 || keys[k] >> position_bits != keys[k - 1] >> position_bits) begins[count++] = k;
+  begins[count] = n;
+  return count;
+}
+
+// An id's sample and the factor its row entered the pooled sum with.
+struct IdSource {
+  std::uint32_t sample = 0;
+  float factor = 0.0f;
+};
+
+// A run of one table's unique rows, [begin, end) of its segments: a unit of the update's work.
+struct SegmentBlock {
   std::size_t table = 0;
   std::size_t begin = 0, end = 0;
 };
 
+// Unique rows a block of the update holds: enough for the rows' prefetches to land during the
+// block's first pass, few enough that its gradients stay in cache until the second.
+constexpr std::size_t kSegmentsPerBlock = 256;
+
+// One table's bags for a run of samples (pool_bags).
+struct PoolingRun {
+  const float* table = nullptr;  // (rows, dim)
+  std::int64_t dim = 0;
+  const std::int64_t* offsets = nullptr;  // bags + 1 offsets into ids (and weights)
+  std::int64_t bags = 0;
+  const std::int64_t* ids = nullptr;
+  const float* weights = nullptr;  // one per id, or null: each weighs 1
+  bool mean = false;
+  float* out = nullptr;  // bag b's pooled row at out + b * out_stride
+  std::int64_t out_stride = 0;
+};
+
+// A block of one table's unique rows (update_block): segments [begin, end).
+struct UpdateRun {
+  const std::uint64_t* keys = nullptr;  // the table's keys, sorted
+  const std::size_t* begins = nullptr;  // where each of its unique rows' keys begin, then end
+  std::size_t begin = 0, end = 0;
+  int position_bits = 0;
+  const IdSource* sources = nullptr;  // the table's ids' sources, by position
+  const float* gradient = nullptr;    // the table's pooled gradient, (samples, dim)
+  float* weights = nullptr;           // (rows, dim)
+  float* state = nullptr;             // (rows, state_dim)
+  std::int64_t dim = 0, state_dim = 0;
+  const OptimizerConfig* optimizer = nullptr;
+  float* scratch = nullptr;  // (end - begin, dim)
+};
+
+#define TESSERA_ISA_FAMILY_SOURCE "embedding_kernels.inc"
+#include "tessera/core/isa_family.inc"
+
+// This machine's build of the kernels (TESSERA_ISA can lower it).
+struct Kernels {
+  void (*pool)(const PoolingRun&);
+  void (*update)(const UpdateRun&);
+};
+Kernels kernels() {
+  switch (dispatch_isa_level()) {
+    case IsaLevel::kAvx512:
+      return {avx512::pool_bags, avx512::update_block};
+    case IsaLevel::kAvx2:
+      return {avx2::pool_bags, avx2::update_block};
+    case IsaLevel::kScalar:
+      break;
+  }
+  return {baseline::pool_bags, baseline::update_block};
+}
+
 }  // namespace
 
 struct TableBatchedEmbedding::Workspace {
-  std::vector<std::int64_t> sample_of;     // per id of the batch: its sample
-  std::vector<float> factor;               // and the factor its row entered the pooled sum with
-  std::vector<SortedIds> sorted, scratch;  // per table
-  std::vector<std::vector<RowSegment>> table_segments;  // per table, made beside its sort
-  std::vector<RowSegment> segments;                     // all tables'
-  std::vector<float> gradients;                         // one summed row gradient per thread
+  std::vector<IdSource> sources;       // per id of the batch
+  std::vector<float> table_gradients;  // the pooled gradient table by table: (samples, dim) each
+  // Per id of table t: (row << position_bits[t]) | its position among t's ids, sorted.
+  std::vector<std::uint64_t> keys, scratch;
+  std::vector<int> position_bits;  // per table
+  // Table t's unique rows: where each one's keys begin, then the end of its keys; from index
+  // (t's first id) + t.
+  std::vector<std::size_t> segment_begin;
+  std::vector<std::size_t> segment_count;  // per table
+  std::vector<SegmentBlock> blocks;
+  std::vector<float> gradients;  // a block's summed row gradients per thread
 };
 
 TableBatchedEmbedding::~TableBatchedEmbedding() = default;
@@ -106,8 +176,8 @@ TableBatchedEmbedding::TableBatchedEmbedding(std::vector<TableSpec> tables, Pool
     state_offsets_.push_back(state);
     state += spec.rows * state_per_row(optimizer_.kind, spec.dim);
   }
-  weights_.resize(static_cast<std::size_t>(weights));
-  state_.resize(static_cast<std::size_t>(state));
+  resize_in_huge_pages(weights_, static_cast<std::size_t>(weights));
+  resize_in_huge_pages(state_, static_cast<std::size_t>(state));
 }
 
 void TableBatchedEmbedding::initialize(std::uint64_t seed) {
@@ -147,30 +217,21 @@ void TableBatchedEmbedding::forward(const SparseFeatures& bags, std::span<float>
   if (pooled.size() != static_cast<std::size_t>(samples * total_dim_))
     throw Error("pooled output", fmt::format("{} values for {} samples of width {}", pooled.size(),
                                              samples, total_dim_));
-  const bool weighted = !bags.weights.empty();
-#pragma omp parallel for schedule(static)
-  for (std::int64_t s = 0; s < samples; ++s) {
-    for (std::size_t t = 0; t < tables_.size(); ++t) {
-      const std::int64_t dim = tables_[t].dim;
-      const float* table = weights_.data() + weight_offsets_[t];
-      float* out = pooled.data() + s * total_dim_ + dim_offsets_[t];
-      std::fill(out, out + dim, 0.0f);
-      const auto bag = static_cast<std::size_t>(static_cast<std::int64_t>(t) * samples + s);
-      const std::int64_t begin = bags.offsets[bag], end = bags.offsets[bag + 1];
-      for (std::int64_t i = begin; i < end; ++i) {
-        if (i + kPrefetchDistance < end) {  // the rows a few ids ahead, whose loads are random
-          const char* ahead = reinterpret_cast<const char*>(
-              table + bags.ids[static_cast<std::size_t>(i + kPrefetchDistance)] * dim);
-          for (std::int64_t b = 0; b < dim * 4; b += 64) __builtin_prefetch(ahead + b);
-        }
-        const float* row = table + bags.ids[static_cast<std::size_t>(i)] * dim;
-        const float a = weighted ? bags.weights[static_cast<std::size_t>(i)] : 1.0f;
-        for (std::int64_t d = 0; d < dim; ++d) out[d] += a * row[d];
-      }
-      if (pooling_ == Pooling::kMean && end > begin) {
-        const float scale = 1.0f / static_cast<float>(end - begin);
-        for (std::int64_t d = 0; d < dim; ++d) out[d] *= scale;
-      }
+  const Kernels k = kernels();
+#pragma omp parallel
+  {
+    // Each thread its run of samples, table by table: a table's ids for a run of samples lie side
+    // by side, so the rows ahead are prefetched across its bags.
+    const auto threads = static_cast<std::int64_t>(omp_get_num_threads());
+    const auto thread = static_cast<std::int64_t>(omp_get_thread_num());
+    const std::int64_t first = samples * thread / threads;
+    const std::int64_t last = samples * (thread + 1) / threads;
+    for (std::size_t t = 0; t < tables_.size() && first < last; ++t) {
+      const auto bag = static_cast<std::size_t>(static_cast<std::int64_t>(t) * samples + first);
+      k.pool({weights_.data() + weight_offsets_[t], tables_[t].dim, bags.offsets.data() + bag,
+              last - first, bags.ids.data(), bags.weights.empty() ? nullptr : bags.weights.data(),
+              pooling_ == Pooling::kMean, pooled.data() + first * total_dim_ + dim_offsets_[t],
+              total_dim_});
     }
   }
 }
@@ -182,94 +243,87 @@ void TableBatchedEmbedding::backward_update(const SparseFeatures& bags,
   if (pooled_gradient.size() != static_cast<std::size_t>(samples * total_dim_))
     throw Error("pooled gradient", fmt::format("{} values for {} samples of width {}",
                                                pooled_gradient.size(), samples, total_dim_));
+  if (samples > std::numeric_limits<std::uint32_t>::max())
+    throw Error("bags", fmt::format("{} samples in a batch: at most 2^32 - 1", samples));
   Workspace& w = *workspace_;
-  std::vector<std::int64_t>& sample_of = w.sample_of;
-  std::vector<float>& factor = w.factor;
-  sample_of.resize(bags.ids.size());
-  factor.resize(bags.ids.size());
+  w.sources.resize(bags.ids.size());
+  w.table_gradients.resize(pooled_gradient.size());
   const auto tables = static_cast<std::int64_t>(tables_.size());
+  // Each id's source, and each table's part of the gradient side by side: the update reads them
+  // at random, a table at a time.
 #pragma omp parallel for schedule(static)
   for (std::int64_t bag = 0; bag < tables * samples; ++bag) {
     const std::int64_t begin = bags.offsets[static_cast<std::size_t>(bag)];
     const std::int64_t end = bags.offsets[static_cast<std::size_t>(bag) + 1];
     const float mean =
         pooling_ == Pooling::kMean && end > begin ? 1.0f / static_cast<float>(end - begin) : 1.0f;
+    const auto t = static_cast<std::size_t>(bag / samples);
     const std::int64_t sample = bag % samples;
     for (std::int64_t i = begin; i < end; ++i) {
       const auto k = static_cast<std::size_t>(i);
-      sample_of[k] = sample;
-      factor[k] = bags.weights.empty() ? mean : bags.weights[k] * mean;
+      w.sources[k] = {static_cast<std::uint32_t>(sample),
+                      bags.weights.empty() ? mean : bags.weights[k] * mean};
     }
+    const std::int64_t dim = tables_[t].dim;
+    std::copy_n(pooled_gradient.data() + sample * total_dim_ + dim_offsets_[t], dim,
+                w.table_gradients.data() + samples * dim_offsets_[t] + sample * dim);
   }
-  std::vector<SortedIds>& sorted = w.sorted;
-  std::vector<SortedIds>& scratch = w.scratch;
-  sorted.resize(tables_.size());
-  scratch.resize(tables_.size());
+  // Each table's ids as keys of (row, position), sorted, and where each unique row's keys begin.
+  const auto row_bits = [&](std::size_t t) {
+    return std::bit_width(static_cast<std::uint64_t>(tables_[t].rows - 1));
+  };
+  w.position_bits.resize(tables_.size());
   for (std::size_t t = 0; t < tables_.size(); ++t) {
-    const auto n =
-        static_cast<std::size_t>(bags.offsets[(t + 1) * static_cast<std::size_t>(samples)] -
-                                 bags.offsets[t * static_cast<std::size_t>(samples)]);
-    for (SortedIds* s : {&sorted[t], &scratch[t]}) s->rows.resize(n), s->positions.resize(n);
+    const std::int64_t ids = bags.offsets[(t + 1) * static_cast<std::size_t>(samples)] -
+                             bags.offsets[t * static_cast<std::size_t>(samples)];
+    w.position_bits[t] =
+        std::bit_width(static_cast<std::uint64_t>(std::max<std::int64_t>(ids, 1) - 1));
+    if (w.position_bits[t] + row_bits(t) > 64)
+      throw Error("bags", fmt::format("table {}'s {} ids in a batch of rows of {} bits do not fit "
+                                      "64-bit sort keys",
+                                      t, ids, row_bits(t)));
   }
-  std::vector<std::vector<RowSegment>>& table_segments = w.table_segments;
-  table_segments.resize(tables_.size());
-  for (std::size_t t = 0; t < tables_.size(); ++t)     // at most one segment an id: no reallocation
-    table_segments[t].reserve(sorted[t].rows.size());  // inside the parallel region
+  w.keys.resize(bags.ids.size());
+  w.scratch.resize(bags.ids.size());
+  w.segment_begin.resize(bags.ids.size() + tables_.size());
+  w.segment_count.resize(tables_.size());
 #pragma omp parallel for schedule(dynamic, 1)
-  for (std::int64_t t = 0; t < tables; ++t) {
-    const auto at = static_cast<std::size_t>(t);
-    sort_by_row(bags.ids, bags.offsets[static_cast<std::size_t>(t * samples)],
-                bags.offsets[static_cast<std::size_t>((t + 1) * samples)], tables_[at].rows,
-                sorted[at], scratch[at]);
-    std::vector<RowSegment>& segments = table_segments[at];
-    segments.clear();
-    const std::vector<std::int64_t>& rows = sorted[at].rows;
-    for (std::size_t k = 0; k < rows.size(); ++k) {
-      if (k == 0 || rows[k] != rows[k - 1]) segments.push_back({at, k, k});
-      segments.back().end = k + 1;
-    }
+  for (std::int64_t table = 0; table < tables; ++table) {
+    const auto t = static_cast<std::size_t>(table);
+    const auto first =
+        static_cast<std::size_t>(bags.offsets[t * static_cast<std::size_t>(samples)]);
+    const auto n =
+        static_cast<std::size_t>(bags.offsets[(t + 1) * static_cast<std::size_t>(samples)]) - first;
+    w.segment_count[t] = find_unique_rows(
+        {bags.ids.data() + first, n}, w.position_bits[t], row_bits(t), w.keys.data() + first,
+        w.scratch.data() + first, w.segment_begin.data() + first + t);
   }
-  std::vector<RowSegment>& segments = w.segments;
-  segments.clear();
-  for (const std::vector<RowSegment>& s : table_segments)
-    segments.insert(segments.end(), s.begin(), s.end());
+  w.blocks.clear();
+  for (std::size_t t = 0; t < tables_.size(); ++t)
+    for (std::size_t b = 0; b < w.segment_count[t]; b += kSegmentsPerBlock)
+      w.blocks.push_back({t, b, std::min(b + kSegmentsPerBlock, w.segment_count[t])});
   std::int64_t widest = 0;
   for (const TableSpec& spec : tables_) widest = std::max(widest, spec.dim);
-  const auto count = static_cast<std::int64_t>(segments.size());
-  std::vector<float>& gradients = w.gradients;
-  gradients.resize(static_cast<std::size_t>(omp_get_max_threads() * widest));
-  // The weights and state of a segment's row, which the update reads and writes at random.
-  const auto prefetch_row = [&](const RowSegment& segment) {
-    const std::int64_t dim = tables_[segment.table].dim;
-    const std::int64_t row = sorted[segment.table].rows[segment.begin];
-    const char* row_weights =
-        reinterpret_cast<const char*>(weights_.data() + weight_offsets_[segment.table] + row * dim);
-    for (std::int64_t b = 0; b < dim * 4; b += 64) __builtin_prefetch(row_weights + b, 1);
-    if (optimizer_.kind == OptimizerKind::kRowwiseAdagrad)
-      __builtin_prefetch(state_.data() + state_offsets_[segment.table] + row, 1);
-  };
+  const auto block_floats = kSegmentsPerBlock * static_cast<std::size_t>(widest);
+  w.gradients.resize(static_cast<std::size_t>(omp_get_max_threads()) * block_floats);
+  const auto blocks = static_cast<std::int64_t>(w.blocks.size());
+  const Kernels k = kernels();
 #pragma omp parallel
   {
-    float* gradient = gradients.data() + omp_get_thread_num() * widest;
-#pragma omp for schedule(dynamic, 64)
-    for (std::int64_t j = 0; j < count; ++j) {
-      const RowSegment& segment = segments[static_cast<std::size_t>(j)];
-      const std::size_t t = segment.table;
-      const std::int64_t dim = tables_[t].dim;
-      if (j + kPrefetchDistance < count)
-        prefetch_row(segments[static_cast<std::size_t>(j + kPrefetchDistance)]);
-      std::fill(gradient, gradient + dim, 0.0f);
-      for (std::size_t k = segment.begin; k < segment.end; ++k) {
-        const auto i = static_cast<std::size_t>(sorted[t].positions[k]);
-        const float* g = pooled_gradient.data() + sample_of[i] * total_dim_ + dim_offsets_[t];
-        for (std::int64_t d = 0; d < dim; ++d)
-          gradient[static_cast<std::size_t>(d)] += factor[i] * g[d];
-      }
-      const std::int64_t row = sorted[t].rows[segment.begin];
-      float* row_weights = weights_.data() + weight_offsets_[t] + row * dim;
-      float* s = state_.data() + state_offsets_[t];
-      s += row * state_per_row(optimizer_.kind, dim);
-      detail::update_row(optimizer_, row_weights, s, gradient, dim);
+    float* scratch =
+        w.gradients.data() + static_cast<std::size_t>(omp_get_thread_num()) * block_floats;
+#pragma omp for schedule(dynamic, 1)
+    for (std::int64_t b = 0; b < blocks; ++b) {
+      const SegmentBlock& block = w.blocks[static_cast<std::size_t>(b)];
+      const std::size_t t = block.table;
+      const auto first =
+          static_cast<std::size_t>(bags.offsets[t * static_cast<std::size_t>(samples)]);
+      k.update({w.keys.data() + first, w.segment_begin.data() + first + t, block.begin, block.end,
+                w.position_bits[t], w.sources.data() + first,
+                w.table_gradients.data() + samples * dim_offsets_[t],
+                weights_.data() + weight_offsets_[t], state_.data() + state_offsets_[t],
+                tables_[t].dim, state_per_row(optimizer_.kind, tables_[t].dim), &optimizer_,
+                scratch});
     }
   }
 }

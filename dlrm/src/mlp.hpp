@@ -3,11 +3,13 @@
 // the backward, which writes the input's gradient and the parameters' gradients; the update
 // applies them (after a data-parallel run has summed them over its ranks).
 //
-// Every sum over samples (the weights' and biases' gradients) is a fixed tree over chunks of
-// kChunk samples: each chunk's sum, then pairs of chunk sums. Chunk sums do not depend on the
-// other samples of the batch, and the rows of the other GEMMs are computed kChunk at a time, so a
-// batch split over ranks on chunk boundaries, whose per-rank sums are added up the same tree,
-// gives the same bits as the whole batch in one process.
+// The sums over samples (the weights' and biases' gradients) are made in one pass over the
+// samples (BatchSums::kWhole), or as a fixed tree over chunks of kChunk samples
+// (BatchSums::kChunkTree): each chunk's sum, then pairs of chunk sums. Chunk sums do not depend on
+// the other samples of the batch, and the rows of the other GEMMs are then computed kChunk at a
+// time, so a batch split over ranks on chunk boundaries, whose per-rank sums are added up the same
+// tree, gives the same bits as the whole batch in one process. Either way every GEMM is cut into
+// calls of shapes that do not depend on the thread count, so neither do the results.
 #pragma once
 
 #include <cstdint>
@@ -22,6 +24,10 @@ namespace tessera::dlrm::detail {
 /// Samples per chunk of the MLPs' sums over a batch.
 inline constexpr std::int64_t kChunk = kSampleChunk;
 
+/// How the sums over a batch's samples are made (see above): whole is faster, the chunk tree
+/// world-size invariant.
+enum class BatchSums { kWhole, kChunkTree };
+
 /// Adds the first of `parts` (each `size` floats, laid end to end) up the tree over chunks: the
 /// sum of parts [0, n) is the sum of [0, m) plus the sum of [m, n), m the largest power of two
 /// below n. The result is left in the first part.
@@ -33,7 +39,7 @@ class Mlp {
   /// when !relu_last. Weights N(0, 2 / (in + out)) and biases N(0, 1 / out), as DLRM draws them,
   /// from (seed, stream + layer).
   Mlp(std::int64_t in, std::vector<std::int64_t> widths, bool relu_last, OptimizerConfig optimizer,
-      std::uint64_t seed, std::uint64_t stream);
+      BatchSums sums, std::uint64_t seed, std::uint64_t stream);
 
   std::int64_t inputs() const { return in_; }
   std::int64_t outputs() const { return widths_.back(); }
@@ -69,9 +75,17 @@ class Mlp {
     std::vector<float> w, b, w_state, b_state;  // state: AdaGrad's accumulators, else empty
     std::vector<float> y;                       // the last forward's output
   };
+  // Layer's weight and bias gradients (its weights', then its biases') from the batch's input to
+  // it and gradient_ (its output's gradient), into `out`: by chunk tree or in one pass.
+  void chunk_tree_gradients(const Layer& layer, const float* input, float* out);
+  void whole_batch_gradients(const Layer& layer, const float* input, float* out);
+  // Rows of a batch that a call of the forward's and the input gradient's GEMMs makes.
+  std::int64_t rows_per_call() const;
+
   std::int64_t in_;
   std::vector<std::int64_t> widths_;
   OptimizerConfig optimizer_;
+  BatchSums sums_;
   std::vector<Layer> layers_;
   const float* x_ = nullptr;  // the last forward's input
   std::int64_t rows_ = 0;

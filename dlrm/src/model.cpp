@@ -71,11 +71,13 @@ Dlrm::Dlrm(DlrmConfig config, Distribution distribution)
     distribution_.communicator = std::make_shared<LocalCommunicator>();
   const auto tables = static_cast<std::int64_t>(config_.table_rows.size());
   const std::int64_t d = config_.bottom_mlp.back();
+  const detail::BatchSums sums =
+      config_.world_size_invariant ? detail::BatchSums::kChunkTree : detail::BatchSums::kWhole;
   parts_ = std::make_unique<Parts>(
-      Parts{detail::Mlp(config_.dense_features, config_.bottom_mlp, true, config_.optimizer,
+      Parts{detail::Mlp(config_.dense_features, config_.bottom_mlp, true, config_.optimizer, sums,
                         config_.seed, kBottomStream),
             detail::Mlp(detail::interaction_width(tables + 1, d), config_.top_mlp, false,
-                        config_.optimizer, config_.seed, kTopStream),
+                        config_.optimizer, sums, config_.seed, kTopStream),
             detail::ShardedEmbedding(table_specs(config_), config_.pooling, config_.optimizer,
                                      distribution_),
             {},

@@ -3,9 +3,11 @@
 // and batches.
 #include "tessera/dlrm/model.hpp"
 
+#include <fmt/format.h>
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <utility>
 
 #include "../src/interaction.hpp"
 #include "../src/mlp.hpp"
@@ -35,73 +37,83 @@ double central_difference(F&& f, float h) {
 }
 
 // For loss = c · mlp(x): the input's gradient, and each layer's weight and bias gradients (read
-// back from one SGD step of rate 1), against central differences.
+// back from one SGD step of rate 1), against central differences; with either kind of sums.
 TEST(Mlp, GradientsMatchFiniteDifferences) {
-  const std::int64_t rows = 5, in = 6;
-  const std::vector<std::int64_t> widths{7, 3};
-  const std::vector<float> x = normal_values(static_cast<std::size_t>(rows * in), 1);
-  const std::vector<float> c = normal_values(static_cast<std::size_t>(rows * widths.back()), 2);
-  const auto make = [&] {
-    return detail::Mlp(in, widths, false, {OptimizerKind::kSgd, 1.0f}, 3, 0);
-  };
-  detail::Mlp trained = make();
-  trained.forward(x, rows);
-  std::vector<float> dy = c, dx(x.size()), gradient(trained.parameter_count());
-  trained.backward(dy, dx, gradient);
-  trained.update(gradient);
-  for (std::size_t i = 0; i < x.size(); ++i) {
-    const double want = central_difference(
-        [&](float h) {
-          std::vector<float> moved = x;
-          moved[i] += h;
-          detail::Mlp m = make();
-          return dot(c, m.forward(moved, rows));
-        },
-        1e-2f);
-    EXPECT_NEAR(dx[i], want, 2e-3 * (1 + std::abs(want))) << "input " << i;
-  }
-  const detail::Mlp original = make();
-  for (std::size_t l = 0; l < original.layers(); ++l) {
-    for (const bool bias : {false, true}) {
-      const std::span<const float> before = bias ? original.biases(l) : original.weights(l);
-      const std::span<const float> after = bias ? trained.biases(l) : trained.weights(l);
-      for (std::size_t k = 0; k < before.size(); ++k) {
-        const double want = central_difference(
-            [&](float h) {
-              detail::Mlp m = make();
-              (bias ? m.biases(l) : m.weights(l))[k] += h;
-              return dot(c, m.forward(x, rows));
-            },
-            1e-2f);
-        EXPECT_NEAR(before[k] - after[k], want, 2e-3 * (1 + std::abs(want)))
-            << "layer " << l << (bias ? " bias " : " weight ") << k;
+  for (const detail::BatchSums sums : {detail::BatchSums::kWhole, detail::BatchSums::kChunkTree}) {
+    SCOPED_TRACE(sums == detail::BatchSums::kWhole ? "whole" : "chunk tree");
+    const std::int64_t rows = 5, in = 6;
+    const std::vector<std::int64_t> widths{7, 3};
+    const std::vector<float> x = normal_values(static_cast<std::size_t>(rows * in), 1);
+    const std::vector<float> c = normal_values(static_cast<std::size_t>(rows * widths.back()), 2);
+    const auto make = [&] {
+      return detail::Mlp(in, widths, false, {OptimizerKind::kSgd, 1.0f}, sums, 3, 0);
+    };
+    detail::Mlp trained = make();
+    trained.forward(x, rows);
+    std::vector<float> dy = c, dx(x.size()), gradient(trained.parameter_count());
+    trained.backward(dy, dx, gradient);
+    trained.update(gradient);
+    for (std::size_t i = 0; i < x.size(); ++i) {
+      const double want = central_difference(
+          [&](float h) {
+            std::vector<float> moved = x;
+            moved[i] += h;
+            detail::Mlp m = make();
+            return dot(c, m.forward(moved, rows));
+          },
+          1e-2f);
+      EXPECT_NEAR(dx[i], want, 2e-3 * (1 + std::abs(want))) << "input " << i;
+    }
+    const detail::Mlp original = make();
+    for (std::size_t l = 0; l < original.layers(); ++l) {
+      for (const bool bias : {false, true}) {
+        const std::span<const float> before = bias ? original.biases(l) : original.weights(l);
+        const std::span<const float> after = bias ? trained.biases(l) : trained.weights(l);
+        for (std::size_t k = 0; k < before.size(); ++k) {
+          const double want = central_difference(
+              [&](float h) {
+                detail::Mlp m = make();
+                (bias ? m.biases(l) : m.weights(l))[k] += h;
+                return dot(c, m.forward(x, rows));
+              },
+              1e-2f);
+          EXPECT_NEAR(before[k] - after[k], want, 2e-3 * (1 + std::abs(want)))
+              << "layer " << l << (bias ? " bias " : " weight ") << k;
+        }
       }
     }
   }
 }
 
 // Over several chunks of samples (the last one short), the weights' and biases' gradients are the
-// sums over all samples.
+// sums over all samples: with either kind of sums, on layers longer on either side than the
+// blocks that whole sums cut W's gradient into.
 TEST(Mlp, GradientsSumOverChunks) {
-  const std::int64_t rows = 3 * detail::kChunk + 17, in = 9, out = 4;
-  const std::vector<float> x = normal_values(static_cast<std::size_t>(rows * in), 7);
-  const std::vector<float> dy = normal_values(static_cast<std::size_t>(rows * out), 8);
-  detail::Mlp m(in, {out}, false, {OptimizerKind::kSgd, 1.0f}, 3, 0);
-  m.forward(x, rows);
-  std::vector<float> gradient(m.parameter_count());
-  m.backward(dy, {}, gradient);
-  ASSERT_EQ(gradient.size(), static_cast<std::size_t>(in * out + out));
-  for (std::int64_t i = 0; i < in; ++i) {
-    for (std::int64_t o = 0; o < out; ++o) {
-      double want = 0.0, bias = 0.0;
-      for (std::int64_t r = 0; r < rows; ++r) {
-        want += double{x[static_cast<std::size_t>(r * in + i)]} *
-                dy[static_cast<std::size_t>(r * out + o)];
-        bias += dy[static_cast<std::size_t>(r * out + o)];
-      }
-      EXPECT_NEAR(gradient[static_cast<std::size_t>(i * out + o)], want, 1e-3);
-      if (i == 0) {
-        EXPECT_NEAR(gradient[static_cast<std::size_t>(in * out + o)], bias, 1e-3);
+  const std::int64_t rows = 3 * detail::kChunk + 17;
+  for (const detail::BatchSums sums : {detail::BatchSums::kWhole, detail::BatchSums::kChunkTree}) {
+    for (const auto& [in, out] : {std::pair<std::int64_t, std::int64_t>{150, 70}, {40, 150}}) {
+      SCOPED_TRACE(fmt::format(
+          "{} sums, {} x {}", sums == detail::BatchSums::kWhole ? "whole" : "chunk tree", in, out));
+      const std::vector<float> x = normal_values(static_cast<std::size_t>(rows * in), 7);
+      const std::vector<float> dy = normal_values(static_cast<std::size_t>(rows * out), 8);
+      detail::Mlp m(in, {out}, false, {OptimizerKind::kSgd, 1.0f}, sums, 3, 0);
+      m.forward(x, rows);
+      std::vector<float> gradient(m.parameter_count());
+      m.backward(dy, {}, gradient);
+      ASSERT_EQ(gradient.size(), static_cast<std::size_t>(in * out + out));
+      for (std::int64_t i = 0; i < in; ++i) {
+        for (std::int64_t o = 0; o < out; ++o) {
+          double want = 0.0, bias = 0.0;
+          for (std::int64_t r = 0; r < rows; ++r) {
+            want += double{x[static_cast<std::size_t>(r * in + i)]} *
+                    dy[static_cast<std::size_t>(r * out + o)];
+            bias += dy[static_cast<std::size_t>(r * out + o)];
+          }
+          ASSERT_NEAR(gradient[static_cast<std::size_t>(i * out + o)], want, 2e-3);
+          if (i == 0) {
+            ASSERT_NEAR(gradient[static_cast<std::size_t>(in * out + o)], bias, 2e-3);
+          }
+        }
       }
     }
   }
@@ -200,16 +212,23 @@ std::vector<float> parameters(const Dlrm& model) {
 }
 
 TEST(Dlrm, StepsAreReproducibleForAGivenSeedAndThreadCount) {
-  const Batch batch = learnable_batch(64, {40, 30, 1000});
-  std::vector<std::vector<float>> results;
-  for (const int threads : {2, 2, 1}) {
-    const ThreadCountScope scope(threads);
-    Dlrm model(small_config(OptimizerKind::kRowwiseAdagrad));
-    for (int step = 0; step < 5; ++step) model.train_step(batch);
-    results.push_back(parameters(model));
+  const Batch batch = learnable_batch(300, {40, 30, 1000});
+  for (const bool invariant : {false, true}) {
+    std::vector<std::vector<float>> results;
+    for (const int threads : {2, 2, 1}) {
+      const ThreadCountScope scope(threads);
+      DlrmConfig config = small_config(OptimizerKind::kRowwiseAdagrad);
+      config.world_size_invariant = invariant;
+      config.bottom_mlp = {150, 8};  // more than one block of W's gradient with whole sums
+      config.top_mlp = {140, 1};
+      Dlrm model(config);
+      for (int step = 0; step < 5; ++step) model.train_step(batch);
+      results.push_back(parameters(model));
+    }
+    EXPECT_EQ(results[0], results[1]) << "invariant " << invariant;
+    EXPECT_EQ(results[0], results[2])
+        << "one thread and two give other weights, invariant " << invariant;
   }
-  EXPECT_EQ(results[0], results[1]);
-  EXPECT_EQ(results[0], results[2]) << "one thread and two give other weights";
   DlrmConfig other = small_config(OptimizerKind::kRowwiseAdagrad);
   other.seed = 6;
   EXPECT_NE(parameters(Dlrm(other)),

@@ -39,6 +39,7 @@ struct BenchCommand {
   std::string sharding = "auto", comm = "fp32";
   std::vector<int> model_ranks;
   bool weak = false;  // model a batch of --batch samples a rank, not in all
+  bool invariant = false;
   double network = kDefaultAlltoallBytesPerS / 1e9;  // GB/s
 };
 
@@ -140,6 +141,7 @@ void bench_on_ranks(const BenchCommand& c, Communicator& ranks,
   config.table_rows = data.rows;
   config.optimizer = {OptimizerKind::kRowwiseAdagrad, c.learning_rate};
   config.seed = c.seed;
+  config.world_size_invariant = c.invariant;
   std::vector<TableSpec> tables(data.rows.size(), TableSpec{c.rows, c.bottom.back()});
   const CommPrecision comm = parse_comm_precision(c.comm, "--comm");
   Dlrm model(config, {std::move(shared),
@@ -276,6 +278,8 @@ void add_bench(CLI::App& parent) {
       ->capture_default_str();
   app->add_flag("--weak", c->weak,
                 "Model weak scaling: --batch samples on every rank (else --batch in all)");
+  app->add_flag("--world-size-invariant", c->invariant,
+                "Time the MLPs with their world-size-invariant sums (over chunks of 128 samples)");
   app->footer(
       "Examples:\n"
       "  tessera --threads 2 dlrm bench\n"

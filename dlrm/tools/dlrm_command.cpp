@@ -243,6 +243,7 @@ void train_on_ranks(const TrainCommand& c, Communicator& ranks,
   config.pooling = c.pooling_kind == "mean" ? Pooling::kMean : Pooling::kSum;
   config.optimizer = {parse_optimizer_kind(c.optimizer, "--optimizer"), c.learning_rate};
   config.seed = c.data.seed;
+  config.world_size_invariant = c.invariant;
   Distribution distribution{std::move(shared), placement(c, data, config, ranks),
                             comm_precisions(c), tier_config(c)};
   if (c.invariant) {
@@ -478,8 +479,10 @@ void add_train(CLI::App& parent) {
   app->add_option("--cache-dir", c->cache_dir,
                   "Folder of the tiered store's file (default: the temporary folder)");
   app->add_flag("--world-size-invariant", c->invariant,
-                "Refuse a run whose weights would differ from one process's (16-bit payloads, "
-                "row-blocked tables, batches that do not split evenly)");
+                "Sum the MLPs' gradients over chunks of 128 samples, so that the weights are one "
+                "process's on any number of ranks (a few percent slower); refuse a run where they "
+                "cannot be (16-bit payloads, row-blocked tables, batches that do not split "
+                "evenly)");
   app->footer(
       "Examples:\n"
       "  tessera dlrm train --tables 8 --rows 100000 --pooling 20\n"

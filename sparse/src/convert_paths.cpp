@@ -13,10 +13,10 @@
 #include <tuple>
 #include <utility>
 
-#include "huge_pages.hpp"
 #include "layouts.hpp"
 #include "row_split.hpp"
 #include "stable_scatter.hpp"
+#include "tessera/core/huge_pages.hpp"
 #include "value_ops.hpp"
 
 namespace tessera::sparse::detail {
@@ -76,7 +76,7 @@ void check_bytes(const ConvertProblem& p, std::uint64_t bytes) {
 template <std::size_t kSize>
 void transpose_fibers(const std::vector<std::uint32_t>& pos, const std::vector<std::uint32_t>& crd,
                       const std::byte* values, LevelData& out, std::byte* out_values) {
-  resize_result(out.crd, crd.size());
+  resize_in_huge_pages(out.crd, crd.size());
   out.size = crd.size();
   // Source fiber i holds entries [pos[i], pos[i + 1]); each keeps i as its coordinate.
   const auto source = [offsets = pos.data(), fibers = pos.size() - 1](std::size_t first,
@@ -100,7 +100,7 @@ void transpose(const ConvertProblem& p) {
   SparseTensor r = compressed_result(p, out_outer);
   LevelData& out = r.levels[1];
   out.pos = count_offsets(in.crd, s.dims[out_outer]);
-  resize_result(r.values, s.values.size());
+  resize_in_huge_pages(r.values, s.values.size());
   with_value_size(s.value_size(), [&](auto size) {
     transpose_fibers<decltype(size)::value>(in.pos, in.crd, s.values.data(), out, r.values.data());
   });
@@ -216,7 +216,7 @@ void coo_to_compressed(const ConvertProblem& p) {
   check_bytes(p, nnz * (4 + vsize) + 4ull * s.dims[out_outer]);
   SparseTensor r = compressed_result(p, out_outer);
   LevelData& out = r.levels[1];
-  resize_result(r.values, nnz * vsize);
+  resize_in_huge_pages(r.values, nnz * vsize);
   if ((s.canonical && out_outer == src_outer) || strictly_sorted(outer, inner)) {
     out.pos = count_offsets(outer, s.dims[out_outer]);
     out.crd = inner;
@@ -247,7 +247,7 @@ void coo_to_compressed(const ConvertProblem& p) {
       repeats = has_repeats(out);
       return;
     }
-    resize_result(out.crd, nnz);
+    resize_in_huge_pages(out.crd, nnz);
     out.size = nnz;
     stable_scatter<kSize>(outer, entries_carrying(inner), s.values.data(), out.pos, out.crd.data(),
                           r.values.data());

@@ -20,9 +20,10 @@ for sharding in table_wise column_wise data_parallel; do
   done
   echo "$sharding: same weights on 1, 2 and 4 ranks: $same"
 done
-train --ranks 2 --sharding column_wise --optimizer adagrad --checkpoint run.ckpt --max-steps 3 \
-  > /dev/null
-train --ranks 4 --sharding column_wise --optimizer adagrad --resume run.ckpt > resumed.json
+train --ranks 2 --sharding column_wise --optimizer adagrad --world-size-invariant \
+  --checkpoint run.ckpt --max-steps 3 > /dev/null
+train --ranks 4 --sharding column_wise --optimizer adagrad --world-size-invariant \
+  --resume run.ckpt > resumed.json
 echo "stopped on 2 ranks, resumed on 4: same weights" \
   "$([ "$(field "['weights_sha256']" < resumed.json)" = \
        "$(field "['weights_sha256']" < column_wise.1.json)" ] && echo yes)"

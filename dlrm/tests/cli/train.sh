@@ -1,6 +1,7 @@
 # `tessera dlrm train` on a small synthetic stream: it learns (test AUC well above chance, within
-# reach of the oracle's), its result is the same bytes for the same seed, --dump writes the samples
-# and config it says, and bad options and inputs fail with a clear message and exit code.
+# reach of the oracle's), its result is the same bytes for the same seed and for each instruction
+# set's build of the embedding kernels, --dump writes the samples and config it says, and bad
+# options and inputs fail with a clear message and exit code.
 train() {
   tessera dlrm train --tables 3 --rows 500 --pooling 2 --bottom 16,8 --top 16,1 --batch 256 \
     --train-samples 20000 --test-samples 5000 --lr 0.05 --json "$@" 2>/dev/null
@@ -15,6 +16,13 @@ print("learns", a["test_auc"] > 0.65 and a["oracle_auc"] - a["test_auc"] < 0.15)
 same = all(a[k] == b[k] for k in ("train_loss", "test_auc", "test_log_loss"))
 print("same result for the same seed", same)
 PY
+weights() { python3 -c "import json, sys; print(json.load(sys.stdin)['weights_sha256'])"; }
+same=yes
+for isa in scalar avx2; do
+  [ "$(TESSERA_ISA=$isa train --bag-pooling mean | weights)" = "$(train --bag-pooling mean | weights)" ] ||
+    same=no
+done
+echo "the scalar and AVX2 builds of the embedding kernels give this machine's weights: $same"
 tessera dlrm train --tables 3 --rows 500 --pooling 2 --bottom 16,8 --top 16,1 --train-samples 1000 \
   --test-samples 300 --dump dump --json 2>/dev/null > /dev/null
 python3 - dump <<'PY'

@@ -30,6 +30,9 @@ struct DlrmConfig {
   Pooling pooling = Pooling::kSum;
   OptimizerConfig optimizer;
   std::uint64_t seed = 1;
+  /// The MLPs' sums over a batch as trees over chunks of samples, so that the weights do not
+  /// depend on how the batch is split over ranks (distribution.hpp); else in one pass, faster.
+  bool world_size_invariant = false;
 };
 
 /// Where the last training step's time went, in seconds.
