@@ -43,7 +43,8 @@ void gemm_row_blocks(bool transpose_b, std::int64_t m, std::int64_t n, std::int6
 // Rows of C a call of the forward's and the input gradient's GEMMs makes when the sums over the
 // batch are whole (with chunk trees: kChunk): big enough that packing W costs little.
 constexpr std::int64_t kRowBlock = 256;
-// Rows or columns of W's gradient, and columns of the biases', a call makes with whole sums.
+// At most this many rows or columns of W's gradient, and columns of the biases', a call makes with
+// whole sums.
 constexpr std::int64_t kGradientBlock = 256;
 constexpr std::int64_t kBiasBlock = 64;
 
@@ -207,15 +208,18 @@ void Mlp::chunk_tree_gradients(const Layer& layer, const float* input, float* ou
 }
 
 void Mlp::whole_batch_gradients(const Layer& layer, const float* input, float* out) {
-  // W's gradient in blocks of its longer side, the same blocks for any thread count; each block
-  // one OpenBLAS call over all the rows. Then the biases' in blocks of columns.
+  // W's gradient in blocks of its longer side (two or more, of at most kGradientBlock), the same
+  // blocks for any thread count; each block one OpenBLAS call over all the rows. Then the biases'
+  // in blocks of columns.
   const bool split_in = layer.in >= layer.out;
   const std::int64_t side = split_in ? layer.in : layer.out;
-  const std::int64_t blocks = (side + kGradientBlock - 1) / kGradientBlock;
+  const std::int64_t block =
+      std::clamp((side / 2 + 15) / 16 * 16, kGradientBlock / 4, kGradientBlock);
+  const std::int64_t blocks = (side + block - 1) / block;
   const float* g = gradient_.data();
   parallel_for(static_cast<std::size_t>(blocks), 1, [&](std::size_t b, Range) {
-    const std::int64_t first = static_cast<std::int64_t>(b) * kGradientBlock;
-    const std::int64_t count = std::min(kGradientBlock, side - first);
+    const std::int64_t first = static_cast<std::int64_t>(b) * block;
+    const std::int64_t count = std::min(block, side - first);
     const std::int64_t m = split_in ? count : layer.in, n = split_in ? layer.out : count;
     cblas_sgemm(CblasRowMajor, CblasTrans, CblasNoTrans, static_cast<int>(m), static_cast<int>(n),
                 static_cast<int>(rows_), 1.0f, split_in ? input + first : input,
