@@ -3,11 +3,12 @@
 // column-wise, row-wise, table-row-wise, or replicated data-parallel), and the payloads travel in
 // the precisions asked for.
 //
-// A global batch is split over the ranks on chunks of kSampleChunk samples. With fp32 payloads
-// and no table split into row blocks, the weights after a step are bitwise those of one process
-// when each rank gets the same power-of-two number of chunks (e.g. 1, 2 and 4 ranks on batches of
-// 2048): every sum over samples is a fixed tree over chunks, and every embedding row is updated
-// once from its gradient summed in the batch's order (world-size-invariant training).
+// A global batch is split over the ranks on chunks of kSampleChunk samples. With the MLPs' sums
+// made over chunks (DlrmConfig::world_size_invariant), fp32 payloads and no table split into row
+// blocks, the weights after a step are bitwise those of one process when each rank gets the same
+// power-of-two number of chunks (e.g. 1, 2 and 4 ranks on batches of 2048): every sum over
+// samples is a fixed tree over chunks, and every embedding row is updated once from its gradient
+// summed in the batch's order (world-size-invariant training).
 #pragma once
 
 #include <cstdint>
