@@ -1,0 +1,79 @@
+// Leader election and consensus on the circuit model: one leader (at n = 1 and 2 too), round
+// counts that follow the calibration of the notes ((2 + 4κ)·log2 n), and consensus on the largest
+// input in bits + 1 rounds whatever n.
+#include <gtest/gtest.h>
+
+#include <cmath>
+
+#include "tessera/amoebot/algorithms/consensus.hpp"
+#include "tessera/amoebot/algorithms/leader_election.hpp"
+#include "tessera/amoebot/simulator.hpp"
+#include "tessera/core/rng.hpp"
+
+namespace tessera::amoebot {
+namespace {
+
+// Leaders and rounds of one election.
+std::pair<int, std::int64_t> elect(const Structure& s, std::uint64_t seed, int kappa) {
+  Simulator<LeaderElection> sim(s, seed, LeaderElection::initial(kappa));
+  const std::optional<std::int64_t> rounds = sim.run(100000);
+  EXPECT_TRUE(rounds.has_value());
+  int leaders = 0;
+  for (const auto& state : sim.states()) leaders += LeaderElection::leader(state) ? 1 : 0;
+  return {leaders, rounds.value_or(-1)};
+}
+
+TEST(LeaderElection, ElectsOneLeaderOnEveryShape) {
+  for (const char* shape : {"line:1", "line:2", "triangle:6", "hexagon:10", "holes:600",
+                            "spiral:300", "comb:6", "parallelogram:3x20"}) {
+    for (std::uint64_t seed = 1; seed <= 5; ++seed)
+      EXPECT_EQ(elect(make_shape(shape, seed), seed, 3).first, 1) << shape << " seed " << seed;
+  }
+}
+
+// Mean rounds over 30 seeds within 10% of the calibration, for each κ (at 331 and 1,027 amoebots
+// they come within 2-4%); the rounds grow with n.
+TEST(LeaderElection, RoundsFollowTheCalibration) {
+  const Structure s = make_shape("hexagon:10", 1);  // 331 amoebots
+  const double log_n = std::log2(static_cast<double>(s.size()));
+  for (const int kappa : {1, 2, 3}) {
+    double sum = 0;
+    for (std::uint64_t seed = 1; seed <= 30; ++seed)
+      sum += static_cast<double>(elect(s, seed, kappa).second);
+    const double mean = sum / 30, predicted = (2.0 + 4.0 * kappa) * log_n;
+    EXPECT_NEAR(mean, predicted, 0.10 * predicted) << "kappa " << kappa;
+  }
+  const Structure small = make_shape("hexagon:2", 1), large = make_shape("blob:5000", 1);
+  double small_rounds = 0, large_rounds = 0;
+  for (std::uint64_t seed = 1; seed <= 10; ++seed) {
+    small_rounds += static_cast<double>(elect(small, seed, 2).second);
+    large_rounds += static_cast<double>(elect(large, seed, 2).second);
+  }
+  EXPECT_GT(large_rounds, 2.0 * small_rounds);  // log2 5000 / log2 19 = 2.9
+}
+
+TEST(Consensus, AgreesOnTheLargestInputInBitsPlusOneRounds) {
+  for (const char* shape : {"line:1", "hexagon:6", "blob:3000", "spiral:400"}) {
+    const Structure s = make_shape(shape, 2);
+    for (const int bits : {1, 3, 8}) {
+      const CounterRng rng(bits, 3);
+      std::vector<Consensus::State> initial;
+      int largest = 0;
+      for (std::size_t i = 0; i < s.size(); ++i) {
+        const int value = static_cast<int>(rng.u32(i) % (1u << bits)) / (i == 0 ? 1 : 2);
+        largest = std::max(largest, value);
+        initial.push_back(Consensus::initial(value, bits));
+      }
+      Simulator<Consensus> sim(s, 5, std::move(initial));
+      EXPECT_EQ(sim.run(100), bits + 1) << shape;
+      for (const auto& state : sim.states()) ASSERT_EQ(state.decided, largest) << shape;
+    }
+  }
+  // All inputs 0: nobody beeps, and all decide 0.
+  Simulator<Consensus> zeros(make_shape("triangle:9", 1), 1, Consensus::initial(0, 4));
+  EXPECT_EQ(zeros.run(100), 5);
+  for (const auto& state : zeros.states()) EXPECT_EQ(state.decided, 0);
+}
+
+}  // namespace
+}  // namespace tessera::amoebot

@@ -1,0 +1,25 @@
+# `tessera amoebot run` and `shape`: leader election elects one leader on generated and written
+# structures in about the calibrated number of rounds, consensus agrees on the largest input, and
+# bad structures and options fail with a clear message and exit code.
+field() { python3 -c "import json, sys; print(json.load(sys.stdin)$1)"; }
+tessera amoebot run leader-election --shape hexagon:30 --seed 7 --json > hex.json
+python3 - hex.json <<'PY'
+import json, sys
+d = json.load(open(sys.argv[1]))
+print(f"hexagon:30: {d['amoebots']} amoebots, {d['result']['leaders']} leader, rounds within 15% "
+      f"of the calibration: {abs(d['rounds'] / d['predicted_rounds'] - 1) < 0.15}")
+PY
+tessera amoebot shape blob:500 --seed 3 -o blob.txt
+echo "blob.txt: $(wc -l < blob.txt) lines"
+tessera amoebot run leader-election -i blob.txt --kappa 2 --json | field "['result']['leaders']"
+tessera amoebot run consensus --shape spiral:400 --bits 4 --json | field "['result']['all_agree']"
+tessera amoebot run consensus --shape line:1 --json | field "['rounds']"
+printf '0 0\n1 0\n3 0\n' > apart.txt
+tessera amoebot run leader-election -i apart.txt
+echo "exit $?"
+tessera amoebot run leader-election --shape circle:3
+echo "exit $?"
+tessera amoebot run leader-election --shape hexagon:3 -i blob.txt
+echo "exit $?"
+tessera amoebot run leader-election --shape hexagon:40 --max-rounds 10
+echo "exit $?"

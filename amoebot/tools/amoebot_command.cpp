@@ -1,0 +1,199 @@
+// `tessera amoebot`: run the circuit algorithms on generated or user structures (`run`), and write
+// generated structures as text files (`shape`).
+#include <fmt/format.h>
+
+#include <chrono>
+#include <cmath>
+#include <iostream>
+#include <memory>
+#include <nlohmann/json.hpp>
+#include <string>
+
+#include "tessera/amoebot/algorithms/consensus.hpp"
+#include "tessera/amoebot/algorithms/leader_election.hpp"
+#include "tessera/amoebot/simulator.hpp"
+#include "tessera/amoebot/structure.hpp"
+#include "tessera/cli/cli.hpp"
+#include "tessera/core/cpu_features.hpp"
+#include "tessera/core/error.hpp"
+#include "tessera/core/rng.hpp"
+#include "tessera/core/threads.hpp"
+
+namespace tessera::amoebot {
+namespace {
+
+struct RunCommand {
+  std::string algorithm;
+  std::string shape;
+  std::string input;
+  std::uint64_t seed = 1;
+  int kappa = 3;
+  int bits = 1;
+  std::int64_t max_rounds = 100000;
+  bool no_reuse = false;
+  bool json = false;
+};
+
+Structure structure_of(const RunCommand& c) {
+  if (!c.input.empty() && !c.shape.empty())
+    throw usage_error("--input", "give a structure file or --shape, not both");
+  if (!c.input.empty()) return read_structure(c.input);
+  if (c.shape.empty()) throw usage_error("--shape", "give a shape (e.g. hexagon:30) or --input");
+  try {
+    return make_shape(c.shape, c.seed);
+  } catch (const Error& e) {
+    if (e.input() != "shape") throw;
+    throw usage_error("--shape", e.problem());
+  }
+}
+
+// What one run ended with, for the report.
+struct Outcome {
+  std::optional<std::int64_t> rounds;
+  std::int64_t circuit_computations = 0;
+  nlohmann::json result;  // the algorithm's verdict
+  std::string summary;    // the same in words
+  double predicted = 0;   // the calibration's rounds, 0 where it has none
+};
+
+template <class A>
+std::int64_t run_simulator(Simulator<A>& sim, const RunCommand& c, Outcome& out) {
+  sim.engine().set_circuit_reuse(!c.no_reuse);
+  out.rounds = sim.run(c.max_rounds);
+  out.circuit_computations = sim.engine().circuit_computations();
+  return sim.engine().round();
+}
+
+std::int64_t leader_election(const Structure& s, const RunCommand& c, Outcome& out) {
+  if (c.kappa < 1 || c.kappa > 255) throw usage_error("--kappa", "from 1 to 255");
+  Simulator<LeaderElection> sim(s, c.seed, LeaderElection::initial(c.kappa));
+  const std::int64_t rounds = run_simulator(sim, c, out);
+  std::int64_t leaders = 0;
+  for (const auto& state : sim.states()) leaders += LeaderElection::leader(state) ? 1 : 0;
+  out.result = {{"leaders", leaders}, {"kappa", c.kappa}};
+  out.summary = leaders == 1 ? "1 leader" : fmt::format("{} leaders (a failed election)", leaders);
+  out.predicted = (2.0 + 4.0 * c.kappa) * std::log2(static_cast<double>(s.size()));
+  return rounds;
+}
+
+std::int64_t consensus(const Structure& s, const RunCommand& c, Outcome& out) {
+  if (c.bits < 1 || c.bits > 8) throw usage_error("--bits", "from 1 to 8");
+  const CounterRng inputs(c.seed, 7);
+  std::vector<Consensus::State> initial;
+  int largest = 0;
+  for (std::size_t i = 0; i < s.size(); ++i) {
+    const int value = static_cast<int>(inputs.u32(i) % (1u << c.bits));
+    largest = std::max(largest, value);
+    initial.push_back(Consensus::initial(value, c.bits));
+  }
+  Simulator<Consensus> sim(s, c.seed, std::move(initial));
+  const std::int64_t rounds = run_simulator(sim, c, out);
+  bool agreed = true;
+  for (const auto& state : sim.states()) agreed = agreed && state.decided == largest;
+  out.result = {{"largest_input", largest}, {"all_agree", agreed}, {"bits", c.bits}};
+  out.summary =
+      fmt::format("{} on {}, the largest input", agreed ? "all agree" : "NOT all agree", largest);
+  return rounds;
+}
+
+void run(const RunCommand& c) {
+  const Structure s = structure_of(c);
+  Outcome out;
+  const auto start = std::chrono::steady_clock::now();
+  const std::int64_t rounds =
+      c.algorithm == "leader-election" ? leader_election(s, c, out) : consensus(s, c, out);
+  const double seconds =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  const double rate = static_cast<double>(s.size()) * static_cast<double>(rounds) / seconds;
+  if (!out.rounds)
+    throw Error(c.algorithm, fmt::format("not finished after {} rounds (--max-rounds)", rounds));
+  if (c.json) {
+    nlohmann::json j{{"algorithm", c.algorithm},
+                     {"amoebots", s.size()},
+                     {"seed", c.seed},
+                     {"rounds", *out.rounds},
+                     {"circuit_computations", out.circuit_computations},
+                     {"result", out.result},
+                     {"seconds", seconds},
+                     {"amoebot_rounds_per_second", rate},
+                     {"threads", thread_count()},
+                     {"cpu", detect_cpu_features().brand}};
+    if (out.predicted > 0) j["predicted_rounds"] = out.predicted;
+    std::cout << j.dump() << "\n";
+    return;
+  }
+  std::cout << fmt::format("{} on {} amoebots (seed {}): {} after {} rounds", c.algorithm, s.size(),
+                           c.seed, out.summary, *out.rounds);
+  if (out.predicted > 0)
+    std::cout << fmt::format(" (calibration: (2 + 4κ)·log2 n = {:.1f})", out.predicted);
+  std::cout << fmt::format(
+      "\n{:.3f} s, {:.3g} amoebot-rounds/s, circuits computed in {} of {} "
+      "rounds\n",
+      seconds, rate, out.circuit_computations, *out.rounds);
+}
+
+void add_run(CLI::App& parent) {
+  auto c = std::make_shared<RunCommand>();
+  CLI::App* app = parent.add_subcommand("run", "Run an algorithm on a structure, round by round");
+  app->add_option("algorithm", c->algorithm, "leader-election or consensus")
+      ->required()
+      ->check(CLI::IsMember({"leader-election", "consensus"}));
+  app->add_option("--shape", c->shape,
+                  "A generated structure: hexagon:R, triangle:L, parallelogram:AxB, line:N, "
+                  "blob:N, holes:N, spiral:N, comb:T");
+  app->add_option("-i,--input", c->input, "A structure file: one \"x y\" axial node a line");
+  app->add_option("--seed", c->seed, "Seed of the frames, the coins, blobs and inputs")
+      ->capture_default_str();
+  app->add_option("--kappa", c->kappa, "Leader election: repetitions of the auxiliary tournament")
+      ->capture_default_str();
+  app->add_option("--bits", c->bits, "Consensus: bits of the random inputs (1: binary)")
+      ->capture_default_str();
+  app->add_option("--max-rounds", c->max_rounds, "Give up after this many rounds")
+      ->capture_default_str();
+  app->add_flag("--no-circuit-reuse", c->no_reuse,
+                "Compute the circuits every round, even when no configuration changed");
+  app->add_flag("--json", c->json, "Print the result as one JSON object");
+  app->footer(
+      "Examples:\n"
+      "  tessera amoebot run leader-election --shape hexagon:30 --seed 7\n"
+      "  tessera amoebot run leader-election --shape blob:1000000 --kappa 3 --json\n"
+      "  tessera amoebot run consensus --shape spiral:500 --bits 4\n"
+      "  tessera amoebot run leader-election -i my_shape.txt");
+  app->callback([c] { run(*c); });
+}
+
+void add_shape(CLI::App& parent) {
+  auto spec = std::make_shared<std::string>();
+  auto output = std::make_shared<std::string>("-");
+  auto seed = std::make_shared<std::uint64_t>(1);
+  CLI::App* app = parent.add_subcommand(
+      "shape", "Write a generated structure as a text file (one \"x y\" axial node a line)");
+  app->add_option("shape", *spec,
+                  "hexagon:R, triangle:L, parallelogram:AxB, line:N, blob:N, "
+                  "holes:N, spiral:N, comb:T")
+      ->required();
+  app->add_option("-o,--output", *output, "The file (- for standard output)")
+      ->capture_default_str();
+  app->add_option("--seed", *seed, "Seed of blobs")->capture_default_str();
+  app->footer(
+      "Examples:\n"
+      "  tessera amoebot shape hexagon:3\n"
+      "  tessera amoebot shape holes:5000 --seed 4 -o holes.txt");
+  app->callback([=] { write_structure(make_shape(*spec, *seed), *output); });
+}
+
+const cli::Registrar kAmoebot("amoebot",
+                              "Programmable matter with reconfigurable circuits: a simulator and "
+                              "the circuit algorithms (leader election, consensus)",
+                              [](CLI::App& app) {
+                                app.require_subcommand(1);
+                                app.footer(
+                                    "Examples:\n"
+                                    "  tessera amoebot run leader-election --shape hexagon:30\n"
+                                    "  tessera amoebot shape blob:200 -o blob.txt");
+                                add_run(app);
+                                add_shape(app);
+                              });
+
+}  // namespace
+}  // namespace tessera::amoebot
