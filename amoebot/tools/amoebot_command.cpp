@@ -9,10 +9,13 @@
 #include <nlohmann/json.hpp>
 #include <string>
 
+#include "amoebot_commands.hpp"
+#include "tessera/amoebot/algorithms/chirality.hpp"
 #include "tessera/amoebot/algorithms/consensus.hpp"
 #include "tessera/amoebot/algorithms/leader_election.hpp"
 #include "tessera/amoebot/simulator.hpp"
 #include "tessera/amoebot/structure.hpp"
+#include "tessera/amoebot/verdicts.hpp"
 #include "tessera/cli/cli.hpp"
 #include "tessera/core/cpu_features.hpp"
 #include "tessera/core/error.hpp"
@@ -68,10 +71,9 @@ std::int64_t leader_election(const Structure& s, const RunCommand& c, Outcome& o
   if (c.kappa < 1 || c.kappa > 255) throw usage_error("--kappa", "from 1 to 255");
   Simulator<LeaderElection> sim(s, c.seed, LeaderElection::initial(c.kappa));
   const std::int64_t rounds = run_simulator(sim, c, out);
-  std::int64_t leaders = 0;
-  for (const auto& state : sim.states()) leaders += LeaderElection::leader(state) ? 1 : 0;
-  out.result = {{"leaders", leaders}, {"kappa", c.kappa}};
-  out.summary = leaders == 1 ? "1 leader" : fmt::format("{} leaders (a failed election)", leaders);
+  const std::int64_t count = leaders(sim);
+  out.result = {{"leaders", count}, {"kappa", c.kappa}};
+  out.summary = count == 1 ? "1 leader" : fmt::format("{} leaders (a failed election)", count);
   out.predicted = (2.0 + 4.0 * c.kappa) * std::log2(static_cast<double>(s.size()));
   return rounds;
 }
@@ -96,12 +98,22 @@ std::int64_t consensus(const Structure& s, const RunCommand& c, Outcome& out) {
   return rounds;
 }
 
+std::int64_t chirality(const Structure& s, const RunCommand& c, Outcome& out) {
+  Simulator<ChiralityAgreement> sim(s, c.seed, ChiralityAgreement::State{});
+  const std::int64_t rounds = run_simulator(sim, c, out);
+  const bool agreed = one_sense_of_rotation(sim);
+  out.result = {{"all_agree", agreed}, {"iterations", rounds / 6}};
+  out.summary = agreed ? "one sense of rotation" : "NOT one sense of rotation";
+  return rounds;
+}
+
 void run(const RunCommand& c) {
   const Structure s = structure_of(c);
   Outcome out;
   const auto start = std::chrono::steady_clock::now();
-  const std::int64_t rounds =
-      c.algorithm == "leader-election" ? leader_election(s, c, out) : consensus(s, c, out);
+  const std::int64_t rounds = c.algorithm == "leader-election" ? leader_election(s, c, out)
+                              : c.algorithm == "consensus"     ? consensus(s, c, out)
+                                                               : chirality(s, c, out);
   const double seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   const double rate = static_cast<double>(s.size()) * static_cast<double>(rounds) / seconds;
@@ -135,9 +147,9 @@ void run(const RunCommand& c) {
 void add_run(CLI::App& parent) {
   auto c = std::make_shared<RunCommand>();
   CLI::App* app = parent.add_subcommand("run", "Run an algorithm on a structure, round by round");
-  app->add_option("algorithm", c->algorithm, "leader-election or consensus")
+  app->add_option("algorithm", c->algorithm, "leader-election, consensus or chirality")
       ->required()
-      ->check(CLI::IsMember({"leader-election", "consensus"}));
+      ->check(CLI::IsMember({"leader-election", "consensus", "chirality"}));
   app->add_option("--shape", c->shape,
                   "A generated structure: hexagon:R, triangle:L, parallelogram:AxB, line:N, "
                   "blob:N, holes:N, spiral:N, comb:T");
@@ -158,6 +170,7 @@ void add_run(CLI::App& parent) {
       "  tessera amoebot run leader-election --shape hexagon:30 --seed 7\n"
       "  tessera amoebot run leader-election --shape blob:1000000 --kappa 3 --json\n"
       "  tessera amoebot run consensus --shape spiral:500 --bits 4\n"
+      "  tessera amoebot run chirality --shape holes:100000\n"
       "  tessera amoebot run leader-election -i my_shape.txt");
   app->callback([c] { run(*c); });
 }
@@ -184,7 +197,8 @@ void add_shape(CLI::App& parent) {
 
 const cli::Registrar kAmoebot("amoebot",
                               "Programmable matter with reconfigurable circuits: a simulator and "
-                              "the circuit algorithms (leader election, consensus)",
+                              "the circuit algorithms (leader election, consensus, chirality "
+                              "agreement)",
                               [](CLI::App& app) {
                                 app.require_subcommand(1);
                                 app.footer(
@@ -193,6 +207,7 @@ const cli::Registrar kAmoebot("amoebot",
                                     "  tessera amoebot shape blob:200 -o blob.txt");
                                 add_run(app);
                                 add_shape(app);
+                                add_study(app);
                               });
 
 }  // namespace

@@ -1,6 +1,6 @@
 # `tessera amoebot run` and `shape`: leader election elects one leader on generated and written
 # structures in about the calibrated number of rounds, consensus agrees on the largest input, and
-# bad structures and options fail with a clear message and exit code.
+# bad structures and options fail with a clear message and exit code; `study` fits and plots.
 field() { python3 -c "import json, sys; print(json.load(sys.stdin)$1)"; }
 tessera amoebot run leader-election --shape hexagon:30 --seed 7 --json > hex.json
 python3 - hex.json <<'PY'
@@ -22,4 +22,11 @@ echo "exit $?"
 tessera amoebot run leader-election --shape hexagon:3 -i blob.txt
 echo "exit $?"
 tessera amoebot run leader-election --shape hexagon:40 --max-rounds 10
+echo "exit $?"
+tessera amoebot study consensus --sizes 16,64 --seeds 3 --json |
+  python3 -c "import json, sys; d = json.load(sys.stdin); print('consensus study: alpha', d['alpha'], 'rounds', [s['mean'] for s in d['sizes']])"
+tessera amoebot study leader-election --sizes 16,256 --seeds 20 --png study.png 2>/dev/null |
+  grep -c "^fit: mean rounds"
+head -c 4 study.png | od -An -c | tr -s ' '
+tessera amoebot study chirality --sizes 16
 echo "exit $?"

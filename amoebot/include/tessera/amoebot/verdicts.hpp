@@ -1,0 +1,31 @@
+// What an observer, who sees the hidden frames, checks at the end of a run: how many leaders an
+// election left, and whether chirality agreement left one sense of rotation.
+#pragma once
+
+#include <cstdint>
+
+#include "tessera/amoebot/algorithms/chirality.hpp"
+#include "tessera/amoebot/algorithms/leader_election.hpp"
+#include "tessera/amoebot/simulator.hpp"
+
+namespace tessera::amoebot {
+
+/// The amoebots that ended as leaders.
+inline std::int64_t leaders(const Simulator<LeaderElection>& sim) {
+  std::int64_t count = 0;
+  for (const auto& state : sim.states()) count += LeaderElection::leader(state) ? 1 : 0;
+  return count;
+}
+
+/// Whether every amoebot's effective sense of rotation (its hidden one, reversed by its flag) is
+/// the same.
+inline bool one_sense_of_rotation(const Simulator<ChiralityAgreement>& sim) {
+  const auto sense = [&](std::size_t i) {
+    return sim.engine().frames()[i].mirrored != sim.states()[i].flipped;
+  };
+  for (std::size_t i = 1; i < sim.states().size(); ++i)
+    if (sense(i) != sense(0)) return false;
+  return true;
+}
+
+}  // namespace tessera::amoebot

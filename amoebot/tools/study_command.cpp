@@ -1,0 +1,191 @@
+// `tessera amoebot study`: rounds of an algorithm over sizes and seeds, fitted against log2 n
+// (mean = alpha · log2 n + beta), with percentiles and failure rates, beside the calibration of
+// the notes for leader election ((2 + 4κ)·log2 n); a PNG of rounds against log2 n with the fit.
+#include <fmt/format.h>
+
+#include <cmath>
+#include <iostream>
+#include <memory>
+#include <nlohmann/json.hpp>
+#include <string>
+#include <vector>
+
+#include "amoebot_commands.hpp"
+#include "tessera/amoebot/algorithms/chirality.hpp"
+#include "tessera/amoebot/algorithms/consensus.hpp"
+#include "tessera/amoebot/algorithms/leader_election.hpp"
+#include "tessera/amoebot/simulator.hpp"
+#include "tessera/amoebot/study.hpp"
+#include "tessera/amoebot/verdicts.hpp"
+#include "tessera/cli/cli.hpp"
+#include "tessera/core/cpu_features.hpp"
+#include "tessera/core/error.hpp"
+#include "tessera/core/file_io.hpp"
+#include "tessera/core/progress.hpp"
+#include "tessera/core/scatter_png.hpp"
+
+namespace tessera::amoebot {
+namespace {
+
+struct StudyCommand {
+  std::string algorithm;
+  std::vector<std::int64_t> sizes{16, 64, 256, 1024, 4096, 16384, 65536, 262144, 1000000};
+  std::int64_t seeds = 100;
+  int kappa = 3;
+  std::string png;
+  bool json = false;
+};
+
+// Runs on a structure of n amoebots: `seeds` up to 16,384 amoebots, fewer above (seeds · 16384 / n,
+// at least 3), so that each size costs about the same.
+std::int64_t runs_for(std::int64_t n, std::int64_t seeds) {
+  return n <= 16384 ? seeds : std::max<std::int64_t>(3, seeds * 16384 / n);
+}
+
+// One run on an Eden blob of n amoebots grown from `seed`: its rounds, and whether it failed.
+std::pair<std::int64_t, bool> run_once(const StudyCommand& c, std::int64_t n, std::uint64_t seed) {
+  const Structure s = make_shape(fmt::format("blob:{}", n), seed);
+  constexpr std::int64_t kMaxRounds = 1'000'000;
+  if (c.algorithm == "leader-election") {
+    Simulator<LeaderElection> sim(s, seed, LeaderElection::initial(c.kappa));
+    const auto rounds = sim.run(kMaxRounds);
+    return {rounds.value_or(kMaxRounds), !rounds || leaders(sim) != 1};
+  }
+  if (c.algorithm == "chirality") {
+    Simulator<ChiralityAgreement> sim(s, seed, ChiralityAgreement::State{});
+    const auto rounds = sim.run(kMaxRounds);
+    return {rounds.value_or(kMaxRounds), !rounds || !one_sense_of_rotation(sim)};
+  }
+  Simulator<Consensus> sim(s, seed, Consensus::initial(static_cast<int>(seed % 2), 1));
+  const auto rounds = sim.run(kMaxRounds);
+  bool agreed = true;
+  for (const auto& state : sim.states()) agreed = agreed && state.decided == seed % 2;
+  return {rounds.value_or(kMaxRounds), !rounds || !agreed};
+}
+
+void write_plot(const StudyCommand& c, const std::vector<SizeSummary>& sizes,
+                const std::vector<std::vector<std::int64_t>>& rounds, const LogFit& fit) {
+  ScatterPlot plot{.title = fmt::format("amoebot {}: rounds against log2 n", c.algorithm),
+                   .x_label = "log2 n",
+                   .y_label = "rounds",
+                   .log_x = false,
+                   .log_y = false,
+                   .series = {},
+                   .reference_y = 0};
+  ScatterSeries runs{"runs", {150, 170, 220}, {}}, means{"mean", {20, 60, 200}, {}};
+  ScatterSeries line{
+      fmt::format("fit {:.2f} log2 n + {:.1f}", fit.alpha, fit.beta), {220, 80, 30}, {}};
+  ScatterSeries calibration{"calibration (2 + 4k) log2 n", {40, 160, 60}, {}};
+  for (std::size_t k = 0; k < sizes.size(); ++k) {
+    const double x = std::log2(static_cast<double>(sizes[k].amoebots));
+    for (const std::int64_t r : rounds[k]) runs.points.emplace_back(x, static_cast<double>(r));
+    means.points.emplace_back(x, sizes[k].mean);
+  }
+  const double first = std::log2(static_cast<double>(sizes.front().amoebots));
+  const double last = std::log2(static_cast<double>(sizes.back().amoebots));
+  for (int i = 0; i <= 200; ++i) {
+    const double x = first + (last - first) * i / 200.0;
+    line.points.emplace_back(x, fit.alpha * x + fit.beta);
+    if (c.algorithm == "leader-election")
+      calibration.points.emplace_back(x, (2.0 + 4.0 * c.kappa) * x);
+  }
+  plot.series = {runs, means, line};
+  if (!calibration.points.empty()) plot.series.push_back(calibration);
+  write_file(c.png, render_png(plot));
+}
+
+void run_study(const StudyCommand& c) {
+  if (c.sizes.size() < 2) throw usage_error("--sizes", "give at least two sizes");
+  for (const std::int64_t n : c.sizes)
+    if (n < 1 || n > (std::int64_t{1} << 26)) throw usage_error("--sizes", "each from 1 to 2^26");
+  if (c.seeds < 1) throw usage_error("--seeds", "at least 1");
+  if (c.kappa < 1 || c.kappa > 255) throw usage_error("--kappa", "from 1 to 255");
+  std::int64_t total = 0;
+  for (const std::int64_t n : c.sizes) total += runs_for(n, c.seeds);
+  ProgressBar bar("study", static_cast<std::uint64_t>(total));
+  std::vector<SizeSummary> sizes;
+  std::vector<std::vector<std::int64_t>> all_rounds;
+  for (const std::int64_t n : c.sizes) {
+    std::vector<std::int64_t> rounds;
+    std::int64_t failures = 0;
+    for (std::int64_t seed = 1; seed <= runs_for(n, c.seeds); ++seed) {
+      const auto [r, failed] = run_once(c, n, static_cast<std::uint64_t>(seed));
+      rounds.push_back(r);
+      failures += failed ? 1 : 0;
+      bar.advance();
+    }
+    sizes.push_back(summarize(n, rounds, failures));
+    all_rounds.push_back(std::move(rounds));
+  }
+  bar.finish();
+  const LogFit fit = fit_log2(sizes);
+  const double predicted = c.algorithm == "leader-election" ? 2.0 + 4.0 * c.kappa : 0.0;
+  if (!c.png.empty()) write_plot(c, sizes, all_rounds, fit);
+  if (c.json) {
+    nlohmann::json rows = nlohmann::json::array();
+    for (const SizeSummary& s : sizes)
+      rows.push_back({{"amoebots", s.amoebots},
+                      {"runs", s.runs},
+                      {"mean", s.mean},
+                      {"sd", s.sd},
+                      {"p95", s.p95},
+                      {"p99", s.p99},
+                      {"max", s.max},
+                      {"failures", s.failures},
+                      {"failure_low", s.failure_low},
+                      {"failure_high", s.failure_high}});
+    nlohmann::json j{{"algorithm", c.algorithm},
+                     {"sizes", rows},
+                     {"alpha", fit.alpha},
+                     {"beta", fit.beta},
+                     {"r2", fit.r2},
+                     {"structure", "blob"},
+                     {"cpu", detect_cpu_features().brand}};
+    if (predicted > 0) j["predicted_alpha"] = predicted, j["kappa"] = c.kappa;
+    std::cout << j.dump() << "\n";
+    return;
+  }
+  std::cout << fmt::format("{} on Eden blobs, seeds 1..runs ({}):\n", c.algorithm,
+                           detect_cpu_features().brand);
+  std::cout << fmt::format("{:>9} {:>5} {:>8} {:>6} {:>5} {:>5} {:>5}  {}\n", "amoebots", "runs",
+                           "mean", "sd", "p95", "p99", "max", "failures (95% interval)");
+  for (const SizeSummary& s : sizes)
+    std::cout << fmt::format(
+        "{:>9} {:>5} {:>8.1f} {:>6.1f} {:>5} {:>5} {:>5}  {} ({:.3f}-{:.3f})\n", s.amoebots, s.runs,
+        s.mean, s.sd, s.p95, s.p99, s.max, s.failures, s.failure_low, s.failure_high);
+  std::cout << fmt::format("fit: mean rounds = {:.3f} · log2 n + {:.2f}, R² = {:.4f}", fit.alpha,
+                           fit.beta, fit.r2);
+  if (predicted > 0)
+    std::cout << fmt::format("; the calibration's alpha (2 + 4κ, κ = {}) is {:.0f}: ratio {:.3f}",
+                             c.kappa, predicted, fit.alpha / predicted);
+  std::cout << "\n";
+}
+
+}  // namespace
+
+void add_study(CLI::App& parent) {
+  auto c = std::make_shared<StudyCommand>();
+  CLI::App* app = parent.add_subcommand(
+      "study", "Rounds against n over seeds: the log2 fit, percentiles and failure rates");
+  app->add_option("algorithm", c->algorithm, "leader-election, chirality or consensus")
+      ->required()
+      ->check(CLI::IsMember({"leader-election", "chirality", "consensus"}));
+  app->add_option("--sizes", c->sizes, "Amoebots of the Eden blobs, one size after another")
+      ->delimiter(',')
+      ->capture_default_str();
+  app->add_option("--seeds", c->seeds,
+                  "Runs a size up to 16384 amoebots (above: seeds * 16384 / n, at least 3)")
+      ->capture_default_str();
+  app->add_option("--kappa", c->kappa, "Leader election: repetitions of the auxiliary tournament")
+      ->capture_default_str();
+  app->add_option("--png", c->png, "Write rounds against log2 n with the fit as a PNG");
+  app->add_flag("--json", c->json, "Print the result as one JSON object");
+  app->footer(
+      "Examples:\n"
+      "  tessera amoebot study leader-election --png leader.png\n"
+      "  tessera amoebot study chirality --sizes 16,256,4096,65536 --seeds 50 --json\n"
+      "  tessera amoebot study consensus --sizes 16,1024,65536 --seeds 10");
+  app->callback([c] { run_study(*c); });
+}
+
+}  // namespace tessera::amoebot
