@@ -4,21 +4,26 @@
 
 #include <chrono>
 #include <cmath>
+#include <filesystem>
+#include <functional>
 #include <iostream>
 #include <memory>
 #include <nlohmann/json.hpp>
+#include <span>
 #include <string>
 
 #include "amoebot_commands.hpp"
 #include "tessera/amoebot/algorithms/chirality.hpp"
 #include "tessera/amoebot/algorithms/consensus.hpp"
 #include "tessera/amoebot/algorithms/leader_election.hpp"
+#include "tessera/amoebot/picture.hpp"
 #include "tessera/amoebot/simulator.hpp"
 #include "tessera/amoebot/structure.hpp"
 #include "tessera/amoebot/verdicts.hpp"
 #include "tessera/cli/cli.hpp"
 #include "tessera/core/cpu_features.hpp"
 #include "tessera/core/error.hpp"
+#include "tessera/core/file_io.hpp"
 #include "tessera/core/rng.hpp"
 #include "tessera/core/threads.hpp"
 
@@ -35,6 +40,7 @@ struct RunCommand {
   std::int64_t max_rounds = 100000;
   bool no_reuse = false;
   bool json = false;
+  std::string svg, frames;  // pictures: of the last round, and of every round into a folder
 };
 
 Structure structure_of(const RunCommand& c) {
@@ -59,10 +65,33 @@ struct Outcome {
   double predicted = 0;   // the calibration's rounds, 0 where it has none
 };
 
+// Runs `sim` to the end (or --max-rounds), with the pictures asked for; `marked` picks the
+// amoebots the pictures fill.
 template <class A>
-std::int64_t run_simulator(Simulator<A>& sim, const RunCommand& c, Outcome& out) {
+std::int64_t run_simulator(Simulator<A>& sim, const Structure& s, const RunCommand& c, Outcome& out,
+                           const std::function<bool(std::size_t)>& marked) {
   sim.engine().set_circuit_reuse(!c.no_reuse);
-  out.rounds = sim.run(c.max_rounds);
+  if ((!c.svg.empty() || !c.frames.empty()) && s.size() > kMaxSvgAmoebots)
+    throw usage_error(
+        c.svg.empty() ? "--svg-frames" : "--svg",
+        fmt::format("{} amoebots: SVG pictures hold at most {}", s.size(), kMaxSvgAmoebots));
+  if (c.frames.empty()) {
+    out.rounds = sim.run(c.max_rounds);
+  } else {
+    std::filesystem::create_directories(c.frames);
+    while (!sim.all_finished() && sim.engine().round() < c.max_rounds) {
+      sim.round();
+      const std::string svg = render_svg(s, sim.engine(), marked);
+      write_file(std::filesystem::path(c.frames) /
+                     fmt::format("round-{:05}.svg", sim.engine().round() - 1),
+                 std::as_bytes(std::span(svg.data(), svg.size())));
+    }
+    if (sim.all_finished()) out.rounds = sim.engine().round();
+  }
+  if (!c.svg.empty()) {
+    const std::string svg = render_svg(s, sim.engine(), marked);
+    write_file(c.svg, std::as_bytes(std::span(svg.data(), svg.size())));
+  }
   out.circuit_computations = sim.engine().circuit_computations();
   return sim.engine().round();
 }
@@ -70,7 +99,8 @@ std::int64_t run_simulator(Simulator<A>& sim, const RunCommand& c, Outcome& out)
 std::int64_t leader_election(const Structure& s, const RunCommand& c, Outcome& out) {
   if (c.kappa < 1 || c.kappa > 255) throw usage_error("--kappa", "from 1 to 255");
   Simulator<LeaderElection> sim(s, c.seed, LeaderElection::initial(c.kappa));
-  const std::int64_t rounds = run_simulator(sim, c, out);
+  const std::int64_t rounds = run_simulator(
+      sim, s, c, out, [&](std::size_t i) { return LeaderElection::leader(sim.states()[i]); });
   const std::int64_t count = leaders(sim);
   out.result = {{"leaders", count}, {"kappa", c.kappa}};
   out.summary = count == 1 ? "1 leader" : fmt::format("{} leaders (a failed election)", count);
@@ -89,7 +119,8 @@ std::int64_t consensus(const Structure& s, const RunCommand& c, Outcome& out) {
     initial.push_back(Consensus::initial(value, c.bits));
   }
   Simulator<Consensus> sim(s, c.seed, std::move(initial));
-  const std::int64_t rounds = run_simulator(sim, c, out);
+  const std::int64_t rounds = run_simulator(
+      sim, s, c, out, [&](std::size_t i) { return sim.states()[i].value == largest; });
   bool agreed = true;
   for (const auto& state : sim.states()) agreed = agreed && state.decided == largest;
   out.result = {{"largest_input", largest}, {"all_agree", agreed}, {"bits", c.bits}};
@@ -100,7 +131,8 @@ std::int64_t consensus(const Structure& s, const RunCommand& c, Outcome& out) {
 
 std::int64_t chirality(const Structure& s, const RunCommand& c, Outcome& out) {
   Simulator<ChiralityAgreement> sim(s, c.seed, ChiralityAgreement::State{});
-  const std::int64_t rounds = run_simulator(sim, c, out);
+  const std::int64_t rounds =
+      run_simulator(sim, s, c, out, [&](std::size_t i) { return sim.states()[i].flipped; });
   const bool agreed = one_sense_of_rotation(sim);
   out.result = {{"all_agree", agreed}, {"iterations", rounds / 6}};
   out.summary = agreed ? "one sense of rotation" : "NOT one sense of rotation";
@@ -165,9 +197,14 @@ void add_run(CLI::App& parent) {
   app->add_flag("--no-circuit-reuse", c->no_reuse,
                 "Compute the circuits every round, even when no configuration changed");
   app->add_flag("--json", c->json, "Print the result as one JSON object");
+  app->add_option("--svg", c->svg,
+                  "Picture the last round: pins coloured by circuit, beeping circuits bold, "
+                  "leaders (largest inputs, flipped amoebots) filled; at most 5000 amoebots");
+  app->add_option("--svg-frames", c->frames, "Picture every round into this folder");
   app->footer(
       "Examples:\n"
-      "  tessera amoebot run leader-election --shape hexagon:30 --seed 7\n"
+      "  tessera amoebot run leader-election --shape hexagon:30 --seed 7 --svg out.svg\n"
+      "  tessera amoebot run chirality --shape hexagon:4 --svg-frames frames\n"
       "  tessera amoebot run leader-election --shape blob:1000000 --kappa 3 --json\n"
       "  tessera amoebot run consensus --shape spiral:500 --bits 4\n"
       "  tessera amoebot run chirality --shape holes:100000\n"

@@ -1,6 +1,7 @@
 # `tessera amoebot run` and `shape`: leader election elects one leader on generated and written
 # structures in about the calibrated number of rounds, consensus agrees on the largest input, and
-# bad structures and options fail with a clear message and exit code; `study` fits and plots.
+# bad structures and options fail with a clear message and exit code; `study` fits and plots;
+# `--svg` and `--svg-frames` draw small runs and refuse large ones.
 field() { python3 -c "import json, sys; print(json.load(sys.stdin)$1)"; }
 tessera amoebot run leader-election --shape hexagon:30 --seed 7 --json > hex.json
 python3 - hex.json <<'PY'
@@ -30,3 +31,9 @@ tessera amoebot study leader-election --sizes 16,256 --seeds 20 --png study.png 
 head -c 4 study.png | od -An -c | tr -s ' '
 tessera amoebot study chirality --sizes 16
 echo "exit $?"
+tessera amoebot run leader-election --shape hexagon:30 --seed 7 --svg out.svg > /dev/null
+echo "out.svg: $(grep -c "<polygon" out.svg) amoebots, $(grep -c "#ffd54f" out.svg) leader filled"
+tessera amoebot run chirality --shape hexagon:1 --svg-frames frames > /dev/null
+echo "frames: $(ls frames | head -1) .. $(ls frames | tail -1)"
+tessera amoebot run leader-election --shape hexagon:50 --svg big.svg
+echo "exit $?, big.svg written: $([ -e big.svg ] && echo yes || echo no)"
