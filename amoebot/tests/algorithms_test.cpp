@@ -6,6 +6,7 @@
 #include <cmath>
 
 #include "tessera/amoebot/algorithms/chirality.hpp"
+#include "tessera/amoebot/algorithms/compass.hpp"
 #include "tessera/amoebot/algorithms/consensus.hpp"
 #include "tessera/amoebot/algorithms/leader_election.hpp"
 #include "tessera/amoebot/simulator.hpp"
@@ -105,6 +106,17 @@ TEST(ChiralityAgreement, RoundsGrowLogarithmically) {
   }
   EXPECT_GT(large_rounds, small_rounds);
   EXPECT_LT(large_rounds, 3.0 * small_rounds);
+}
+
+TEST(CompassAlignment, AlwaysAlignsAtTheEnd) {
+  for (const char* shape : {"line:1", "line:2", "triangle:7", "hexagon:9", "holes:800",
+                            "spiral:300", "comb:5", "parallelogram:2x25", "blob:2000"}) {
+    for (std::uint64_t seed = 1; seed <= 6; ++seed) {
+      Simulator<CompassAlignment> sim(make_shape(shape, seed), seed, CompassAlignment::State{});
+      ASSERT_TRUE(sim.run(100000).has_value()) << shape;
+      EXPECT_TRUE(one_compass(sim)) << shape << " seed " << seed;
+    }
+  }
 }
 
 }  // namespace

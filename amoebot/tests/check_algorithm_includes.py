@@ -1,5 +1,6 @@
-"""Algorithm headers may include only the local view and the standard library: the simulator's
-other headers (structure, engine, frames) hold what an amoebot must not know. Prints each offending
+"""Algorithm headers may include only the local view, one another (subroutines) and the standard
+library: the simulator's other headers (structure, engine, frames) hold what an amoebot must not
+know. Prints each offending
 include and exits 1; exits 1 too when the folder holds no header (nothing was checked).
 
 Usage: check_algorithm_includes.py <algorithms-folder>
@@ -24,7 +25,8 @@ def main():
             if not match:
                 continue
             quoted, name = match.group(1) == '"', match.group(2)
-            if name not in ALLOWED and (quoted or name.startswith("tessera/")):
+            allowed = name in ALLOWED or name.startswith("tessera/amoebot/algorithms/")
+            if not allowed and (quoted or name.startswith("tessera/")):
                 bad.append(f"{header.name}:{number}: includes {name}")
     for line in bad:
         print(line)

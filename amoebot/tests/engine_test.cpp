@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "tessera/amoebot/algorithms/chirality.hpp"
+#include "tessera/amoebot/algorithms/compass.hpp"
 #include "tessera/amoebot/algorithms/leader_election.hpp"
 #include "tessera/amoebot/simulator.hpp"
 #include "tessera/core/threads.hpp"
@@ -205,6 +206,7 @@ TEST(Engine, RunsAreEquivariantUnderTheGridsSymmetries) {
     const auto election = election_trace(s, 21, frames, true);
     const auto probe = trace_of<FrameProbe>(s, 21, frames, true);
     const auto chirality = trace_of<ChiralityAgreement>(s, 21, frames, true);
+    const auto compass = trace_of<CompassAlignment>(s, 21, frames, true);
     for (const int turns : {0, 1, 2, 5}) {
       for (const bool mirror : {false, true}) {
         if (turns == 0 && !mirror) continue;
@@ -214,6 +216,8 @@ TEST(Engine, RunsAreEquivariantUnderTheGridsSymmetries) {
         EXPECT_EQ(trace_of<FrameProbe>(moved, 21, moved_frames, true), probe)
             << shape << ", " << turns << " turns, mirrored " << mirror;
         EXPECT_EQ(trace_of<ChiralityAgreement>(moved, 21, moved_frames, true), chirality)
+            << shape << ", " << turns << " turns, mirrored " << mirror;
+        EXPECT_EQ(trace_of<CompassAlignment>(moved, 21, moved_frames, true), compass)
             << shape << ", " << turns << " turns, mirrored " << mirror;
         // The check can fail: the moved structure under the old frames looks different.
         EXPECT_NE(trace_of<FrameProbe>(moved, 21, frames, true), probe) << shape;

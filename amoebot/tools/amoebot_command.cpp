@@ -14,6 +14,7 @@
 
 #include "amoebot_commands.hpp"
 #include "tessera/amoebot/algorithms/chirality.hpp"
+#include "tessera/amoebot/algorithms/compass.hpp"
 #include "tessera/amoebot/algorithms/consensus.hpp"
 #include "tessera/amoebot/algorithms/leader_election.hpp"
 #include "tessera/amoebot/picture.hpp"
@@ -139,13 +140,24 @@ std::int64_t chirality(const Structure& s, const RunCommand& c, Outcome& out) {
   return rounds;
 }
 
+std::int64_t compass(const Structure& s, const RunCommand& c, Outcome& out) {
+  Simulator<CompassAlignment> sim(s, c.seed, CompassAlignment::State{});
+  const std::int64_t rounds =
+      run_simulator(sim, s, c, out, [&](std::size_t i) { return sim.states()[i].rotation != 0; });
+  const bool aligned = one_compass(sim);
+  out.result = {{"all_agree", aligned}};
+  out.summary = aligned ? "one sense of rotation and one compass" : "NOT one compass";
+  return rounds;
+}
+
 void run(const RunCommand& c) {
   const Structure s = structure_of(c);
   Outcome out;
   const auto start = std::chrono::steady_clock::now();
   const std::int64_t rounds = c.algorithm == "leader-election" ? leader_election(s, c, out)
                               : c.algorithm == "consensus"     ? consensus(s, c, out)
-                                                               : chirality(s, c, out);
+                              : c.algorithm == "chirality"     ? chirality(s, c, out)
+                                                               : compass(s, c, out);
   const double seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   const double rate = static_cast<double>(s.size()) * static_cast<double>(rounds) / seconds;
@@ -179,9 +191,10 @@ void run(const RunCommand& c) {
 void add_run(CLI::App& parent) {
   auto c = std::make_shared<RunCommand>();
   CLI::App* app = parent.add_subcommand("run", "Run an algorithm on a structure, round by round");
-  app->add_option("algorithm", c->algorithm, "leader-election, consensus or chirality")
+  app->add_option("algorithm", c->algorithm,
+                  "leader-election, consensus, chirality, or compass (chirality, then compass)")
       ->required()
-      ->check(CLI::IsMember({"leader-election", "consensus", "chirality"}));
+      ->check(CLI::IsMember({"leader-election", "consensus", "chirality", "compass"}));
   app->add_option("--shape", c->shape,
                   "A generated structure: hexagon:R, triangle:L, parallelogram:AxB, line:N, "
                   "blob:N, holes:N, spiral:N, comb:T");
@@ -235,7 +248,7 @@ void add_shape(CLI::App& parent) {
 const cli::Registrar kAmoebot("amoebot",
                               "Programmable matter with reconfigurable circuits: a simulator and "
                               "the circuit algorithms (leader election, consensus, chirality "
-                              "agreement)",
+                              "agreement, compass alignment)",
                               [](CLI::App& app) {
                                 app.require_subcommand(1);
                                 app.footer(

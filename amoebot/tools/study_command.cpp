@@ -12,6 +12,7 @@
 
 #include "amoebot_commands.hpp"
 #include "tessera/amoebot/algorithms/chirality.hpp"
+#include "tessera/amoebot/algorithms/compass.hpp"
 #include "tessera/amoebot/algorithms/consensus.hpp"
 #include "tessera/amoebot/algorithms/leader_election.hpp"
 #include "tessera/amoebot/simulator.hpp"
@@ -55,6 +56,11 @@ std::pair<std::int64_t, bool> run_once(const StudyCommand& c, std::int64_t n, st
     Simulator<ChiralityAgreement> sim(s, seed, ChiralityAgreement::State{});
     const auto rounds = sim.run(kMaxRounds);
     return {rounds.value_or(kMaxRounds), !rounds || !one_sense_of_rotation(sim)};
+  }
+  if (c.algorithm == "compass") {
+    Simulator<CompassAlignment> sim(s, seed, CompassAlignment::State{});
+    const auto rounds = sim.run(kMaxRounds);
+    return {rounds.value_or(kMaxRounds), !rounds || !one_compass(sim)};
   }
   Simulator<Consensus> sim(s, seed, Consensus::initial(static_cast<int>(seed % 2), 1));
   const auto rounds = sim.run(kMaxRounds);
@@ -167,9 +173,9 @@ void add_study(CLI::App& parent) {
   auto c = std::make_shared<StudyCommand>();
   CLI::App* app = parent.add_subcommand(
       "study", "Rounds against n over seeds: the log2 fit, percentiles and failure rates");
-  app->add_option("algorithm", c->algorithm, "leader-election, chirality or consensus")
+  app->add_option("algorithm", c->algorithm, "leader-election, chirality, compass or consensus")
       ->required()
-      ->check(CLI::IsMember({"leader-election", "chirality", "consensus"}));
+      ->check(CLI::IsMember({"leader-election", "chirality", "compass", "consensus"}));
   app->add_option("--sizes", c->sizes, "Amoebots of the Eden blobs, one size after another")
       ->delimiter(',')
       ->capture_default_str();

@@ -15,6 +15,7 @@ echo "blob.txt: $(wc -l < blob.txt) lines"
 tessera amoebot run leader-election -i blob.txt --kappa 2 --json | field "['result']['leaders']"
 tessera amoebot run consensus --shape spiral:400 --bits 4 --json | field "['result']['all_agree']"
 tessera amoebot run consensus --shape line:1 --json | field "['rounds']"
+tessera amoebot run compass --shape holes:500 --seed 2 --json | field "['result']['all_agree']"
 printf '0 0\n1 0\n3 0\n' > apart.txt
 tessera amoebot run leader-election -i apart.txt
 echo "exit $?"

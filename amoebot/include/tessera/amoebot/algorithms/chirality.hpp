@@ -15,96 +15,76 @@
 
 #include <cstdint>
 
+#include "tessera/amoebot/algorithms/region_race.hpp"
 #include "tessera/amoebot/local_view.hpp"
 
 namespace tessera::amoebot {
 
 struct ChiralityAgreement {
   static constexpr int kPinsPerEdge = 2;
-  enum Outcome : std::uint8_t { kNone, kHeads, kTails, kFailed };
 
   struct State {
-    bool flipped = false;   // the logical flag: pin numbering reversed
-    bool candidate = true;  // in its region's coin tosses
-    bool heads = false;     // this iteration's coin
-    bool heard_heads = false;
+    bool flipped = false;  // the logical flag: pin numbering reversed
     bool done = false;
     bool started = false;
-    std::uint8_t slot = 0;    // round within the iteration
-    std::uint8_t agree = 0;   // ports whose neighbour agrees (this iteration's test)
-    Outcome outcome = kNone;  // the region's coin this iteration
+    std::uint8_t slot = 0;   // round within the iteration
+    std::uint8_t agree = 0;  // ports whose neighbour agrees (this iteration's test)
+    RegionRace race;
     bool operator==(const State&) const = default;
   };
 
   static bool finished(const State& s) { return s.done; }
 
   static void step(State& s, LocalView& view) {
-    constexpr int kGlobal = 0, kRegion = 0;
+    constexpr int kGlobal = 0, kRegion = RegionRace::kRegion;
     const auto physical = [&](int pin) { return s.flipped ? 1 - pin : pin; };
     switch (s.slot) {
       case 0:  // a tails region told of a border reverses; then the chirality test
-        if (s.started && s.outcome == kTails && view.heard(kRegion)) {
+        if (s.started && s.race.outcome == RegionRace::kTails && view.heard(kRegion)) {
           s.flipped = !s.flipped;
-          s.candidate = false;
+          s.race.candidate = false;
         }
         s.started = true;
         view.separate_all();
         for (int p = 0; p < LocalView::kPorts; ++p)
           if (view.occupied(p)) view.beep(p * 2 + physical(0));
         break;
-      case 1:  // the test's answer; those with a disagreeing neighbour beep globally
+      case 1: {  // the test's answer; those with a disagreeing neighbour beep globally
         s.agree = 0;
-        for (int p = 0; p < LocalView::kPorts; ++p)
-          if (view.occupied(p) && view.heard(p * 2 + physical(1)))
+        bool border = false;
+        for (int p = 0; p < LocalView::kPorts; ++p) {
+          if (!view.occupied(p)) continue;
+          if (view.heard(p * 2 + physical(1)))
             s.agree |= static_cast<std::uint8_t>(1u << p);
+          else
+            border = true;
+        }
         view.connect_all(kGlobal);
-        if (border(s, view)) view.beep(kGlobal);
+        if (border) view.beep(kGlobal);
         break;
-      case 2:  // silence: one region. Else the regions' circuits, and the heads beep
+      }
+      case 2:  // silence: one region. Else the regions' coins
         if (!view.heard(kGlobal)) {
           s.done = true;
           return;
         }
-        for (int p = 0; p < LocalView::kPorts; ++p) {
-          const int set = (s.agree >> p & 1u) != 0 ? kRegion : p + 1;  // across a border: apart
-          view.connect(p, 0, set);
-          view.connect(p, 1, set);
-        }
-        if (s.candidate) {
-          s.heads = view.coin();
-          if (s.heads) view.beep(kRegion);
-        }
+        s.race.toss(s.agree, view);
         break;
       case 3:
-        s.heard_heads = view.heard(kRegion);
-        if (s.candidate && !s.heads) view.beep(kRegion);
+        s.race.tails(view);
         break;
-      case 4: {  // the region's outcome; regions not tails beep across their borders
-        const bool tails = view.heard(kRegion);
-        s.outcome = s.heard_heads ? (tails ? kFailed : kHeads) : (tails ? kTails : kNone);
-        if (s.outcome == kFailed && !s.heads) s.candidate = false;
-        if (s.outcome != kTails)
-          for (int p = 0; p < LocalView::kPorts; ++p)
-            if (view.occupied(p) && (s.agree >> p & 1u) == 0) view.beep(p + 1);
+      case 4:
+        s.race.decide(s.agree, view);
         break;
-      }
       default: {  // a tails amoebot that heard across its border tells its region
         bool told = false;
         for (int p = 0; p < LocalView::kPorts; ++p)
-          told = told || (view.occupied(p) && (s.agree >> p & 1u) == 0 && view.heard(p + 1));
-        if (s.outcome == kTails && told) view.beep(kRegion);
+          told = told || (RegionRace::border(s.agree, p, view) && view.heard(p + 1));
+        if (s.race.outcome == RegionRace::kTails && told) view.beep(kRegion);
         break;
       }
     }
     s.slot = static_cast<std::uint8_t>((s.slot + 1) % 6);
-  }
-
- private:
-  // Whether a neighbour disagrees.
-  static bool border(const State& s, const LocalView& view) {
-    for (int p = 0; p < LocalView::kPorts; ++p)
-      if (view.occupied(p) && (s.agree >> p & 1u) == 0) return true;
-    return false;
   }
 };
 
