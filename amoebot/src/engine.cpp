@@ -29,6 +29,10 @@ constexpr int kMaxPins = 10;  // 60 partition sets fit a 64-bit mask
 
 bool LocalView::coin() const { return engine_->coin(amoebot_); }
 
+void LocalView::refuse(const char* what, int value) {
+  throw Error("algorithm", fmt::format("{} {} does not exist on an amoebot", what, value));
+}
+
 std::vector<Frame> random_frames(std::size_t n, std::uint64_t seed) {
   const CounterRng rng(seed, kFrameStream);
   std::vector<Frame> frames(n);
@@ -41,12 +45,10 @@ std::vector<Frame> random_frames(std::size_t n, std::uint64_t seed) {
 
 Engine::Engine(const Structure& structure, int pins_per_edge, std::uint64_t seed,
                std::vector<Frame> frames)
-    : pins_(pins_per_edge),
-      sets_(static_cast<std::size_t>(LocalView::kPorts * pins_per_edge)),
-      seed_(seed),
-      frames_(std::move(frames)) {
+    : pins_(pins_per_edge), sets_(0), seed_(seed), frames_(std::move(frames)) {
   if (pins_ < 1 || pins_ > kMaxPins)
     throw Error("pins per edge", fmt::format("{}: from 1 to {}", pins_, kMaxPins));
+  sets_ = static_cast<std::size_t>(LocalView::kPorts * pins_);
   const std::size_t n = structure.size();
   if (frames_.size() != n)
     throw Error("frames", fmt::format("{} frames for {} amoebots", frames_.size(), n));

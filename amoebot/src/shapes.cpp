@@ -113,6 +113,15 @@ std::vector<Axial> comb(std::int32_t teeth) {
   return nodes;
 }
 
+// The most nodes a generated shape may have.
+constexpr double kMaxShapeNodes = double(std::int64_t{1} << 28);
+
+// tessera::Error naming "shape" when spec would make more than kMaxShapeNodes nodes.
+void check_nodes(std::string_view spec, double nodes) {
+  if (nodes > kMaxShapeNodes)
+    throw Error("shape", fmt::format("'{}' makes {:.3g} nodes: at most 2^28", spec, nodes));
+}
+
 // The integer `text` of spec `spec`, at least `least` and at most 2^30.
 std::int64_t parse_size(std::string_view text, std::string_view spec, std::int64_t least) {
   std::int64_t value = 0;
@@ -135,23 +144,38 @@ Structure make_shape(std::string_view spec, std::uint64_t seed) {
                                      spec));
   const std::string_view kind = spec.substr(0, colon), size = spec.substr(colon + 1);
   const CounterRng rng(seed, 0);
-  if (kind == "hexagon")
-    return Structure(hexagon(static_cast<std::int32_t>(parse_size(size, spec, 0))));
-  if (kind == "triangle")
-    return Structure(triangle(static_cast<std::int32_t>(parse_size(size, spec, 0))));
-  if (kind == "line")
-    return Structure(parallelogram(static_cast<std::int32_t>(parse_size(size, spec, 1)) - 1, 0));
-  if (kind == "blob") return Structure(blob(parse_size(size, spec, 1), rng));
-  if (kind == "holes") return Structure(blob_with_holes(parse_size(size, spec, 1), rng));
-  if (kind == "spiral") return Structure(spiral(parse_size(size, spec, 1)));
-  if (kind == "comb") return Structure(comb(static_cast<std::int32_t>(parse_size(size, spec, 1))));
+  const auto count = [&](std::int64_t least) { return parse_size(size, spec, least); };
+  if (kind == "hexagon") {
+    const std::int64_t r = count(0);
+    check_nodes(spec, 3.0 * double(r) * double(r) + 3.0 * double(r) + 1);
+    return Structure(hexagon(static_cast<std::int32_t>(r)));
+  }
+  if (kind == "triangle") {
+    const std::int64_t l = count(0);
+    check_nodes(spec, (double(l) + 1) * (double(l) + 2) / 2);
+    return Structure(triangle(static_cast<std::int32_t>(l)));
+  }
+  if (kind == "line" || kind == "blob" || kind == "holes" || kind == "spiral") {
+    const std::int64_t n = count(1);
+    check_nodes(spec, double(n));
+    if (kind == "line") return Structure(parallelogram(static_cast<std::int32_t>(n) - 1, 0));
+    if (kind == "blob") return Structure(blob(n, rng));
+    if (kind == "holes") return Structure(blob_with_holes(n, rng));
+    return Structure(spiral(n));
+  }
+  if (kind == "comb") {
+    const std::int64_t t = count(1);
+    check_nodes(spec, 2.0 * double(t) * (1 + double(t)));
+    return Structure(comb(static_cast<std::int32_t>(t)));
+  }
   if (kind == "parallelogram") {
     const std::size_t x = size.find('x');
     if (x == std::string_view::npos)
       throw Error("shape", fmt::format("'{}': a parallelogram is parallelogram:AxB", spec));
-    return Structure(
-        parallelogram(static_cast<std::int32_t>(parse_size(size.substr(0, x), spec, 0)),
-                      static_cast<std::int32_t>(parse_size(size.substr(x + 1), spec, 0))));
+    const std::int64_t a = parse_size(size.substr(0, x), spec, 0);
+    const std::int64_t b = parse_size(size.substr(x + 1), spec, 0);
+    check_nodes(spec, (double(a) + 1) * (double(b) + 1));
+    return Structure(parallelogram(static_cast<std::int32_t>(a), static_cast<std::int32_t>(b)));
   }
   throw Error("shape", fmt::format("'{}': no shape '{}' (hexagon, triangle, parallelogram, line, "
                                    "blob, holes, spiral, comb)",

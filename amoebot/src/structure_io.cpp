@@ -39,8 +39,8 @@ Structure parse_structure(std::string_view text, std::string_view name) {
     if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
     if (line.find_first_not_of(" \t") == std::string_view::npos || line.front() == '#') continue;
     Axial a;
-    if (!take_int(line, a.x) || !take_int(line, a.y) ||
-        line.find_first_not_of(" \t") != std::string_view::npos)
+    if (!take_int(line, a.x) || line.empty() || (line.front() != ' ' && line.front() != '\t') ||
+        !take_int(line, a.y) || line.find_first_not_of(" \t") != std::string_view::npos)
       throw Error(file, fmt::format("line {}: '{}' is not two whole numbers \"x y\"", number,
                                     whole.substr(0, 80)));
     if (!within_grid(a))

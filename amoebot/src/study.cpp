@@ -1,6 +1,8 @@
 // Round-count statistics (study.hpp).
 #include "tessera/amoebot/study.hpp"
 
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <cmath>
 #include <tuple>
@@ -10,8 +12,8 @@
 namespace tessera::amoebot {
 
 SizeSummary summarize(std::int64_t amoebots, std::vector<std::int64_t> rounds,
-                      std::int64_t failures) {
-  if (rounds.empty()) throw Error("study", "a size with no runs");
+                      std::int64_t failures, std::int64_t unfinished) {
+  if (rounds.empty()) throw Error("study", fmt::format("no run on {} amoebots finished", amoebots));
   std::sort(rounds.begin(), rounds.end());
   const auto n = static_cast<double>(rounds.size());
   double sum = 0, squares = 0;
@@ -25,7 +27,8 @@ SizeSummary summarize(std::int64_t amoebots, std::vector<std::int64_t> rounds,
   };
   SizeSummary s;
   s.amoebots = amoebots;
-  s.runs = static_cast<std::int64_t>(rounds.size());
+  s.runs = static_cast<std::int64_t>(rounds.size()) + unfinished;
+  s.unfinished = unfinished;
   s.mean = mean;
   s.sd = rounds.size() > 1 ? std::sqrt(squares / (n - 1)) : 0.0;
   s.p95 = rank(0.95);

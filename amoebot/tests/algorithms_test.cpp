@@ -12,6 +12,7 @@
 #include "tessera/amoebot/simulator.hpp"
 #include "tessera/amoebot/verdicts.hpp"
 #include "tessera/core/rng.hpp"
+#include "tessera/testing/expect_error.hpp"
 
 namespace tessera::amoebot {
 namespace {
@@ -70,6 +71,7 @@ TEST(Consensus, AgreesOnTheLargestInputInBitsPlusOneRounds) {
       for (const auto& state : sim.states()) ASSERT_EQ(state.decided, largest) << shape;
     }
   }
+  testing::expect_error([] { Consensus::initial(4, 2); }, {.input = "consensus input"});
   // All inputs 0: nobody beeps, and all decide 0.
   Simulator<Consensus> zeros(make_shape("triangle:9", 1), 1, Consensus::initial(0, 4));
   EXPECT_EQ(zeros.run(100), 5);

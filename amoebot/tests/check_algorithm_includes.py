@@ -1,5 +1,5 @@
-"""Algorithm headers may include only the local view, one another (subroutines) and the standard
-library: the simulator's other headers (structure, engine, frames) hold what an amoebot must not
+"""Algorithm headers may include only the local view, one another (subroutines), core's error type
+and the standard library: the simulator's other headers (structure, engine, frames) hold what an amoebot must not
 know. Prints each offending
 include and exits 1; exits 1 too when the folder holds no header (nothing was checked).
 
@@ -9,12 +9,12 @@ import pathlib
 import re
 import sys
 
-ALLOWED = {"tessera/amoebot/local_view.hpp"}
+ALLOWED = {"tessera/amoebot/local_view.hpp", "tessera/core/error.hpp"}
 
 
 def main():
     folder = pathlib.Path(sys.argv[1])
-    headers = sorted(folder.glob("*.hpp"))
+    headers = sorted(folder.rglob("*.hpp"))
     if not headers:
         print(f"{folder}: no algorithm headers")
         return 1
@@ -25,7 +25,8 @@ def main():
             if not match:
                 continue
             quoted, name = match.group(1) == '"', match.group(2)
-            allowed = name in ALLOWED or name.startswith("tessera/amoebot/algorithms/")
+            allowed = ".." not in name.split("/") and (
+                name in ALLOWED or name.startswith("tessera/amoebot/algorithms/"))
             if not allowed and (quoted or name.startswith("tessera/")):
                 bad.append(f"{header.name}:{number}: includes {name}")
     for line in bad:

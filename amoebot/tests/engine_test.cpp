@@ -226,7 +226,21 @@ TEST(Engine, RunsAreEquivariantUnderTheGridsSymmetries) {
   }
 }
 
+// Names a port that does not exist.
+struct Stray {
+  static constexpr int kPinsPerEdge = 1;
+  struct State {
+    bool done = false;
+  };
+  static bool finished(const State& s) { return s.done; }
+  static void step(State&, LocalView& view) { view.connect(6, 0, 0); }
+};
+
 TEST(Engine, RefusesBadSetups) {
+  Simulator<Stray> stray(make_shape("line:3", 1), 1, Stray::State{});
+  testing::expect_error([&] { stray.round(); },
+                        {.input = "algorithm", .contains = "port 6 does not exist"});
+  testing::expect_error([] { LeaderElection::initial(0); }, {.input = "kappa"});
   const Structure s = make_shape("line:3", 1);
   testing::expect_error([&] { Engine(s, 0, 1, random_frames(3, 1)); },
                         {.input = "pins per edge", .contains = "from 1 to 10"});

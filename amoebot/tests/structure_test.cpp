@@ -115,6 +115,10 @@ TEST(Structure, RefusesWhatIsNotAStructure) {
                {.input = "shape", .contains = "no shape 'circle'"});
   expect_error([] { make_shape("line:0", 1); }, {.input = "shape", .contains = "from 1"});
   expect_error([] { make_shape("parallelogram:3", 1); }, {.input = "shape", .contains = "AxB"});
+  expect_error([] { make_shape("hexagon:1000000", 1); },
+               {.input = "shape", .contains = "at most 2^28"});
+  expect_error([] { make_shape("comb:1073741824", 1); },
+               {.input = "shape", .contains = "at most 2^28"});
 }
 
 TEST(StructureFiles, RoundTrip) {
@@ -140,6 +144,8 @@ TEST(StructureFiles, ErrorsNameTheLine) {
   expect_error([&] { read_structure(file("0 0\n1 0\n5 5\n")); },
                {.contains = "line 3: node (5, 5) is not connected to the node on line 1"});
   expect_error([&] { read_structure(file("# nothing\n")); }, {.contains = "lists no nodes"});
+  expect_error([&] { read_structure(file("0 0\n1-2\n")); },
+               {.contains = "line 2: '1-2' is not two whole numbers"});
   expect_error([] { parse_structure("0 0\r\n1073741824 0\r\n", "big.txt"); },
                {.input = "big.txt", .contains = "line 2: node (1073741824, 0) lies outside"});
   expect_error(

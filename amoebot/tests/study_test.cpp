@@ -15,7 +15,7 @@ namespace {
 TEST(Study, SummarizesRounds) {
   std::vector<std::int64_t> rounds;
   for (std::int64_t r = 1; r <= 100; ++r) rounds.push_back(101 - r);  // 100 .. 1
-  const SizeSummary s = summarize(64, rounds, 3);
+  const SizeSummary s = summarize(64, rounds, 3, 0);
   EXPECT_EQ(s.runs, 100);
   EXPECT_DOUBLE_EQ(s.mean, 50.5);
   EXPECT_NEAR(s.sd, 29.011491975882016, 1e-12);
@@ -25,9 +25,12 @@ TEST(Study, SummarizesRounds) {
   EXPECT_EQ(s.failures, 3);
   EXPECT_LT(s.failure_low, 0.03);
   EXPECT_GT(s.failure_high, 0.03);
-  const SizeSummary one = summarize(16, {7}, 0);
+  const SizeSummary one = summarize(16, {7}, 2, 2);  // two runs did not finish
   EXPECT_EQ(one.p95, 7);
   EXPECT_EQ(one.sd, 0);
+  EXPECT_EQ(one.runs, 3);
+  EXPECT_EQ(one.unfinished, 2);
+  EXPECT_GT(one.failure_low, 0.0);
 }
 
 TEST(Study, WilsonIntervals) {

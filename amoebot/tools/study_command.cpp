@@ -7,6 +7,7 @@
 #include <iostream>
 #include <memory>
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -43,30 +44,32 @@ std::int64_t runs_for(std::int64_t n, std::int64_t seeds) {
   return n <= 16384 ? seeds : std::max<std::int64_t>(3, seeds * 16384 / n);
 }
 
-// One run on an Eden blob of n amoebots grown from `seed`: its rounds, and whether it failed.
-std::pair<std::int64_t, bool> run_once(const StudyCommand& c, std::int64_t n, std::uint64_t seed) {
+// One run on an Eden blob of n amoebots grown from `seed`: its rounds (nullopt when it did not
+// finish), and whether it failed.
+std::pair<std::optional<std::int64_t>, bool> run_once(const StudyCommand& c, std::int64_t n,
+                                                      std::uint64_t seed) {
   const Structure s = make_shape(fmt::format("blob:{}", n), seed);
   constexpr std::int64_t kMaxRounds = 1'000'000;
   if (c.algorithm == "leader-election") {
     Simulator<LeaderElection> sim(s, seed, LeaderElection::initial(c.kappa));
     const auto rounds = sim.run(kMaxRounds);
-    return {rounds.value_or(kMaxRounds), !rounds || leaders(sim) != 1};
+    return {rounds, !rounds || leaders(sim) != 1};
   }
   if (c.algorithm == "chirality") {
     Simulator<ChiralityAgreement> sim(s, seed, ChiralityAgreement::State{});
     const auto rounds = sim.run(kMaxRounds);
-    return {rounds.value_or(kMaxRounds), !rounds || !one_sense_of_rotation(sim)};
+    return {rounds, !rounds || !one_sense_of_rotation(sim)};
   }
   if (c.algorithm == "compass") {
     Simulator<CompassAlignment> sim(s, seed, CompassAlignment::State{});
     const auto rounds = sim.run(kMaxRounds);
-    return {rounds.value_or(kMaxRounds), !rounds || !one_compass(sim)};
+    return {rounds, !rounds || !one_compass(sim)};
   }
   Simulator<Consensus> sim(s, seed, Consensus::initial(static_cast<int>(seed % 2), 1));
   const auto rounds = sim.run(kMaxRounds);
   bool agreed = true;
   for (const auto& state : sim.states()) agreed = agreed && state.decided == seed % 2;
-  return {rounds.value_or(kMaxRounds), !rounds || !agreed};
+  return {rounds, !rounds || !agreed};
 }
 
 void write_plot(const StudyCommand& c, const std::vector<SizeSummary>& sizes,
@@ -113,14 +116,15 @@ void run_study(const StudyCommand& c) {
   std::vector<std::vector<std::int64_t>> all_rounds;
   for (const std::int64_t n : c.sizes) {
     std::vector<std::int64_t> rounds;
-    std::int64_t failures = 0;
+    std::int64_t failures = 0, unfinished = 0;
     for (std::int64_t seed = 1; seed <= runs_for(n, c.seeds); ++seed) {
       const auto [r, failed] = run_once(c, n, static_cast<std::uint64_t>(seed));
-      rounds.push_back(r);
+      if (r) rounds.push_back(*r);
+      unfinished += r ? 0 : 1;
       failures += failed ? 1 : 0;
       bar.advance();
     }
-    sizes.push_back(summarize(n, rounds, failures));
+    sizes.push_back(summarize(n, rounds, failures, unfinished));
     all_rounds.push_back(std::move(rounds));
   }
   bar.finish();

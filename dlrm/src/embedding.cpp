@@ -276,6 +276,8 @@ void TableBatchedEmbedding::backward_update(const SparseFeatures& bags,
   for (std::size_t t = 0; t < tables_.size(); ++t) {
     const std::int64_t ids = bags.offsets[(t + 1) * static_cast<std::size_t>(samples)] -
                              bags.offsets[t * static_cast<std::size_t>(samples)];
+    if (ids > std::numeric_limits<std::uint32_t>::max())
+      throw Error("bags", fmt::format("table {} has {} ids in a batch: at most 2^32 - 1", t, ids));
     w.position_bits[t] =
         std::bit_width(static_cast<std::uint64_t>(std::max<std::int64_t>(ids, 1) - 1));
     if (w.position_bits[t] + row_bits(t) > 64)

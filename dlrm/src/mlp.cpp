@@ -2,11 +2,13 @@
 #include "mlp.hpp"
 
 #include <cblas.h>
+#include <fmt/format.h>
 
 #include <algorithm>
 #include <bit>
 #include <cmath>
 
+#include "tessera/core/error.hpp"
 #include "tessera/core/rng.hpp"
 #include "tessera/core/threads.hpp"
 
@@ -153,6 +155,15 @@ std::int64_t Mlp::rows_per_call() const {
 
 void Mlp::backward(std::span<const float> d_output, std::span<float> dx,
                    std::span<float> gradient) {
+  if (d_output.size() != static_cast<std::size_t>(rows_ * outputs()) ||
+      gradient.size() != parameter_count() ||
+      (!dx.empty() && dx.size() != static_cast<std::size_t>(rows_ * in_)))
+    throw Error("mlp backward",
+                fmt::format("{} output gradients, {} input gradients and {} parameter gradients "
+                            "for {} rows of {} inputs, {} outputs and {} parameters",
+                            d_output.size(), dx.size(), gradient.size(), rows_, in_, outputs(),
+                            parameter_count()));
+  openblas_set_num_threads(1);  // the chunk calls below run on OpenMP's threads
   gradient_.assign(d_output.begin(), d_output.end());
   std::size_t end = parameter_count();
   for (std::size_t l = layers_.size(); l-- > 0;) {
@@ -208,9 +219,9 @@ void Mlp::chunk_tree_gradients(const Layer& layer, const float* input, float* ou
 }
 
 void Mlp::whole_batch_gradients(const Layer& layer, const float* input, float* out) {
-  // W's gradient in blocks of its longer side (two or more, of at most kGradientBlock), the same
-  // blocks for any thread count; each block one OpenBLAS call over all the rows. Then the biases'
-  // in blocks of columns.
+  // W's gradient in blocks of its longer side (two or more where that side is longer than the
+  // smallest block, each at most kGradientBlock), the same blocks for any thread count; each
+  // block one OpenBLAS call over all the rows. Then the biases' in blocks of columns.
   const bool split_in = layer.in >= layer.out;
   const std::int64_t side = split_in ? layer.in : layer.out;
   const std::int64_t block =

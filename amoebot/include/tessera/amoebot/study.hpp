@@ -12,17 +12,19 @@ namespace tessera::amoebot {
 
 struct SizeSummary {
   std::int64_t amoebots = 0;
-  std::int64_t runs = 0;
-  double mean = 0, sd = 0;  // rounds
+  std::int64_t runs = 0;        // all runs, finished or not
+  std::int64_t unfinished = 0;  // runs stopped at the round limit: failures, not in the rounds
+  double mean = 0, sd = 0;      // rounds
   std::int64_t p95 = 0, p99 = 0, max = 0;
   std::int64_t failures = 0;
   double failure_low = 0, failure_high = 0;  // 95% Wilson interval of the failure rate
 };
 
-/// The summary of `rounds` (one a run, not empty) of runs on `amoebots` amoebots, `failures` of
-/// which failed. Percentiles are the nearest-rank ones.
+/// The summary of the runs on `amoebots` amoebots: `rounds` of those that finished (not empty),
+/// `unfinished` more that did not, and `failures` of all (the unfinished among them).
+/// Percentiles are the nearest-rank ones.
 SizeSummary summarize(std::int64_t amoebots, std::vector<std::int64_t> rounds,
-                      std::int64_t failures);
+                      std::int64_t failures, std::int64_t unfinished);
 
 /// The 95% Wilson score interval of a rate of `failures` in `runs` (runs > 0).
 std::pair<double, double> wilson_interval(std::int64_t failures, std::int64_t runs);

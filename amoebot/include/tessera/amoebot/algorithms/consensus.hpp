@@ -6,8 +6,10 @@
 #pragma once
 
 #include <cstdint>
+#include <string>
 
 #include "tessera/amoebot/local_view.hpp"
+#include "tessera/core/error.hpp"
 
 namespace tessera::amoebot {
 
@@ -25,8 +27,12 @@ struct Consensus {
     bool operator==(const State&) const = default;
   };
 
-  /// The start state of an amoebot with input `value` of `bits` bits.
+  /// The start state of an amoebot with input `value` of `bits` bits (tessera::Error naming
+  /// "consensus input" unless 1 <= bits <= 8 and 0 <= value < 2^bits).
   static State initial(int value, int bits) {
+    if (bits < 1 || bits > 8 || value < 0 || value >= 1 << bits)
+      throw Error("consensus input", std::to_string(value) + " of " + std::to_string(bits) +
+                                         " bits: bits from 1 to 8, the value below 2^bits");
     State s;
     s.value = static_cast<std::uint8_t>(value);
     s.bits = static_cast<std::uint8_t>(bits);

@@ -8,8 +8,10 @@
 #pragma once
 
 #include <cstdint>
+#include <string>
 
 #include "tessera/amoebot/local_view.hpp"
+#include "tessera/core/error.hpp"
 
 namespace tessera::amoebot {
 
@@ -33,8 +35,10 @@ struct LeaderElection {
     bool operator==(const State&) const = default;
   };
 
-  /// The start state of every amoebot, with κ repetitions.
+  /// The start state of every amoebot, with κ repetitions (tessera::Error naming "kappa" unless
+  /// 1 <= κ <= 255).
   static State initial(int kappa) {
+    if (kappa < 1 || kappa > 255) throw Error("kappa", std::to_string(kappa) + ": from 1 to 255");
     State s;
     s.kappa = static_cast<std::uint8_t>(kappa);
     return s;
