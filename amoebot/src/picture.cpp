@@ -11,9 +11,11 @@
 #include <limits>
 #include <string>
 #include <unordered_set>
+#include <utility>
 #include <vector>
 
 #include "tessera/core/error.hpp"
+#include "tessera/core/scatter_png.hpp"
 
 namespace tessera::amoebot {
 namespace {
@@ -142,6 +144,44 @@ std::string render_svg(const Structure& s, const Engine& engine,
   }
   svg += "</svg>\n";
   return svg;
+}
+
+std::vector<std::byte> render_pixels(const Structure& s,
+                                     const std::function<bool(std::size_t)>& marked) {
+  const auto column = [](Axial a) {  // x + floor(y / 2)
+    return std::int64_t{a.x} + (a.y >= 0 ? a.y / 2 : (a.y - 1) / 2);
+  };
+  std::int64_t min_c = column(s.nodes()[0]), max_c = min_c;
+  std::int64_t min_y = s.nodes()[0].y, max_y = min_y;
+  for (const Axial a : s.nodes()) {
+    min_c = std::min(min_c, column(a)), max_c = std::max(max_c, column(a));
+    min_y = std::min<std::int64_t>(min_y, a.y), max_y = std::max<std::int64_t>(max_y, a.y);
+  }
+  constexpr std::int64_t kBorder = 5;  // room for the squares around marked amoebots
+  const std::int64_t width = max_c - min_c + 1 + 2 * kBorder;
+  const std::int64_t height = max_y - min_y + 1 + 2 * kBorder;
+  if (width * height > (std::int64_t{1} << 26))
+    throw Error("picture",
+                fmt::format("{} x {} pixels: PNG pictures hold at most 2^26", width, height));
+  using Rgb = std::array<std::uint8_t, 3>;
+  std::vector<Rgb> pixels(static_cast<std::size_t>(width * height), Rgb{255, 255, 255});
+  const auto at = [&](Axial a) {
+    return std::pair{column(a) - min_c + kBorder, max_y - a.y + kBorder};
+  };
+  for (const Axial a : s.nodes()) {
+    const auto [x, y] = at(a);
+    pixels[static_cast<std::size_t>(y * width + x)] = {70, 70, 70};
+  }
+  for (std::size_t i = 0; i < s.size() && marked; ++i) {
+    if (!marked(i)) continue;
+    const auto [x, y] = at(s.nodes()[i]);
+    for (std::int64_t d = -4; d <= 4; ++d)
+      for (const auto& [px, py] : {std::pair{x + d, y - 4}, std::pair{x + d, y + 4},
+                                   std::pair{x - 4, y + d}, std::pair{x + 4, y + d}})
+        pixels[static_cast<std::size_t>(py * width + px)] = {220, 30, 30};
+    pixels[static_cast<std::size_t>(y * width + x)] = {220, 30, 30};
+  }
+  return encode_png(static_cast<int>(width), static_cast<int>(height), pixels);
 }
 
 }  // namespace tessera::amoebot

@@ -42,6 +42,7 @@ struct RunCommand {
   bool no_reuse = false;
   bool json = false;
   std::string svg, frames;  // pictures: of the last round, and of every round into a folder
+  std::string png;          // a pixel an amoebot, for large structures
 };
 
 Structure structure_of(const RunCommand& c) {
@@ -93,6 +94,7 @@ std::int64_t run_simulator(Simulator<A>& sim, const Structure& s, const RunComma
     const std::string svg = render_svg(s, sim.engine(), marked);
     write_file(c.svg, std::as_bytes(std::span(svg.data(), svg.size())));
   }
+  if (!c.png.empty()) write_file(c.png, render_pixels(s, marked));
   out.circuit_computations = sim.engine().circuit_computations();
   return sim.engine().round();
 }
@@ -214,10 +216,14 @@ void add_run(CLI::App& parent) {
                   "Picture the last round: pins coloured by circuit, beeping circuits bold, "
                   "leaders (largest inputs, flipped amoebots) filled; at most 5000 amoebots");
   app->add_option("--svg-frames", c->frames, "Picture every round into this folder");
+  app->add_option("--png", c->png,
+                  "Picture the end as a PNG of one pixel an amoebot, the marked ones framed "
+                  "in red (for large structures)");
   app->footer(
       "Examples:\n"
       "  tessera amoebot run leader-election --shape hexagon:30 --seed 7 --svg out.svg\n"
       "  tessera amoebot run chirality --shape hexagon:4 --svg-frames frames\n"
+      "  tessera amoebot run leader-election --shape blob:1000000 --png leader.png\n"
       "  tessera amoebot run leader-election --shape blob:1000000 --kappa 3 --json\n"
       "  tessera amoebot run consensus --shape spiral:500 --bits 4\n"
       "  tessera amoebot run chirality --shape holes:100000\n"

@@ -108,35 +108,7 @@ void chunk(std::vector<std::byte>& out, const char* type, const std::vector<std:
   put_u32(out, static_cast<std::uint32_t>(crc));
 }
 
-std::vector<std::byte> Canvas::png() const {
-  std::vector<std::byte> raw;
-  raw.reserve(pixels_.size() * 3 + h_);
-  for (int y = 0; y < h_; ++y) {
-    raw.push_back(std::byte{0});  // filter: none
-    for (int x = 0; x < w_; ++x) {
-      for (std::uint8_t v : pixels_[static_cast<std::size_t>(y) * w_ + x]) raw.push_back(static_cast<std::byte>(v));
-    }
-  }
-  uLongf size = compressBound(static_cast<uLong>(raw.size()));
-  std::vector<std::byte> packed(size);
-  if (compress2(reinterpret_cast<Bytef*>(packed.data()), &size, reinterpret_cast<const Bytef*>(raw.data()),
-                static_cast<uLong>(raw.size()), 9) != Z_OK) {
-    throw Error("png", "zlib failed to compress the image");
-  }
-  packed.resize(size);
-  std::vector<std::byte> out;
-  constexpr std::uint8_t kSignature[] = {0x89, 'P', 'N', 'G', '\r', '\n', 0x1A, '\n'};
-  for (std::uint8_t b : kSignature) out.push_back(static_cast<std::byte>(b));
-  std::vector<std::byte> header;
-  put_u32(header, static_cast<std::uint32_t>(w_));
-  put_u32(header, static_cast<std::uint32_t>(h_));
-  constexpr std::uint8_t kFormat[] = {8, 2, 0, 0, 0};  // 8-bit RGB, deflate, no interlace
-  for (std::uint8_t b : kFormat) header.push_back(static_cast<std::byte>(b));
-  chunk(out, "IHDR", header);
-  chunk(out, "IDAT", packed);
-  chunk(out, "IEND", {});
-  return out;
-}
+std::vector<std::byte> Canvas::png() const { return encode_png(w_, h_, pixels_); }
 
 // An axis: data range to pixels, with tick positions and labels.
 struct Axis {
@@ -180,6 +152,40 @@ Axis axis_of(const std::vector<double>& values, bool log) {
 }
 
 }  // namespace
+
+std::vector<std::byte> encode_png(int width, int height,
+                                  std::span<const std::array<std::uint8_t, 3>> pixels) {
+  if (width < 1 || height < 1 || pixels.size() != static_cast<std::size_t>(width) * height)
+    throw Error("png", fmt::format("{} pixels for an image of {} x {}", pixels.size(), width,
+                                   height));
+  std::vector<std::byte> raw;
+  raw.reserve(pixels.size() * 3 + height);
+  for (int y = 0; y < height; ++y) {
+    raw.push_back(std::byte{0});  // filter: none
+    for (int x = 0; x < width; ++x) {
+      for (std::uint8_t v : pixels[static_cast<std::size_t>(y) * width + x]) raw.push_back(static_cast<std::byte>(v));
+    }
+  }
+  uLongf size = compressBound(static_cast<uLong>(raw.size()));
+  std::vector<std::byte> packed(size);
+  if (compress2(reinterpret_cast<Bytef*>(packed.data()), &size, reinterpret_cast<const Bytef*>(raw.data()),
+                static_cast<uLong>(raw.size()), 9) != Z_OK) {
+    throw Error("png", "zlib failed to compress the image");
+  }
+  packed.resize(size);
+  std::vector<std::byte> out;
+  constexpr std::uint8_t kSignature[] = {0x89, 'P', 'N', 'G', '\r', '\n', 0x1A, '\n'};
+  for (std::uint8_t b : kSignature) out.push_back(static_cast<std::byte>(b));
+  std::vector<std::byte> header;
+  put_u32(header, static_cast<std::uint32_t>(width));
+  put_u32(header, static_cast<std::uint32_t>(height));
+  constexpr std::uint8_t kFormat[] = {8, 2, 0, 0, 0};  // 8-bit RGB, deflate, no interlace
+  for (std::uint8_t b : kFormat) header.push_back(static_cast<std::byte>(b));
+  chunk(out, "IHDR", header);
+  chunk(out, "IDAT", packed);
+  chunk(out, "IEND", {});
+  return out;
+}
 
 std::vector<std::byte> render_png(const ScatterPlot& plot, int width, int height) {
   Canvas c(width, height);

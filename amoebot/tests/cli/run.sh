@@ -36,5 +36,7 @@ tessera amoebot run leader-election --shape hexagon:30 --seed 7 --svg out.svg > 
 echo "out.svg: $(grep -c "<polygon" out.svg) amoebots, $(grep -c "#ffd54f" out.svg) leader filled"
 tessera amoebot run chirality --shape hexagon:1 --svg-frames frames > /dev/null
 echo "frames: $(ls frames | head -1) .. $(ls frames | tail -1)"
+tessera amoebot run leader-election --shape hexagon:50 --png big.png > /dev/null
+echo "big.png: $(head -c 4 big.png | od -An -c | tr -s ' ')"
 tessera amoebot run leader-election --shape hexagon:50 --svg big.svg
 echo "exit $?, big.svg written: $([ -e big.svg ] && echo yes || echo no)"
