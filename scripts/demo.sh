@@ -76,6 +76,15 @@ step dlrm "grep -o 'AUC [0-9.]*\|oracle AUC [0-9.]*\|throughput: [0-9]* samples/
   -- "$tessera" --threads 1 dlrm train --ranks 2 --tables 8 --rows 1000 --pooling 1 \
   --bottom 64,16 --top 64,1 --batch 256 --lr 0.05 --train-samples 8000000 --test-samples 50000
 
+# amoebot: leader election on 100,000 amoebots beside the calibration's rounds, pictured a pixel an
+# amoebot (the leader framed); chirality agreement and compass alignment on a blob with holes,
+# pictured as circuits.
+step amoebot-leader "grep -o '1 leader after [0-9]* rounds\|log2 n = [0-9.]*' | paste -sd ';'" \
+  -- "$tessera" amoebot run leader-election --shape blob:100000 --seed 7 \
+  --png "$build/demo-amoebot-leader.png"
+step amoebot-compass "grep -o 'one compass after [0-9]* rounds'" \
+  -- "$tessera" amoebot run compass --shape holes:2000 --seed 7 --svg "$build/demo-amoebot.svg"
+
 echo
 echo "=== summary"
 printf '%-12s %-7s %8s  %s\n' step status seconds result
