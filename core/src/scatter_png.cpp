@@ -55,7 +55,8 @@ using Rgb = std::array<std::uint8_t, 3>;
 
 class Canvas {
  public:
-  Canvas(int w, int h) : w_(w), h_(h), pixels_(static_cast<std::size_t>(w) * h, Rgb{255, 255, 255}) {}
+  Canvas(int w, int h)
+      : w_(w), h_(h), pixels_(static_cast<std::size_t>(w) * h, Rgb{255, 255, 255}) {}
   void set(int x, int y, Rgb c) {
     if (x >= 0 && y >= 0 && x < w_ && y < h_) pixels_[static_cast<std::size_t>(y) * w_ + x] = c;
   }
@@ -70,12 +71,16 @@ class Canvas {
       if (it != glyphs().end()) {
         for (int r = 0; r < 7; ++r)
           for (int b = 0; b < 5; ++b)
-            if (it->second[r] >> (4 - b) & 1) rect(x + b * scale, y + r * scale, x + b * scale + scale - 1, y + r * scale + scale - 1, c);
+            if (it->second[r] >> (4 - b) & 1)
+              rect(x + b * scale, y + r * scale, x + b * scale + scale - 1,
+                   y + r * scale + scale - 1, c);
       }
       x += 6 * scale;
     }
   }
-  static int text_width(const std::string& s, int scale = 2) { return static_cast<int>(s.size()) * 6 * scale; }
+  static int text_width(const std::string& s, int scale = 2) {
+    return static_cast<int>(s.size()) * 6 * scale;
+  }
   // Text rotated a quarter turn counter-clockwise, reading upwards, bottom edge at y.
   void vertical_text(int x, int y, const std::string& s, Rgb c, int scale = 2) {
     for (char ch : s) {
@@ -83,7 +88,9 @@ class Canvas {
       if (it != glyphs().end()) {
         for (int r = 0; r < 7; ++r)
           for (int b = 0; b < 5; ++b)
-            if (it->second[r] >> (4 - b) & 1) rect(x + r * scale, y - b * scale - scale + 1, x + r * scale + scale - 1, y - b * scale, c);
+            if (it->second[r] >> (4 - b) & 1)
+              rect(x + r * scale, y - b * scale - scale + 1, x + r * scale + scale - 1,
+                   y - b * scale, c);
       }
       y -= 6 * scale;
     }
@@ -104,7 +111,8 @@ void chunk(std::vector<std::byte>& out, const char* type, const std::vector<std:
   const std::size_t start = out.size();
   for (int i = 0; i < 4; ++i) out.push_back(static_cast<std::byte>(type[i]));
   out.insert(out.end(), data.begin(), data.end());
-  const uLong crc = crc32(0, reinterpret_cast<const Bytef*>(out.data() + start), static_cast<uInt>(out.size() - start));
+  const uLong crc = crc32(0, reinterpret_cast<const Bytef*>(out.data() + start),
+                          static_cast<uInt>(out.size() - start));
   put_u32(out, static_cast<std::uint32_t>(crc));
 }
 
@@ -121,7 +129,8 @@ struct Axis {
     std::vector<std::pair<double, std::string>> out;
     if (log) {
       for (int e = static_cast<int>(std::ceil(lo)); e <= static_cast<int>(std::floor(hi)); ++e) {
-        out.emplace_back(std::pow(10.0, e), e >= 0 && e <= 3 ? fmt::format("{}", std::pow(10.0, e)) : fmt::format("1e{}", e));
+        out.emplace_back(std::pow(10.0, e), e >= 0 && e <= 3 ? fmt::format("{}", std::pow(10.0, e))
+                                                             : fmt::format("1e{}", e));
       }
     } else {
       for (int i = 0; i <= 4; ++i) {
@@ -156,20 +165,22 @@ Axis axis_of(const std::vector<double>& values, bool log) {
 std::vector<std::byte> encode_png(int width, int height,
                                   std::span<const std::array<std::uint8_t, 3>> pixels) {
   if (width < 1 || height < 1 || pixels.size() != static_cast<std::size_t>(width) * height)
-    throw Error("png", fmt::format("{} pixels for an image of {} x {}", pixels.size(), width,
-                                   height));
+    throw Error("png",
+                fmt::format("{} pixels for an image of {} x {}", pixels.size(), width, height));
   std::vector<std::byte> raw;
   raw.reserve(pixels.size() * 3 + height);
   for (int y = 0; y < height; ++y) {
     raw.push_back(std::byte{0});  // filter: none
     for (int x = 0; x < width; ++x) {
-      for (std::uint8_t v : pixels[static_cast<std::size_t>(y) * width + x]) raw.push_back(static_cast<std::byte>(v));
+      for (std::uint8_t v : pixels[static_cast<std::size_t>(y) * width + x])
+        raw.push_back(static_cast<std::byte>(v));
     }
   }
   uLongf size = compressBound(static_cast<uLong>(raw.size()));
   std::vector<std::byte> packed(size);
-  if (compress2(reinterpret_cast<Bytef*>(packed.data()), &size, reinterpret_cast<const Bytef*>(raw.data()),
-                static_cast<uLong>(raw.size()), 9) != Z_OK) {
+  if (compress2(reinterpret_cast<Bytef*>(packed.data()), &size,
+                reinterpret_cast<const Bytef*>(raw.data()), static_cast<uLong>(raw.size()),
+                9) != Z_OK) {
     throw Error("png", "zlib failed to compress the image");
   }
   packed.resize(size);
@@ -199,8 +210,12 @@ std::vector<std::byte> render_png(const ScatterPlot& plot, int width, int height
   }
   if (plot.reference_y > 0) ys.push_back(plot.reference_y);
   const Axis ax = axis_of(xs, plot.log_x), ay = axis_of(ys, plot.log_y);
-  const auto px = [&](double x) { return left + static_cast<int>(std::lround(ax.to_unit(x) * (right - left))); };
-  const auto py = [&](double y) { return bottom - static_cast<int>(std::lround(ay.to_unit(y) * (bottom - top))); };
+  const auto px = [&](double x) {
+    return left + static_cast<int>(std::lround(ax.to_unit(x) * (right - left)));
+  };
+  const auto py = [&](double y) {
+    return bottom - static_cast<int>(std::lround(ay.to_unit(y) * (bottom - top)));
+  };
   const Rgb grid{225, 225, 225}, ink{0, 0, 0};
   for (const auto& [v, label] : ax.ticks()) {
     c.rect(px(v), top, px(v), bottom, grid);
@@ -213,7 +228,8 @@ std::vector<std::byte> render_png(const ScatterPlot& plot, int width, int height
   c.rect(left, top, left, bottom, ink);
   c.rect(left, bottom, right, bottom, ink);
   if (plot.reference_y > 0) {
-    for (int x = left; x < right; x += 8) c.rect(x, py(plot.reference_y), x + 3, py(plot.reference_y), {120, 120, 120});
+    for (int x = left; x < right; x += 8)
+      c.rect(x, py(plot.reference_y), x + 3, py(plot.reference_y), {120, 120, 120});
   }
   for (const ScatterSeries& s : plot.series) {
     for (const auto& [x, y] : s.points) {

@@ -26,8 +26,6 @@ class LocalView {
   /// beep last round.
   bool heard(int set) const { return (heard_ >> check_set(set) & 1u) != 0; }
 
-  /// The partition set of pin `pin` of port `port`.
-  int set_of(int port, int pin) const { return configuration_[pin_index(port, pin)]; }
   /// Puts pin `pin` of port `port` into partition set `set`.
   void connect(int port, int pin, int set) {
     std::uint8_t& label = configuration_[pin_index(port, pin)];
