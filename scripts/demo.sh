@@ -78,12 +78,20 @@ step dlrm "grep -o 'AUC [0-9.]*\|oracle AUC [0-9.]*\|throughput: [0-9]* samples/
 
 # amoebot: leader election on 100,000 amoebots beside the calibration's rounds, pictured a pixel an
 # amoebot (the leader framed); chirality agreement and compass alignment on a blob with holes,
-# pictured as circuits.
+# pictured as circuits; parallelogram recognition with side ratio 3 (Θ(log n)) and without (5
+# rounds) on a 200 × 600 parallelogram, and on one an amoebot longer, which must be refused.
 step amoebot-leader "grep -o '1 leader after [0-9]* rounds\|log2 n = [0-9.]*' | paste -sd ';'" \
   -- "$tessera" amoebot run leader-election --shape blob:100000 --seed 7 \
   --png "$build/demo-amoebot-leader.png"
 step amoebot-compass "grep -o 'one compass after [0-9]* rounds'" \
   -- "$tessera" amoebot run compass --shape holes:2000 --seed 7 --svg "$build/demo-amoebot.svg"
+recognise() {
+  "$tessera" amoebot run parallelogram --shape parallelogram:200x600 --ratio 3 --seed 7 &&
+    "$tessera" amoebot run parallelogram --shape parallelogram:200x600 --seed 7 &&
+    "$tessera" amoebot run parallelogram --shape parallelogram:200x601 --ratio 3 --seed 7
+}
+step amoebot-shape "grep -o 'is[a-z ]* parallelogram[a-z0-9 ]* (right) after [0-9]* rounds' | paste -sd ';'" \
+  -- recognise
 
 echo
 echo "=== summary"

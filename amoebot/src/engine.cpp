@@ -63,7 +63,7 @@ Engine::Engine(const Structure& structure, int pins_per_edge, std::uint64_t seed
     if (f.compass >= kDirections)
       throw Error("frames", fmt::format("amoebot {}'s compass is {}: from 0 to 5", i, f.compass));
     for (int g = 0; g < kDirections; ++g) {
-      const int port = f.mirrored ? (f.compass - g + 12) % 6 : (g - f.compass + 12) % 6;
+      const int port = local_port(f, g);
       local_port_[i * kDirections + static_cast<std::size_t>(g)] = static_cast<std::uint8_t>(port);
       neighbours_[i * kDirections + static_cast<std::size_t>(g)] = structure.neighbour(i, g);
       if (structure.neighbour(i, g) >= 0) occupancy_[i] |= static_cast<std::uint8_t>(1u << port);

@@ -11,6 +11,7 @@
 #include "tessera/amoebot/algorithms/chirality.hpp"
 #include "tessera/amoebot/algorithms/compass.hpp"
 #include "tessera/amoebot/algorithms/leader_election.hpp"
+#include "tessera/amoebot/algorithms/shape_recognition.hpp"
 #include "tessera/amoebot/simulator.hpp"
 #include "tessera/core/threads.hpp"
 #include "tessera/testing/expect_error.hpp"
@@ -200,13 +201,15 @@ std::pair<Structure, std::vector<Frame>> transformed(const Structure& s, std::ve
 }
 
 TEST(Engine, RunsAreEquivariantUnderTheGridsSymmetries) {
-  for (const char* shape : {"blob:300", "parallelogram:9x14", "comb:4"}) {
+  for (const char* shape : {"blob:300", "parallelogram:9x14", "parallelogram:6x12", "comb:4"}) {
     const Structure s = make_shape(shape, 5);
     const std::vector<Frame> frames = random_frames(s.size(), 21);
     const auto election = election_trace(s, 21, frames, true);
     const auto probe = trace_of<FrameProbe>(s, 21, frames, true);
     const auto chirality = trace_of<ChiralityAgreement>(s, 21, frames, true);
     const auto compass = trace_of<CompassAlignment>(s, 21, frames, true);
+    const auto ratio = ShapeRecognition::initial(ShapeRecognition::kLinearRatio, 2);
+    const auto recognition = trace_of<ShapeRecognition>(s, 21, frames, true, ratio);
     for (const int turns : {0, 1, 2, 5}) {
       for (const bool mirror : {false, true}) {
         if (turns == 0 && !mirror) continue;
@@ -218,6 +221,8 @@ TEST(Engine, RunsAreEquivariantUnderTheGridsSymmetries) {
         EXPECT_EQ(trace_of<ChiralityAgreement>(moved, 21, moved_frames, true), chirality)
             << shape << ", " << turns << " turns, mirrored " << mirror;
         EXPECT_EQ(trace_of<CompassAlignment>(moved, 21, moved_frames, true), compass)
+            << shape << ", " << turns << " turns, mirrored " << mirror;
+        EXPECT_EQ(trace_of<ShapeRecognition>(moved, 21, moved_frames, true, ratio), recognition)
             << shape << ", " << turns << " turns, mirrored " << mirror;
         // The check can fail: the moved structure under the old frames looks different.
         EXPECT_NE(trace_of<FrameProbe>(moved, 21, frames, true), probe) << shape;

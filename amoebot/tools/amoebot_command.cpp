@@ -17,7 +17,11 @@
 #include "tessera/amoebot/algorithms/compass.hpp"
 #include "tessera/amoebot/algorithms/consensus.hpp"
 #include "tessera/amoebot/algorithms/leader_election.hpp"
+#include "tessera/amoebot/algorithms/pasc.hpp"
+#include "tessera/amoebot/algorithms/shape_recognition.hpp"
+#include "tessera/amoebot/chain.hpp"
 #include "tessera/amoebot/picture.hpp"
+#include "tessera/amoebot/shape_truth.hpp"
 #include "tessera/amoebot/simulator.hpp"
 #include "tessera/amoebot/structure.hpp"
 #include "tessera/amoebot/verdicts.hpp"
@@ -38,6 +42,7 @@ struct RunCommand {
   std::uint64_t seed = 1;
   int kappa = 3;
   int bits = 1;
+  int ratio = 0;  // parallelogram: the side ratio asked for (0: any)
   std::int64_t max_rounds = 100000;
   bool no_reuse = false;
   bool json = false;
@@ -62,9 +67,10 @@ Structure structure_of(const RunCommand& c) {
 struct Outcome {
   std::optional<std::int64_t> rounds;
   std::int64_t circuit_computations = 0;
-  nlohmann::json result;  // the algorithm's verdict
-  std::string summary;    // the same in words
-  double predicted = 0;   // the calibration's rounds, 0 where it has none
+  nlohmann::json result;   // the algorithm's verdict
+  std::string summary;     // the same in words
+  double predicted = 0;    // the predicted rounds, 0 where there is no prediction
+  std::string prediction;  // how they are predicted
 };
 
 // Runs `sim` to the end (or --max-rounds), with the pictures asked for; `marked` picks the
@@ -108,6 +114,7 @@ std::int64_t leader_election(const Structure& s, const RunCommand& c, Outcome& o
   out.result = {{"leaders", count}, {"kappa", c.kappa}};
   out.summary = count == 1 ? "1 leader" : fmt::format("{} leaders (a failed election)", count);
   out.predicted = (2.0 + 4.0 * c.kappa) * std::log2(static_cast<double>(s.size()));
+  out.prediction = "calibration: (2 + 4κ)·log2 n";
   return rounds;
 }
 
@@ -152,6 +159,61 @@ std::int64_t compass(const Structure& s, const RunCommand& c, Outcome& out) {
   return rounds;
 }
 
+std::int64_t pasc(const Structure& s, const RunCommand& c, Outcome& out) {
+  const std::vector<Frame> frames = random_frames(s.size(), c.seed);
+  std::vector<ChainDistance::State> chain;
+  try {
+    chain = chain_in_order(s, frames);
+  } catch (const Error& e) {
+    const std::string why = e.problem() + " (PASC runs on the chain of the nodes in their order)";
+    if (c.input.empty()) throw usage_error("--shape", why);
+    throw Error(c.input, why);
+  }
+  Simulator<ChainDistance> sim(s, c.seed, std::move(chain), frames);
+  const std::int64_t rounds = run_simulator(
+      sim, s, c, out, [&](std::size_t i) { return std::has_single_bit(sim.states()[i].distance); });
+  const bool right = distances_in_order(sim);
+  out.result = {{"all_distances_right", right}};
+  out.summary = right ? "every amoebot knows its distance to the first"
+                      : "NOT every amoebot knows its distance";
+  const std::size_t m = s.size() - 1;
+  out.predicted = 2.0 * ((m == 0 ? -1 : std::bit_width(m) - 1) + 3);
+  out.prediction = "2 · (floor(log2 m) + 3)";
+  return rounds;
+}
+
+std::int64_t recognise(const Structure& s, const RunCommand& c, Outcome& out) {
+  if (c.ratio < 0 || c.ratio > 100) throw usage_error("--ratio", "from 1 to 100");
+  if (c.ratio != 0 && c.algorithm != "parallelogram")
+    throw usage_error("--ratio", "only parallelograms have a side ratio");
+  const ShapeRecognition::Target target = c.algorithm == "triangle" ? ShapeRecognition::kTriangle
+                                          : c.ratio == 0 ? ShapeRecognition::kParallelogram
+                                                         : ShapeRecognition::kLinearRatio;
+  Simulator<ShapeRecognition> sim(s, c.seed,
+                                  ShapeRecognition::initial(target, std::max(1, c.ratio)));
+  const std::int64_t rounds = run_simulator(sim, s, c, out, [&](std::size_t i) {
+    const auto kind = sim.states()[i].place.kind;
+    return kind == BoundaryPlace::kAcute || kind == BoundaryPlace::kObtuse;
+  });
+  const bool accepted = sim.states()[0].accepted;
+  const bool truth = shape_truth(s).accepts(target, std::max(1, c.ratio));
+  const std::string shape = c.algorithm == "triangle" ? "an equilateral triangle"
+                            : c.ratio == 0
+                                ? "a parallelogram"
+                                : fmt::format("a parallelogram of side ratio {}", c.ratio);
+  out.result = {{"accepted", accepted}, {"truth", truth}, {"right", accepted == truth}};
+  out.summary = fmt::format("{} {} ({})", accepted ? "is" : "is not", shape,
+                            accepted == truth ? "right" : "WRONG");
+  if (target != ShapeRecognition::kLinearRatio) {
+    out.predicted = target == ShapeRecognition::kTriangle ? 2 : 5;
+    out.prediction = "constant";
+  } else {  // Θ(log n): chirality agreement, then 3 rounds a bit of the longer side
+    out.predicted = std::log2(static_cast<double>(s.size()));
+    out.prediction = "Θ(log n); log2 n";
+  }
+  return rounds;
+}
+
 void run(const RunCommand& c) {
   const Structure s = structure_of(c);
   Outcome out;
@@ -159,7 +221,9 @@ void run(const RunCommand& c) {
   const std::int64_t rounds = c.algorithm == "leader-election" ? leader_election(s, c, out)
                               : c.algorithm == "consensus"     ? consensus(s, c, out)
                               : c.algorithm == "chirality"     ? chirality(s, c, out)
-                                                               : compass(s, c, out);
+                              : c.algorithm == "compass"       ? compass(s, c, out)
+                              : c.algorithm == "pasc"          ? pasc(s, c, out)
+                                                               : recognise(s, c, out);
   const double seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   const double rate = static_cast<double>(s.size()) * static_cast<double>(rounds) / seconds;
@@ -182,8 +246,7 @@ void run(const RunCommand& c) {
   }
   std::cout << fmt::format("{} on {} amoebots (seed {}): {} after {} rounds", c.algorithm, s.size(),
                            c.seed, out.summary, *out.rounds);
-  if (out.predicted > 0)
-    std::cout << fmt::format(" (calibration: (2 + 4κ)·log2 n = {:.1f})", out.predicted);
+  if (out.predicted > 0) std::cout << fmt::format(" ({} = {:g})", out.prediction, out.predicted);
   std::cout << fmt::format(
       "\n{:.3f} s, {:.3g} amoebot-rounds/s, circuits computed in {} of {} "
       "rounds\n",
@@ -194,9 +257,12 @@ void add_run(CLI::App& parent) {
   auto c = std::make_shared<RunCommand>();
   CLI::App* app = parent.add_subcommand("run", "Run an algorithm on a structure, round by round");
   app->add_option("algorithm", c->algorithm,
-                  "leader-election, consensus, chirality, or compass (chirality, then compass)")
+                  "leader-election, consensus, chirality, compass (chirality, then compass), "
+                  "pasc (every amoebot's distance along the chain of the nodes in order), "
+                  "triangle or parallelogram (is the structure one?)")
       ->required()
-      ->check(CLI::IsMember({"leader-election", "consensus", "chirality", "compass"}));
+      ->check(CLI::IsMember({"leader-election", "consensus", "chirality", "compass", "pasc",
+                             "triangle", "parallelogram"}));
   app->add_option("--shape", c->shape,
                   "A generated structure: hexagon:R, triangle:L, parallelogram:AxB, line:N, "
                   "blob:N, holes:N, spiral:N, comb:T");
@@ -207,6 +273,8 @@ void add_run(CLI::App& parent) {
       ->capture_default_str();
   app->add_option("--bits", c->bits, "Consensus: bits of the random inputs (1: binary)")
       ->capture_default_str();
+  app->add_option("--ratio", c->ratio,
+                  "Parallelogram: accept only side ratio K (long side = K times the short one)");
   app->add_option("--max-rounds", c->max_rounds, "Give up after this many rounds")
       ->capture_default_str();
   app->add_flag("--no-circuit-reuse", c->no_reuse,
@@ -227,6 +295,9 @@ void add_run(CLI::App& parent) {
       "  tessera amoebot run leader-election --shape blob:1000000 --kappa 3 --json\n"
       "  tessera amoebot run consensus --shape spiral:500 --bits 4\n"
       "  tessera amoebot run chirality --shape holes:100000\n"
+      "  tessera amoebot run pasc --shape spiral:100000\n"
+      "  tessera amoebot run triangle --shape triangle:500\n"
+      "  tessera amoebot run parallelogram --shape parallelogram:300x900 --ratio 3\n"
       "  tessera amoebot run leader-election -i my_shape.txt");
   app->callback([c] { run(*c); });
 }
@@ -254,7 +325,7 @@ void add_shape(CLI::App& parent) {
 const cli::Registrar kAmoebot("amoebot",
                               "Programmable matter with reconfigurable circuits: a simulator and "
                               "the circuit algorithms (leader election, consensus, chirality "
-                              "agreement, compass alignment)",
+                              "agreement, compass alignment, PASC, shape recognition)",
                               [](CLI::App& app) {
                                 app.require_subcommand(1);
                                 app.footer(

@@ -16,6 +16,11 @@
 #include "tessera/amoebot/algorithms/compass.hpp"
 #include "tessera/amoebot/algorithms/consensus.hpp"
 #include "tessera/amoebot/algorithms/leader_election.hpp"
+#include "tessera/amoebot/algorithms/pasc.hpp"
+#include "tessera/amoebot/algorithms/shape_recognition.hpp"
+#include "tessera/amoebot/chain.hpp"
+#include "tessera/amoebot/recognition_suite.hpp"
+#include "tessera/amoebot/shape_truth.hpp"
 #include "tessera/amoebot/simulator.hpp"
 #include "tessera/amoebot/study.hpp"
 #include "tessera/amoebot/verdicts.hpp"
@@ -34,6 +39,7 @@ struct StudyCommand {
   std::vector<std::int64_t> sizes{16, 64, 256, 1024, 4096, 16384, 65536, 262144, 1000000};
   std::int64_t seeds = 100;
   int kappa = 3;
+  int ratio = 0;  // parallelogram: the side ratio asked for (0: any)
   std::string png;
   bool json = false;
 };
@@ -44,12 +50,52 @@ std::int64_t runs_for(std::int64_t n, std::int64_t seeds) {
   return n <= 16384 ? seeds : std::max<std::int64_t>(3, seeds * 16384 / n);
 }
 
-// One run on an Eden blob of n amoebots grown from `seed`: its rounds (nullopt when it did not
+// The structures a study runs on, in words.
+std::string structures_of(const StudyCommand& c) {
+  if (c.algorithm == "pasc") return "spirals (the chain of the nodes in order)";
+  if (c.algorithm == "triangle" || c.algorithm == "parallelogram")
+    return "the shape and one near miss a run (recognition_suite)";
+  return "Eden blobs";
+}
+
+// Shape recognition of the suite's shape and of its near miss number seed (modulo their count):
+// the shape's rounds, and whether either verdict was false.
+std::pair<std::optional<std::int64_t>, bool> recognise_once(const StudyCommand& c, std::int64_t n,
+                                                            std::uint64_t seed,
+                                                            std::int64_t max_rounds) {
+  const ShapeRecognition::Target target = c.algorithm == "triangle" ? ShapeRecognition::kTriangle
+                                          : c.ratio == 0 ? ShapeRecognition::kParallelogram
+                                                         : ShapeRecognition::kLinearRatio;
+  const int ratio = std::max(1, c.ratio);
+  const std::vector<Specimen> suite = recognition_suite(target, ratio, n, seed);
+  std::optional<std::int64_t> rounds;
+  bool failed = false;
+  for (const std::size_t k : {std::size_t{0}, 1 + seed % (suite.size() - 1)}) {
+    Simulator<ShapeRecognition> sim(suite[k].structure, seed,
+                                    ShapeRecognition::initial(target, ratio));
+    const auto r = sim.run(max_rounds);
+    const bool truth = shape_truth(suite[k].structure).accepts(target, ratio);
+    failed = failed || !r || sim.states()[0].accepted != truth;
+    if (k == 0) rounds = r;
+  }
+  return {rounds, failed};
+}
+
+// One run on a structure of about n amoebots from `seed`: its rounds (nullopt when it did not
 // finish), and whether it failed.
 std::pair<std::optional<std::int64_t>, bool> run_once(const StudyCommand& c, std::int64_t n,
                                                       std::uint64_t seed) {
-  const Structure s = make_shape(fmt::format("blob:{}", n), seed);
   constexpr std::int64_t kMaxRounds = 1'000'000;
+  if (c.algorithm == "triangle" || c.algorithm == "parallelogram")
+    return recognise_once(c, n, seed, kMaxRounds);
+  if (c.algorithm == "pasc") {
+    const Structure s = make_shape(fmt::format("spiral:{}", n), seed);
+    const std::vector<Frame> frames = random_frames(s.size(), seed);
+    Simulator<ChainDistance> sim(s, seed, chain_in_order(s, frames), frames);
+    const auto rounds = sim.run(kMaxRounds);
+    return {rounds, !rounds || !distances_in_order(sim)};
+  }
+  const Structure s = make_shape(fmt::format("blob:{}", n), seed);
   if (c.algorithm == "leader-election") {
     Simulator<LeaderElection> sim(s, seed, LeaderElection::initial(c.kappa));
     const auto rounds = sim.run(kMaxRounds);
@@ -109,6 +155,9 @@ void run_study(const StudyCommand& c) {
     if (n < 1 || n > (std::int64_t{1} << 26)) throw usage_error("--sizes", "each from 1 to 2^26");
   if (c.seeds < 1) throw usage_error("--seeds", "at least 1");
   if (c.kappa < 1 || c.kappa > 255) throw usage_error("--kappa", "from 1 to 255");
+  if (c.ratio < 0 || c.ratio > 100) throw usage_error("--ratio", "from 1 to 100");
+  if (c.ratio != 0 && c.algorithm != "parallelogram")
+    throw usage_error("--ratio", "only parallelograms have a side ratio");
   std::int64_t total = 0;
   for (const std::int64_t n : c.sizes) total += runs_for(n, c.seeds);
   ProgressBar bar("study", static_cast<std::uint64_t>(total));
@@ -149,14 +198,15 @@ void run_study(const StudyCommand& c) {
                      {"alpha", fit.alpha},
                      {"beta", fit.beta},
                      {"r2", fit.r2},
-                     {"structure", "blob"},
+                     {"structures", structures_of(c)},
                      {"cpu", detect_cpu_features().brand}};
     if (predicted > 0) j["predicted_alpha"] = predicted, j["kappa"] = c.kappa;
     std::cout << j.dump() << "\n";
     return;
   }
-  std::cout << fmt::format("{} on Eden blobs, seeds 1..runs ({}):\n", c.algorithm,
-                           detect_cpu_features().brand);
+  std::cout << fmt::format("{}{} on {}, seeds 1..runs ({}):\n", c.algorithm,
+                           c.ratio > 0 ? fmt::format(" of side ratio {}", c.ratio) : "",
+                           structures_of(c), detect_cpu_features().brand);
   std::cout << fmt::format("{:>9} {:>5} {:>8} {:>6} {:>5} {:>5} {:>5}  {}\n", "amoebots", "runs",
                            "mean", "sd", "p95", "p99", "max", "failures (95% interval)");
   for (const SizeSummary& s : sizes)
@@ -177,10 +227,14 @@ void add_study(CLI::App& parent) {
   auto c = std::make_shared<StudyCommand>();
   CLI::App* app = parent.add_subcommand(
       "study", "Rounds against n over seeds: the log2 fit, percentiles and failure rates");
-  app->add_option("algorithm", c->algorithm, "leader-election, chirality, compass or consensus")
+  app->add_option("algorithm", c->algorithm,
+                  "leader-election, chirality, compass, consensus (on Eden blobs), pasc (on "
+                  "spirals), triangle or parallelogram (on the shape and its near misses; a "
+                  "false verdict is a failure)")
       ->required()
-      ->check(CLI::IsMember({"leader-election", "chirality", "compass", "consensus"}));
-  app->add_option("--sizes", c->sizes, "Amoebots of the Eden blobs, one size after another")
+      ->check(CLI::IsMember({"leader-election", "chirality", "compass", "consensus", "pasc",
+                             "triangle", "parallelogram"}));
+  app->add_option("--sizes", c->sizes, "Amoebots of the structures, one size after another")
       ->delimiter(',')
       ->capture_default_str();
   app->add_option("--seeds", c->seeds,
@@ -188,13 +242,16 @@ void add_study(CLI::App& parent) {
       ->capture_default_str();
   app->add_option("--kappa", c->kappa, "Leader election: repetitions of the auxiliary tournament")
       ->capture_default_str();
+  app->add_option("--ratio", c->ratio,
+                  "Parallelogram: recognise side ratio K (long side = K times the short one)");
   app->add_option("--png", c->png, "Write rounds against log2 n with the fit as a PNG");
   app->add_flag("--json", c->json, "Print the result as one JSON object");
   app->footer(
       "Examples:\n"
       "  tessera amoebot study leader-election --png leader.png\n"
       "  tessera amoebot study chirality --sizes 16,256,4096,65536 --seeds 50 --json\n"
-      "  tessera amoebot study consensus --sizes 16,1024,65536 --seeds 10");
+      "  tessera amoebot study consensus --sizes 16,1024,65536 --seeds 10\n"
+      "  tessera amoebot study parallelogram --ratio 2 --sizes 16,256,4096,65536");
   app->callback([c] { run_study(*c); });
 }
 

@@ -22,6 +22,11 @@ struct Frame {
   bool operator==(const Frame&) const = default;
 };
 
+/// The local port of an amoebot with frame `f` that points in global direction `direction`.
+inline int local_port(Frame f, int direction) {
+  return f.mirrored ? (f.compass - direction + 12) % 6 : (direction - f.compass + 12) % 6;
+}
+
 /// n frames drawn from `seed`, uniform over the 12 (compass, mirrored) pairs.
 std::vector<Frame> random_frames(std::size_t n, std::uint64_t seed);
 

@@ -1,0 +1,26 @@
+// The structures shape recognition is tested and studied on: for a target and a size, the shape
+// itself and its near misses (an amoebot less at a corner or on a side, one more on a side, a
+// hole, a trapezoid, sides one off, other shapes), each turned and mirrored by the seed.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "tessera/amoebot/algorithms/shape_recognition.hpp"
+#include "tessera/amoebot/structure.hpp"
+
+namespace tessera::amoebot {
+
+struct Specimen {
+  std::string name;  // e.g. "parallelogram 9x18, one hole"
+  Structure structure;
+};
+
+/// The shape of `target` (ratio k for kLinearRatio) with about `amoebots` amoebots (at least 16
+/// are used), first, then its near misses; all turned by seed % 6 steps of 60 degrees and
+/// mirrored when seed / 6 is odd.
+std::vector<Specimen> recognition_suite(ShapeRecognition::Target target, int ratio,
+                                        std::int64_t amoebots, std::uint64_t seed);
+
+}  // namespace tessera::amoebot

@@ -1,0 +1,103 @@
+// The shape recognition suite (recognition_suite.hpp).
+#include "tessera/amoebot/recognition_suite.hpp"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <cmath>
+
+namespace tessera::amoebot {
+namespace {
+
+using Nodes = std::vector<Axial>;
+
+Nodes triangle(std::int64_t side) {
+  Nodes nodes;
+  for (std::int32_t y = 0; y <= side; ++y)
+    for (std::int32_t x = 0; x + y <= side; ++x) nodes.push_back({x, y});
+  return nodes;
+}
+
+// Rows 0 ... rows of a triangle of side `side`: a trapezoid when rows < side.
+Nodes trapezoid(std::int64_t side, std::int64_t rows) {
+  Nodes nodes;
+  for (std::int32_t y = 0; y <= rows; ++y)
+    for (std::int32_t x = 0; x + y <= side; ++x) nodes.push_back({x, y});
+  return nodes;
+}
+
+Nodes parallelogram(std::int64_t a, std::int64_t b) {
+  Nodes nodes;
+  for (std::int32_t y = 0; y <= b; ++y)
+    for (std::int32_t x = 0; x <= a; ++x) nodes.push_back({x, y});
+  return nodes;
+}
+
+Nodes hexagon(std::int64_t r) {
+  Nodes nodes;
+  const auto ri = static_cast<std::int32_t>(r);
+  for (std::int32_t y = -ri; y <= ri; ++y)
+    for (std::int32_t x = std::max(-ri, -ri - y); x <= std::min(ri, ri - y); ++x)
+      nodes.push_back({x, y});
+  return nodes;
+}
+
+Nodes without(Nodes nodes, Axial gone) {
+  std::erase(nodes, gone);
+  return nodes;
+}
+
+Nodes with(Nodes nodes, Axial more) {
+  nodes.push_back(more);
+  return nodes;
+}
+
+}  // namespace
+
+std::vector<Specimen> recognition_suite(ShapeRecognition::Target target, int ratio,
+                                        std::int64_t amoebots, std::uint64_t seed) {
+  const double n = static_cast<double>(std::max<std::int64_t>(amoebots, 16));
+  std::vector<std::pair<std::string, Nodes>> suite;
+  if (target == ShapeRecognition::kTriangle) {
+    const auto l = std::max<std::int64_t>(4, std::llround(std::sqrt(2 * n)) - 1);
+    const auto li = static_cast<std::int32_t>(l);
+    const Nodes t = triangle(l);
+    suite = {{fmt::format("triangle {}", l), t},
+             {"a corner less", without(t, {li, 0})},
+             {"an amoebot less on a side", without(t, {li / 2, 0})},
+             {"an amoebot more on a side", with(t, {li / 2, -1})},
+             {"one hole", without(t, {1, 1})},
+             {"a trapezoid", trapezoid(l, l - 1)},
+             {"a hexagon", hexagon(std::max<std::int64_t>(2, l / 2))},
+             {"a parallelogram", parallelogram(l / 2, l / 2)}};
+  } else {
+    const int k = target == ShapeRecognition::kLinearRatio ? ratio : 2;
+    const auto a = std::max<std::int64_t>(2, std::llround(std::sqrt(n / k)));
+    const std::int64_t b = k * a;
+    const auto ai = static_cast<std::int32_t>(a), bi = static_cast<std::int32_t>(b);
+    const Nodes p = parallelogram(a, b);
+    suite = {{fmt::format("parallelogram {}x{}", a, b), p},
+             {"an acute corner less", without(p, {0, 0})},
+             {"an obtuse corner less", without(p, {ai, 0})},
+             {"an amoebot less on a side", without(p, {0, bi / 2})},
+             {"an amoebot more on a side", with(p, {-1, bi / 2})},
+             {"one hole", without(p, {1, 1})},
+             {"a long side one longer", parallelogram(a, b + 1)},
+             {"a long side one shorter", parallelogram(a, b - 1)},
+             {"a short side one longer", parallelogram(a + 1, b)},
+             {"a trapezoid", trapezoid(b, a)},
+             {"a triangle", triangle(b)},
+             {"a hexagon", hexagon(a)}};
+  }
+  std::vector<Specimen> specimens;
+  for (auto& [name, nodes] : suite) {
+    for (Axial& node : nodes) {
+      for (std::uint64_t turn = 0; turn < seed % 6; ++turn) node = rotated(node);
+      if (seed / 6 % 2 == 1) node = mirrored(node);
+    }
+    specimens.push_back({std::move(name), Structure(std::move(nodes))});
+  }
+  return specimens;
+}
+
+}  // namespace tessera::amoebot

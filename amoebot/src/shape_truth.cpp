@@ -1,0 +1,44 @@
+// The observer's truth of shapes (shape_truth.hpp): a structure is a shape when its node count
+// equals that of the shape spanned by its extremes along the axes (nodes are distinct, so the
+// count decides).
+#include "tessera/amoebot/shape_truth.hpp"
+
+#include <algorithm>
+#include <limits>
+
+namespace tessera::amoebot {
+
+bool ShapeTruth::accepts(ShapeRecognition::Target target, int ratio) const {
+  switch (target) {
+    case ShapeRecognition::kTriangle:
+      return triangle_side > 0;
+    case ShapeRecognition::kParallelogram:
+      return a > 0;
+    case ShapeRecognition::kLinearRatio:
+      return a > 0 && (b == ratio * a || a == ratio * b);
+  }
+  return false;
+}
+
+ShapeTruth shape_truth(const Structure& structure) {
+  // The three axial coordinates x, y and x + y: their extremes.
+  constexpr std::int64_t kMax = std::numeric_limits<std::int64_t>::max();
+  std::int64_t low[3] = {kMax, kMax, kMax}, high[3] = {-kMax, -kMax, -kMax};
+  for (const Axial node : structure.nodes()) {
+    const std::int64_t c[3] = {node.x, node.y, std::int64_t{node.x} + node.y};
+    for (int k = 0; k < 3; ++k) low[k] = std::min(low[k], c[k]), high[k] = std::max(high[k], c[k]);
+  }
+  const auto n = static_cast<std::int64_t>(structure.size());
+  ShapeTruth truth;
+  // Triangles: x >= x0, y >= y0, x + y <= s1 (pointing up), or x <= x1, y <= y1, x + y >= s0.
+  for (const std::int64_t side : {high[2] - low[0] - low[1], high[0] + high[1] - low[2]})
+    if (side >= 1 && n == (side + 1) * (side + 2) / 2) truth.triangle_side = side;
+  // Parallelograms between the extremes of two of the coordinates.
+  for (const auto& [i, j] : {std::pair{0, 1}, std::pair{0, 2}, std::pair{1, 2}}) {
+    const std::int64_t a = high[i] - low[i], b = high[j] - low[j];
+    if (a >= 1 && b >= 1 && n == (a + 1) * (b + 1)) truth.a = a, truth.b = b;
+  }
+  return truth;
+}
+
+}  // namespace tessera::amoebot

@@ -1,0 +1,109 @@
+// Shape recognition against the observer's truth: no false verdict on the suite of shapes and
+// near misses (every turn and mirror, random frames), nor on blobs, holes, lines, n = 1 and 2;
+// triangles in 2 rounds and parallelograms in 5 whatever n; a linear side ratio in rounds that
+// grow with log n. The observer's truth itself is checked on generated shapes.
+#include "tessera/amoebot/algorithms/shape_recognition.hpp"
+
+#include <fmt/format.h>
+#include <gtest/gtest.h>
+
+#include <cmath>
+
+#include "tessera/amoebot/recognition_suite.hpp"
+#include "tessera/amoebot/shape_truth.hpp"
+#include "tessera/amoebot/simulator.hpp"
+#include "tessera/testing/expect_error.hpp"
+
+namespace tessera::amoebot {
+namespace {
+
+using Target = ShapeRecognition::Target;
+
+struct Verdict {
+  bool accepted = false;
+  std::int64_t rounds = -1;
+};
+
+Verdict recognise(const Structure& s, Target target, int ratio, std::uint64_t seed) {
+  Simulator<ShapeRecognition> sim(s, seed, ShapeRecognition::initial(target, ratio));
+  const auto rounds = sim.run(100000);
+  EXPECT_TRUE(rounds.has_value());
+  const bool accepted = sim.states()[0].accepted;
+  for (const auto& state : sim.states()) EXPECT_EQ(state.accepted, accepted);
+  return {accepted, rounds.value_or(-1)};
+}
+
+TEST(ShapeTruth, KnowsTheGeneratedShapes) {
+  EXPECT_EQ(shape_truth(make_shape("triangle:7", 1)).triangle_side, 7);
+  EXPECT_EQ(shape_truth(make_shape("parallelogram:3x9", 1)).a, 3);
+  EXPECT_EQ(shape_truth(make_shape("parallelogram:3x9", 1)).b, 9);
+  for (const char* other : {"hexagon:3", "line:5", "line:1", "blob:50", "triangle:0"}) {
+    const ShapeTruth t = shape_truth(make_shape(other, 1));
+    EXPECT_EQ(t.triangle_side, 0) << other;
+    EXPECT_EQ(t.a, 0) << other;
+  }
+  for (std::uint64_t seed = 0; seed < 12; ++seed) {  // every turn and mirror
+    const auto suite = recognition_suite(ShapeRecognition::kLinearRatio, 3, 200, seed);
+    EXPECT_TRUE(shape_truth(suite[0].structure).accepts(ShapeRecognition::kLinearRatio, 3));
+    const auto triangles = recognition_suite(ShapeRecognition::kTriangle, 1, 200, seed);
+    EXPECT_GT(shape_truth(triangles[0].structure).triangle_side, 0);
+  }
+}
+
+TEST(ShapeRecognition, NoFalseVerdictOnTheSuite) {
+  const std::pair<Target, int> targets[] = {{ShapeRecognition::kTriangle, 1},
+                                            {ShapeRecognition::kParallelogram, 1},
+                                            {ShapeRecognition::kLinearRatio, 1},
+                                            {ShapeRecognition::kLinearRatio, 2},
+                                            {ShapeRecognition::kLinearRatio, 5}};
+  for (const auto& [target, ratio] : targets)
+    for (const std::int64_t n : {16, 100, 700})
+      for (std::uint64_t seed = 0; seed < 12; ++seed)
+        for (const Specimen& specimen : recognition_suite(target, ratio, n, seed)) {
+          const bool truth = shape_truth(specimen.structure).accepts(target, ratio);
+          EXPECT_EQ(recognise(specimen.structure, target, ratio, seed + 1).accepted, truth)
+              << "target " << int(target) << " ratio " << ratio << ": " << specimen.name
+              << ", seed " << seed;
+        }
+}
+
+TEST(ShapeRecognition, RejectsOtherStructures) {
+  for (const char* shape :
+       {"line:1", "line:2", "line:9", "blob:300", "holes:500", "spiral:200", "comb:5", "hexagon:4"})
+    for (const Target target : {ShapeRecognition::kTriangle, ShapeRecognition::kParallelogram,
+                                ShapeRecognition::kLinearRatio})
+      EXPECT_FALSE(recognise(make_shape(shape, 3), target, 1, 3).accepted) << shape;
+  EXPECT_TRUE(recognise(make_shape("triangle:1", 1), ShapeRecognition::kTriangle, 1, 1).accepted);
+  EXPECT_TRUE(
+      recognise(make_shape("parallelogram:1x1", 1), ShapeRecognition::kLinearRatio, 1, 1).accepted);
+}
+
+TEST(ShapeRecognition, TrianglesAndParallelogramsInConstantRounds) {
+  for (const std::int64_t side : {4, 40, 400}) {
+    const Structure t = make_shape(fmt::format("triangle:{}", side), 1);
+    EXPECT_EQ(recognise(t, ShapeRecognition::kTriangle, 1, 2).rounds, 2);
+    const Structure p = make_shape(fmt::format("parallelogram:{}x{}", side, side / 2), 1);
+    EXPECT_EQ(recognise(p, ShapeRecognition::kParallelogram, 1, 2).rounds, 5);
+  }
+}
+
+TEST(ShapeRecognition, RatioRoundsGrowWithLogN) {
+  double small = 0, large = 0;
+  for (std::uint64_t seed = 1; seed <= 5; ++seed) {
+    small += double(
+        recognise(make_shape("parallelogram:4x8", 1), ShapeRecognition::kLinearRatio, 2, seed)
+            .rounds);
+    large += double(
+        recognise(make_shape("parallelogram:200x400", 1), ShapeRecognition::kLinearRatio, 2, seed)
+            .rounds);
+  }
+  EXPECT_GT(large, 1.8 * small);  // log2 80601 / log2 45 = 3.0
+}
+
+TEST(ShapeRecognition, RefusesARatioOutOfRange) {
+  testing::expect_error([] { ShapeRecognition::initial(ShapeRecognition::kLinearRatio, 0); },
+                        {.input = "ratio"});
+}
+
+}  // namespace
+}  // namespace tessera::amoebot
