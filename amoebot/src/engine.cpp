@@ -3,12 +3,15 @@
 // neighbour (each numbers the shared edge's pins around itself), and an amoebot's local pin p is at
 // position p, or c-1-p when it is mirrored; so equal senses of rotation link pin i to pin c-1-i,
 // opposite ones pin i to pin i (SSS'21, §1). Circuits: union-find with path halving over
-// (amoebot, partition set) nodes, one union a link.
+// (amoebot, partition set) nodes, one union a link; the structure's two halves (by row) side by
+// side, then the links across the seam between them. Each circuit's root is its smallest node,
+// whatever the order of the unions, so the result does not depend on the thread count.
 #include "tessera/amoebot/engine.hpp"
 
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <atomic>
 #include <bit>
 #include <numeric>
 
@@ -69,6 +72,7 @@ Engine::Engine(const Structure& structure, int pins_per_edge, std::uint64_t seed
       if (structure.neighbour(i, g) >= 0) occupancy_[i] |= static_cast<std::uint8_t>(1u << port);
     }
   }
+  split_in_halves(structure);
   configuration_.resize(n * sets_);
   for (std::size_t i = 0; i < n; ++i)
     std::iota(configuration_.begin() + static_cast<std::ptrdiff_t>(i * sets_),
@@ -78,6 +82,29 @@ Engine::Engine(const Structure& structure, int pins_per_edge, std::uint64_t seed
   heard_.assign(n, 0);
   parent_.resize(n * sets_);
   beeping_.assign(n * sets_, 0);
+}
+
+void Engine::split_in_halves(const Structure& structure) {
+  // The first half of the nodes in (y, x) order, and the rest: a seam of one row's width.
+  const std::size_t n = structure.size();
+  std::vector<std::uint32_t> order(n);
+  std::iota(order.begin(), order.end(), 0u);
+  const auto before = [&](std::uint32_t i, std::uint32_t j) {
+    const Axial a = structure.nodes()[i], b = structure.nodes()[j];
+    return a.y != b.y ? a.y < b.y : a.x < b.x;
+  };
+  std::nth_element(order.begin(), order.begin() + static_cast<std::ptrdiff_t>(n / 2), order.end(),
+                   before);
+  half_of_.assign(n, 1);
+  for (std::size_t k = 0; k < n / 2; ++k) half_of_[order[k]] = 0;
+  for (std::size_t u = 0; u < n; ++u) {
+    halves_[half_of_[u]].push_back(static_cast<std::uint32_t>(u));
+    for (int g = 0; g < 3; ++g) {
+      const std::int32_t v = structure.neighbour(u, g);
+      if (v >= 0 && half_of_[static_cast<std::size_t>(v)] != half_of_[u])
+        seams_.push_back({static_cast<std::uint32_t>(u), g});
+    }
+  }
 }
 
 void Engine::begin_round() {
@@ -118,30 +145,51 @@ std::uint32_t Engine::find(std::uint32_t node) {
   return node;
 }
 
-void Engine::compute_circuits() {
-  std::iota(parent_.begin(), parent_.end(), 0u);
+void Engine::link_edge(std::size_t u, int g) {
+  const auto w =
+      static_cast<std::size_t>(neighbours_[u * kDirections + static_cast<std::size_t>(g)]);
   const auto c = static_cast<std::size_t>(pins_);
-  const std::size_t n = size();
-  for (std::size_t u = 0; u < n; ++u) {
-    for (int g = 0; g < 3; ++g) {  // each edge once: from its E, NNE or NNW end
-      const std::int32_t v = neighbours_[u * kDirections + static_cast<std::size_t>(g)];
-      if (v < 0) continue;
-      const auto w = static_cast<std::size_t>(v);
-      const std::size_t port_u = local_port_[u * kDirections + static_cast<std::size_t>(g)];
-      const std::size_t port_w = local_port_[w * kDirections + static_cast<std::size_t>(g + 3)];
-      for (std::size_t q = 0; q < c; ++q) {
-        const std::size_t pin_u = frames_[u].mirrored ? c - 1 - q : q;
-        const std::size_t pin_w = frames_[w].mirrored ? q : c - 1 - q;  // position c-1-q at w
-        const std::uint32_t a = find(
-            static_cast<std::uint32_t>(u * sets_ + configuration_[u * sets_ + port_u * c + pin_u]));
-        const std::uint32_t b = find(
-            static_cast<std::uint32_t>(w * sets_ + configuration_[w * sets_ + port_w * c + pin_w]));
-        if (a != b) parent_[std::max(a, b)] = std::min(a, b);  // the smaller node is the root
-      }
-    }
+  const std::size_t port_u = local_port_[u * kDirections + static_cast<std::size_t>(g)];
+  const std::size_t port_w = local_port_[w * kDirections + static_cast<std::size_t>(g + 3)];
+  for (std::size_t q = 0; q < c; ++q) {
+    const std::size_t pin_u = frames_[u].mirrored ? c - 1 - q : q;
+    const std::size_t pin_w = frames_[w].mirrored ? q : c - 1 - q;  // position c-1-q at w
+    const std::uint32_t a = find(
+        static_cast<std::uint32_t>(u * sets_ + configuration_[u * sets_ + port_u * c + pin_u]));
+    const std::uint32_t b = find(
+        static_cast<std::uint32_t>(w * sets_ + configuration_[w * sets_ + port_w * c + pin_w]));
+    if (a != b) parent_[std::max(a, b)] = std::min(a, b);  // the smaller node is the root
   }
-  for (std::uint32_t node = 0; node < parent_.size(); ++node)
-    parent_[node] = parent_[parent_[node]];
+}
+
+void Engine::compute_circuits() {
+  parallel_for(parent_.size(), 1 << 16, [&](std::size_t, Range r) {
+    std::iota(parent_.begin() + static_cast<std::ptrdiff_t>(r.begin),
+              parent_.begin() + static_cast<std::ptrdiff_t>(r.end),
+              static_cast<std::uint32_t>(r.begin));
+  });
+  // The edges inside each half touch only that half's nodes: the halves run side by side.
+  parallel_for(kHalves, 1, [&](std::size_t half, Range) {
+    for (const std::uint32_t u : halves_[half])
+      for (int g = 0; g < 3; ++g) {  // each edge once: from its E, NNE or NNW end
+        const std::int32_t v =
+            neighbours_[std::size_t{u} * kDirections + static_cast<std::size_t>(g)];
+        if (v >= 0 && half_of_[static_cast<std::size_t>(v)] == half) link_edge(u, g);
+      }
+  });
+  for (const auto& [u, g] : seams_) link_edge(u, g);
+  // Every node to its root, the smallest node of its circuit (parents are never larger than
+  // their children): the halves' chains are read while other nodes' parents are rewritten to
+  // ancestors, hence atomic accesses.
+  parallel_for(parent_.size(), 1 << 16, [&](std::size_t, Range r) {
+    for (std::size_t node = r.begin; node < r.end; ++node) {
+      std::uint32_t root = std::atomic_ref(parent_[node]).load(std::memory_order_relaxed);
+      for (std::uint32_t up;
+           (up = std::atomic_ref(parent_[root]).load(std::memory_order_relaxed)) != root;)
+        root = up;
+      std::atomic_ref(parent_[node]).store(root, std::memory_order_relaxed);
+    }
+  });
   ++computations_;
   computed_ = true;
 }

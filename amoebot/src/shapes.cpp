@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <charconv>
 #include <string>
+#include <unordered_map>
 #include <unordered_set>
 
 #include "tessera/amoebot/structure.hpp"
@@ -42,16 +43,44 @@ std::vector<Axial> parallelogram(std::int32_t a, std::int32_t b) {
   return nodes;
 }
 
-// Eden growth: from the origin, each next node a uniformly drawn empty neighbour of a uniformly
-// drawn node (draws from `rng`, index `draw` onwards).
+// Eden growth: from the origin, each next node the target of a uniformly drawn open (node,
+// direction) pair, one whose neighbour is empty (draws from `rng`, one a node). The same law as
+// drawing a node and a direction until the neighbour is empty, without the draws that fail (whose
+// share grows with the blob).
 std::vector<Axial> blob(std::int64_t n, const CounterRng& rng) {
   std::vector<Axial> nodes{{0, 0}};
-  std::unordered_set<std::uint64_t> taken{key_of({0, 0})};
+  std::unordered_map<std::uint64_t, std::uint32_t> index{{key_of({0, 0}), 0}};
+  std::vector<std::uint32_t> open;  // node · 6 + direction, in any order
+  std::vector<std::int32_t> where;  // node · 6 + direction -> its place in `open`, or -1
+  const auto add_open = [&](std::uint32_t pair) {
+    where[pair] = static_cast<std::int32_t>(open.size());
+    open.push_back(pair);
+  };
+  const auto close = [&](std::uint32_t pair) {
+    const auto at = static_cast<std::size_t>(where[pair]);
+    where[open.back()] = static_cast<std::int32_t>(at);
+    open[at] = open.back();
+    open.pop_back();
+    where[pair] = -1;
+  };
+  // Node `node` joins: its pairs toward empty neighbours open, those toward it close.
+  const auto join = [&](std::uint32_t node) {
+    where.resize(std::size_t{node + 1} * kDirections, -1);
+    for (int d = 0; d < kDirections; ++d) {
+      const auto found = index.find(key_of(neighbour_of(nodes[node], d)));
+      if (found == index.end())
+        add_open(node * kDirections + static_cast<std::uint32_t>(d));
+      else
+        close(found->second * kDirections + static_cast<std::uint32_t>((d + 3) % kDirections));
+    }
+  };
+  join(0);
   for (std::uint64_t draw = 0; static_cast<std::int64_t>(nodes.size()) < n; ++draw) {
-    const std::uint64_t bits = rng.u64(draw);
-    const Axial from = nodes[bits % nodes.size()];
-    const Axial to = neighbour_of(from, static_cast<int>((bits >> 40) % kDirections));
-    if (taken.insert(key_of(to)).second) nodes.push_back(to);
+    const std::uint32_t pair = open[rng.u64(draw) % open.size()];
+    const auto node = static_cast<std::uint32_t>(nodes.size());
+    nodes.push_back(neighbour_of(nodes[pair / kDirections], static_cast<int>(pair % kDirections)));
+    index.emplace(key_of(nodes.back()), node);
+    join(node);
   }
   return nodes;
 }

@@ -7,6 +7,7 @@
 
 #include <cstdint>
 #include <span>
+#include <utility>
 #include <vector>
 
 #include "tessera/amoebot/local_view.hpp"
@@ -66,8 +67,12 @@ class Engine {
   bool coin(std::size_t i) const;
 
  private:
+  void split_in_halves(const Structure& structure);
   void compute_circuits();
+  void link_edge(std::size_t u, int g);  // unions the pins of u's edge in global direction g
   std::uint32_t find(std::uint32_t node);
+
+  static constexpr std::size_t kHalves = 2;
 
   int pins_;
   std::size_t sets_;  // per amoebot: 6 · pins
@@ -79,6 +84,9 @@ class Engine {
   std::vector<std::uint8_t> configuration_;  // (n, sets): local pin -> partition set
   std::vector<std::uint8_t> changed_;        // per amoebot, this round
   std::vector<std::uint64_t> beeps_, heard_;
+  std::vector<std::uint8_t> half_of_;                 // per amoebot: 0 or 1
+  std::vector<std::uint32_t> halves_[kHalves];        // the amoebots of each half
+  std::vector<std::pair<std::uint32_t, int>> seams_;  // edges (amoebot, direction) across them
   std::vector<std::uint32_t> parent_;  // union-find over (amoebot, set); roots after compute
   std::vector<std::uint8_t> beeping_;  // per circuit root, this round
   std::int64_t round_ = 0;
