@@ -71,9 +71,13 @@ std::vector<Specimen> recognition_suite(ShapeRecognition::Target target, int rat
              {"a hexagon", hexagon(std::max<std::int64_t>(2, l / 2))},
              {"a parallelogram", parallelogram(l / 2, l / 2)}};
   } else {
-    const int k = target == ShapeRecognition::kLinearRatio ? ratio : 2;
-    const auto a = std::max<std::int64_t>(2, std::llround(std::sqrt(n / k)));
-    const std::int64_t b = k * a;
+    const bool power = target == ShapeRecognition::kPolynomialRatio;
+    const int k = target == ShapeRecognition::kLinearRatio || power ? ratio : 2;
+    // b = k·a, or b = a^k: (a + 1)(b + 1) about n.
+    const auto a = std::max<std::int64_t>(
+        2, std::llround(power ? std::pow(n, 1.0 / (k + 1)) : std::sqrt(n / k)));
+    std::int64_t b = a;
+    for (int i = 1; i < k; ++i) b = power ? b * a : b + a;
     const auto ai = static_cast<std::int32_t>(a), bi = static_cast<std::int32_t>(b);
     const Nodes p = parallelogram(a, b);
     suite = {{fmt::format("parallelogram {}x{}", a, b), p},
@@ -86,7 +90,7 @@ std::vector<Specimen> recognition_suite(ShapeRecognition::Target target, int rat
              {"a long side one shorter", parallelogram(a, b - 1)},
              {"a short side one longer", parallelogram(a + 1, b)},
              {"a trapezoid", trapezoid(b, a)},
-             {"a triangle", triangle(b)},
+             {"a triangle", triangle(std::min(b, 4 * a))},
              {"a hexagon", hexagon(a)}};
   }
   std::vector<Specimen> specimens;

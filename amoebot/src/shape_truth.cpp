@@ -7,6 +7,19 @@
 #include <limits>
 
 namespace tessera::amoebot {
+namespace {
+
+// base^k, or -1 once it passes 2^40 (more than any side).
+std::int64_t power(std::int64_t base, int k) {
+  std::int64_t result = 1;
+  for (int i = 0; i < k; ++i) {
+    result *= base;
+    if (result > (std::int64_t{1} << 40)) return -1;
+  }
+  return result;
+}
+
+}  // namespace
 
 bool ShapeTruth::accepts(ShapeRecognition::Target target, int ratio) const {
   switch (target) {
@@ -16,6 +29,8 @@ bool ShapeTruth::accepts(ShapeRecognition::Target target, int ratio) const {
       return a > 0;
     case ShapeRecognition::kLinearRatio:
       return a > 0 && (b == ratio * a || a == ratio * b);
+    case ShapeRecognition::kPolynomialRatio:
+      return a > 0 && (b == power(a, ratio) || a == power(b, ratio));
   }
   return false;
 }

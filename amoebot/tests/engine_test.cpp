@@ -201,7 +201,7 @@ std::pair<Structure, std::vector<Frame>> transformed(const Structure& s, std::ve
 }
 
 TEST(Engine, RunsAreEquivariantUnderTheGridsSymmetries) {
-  for (const char* shape : {"blob:300", "parallelogram:9x14", "parallelogram:6x12", "comb:4"}) {
+  for (const char* shape : {"blob:300", "parallelogram:9x14", "parallelogram:4x16", "comb:4"}) {
     const Structure s = make_shape(shape, 5);
     const std::vector<Frame> frames = random_frames(s.size(), 21);
     const auto election = election_trace(s, 21, frames, true);
@@ -210,6 +210,8 @@ TEST(Engine, RunsAreEquivariantUnderTheGridsSymmetries) {
     const auto compass = trace_of<CompassAlignment>(s, 21, frames, true);
     const auto ratio = ShapeRecognition::initial(ShapeRecognition::kLinearRatio, 2);
     const auto recognition = trace_of<ShapeRecognition>(s, 21, frames, true, ratio);
+    const auto power = ShapeRecognition::initial(ShapeRecognition::kPolynomialRatio, 2);
+    const auto powers = trace_of<ShapeRecognition>(s, 21, frames, true, power);
     for (const int turns : {0, 1, 2, 5}) {
       for (const bool mirror : {false, true}) {
         if (turns == 0 && !mirror) continue;
@@ -223,6 +225,8 @@ TEST(Engine, RunsAreEquivariantUnderTheGridsSymmetries) {
         EXPECT_EQ(trace_of<CompassAlignment>(moved, 21, moved_frames, true), compass)
             << shape << ", " << turns << " turns, mirrored " << mirror;
         EXPECT_EQ(trace_of<ShapeRecognition>(moved, 21, moved_frames, true, ratio), recognition)
+            << shape << ", " << turns << " turns, mirrored " << mirror;
+        EXPECT_EQ(trace_of<ShapeRecognition>(moved, 21, moved_frames, true, power), powers)
             << shape << ", " << turns << " turns, mirrored " << mirror;
         // The check can fail: the moved structure under the old frames looks different.
         EXPECT_NE(trace_of<FrameProbe>(moved, 21, frames, true), probe) << shape;

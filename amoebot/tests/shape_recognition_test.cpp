@@ -1,7 +1,7 @@
 // Shape recognition against the observer's truth: no false verdict on the suite of shapes and
 // near misses (every turn and mirror, random frames), nor on blobs, holes, lines, n = 1 and 2;
-// triangles in 2 rounds and parallelograms in 5 whatever n; a linear side ratio in rounds that
-// grow with log n. The observer's truth itself is checked on generated shapes.
+// triangles in 2 rounds and parallelograms in 5 whatever n; linear and polynomial side ratios in
+// rounds that grow with log n. The observer's truth itself is checked on generated shapes.
 #include "tessera/amoebot/algorithms/shape_recognition.hpp"
 
 #include <fmt/format.h>
@@ -51,11 +51,11 @@ TEST(ShapeTruth, KnowsTheGeneratedShapes) {
 }
 
 TEST(ShapeRecognition, NoFalseVerdictOnTheSuite) {
-  const std::pair<Target, int> targets[] = {{ShapeRecognition::kTriangle, 1},
-                                            {ShapeRecognition::kParallelogram, 1},
-                                            {ShapeRecognition::kLinearRatio, 1},
-                                            {ShapeRecognition::kLinearRatio, 2},
-                                            {ShapeRecognition::kLinearRatio, 5}};
+  const std::pair<Target, int> targets[] = {
+      {ShapeRecognition::kTriangle, 1},       {ShapeRecognition::kParallelogram, 1},
+      {ShapeRecognition::kLinearRatio, 1},    {ShapeRecognition::kLinearRatio, 2},
+      {ShapeRecognition::kLinearRatio, 5},    {ShapeRecognition::kPolynomialRatio, 2},
+      {ShapeRecognition::kPolynomialRatio, 3}};
   for (const auto& [target, ratio] : targets)
     for (const std::int64_t n : {16, 100, 700})
       for (std::uint64_t seed = 0; seed < 12; ++seed)
@@ -87,22 +87,32 @@ TEST(ShapeRecognition, TrianglesAndParallelogramsInConstantRounds) {
   }
 }
 
+// Mean rounds over 5 seeds of recognising `target` k on a small and a large parallelogram.
+std::pair<double, double> rounds_small_and_large(Target target, int k, const char* small,
+                                                 const char* large) {
+  double r[2] = {0, 0};
+  for (std::uint64_t seed = 1; seed <= 5; ++seed)
+    for (int i = 0; i < 2; ++i)
+      r[i] += double(recognise(make_shape(i == 0 ? small : large, 1), target, k, seed).rounds) / 5;
+  return {r[0], r[1]};
+}
+
 TEST(ShapeRecognition, RatioRoundsGrowWithLogN) {
-  double small = 0, large = 0;
-  for (std::uint64_t seed = 1; seed <= 5; ++seed) {
-    small += double(
-        recognise(make_shape("parallelogram:4x8", 1), ShapeRecognition::kLinearRatio, 2, seed)
-            .rounds);
-    large += double(
-        recognise(make_shape("parallelogram:200x400", 1), ShapeRecognition::kLinearRatio, 2, seed)
-            .rounds);
-  }
-  EXPECT_GT(large, 1.8 * small);  // log2 80601 / log2 45 = 3.0
+  const auto [small, large] = rounds_small_and_large(ShapeRecognition::kLinearRatio, 2,
+                                                     "parallelogram:4x8", "parallelogram:100x200");
+  EXPECT_GT(large, 1.8 * small);  // log2 20301 / log2 45 = 2.6
+  EXPECT_LT(large, 6.0 * small);
+  const auto [small_power, large_power] = rounds_small_and_large(
+      ShapeRecognition::kPolynomialRatio, 2, "parallelogram:3x9", "parallelogram:30x900");
+  EXPECT_GT(large_power, 1.5 * small_power);  // log2 27931 / log2 40 = 2.8
+  EXPECT_LT(large_power, 6.0 * small_power);
 }
 
 TEST(ShapeRecognition, RefusesARatioOutOfRange) {
   testing::expect_error([] { ShapeRecognition::initial(ShapeRecognition::kLinearRatio, 0); },
                         {.input = "ratio"});
+  testing::expect_error([] { ShapeRecognition::initial(ShapeRecognition::kPolynomialRatio, 1); },
+                        {.input = "power"});
 }
 
 }  // namespace

@@ -43,6 +43,7 @@ struct RunCommand {
   int kappa = 3;
   int bits = 1;
   int ratio = 0;  // parallelogram: the side ratio asked for (0: any)
+  int power = 0;  // parallelogram: the side power asked for (0: any)
   std::int64_t max_rounds = 100000;
   bool no_reuse = false;
   bool json = false;
@@ -183,31 +184,22 @@ std::int64_t pasc(const Structure& s, const RunCommand& c, Outcome& out) {
 }
 
 std::int64_t recognise(const Structure& s, const RunCommand& c, Outcome& out) {
-  if (c.ratio < 0 || c.ratio > 100) throw usage_error("--ratio", "from 1 to 100");
-  if (c.ratio != 0 && c.algorithm != "parallelogram")
-    throw usage_error("--ratio", "only parallelograms have a side ratio");
-  const ShapeRecognition::Target target = c.algorithm == "triangle" ? ShapeRecognition::kTriangle
-                                          : c.ratio == 0 ? ShapeRecognition::kParallelogram
-                                                         : ShapeRecognition::kLinearRatio;
-  Simulator<ShapeRecognition> sim(s, c.seed,
-                                  ShapeRecognition::initial(target, std::max(1, c.ratio)));
+  const RecognitionTarget asked = recognition_target(c.algorithm, c.ratio, c.power);
+  Simulator<ShapeRecognition> sim(s, c.seed, ShapeRecognition::initial(asked.target, asked.k));
   const std::int64_t rounds = run_simulator(sim, s, c, out, [&](std::size_t i) {
     const auto kind = sim.states()[i].place.kind;
     return kind == BoundaryPlace::kAcute || kind == BoundaryPlace::kObtuse;
   });
   const bool accepted = sim.states()[0].accepted;
-  const bool truth = shape_truth(s).accepts(target, std::max(1, c.ratio));
-  const std::string shape = c.algorithm == "triangle" ? "an equilateral triangle"
-                            : c.ratio == 0
-                                ? "a parallelogram"
-                                : fmt::format("a parallelogram of side ratio {}", c.ratio);
+  const bool truth = shape_truth(s).accepts(asked.target, asked.k);
   out.result = {{"accepted", accepted}, {"truth", truth}, {"right", accepted == truth}};
-  out.summary = fmt::format("{} {} ({})", accepted ? "is" : "is not", shape,
+  out.summary = fmt::format("{} {} ({})", accepted ? "is" : "is not", asked.words,
                             accepted == truth ? "right" : "WRONG");
-  if (target != ShapeRecognition::kLinearRatio) {
-    out.predicted = target == ShapeRecognition::kTriangle ? 2 : 5;
+  if (asked.target == ShapeRecognition::kTriangle ||
+      asked.target == ShapeRecognition::kParallelogram) {
+    out.predicted = asked.target == ShapeRecognition::kTriangle ? 2 : 5;
     out.prediction = "constant";
-  } else {  // Θ(log n): chirality agreement, then 3 rounds a bit of the longer side
+  } else {  // Θ(log n): chirality agreement, then a few rounds a bit of the longer side
     out.predicted = std::log2(static_cast<double>(s.size()));
     out.prediction = "Θ(log n); log2 n";
   }
@@ -273,6 +265,8 @@ void add_run(CLI::App& parent) {
       ->capture_default_str();
   app->add_option("--bits", c->bits, "Consensus: bits of the random inputs (1: binary)")
       ->capture_default_str();
+  app->add_option("--power", c->power,
+                  "Parallelogram: accept only sides a and a^K (K from 2 to 16)");
   app->add_option("--ratio", c->ratio,
                   "Parallelogram: accept only side ratio K (long side = K times the short one)");
   app->add_option("--max-rounds", c->max_rounds, "Give up after this many rounds")
@@ -298,6 +292,7 @@ void add_run(CLI::App& parent) {
       "  tessera amoebot run pasc --shape spiral:100000\n"
       "  tessera amoebot run triangle --shape triangle:500\n"
       "  tessera amoebot run parallelogram --shape parallelogram:300x900 --ratio 3\n"
+      "  tessera amoebot run parallelogram --shape parallelogram:30x900 --power 2\n"
       "  tessera amoebot run leader-election -i my_shape.txt");
   app->callback([c] { run(*c); });
 }

@@ -1,12 +1,26 @@
 // The subcommands of `tessera amoebot` that live in their own files, added by
-// amoebot_command.cpp's registrar.
+// amoebot_command.cpp's registrar, and the options they share.
 #pragma once
 
 #include <CLI/CLI.hpp>
+#include <string>
+
+#include "tessera/amoebot/algorithms/shape_recognition.hpp"
 
 namespace tessera::amoebot {
 
 /// `tessera amoebot study`: rounds against n over seeds, fitted (study_command.cpp).
 void add_study(CLI::App& parent);
+
+/// What shape recognition is asked to recognise, with k of a side ratio, in words.
+struct RecognitionTarget {
+  ShapeRecognition::Target target;
+  int k;
+  std::string words;  // "a parallelogram of side ratio 3"
+};
+/// The target of `algorithm` ("triangle" or "parallelogram") with --ratio and --power (0 where
+/// not given); usage errors naming the option when they are out of range or do not apply
+/// (recognition_options.cpp).
+RecognitionTarget recognition_target(const std::string& algorithm, int ratio, int power);
 
 }  // namespace tessera::amoebot

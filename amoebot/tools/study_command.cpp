@@ -40,6 +40,7 @@ struct StudyCommand {
   std::int64_t seeds = 100;
   int kappa = 3;
   int ratio = 0;  // parallelogram: the side ratio asked for (0: any)
+  int power = 0;  // parallelogram: the side power asked for (0: any)
   std::string png;
   bool json = false;
 };
@@ -63,10 +64,7 @@ std::string structures_of(const StudyCommand& c) {
 std::pair<std::optional<std::int64_t>, bool> recognise_once(const StudyCommand& c, std::int64_t n,
                                                             std::uint64_t seed,
                                                             std::int64_t max_rounds) {
-  const ShapeRecognition::Target target = c.algorithm == "triangle" ? ShapeRecognition::kTriangle
-                                          : c.ratio == 0 ? ShapeRecognition::kParallelogram
-                                                         : ShapeRecognition::kLinearRatio;
-  const int ratio = std::max(1, c.ratio);
+  const auto [target, ratio, words] = recognition_target(c.algorithm, c.ratio, c.power);
   const std::vector<Specimen> suite = recognition_suite(target, ratio, n, seed);
   std::optional<std::int64_t> rounds;
   bool failed = false;
@@ -155,9 +153,7 @@ void run_study(const StudyCommand& c) {
     if (n < 1 || n > (std::int64_t{1} << 26)) throw usage_error("--sizes", "each from 1 to 2^26");
   if (c.seeds < 1) throw usage_error("--seeds", "at least 1");
   if (c.kappa < 1 || c.kappa > 255) throw usage_error("--kappa", "from 1 to 255");
-  if (c.ratio < 0 || c.ratio > 100) throw usage_error("--ratio", "from 1 to 100");
-  if (c.ratio != 0 && c.algorithm != "parallelogram")
-    throw usage_error("--ratio", "only parallelograms have a side ratio");
+  recognition_target(c.algorithm, c.ratio, c.power);  // the options' usage errors
   std::int64_t total = 0;
   for (const std::int64_t n : c.sizes) total += runs_for(n, c.seeds);
   ProgressBar bar("study", static_cast<std::uint64_t>(total));
@@ -204,9 +200,11 @@ void run_study(const StudyCommand& c) {
     std::cout << j.dump() << "\n";
     return;
   }
-  std::cout << fmt::format("{}{} on {}, seeds 1..runs ({}):\n", c.algorithm,
-                           c.ratio > 0 ? fmt::format(" of side ratio {}", c.ratio) : "",
-                           structures_of(c), detect_cpu_features().brand);
+  const bool shape = c.algorithm == "triangle" || c.algorithm == "parallelogram";
+  std::cout << fmt::format(
+      "{} on {}, seeds 1..runs ({}):\n",
+      shape ? recognition_target(c.algorithm, c.ratio, c.power).words : c.algorithm,
+      structures_of(c), detect_cpu_features().brand);
   std::cout << fmt::format("{:>9} {:>5} {:>8} {:>6} {:>5} {:>5} {:>5}  {}\n", "amoebots", "runs",
                            "mean", "sd", "p95", "p99", "max", "failures (95% interval)");
   for (const SizeSummary& s : sizes)
@@ -242,6 +240,8 @@ void add_study(CLI::App& parent) {
       ->capture_default_str();
   app->add_option("--kappa", c->kappa, "Leader election: repetitions of the auxiliary tournament")
       ->capture_default_str();
+  app->add_option("--power", c->power,
+                  "Parallelogram: accept only sides a and a^K (K from 2 to 16)");
   app->add_option("--ratio", c->ratio,
                   "Parallelogram: recognise side ratio K (long side = K times the short one)");
   app->add_option("--png", c->png, "Write rounds against log2 n with the fit as a PNG");
@@ -251,7 +251,8 @@ void add_study(CLI::App& parent) {
       "  tessera amoebot study leader-election --png leader.png\n"
       "  tessera amoebot study chirality --sizes 16,256,4096,65536 --seeds 50 --json\n"
       "  tessera amoebot study consensus --sizes 16,1024,65536 --seeds 10\n"
-      "  tessera amoebot study parallelogram --ratio 2 --sizes 16,256,4096,65536");
+      "  tessera amoebot study parallelogram --ratio 2 --sizes 16,256,4096,65536\n"
+      "  tessera amoebot study parallelogram --power 2 --sizes 16,256,4096,65536");
   app->callback([c] { run_study(*c); });
 }
 

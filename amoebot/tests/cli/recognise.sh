@@ -1,7 +1,7 @@
 # `tessera amoebot run pasc` gives every amoebot of a chain its distance in 2 · (floor(log2 m) + 3)
 # rounds, and refuses a structure whose nodes do not follow each other; `run triangle` and
-# `run parallelogram` accept their shapes and refuse near misses, always rightly; `study` counts
-# false verdicts as failures.
+# `run parallelogram` (with a linear or polynomial side ratio) accept their shapes and refuse near
+# misses, always rightly; `study` counts false verdicts as failures.
 field() { python3 -c "import json, sys; d = json.load(sys.stdin); print($1)"; }
 tessera amoebot run pasc --shape spiral:5000 --seed 3 --json |
   field "d['result']['all_distances_right'], d['rounds'], d['predicted_rounds']"
@@ -20,9 +20,17 @@ tessera amoebot run parallelogram --shape parallelogram:20x61 --ratio 3 --json |
   field "d['result']"
 tessera amoebot run parallelogram --shape parallelogram:20x61 --json | field "d['result'], d['rounds']"
 tessera amoebot run parallelogram --shape hexagon:5 --json | field "d['result']"
+tessera amoebot run parallelogram --shape parallelogram:3x27 --power 3 --json | field "d['result']"
+tessera amoebot run parallelogram --shape parallelogram:27x3 --power 3 --json | field "d['result']"
+tessera amoebot run parallelogram --shape parallelogram:3x28 --power 3 --json | field "d['result']"
+tessera amoebot run parallelogram --shape parallelogram:3x27 --power 2 --json | field "d['result']"
+tessera amoebot run parallelogram --shape parallelogram:3x9 --power 2 --ratio 3
+echo "exit $?"
 tessera amoebot run triangle --shape triangle:5 --ratio 2
 echo "exit $?"
 tessera amoebot study parallelogram --ratio 2 --sizes 16,64,256 --seeds 12 --json |
   field "[s['failures'] for s in d['sizes']], d['alpha'] > 0"
+tessera amoebot study parallelogram --power 2 --sizes 16,64,256 --seeds 12 --json |
+  field "[s['failures'] for s in d['sizes']]"
 tessera amoebot study triangle --sizes 16,256,4096 --seeds 8 --json |
   field "[s['failures'] for s in d['sizes']], [s['mean'] for s in d['sizes']]"

@@ -17,7 +17,8 @@ struct Specimen {
   Structure structure;
 };
 
-/// The shape of `target` (ratio k for kLinearRatio) with about `amoebots` amoebots (at least 16
+/// The shape of `target` (k of kLinearRatio or kPolynomialRatio: b = k·a or b = a^k) with about
+/// `amoebots` amoebots (at least 16
 /// are used), first, then its near misses; all turned by seed % 6 steps of 60 degrees and
 /// mirrored when seed / 6 is odd.
 std::vector<Specimen> recognition_suite(ShapeRecognition::Target target, int ratio,

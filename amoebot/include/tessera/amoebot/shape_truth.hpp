@@ -13,8 +13,8 @@ struct ShapeTruth {
   std::int64_t triangle_side = 0;  // an equilateral triangle of this side (>= 1), or 0
   std::int64_t a = 0, b = 0;       // a parallelogram with these sides (both >= 1), or 0
 
-  /// Whether a structure of this truth should be accepted for `target` (and `ratio`: b = k·a
-  /// or a = k·b).
+  /// Whether a structure of this truth should be accepted for `target` (and `ratio` k: b = k·a
+  /// or a = k·b for a linear ratio, b = a^k or a = b^k for a polynomial one).
   bool accepts(ShapeRecognition::Target target, int ratio) const;
 };
 

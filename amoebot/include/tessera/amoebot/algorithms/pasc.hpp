@@ -28,6 +28,12 @@ struct PascLink {
   bool start() const { return pred < 0; }
   int home() const { return start() ? succ : pred; }
 
+  /// Rail 0 is the primary one, rail 1 the secondary one (after the calibration): the pin of
+  /// each rail on the pred and on the succ port, and the set that holds the rail when straight.
+  int pred_pin(int rail) const { return rail == 0 ? primary : 1 - primary; }
+  int succ_pin(int rail) const { return start() ? rail : 1 - pred_pin(rail); }
+  int rail_set(int rail) const { return home() * 2 + (start() ? rail : pred_pin(rail)); }
+
   /// The chain's pins into its rails: straight (rail r leaves on succ pin 1 - r) or crossed.
   void rails(LocalView& view, bool straight) const {
     for (int r = 0; r < 2; ++r) {

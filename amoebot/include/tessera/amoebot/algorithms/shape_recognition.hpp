@@ -1,7 +1,7 @@
 // Shape recognition (Feldmann et al., SSS'21: triangles in O(1) rounds, parallelograms with a
-// linear side ratio in Θ(log n) w.h.p.). The paper's procedure was not available: this is the
-// reconstruction of the reference notes (§2.6, marked [R] there), checked against an observer
-// that knows the coordinates (shape_truth.hpp).
+// linear or polynomial side ratio in Θ(log n) w.h.p.). The paper's procedure was not available:
+// this is the reconstruction of the reference notes (§2.6, marked [R] there), checked against an
+// observer that knows the coordinates (shape_truth.hpp).
 //
 // Local classifier: an amoebot whose occupied neighbours form one contiguous run of s ports is
 // interior (s = 6), on a side (s = 4), an acute corner (s = 2, 60 degrees) or an obtuse one
@@ -22,12 +22,18 @@
 //   side, so every corner holds bit j of both lengths a (sides leaving an acute corner) and b. It
 //   multiplies by k with a carry below k, bit-serially, compares, and needs a zero carry at the
 //   end; a corner that saw a mismatch either way beeps globally. 3 rounds a PASC iteration.
+// - Polynomial side ratio k (b = a^k or a = b^k): as the linear one, but each PASC iteration
+//   also lays bit j of a and of b in cell j of every side (2 more rounds: the corner beeps them
+//   on the side's straight rails, a token walks one cell on); then k - 1 multiplications
+//   P <- P · shorter on the cells (chain_multiplier.hpp, 4 rounds a cycle, a cycle a product
+//   bit), each product compared with the longer length at the side's first corner. O(k·log n).
 #pragma once
 
 #include <bit>
 #include <cstdint>
 #include <string>
 
+#include "tessera/amoebot/algorithms/chain_multiplier.hpp"
 #include "tessera/amoebot/algorithms/chirality.hpp"
 #include "tessera/amoebot/algorithms/pasc.hpp"
 #include "tessera/amoebot/local_view.hpp"
@@ -63,12 +69,12 @@ struct BoundaryPlace {
 
 struct ShapeRecognition {
   static constexpr int kPinsPerEdge = 2;
-  enum Target : std::uint8_t { kTriangle, kParallelogram, kLinearRatio };
-  enum Phase : std::uint8_t { kCorners, kChirality, kLengths, kVerdict, kDone };
+  enum Target : std::uint8_t { kTriangle, kParallelogram, kLinearRatio, kPolynomialRatio };
+  enum Phase : std::uint8_t { kCorners, kChirality, kLengths, kPowers, kVerdict, kDone };
 
   struct State {
     Target target = kTriangle;
-    std::uint8_t ratio = 1;  // k of kLinearRatio
+    std::uint8_t ratio = 1;  // k of kLinearRatio (b = k·a) or kPolynomialRatio (b = a^k)
     Phase phase = kCorners;
     std::uint8_t slot = 0;
     BoundaryPlace place;
@@ -77,15 +83,23 @@ struct ShapeRecognition {
     PascLink through;  // a side amoebot's link; a corner's link as the last amoebot of a side
     PascLink leave;    // a corner's link as the first amoebot of the next side
     bool bit = false;  // a last corner's bit of this iteration
-    std::uint8_t carry[2] = {0, 0};  // k·a against b, and k·b against a
+    bool a = false, b = false;       // a corner's bits of both lengths in this iteration
+    std::uint8_t carry[2] = {0, 0};  // linear: k·a against b, and k·b against a
     bool mismatch[2] = {false, false};
+    ChainCell::Order a_against_b = ChainCell::kEqual;  // polynomial: a corner's comparison
+    bool shorter_is_a = false;
+    std::uint8_t products = 0;  // multiplications done
+    ChainCell cell;
     bool accepted = false;
     bool operator==(const State&) const = default;
   };
 
   /// The start state for `target`; `ratio` is k of kLinearRatio (tessera::Error naming "ratio"
-  /// unless 1 <= k <= 100).
+  /// unless 1 <= k <= 100) or of kPolynomialRatio (tessera::Error naming "power" unless
+  /// 2 <= k <= 16).
   static State initial(Target target, int ratio = 1) {
+    if (target == kPolynomialRatio && (ratio < 2 || ratio > 16))
+      throw Error("power", std::to_string(ratio) + ": from 2 to 16");
     if (ratio < 1 || ratio > 100) throw Error("ratio", std::to_string(ratio) + ": from 1 to 100");
     State s;
     s.target = target;
@@ -106,6 +120,9 @@ struct ShapeRecognition {
         return;
       case kLengths:
         lengths(s, view);
+        return;
+      case kPowers:
+        powers(s, view);
         return;
       case kVerdict:
         s.accepted = !view.heard(kGlobal);
@@ -198,13 +215,20 @@ struct ShapeRecognition {
     const bool flipped = s.chirality.flipped;
     const std::int8_t forward = flipped ? s.place.last : s.place.first;
     const std::int8_t backward = flipped ? s.place.first : s.place.last;
-    if (side(s) || corner(s)) s.through = {.pred = backward, .succ = side(s) ? forward : std::int8_t{-1}};
+    if (side(s) || corner(s))
+      s.through = {.pred = backward, .succ = side(s) ? forward : std::int8_t{-1}};
     if (corner(s)) s.leave = {.pred = -1, .succ = forward};
+    s.cell.token = corner(s);
     view.separate_all();
     if (side(s) || corner(s)) s.through.calibrate(view);
     if (corner(s)) s.leave.calibrate(view);
     s.phase = kLengths;
     s.slot = 1;
+  }
+
+  // The side an amoebot holds cells of: a side amoebot its own, a corner the side it starts.
+  static const PascLink* chain(const State& s) {
+    return corner(s) ? &s.leave : side(s) ? &s.through : nullptr;
   }
 
   static void send(State& s, LocalView& view) {
@@ -216,8 +240,9 @@ struct ShapeRecognition {
   // Bit j of both lengths at a corner: `own` of the side it ends, `next` of the side it starts.
   static void compare(State& s, bool own, bool next) {
     const bool obtuse = s.place.kind == BoundaryPlace::kObtuse;
-    const bool a = obtuse ? own : next, b = obtuse ? next : own;  // a: sides leaving acute corners
-    const bool x[2] = {a, b}, y[2] = {b, a};
+    s.a = obtuse ? own : next, s.b = obtuse ? next : own;  // a: sides leaving acute corners
+    if (s.a != s.b) s.a_against_b = s.a ? ChainCell::kGreater : ChainCell::kLess;
+    const bool x[2] = {s.a, s.b}, y[2] = {s.b, s.a};
     for (int i = 0; i < 2; ++i) {
       const int t = s.ratio * (x[i] ? 1 : 0) + s.carry[i];
       s.mismatch[i] = s.mismatch[i] || ((t & 1) != 0) != y[i];
@@ -226,6 +251,7 @@ struct ShapeRecognition {
   }
 
   static void lengths(State& s, LocalView& view) {
+    const bool power = s.target == kPolynomialRatio;
     switch (s.slot) {
       case 1:  // the calibration's answer; the first iteration
         if (side(s) || corner(s)) s.through.learn(view);
@@ -245,16 +271,86 @@ struct ShapeRecognition {
         if (s.through.turned) view.beep(kGlobal);
         s.slot = 4;
         return;
-      default:  // silence: the lengths have no more bits; else the next iteration
+      case 4:  // silence: the lengths have no more bits; else the next iteration
         if (!view.heard(kGlobal)) {
+          if (power) return start_powers(s, view);
           if (corner(s))
             s.fine = (!s.mismatch[0] && s.carry[0] == 0) || (!s.mismatch[1] && s.carry[1] == 0);
           return verdict(s, view);
         }
-        send(s, view);
+        if (!power) break;
+        view.separate_all();  // a power: every corner lays bit j of a and b in cell j of its side
+        if (const PascLink* link = chain(s))
+          ChainCell::offer(*link, view, s.a && corner(s), s.b && corner(s));
+        s.slot = 5;
+        return;
+      case 5:
+        view.separate_all();
+        if (const PascLink* link = chain(s)) s.cell.take(*link, view);
+        s.slot = 6;
+        return;
+      default:
+        if (const PascLink* link = chain(s)) s.cell.catch_token(*link, view);
+        break;
+    }
+    send(s, view);
+    s.slot = 2;
+  }
+
+  // Polynomial ratio: each corner tells its side which length is the shorter one (x: a, y: b in
+  // the cells), and the cells start P = the shorter length.
+  static void start_powers(State& s, LocalView& view) {
+    side_circuits(s, view);
+    if (corner(s) && s.a_against_b != ChainCell::kGreater) view.beep(s.leave.succ * 2);
+    s.phase = kPowers;
+    s.slot = 0;
+  }
+
+  // k - 1 multiplications P <- P · shorter, each compared with the longer length at the corner
+  // that starts the side; after the last, a corner whose side is the longer one (or as long)
+  // needs P equal to it, and to have never exceeded it.
+  static void powers(State& s, LocalView& view) {
+    const PascLink* link = chain(s);
+    view.separate_all();
+    switch (s.slot) {
+      case 0:
+        if (link) {
+          s.shorter_is_a = view.heard(corner(s) ? s.leave.succ * 2 : s.place.first * 2);
+          s.cell.p = s.shorter_is_a ? s.cell.x_stored : s.cell.y_stored;
+          s.cell.begin(*link);
+        }
+        break;
+      case 1:
+        if (link) s.cell.cycle_b(*link, view);
         s.slot = 2;
         return;
+      case 2:
+        if (link) s.cell.cycle_c(*link, view);
+        s.slot = 3;
+        return;
+      case 3: {
+        const bool busy = link && s.cell.cycle_d(*link, view);
+        view.connect_all(kGlobal);
+        if (busy) view.beep(kGlobal);
+        s.slot = 4;
+        return;
+      }
+      default:
+        if (view.heard(kGlobal)) break;  // the next cycle
+        if (corner(s) && s.cell.order == ChainCell::kGreater) s.fine = false;
+        s.cell.end();
+        if (++s.products + 1 == s.ratio) {
+          const bool longer =
+              acute(s) ? s.a_against_b != ChainCell::kLess : s.a_against_b != ChainCell::kGreater;
+          if (corner(s) && longer && s.cell.order != ChainCell::kEqual) s.fine = false;
+          if (corner(s) && !longer) s.fine = true;
+          return verdict(s, view);
+        }
+        if (link) s.cell.begin(*link);
+        break;
     }
+    if (link) s.cell.cycle_a(*link, view, s.shorter_is_a);
+    s.slot = 1;
   }
 };
 
