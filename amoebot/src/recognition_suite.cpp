@@ -42,6 +42,15 @@ Nodes hexagon(std::int64_t r) {
   return nodes;
 }
 
+// A triangle of side `side` without its three corner triangles of side cut - 1: a hexagon of
+// sides side - 2·cut and cut in turn (regular when side = 3·cut).
+Nodes cut_triangle(std::int64_t side, std::int64_t cut) {
+  Nodes nodes;
+  for (const Axial a : triangle(side))
+    if (a.x <= side - cut && a.y <= side - cut && a.x + a.y >= cut) nodes.push_back(a);
+  return nodes;
+}
+
 Nodes without(Nodes nodes, Axial gone) {
   std::erase(nodes, gone);
   return nodes;
@@ -70,9 +79,42 @@ std::vector<Specimen> recognition_suite(ShapeRecognition::Target target, int rat
              {"a trapezoid", trapezoid(l, l - 1)},
              {"a hexagon", hexagon(std::max<std::int64_t>(2, l / 2))},
              {"a parallelogram", parallelogram(l / 2, l / 2)}};
+  } else if (target == ShapeRecognition::kTrapezoid) {
+    const auto l = std::max<std::int64_t>(2, std::llround(std::sqrt(n / 2.5)));
+    const auto li = static_cast<std::int32_t>(l);
+    const Nodes t = trapezoid(2 * l, l);
+    suite = {{fmt::format("trapezoid of leg {}", l), t},
+             {"an acute corner less", without(t, {0, 0})},
+             {"an obtuse corner less", without(t, {0, li})},
+             {"an amoebot less on the long side", without(t, {li, 0})},
+             {"an amoebot more on the long side", with(t, {li, -1})},
+             {"one hole", without(t, {1, 1})},
+             {"a long side one longer", trapezoid(2 * l + 1, l)},
+             {"a long side one shorter", trapezoid(2 * l - 1, l)},
+             {"a row more", trapezoid(2 * l, l + 1)},
+             {"a parallelogram", parallelogram(l, l)},
+             {"a triangle", triangle(2 * l)},
+             {"a hexagon", cut_triangle(3 * l, l)}};
+  } else if (target == ShapeRecognition::kHexagon) {
+    const auto r = std::max<std::int64_t>(2, std::llround(std::sqrt(n / 3)));
+    const auto ri = static_cast<std::int32_t>(r);
+    const Nodes h = cut_triangle(3 * r, r);
+    suite = {{fmt::format("hexagon of side {}", r), h},
+             {"a corner less", without(h, {ri, 0})},
+             {"an amoebot less on a side", without(h, {ri + 1, 0})},
+             {"an amoebot more on a side", with(h, {ri + 1, -1})},
+             {"one hole", without(h, {ri, ri})},
+             {"sides r + 1 and r in turn", cut_triangle(3 * r + 1, r)},
+             {"sides r - 1 and r in turn", cut_triangle(3 * r - 1, r)},
+             {"a row less", trapezoid(3 * r, 2 * r - 1)},
+             {"a triangle", triangle(3 * r)},
+             {"a rhombus", parallelogram(r, r)},
+             {"a trapezoid", trapezoid(2 * r, r)}};
   } else {
     const bool power = target == ShapeRecognition::kPolynomialRatio;
-    const int k = target == ShapeRecognition::kLinearRatio || power ? ratio : 2;
+    const int k = target == ShapeRecognition::kLinearRatio || power ? ratio
+                  : target == ShapeRecognition::kRhombus            ? 1
+                                                                    : 2;
     // b = k·a, or b = a^k: (a + 1)(b + 1) about n.
     const auto a = std::max<std::int64_t>(
         2, std::llround(power ? std::pow(n, 1.0 / (k + 1)) : std::sqrt(n / k)));

@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <limits>
+#include <vector>
 
 namespace tessera::amoebot {
 namespace {
@@ -31,6 +32,12 @@ bool ShapeTruth::accepts(ShapeRecognition::Target target, int ratio) const {
       return a > 0 && (b == ratio * a || a == ratio * b);
     case ShapeRecognition::kPolynomialRatio:
       return a > 0 && (b == power(a, ratio) || a == power(b, ratio));
+    case ShapeRecognition::kRhombus:
+      return a > 0 && a == b;
+    case ShapeRecognition::kTrapezoid:
+      return trapezoid_leg > 0;
+    case ShapeRecognition::kHexagon:
+      return hexagon_side > 0;
   }
   return false;
 }
@@ -52,6 +59,27 @@ ShapeTruth shape_truth(const Structure& structure) {
   for (const auto& [i, j] : {std::pair{0, 1}, std::pair{0, 2}, std::pair{1, 2}}) {
     const std::int64_t a = high[i] - low[i], b = high[j] - low[j];
     if (a >= 1 && b >= 1 && n == (a + 1) * (b + 1)) truth.a = a, truth.b = b;
+  }
+  // A regular hexagon: the three coordinates span 2r about one centre.
+  const std::int64_t r = (high[0] - low[0]) / 2;
+  if (r >= 1 && high[0] - low[0] == 2 * r && high[1] - low[1] == 2 * r &&
+      low[2] == low[0] + low[1] + r && high[2] == low[2] + 2 * r && n == 3 * r * r + 3 * r + 1)
+    truth.hexagon_side = r;
+  // A trapezoid of three triangles, turned so that its long side lies along E at the bottom:
+  // y from 0 to l, x >= 0, x + y <= 2l (after moving its lowest, leftmost extremes to 0).
+  std::vector<Axial> nodes(structure.nodes().begin(), structure.nodes().end());
+  for (int turn = 0; turn < 6; ++turn) {
+    std::int64_t x0 = kMax, y0 = kMax, top = -kMax, right = -kMax;
+    for (const Axial a : nodes)
+      x0 = std::min<std::int64_t>(x0, a.x), y0 = std::min<std::int64_t>(y0, a.y);
+    for (const Axial a : nodes) {
+      top = std::max(top, a.y - y0);
+      right = std::max(right, a.x - x0 + a.y - y0);
+    }
+    const std::int64_t l = top;
+    if (l >= 1 && right == 2 * l && n == (l + 1) * (2 * l + 1) - l * (l + 1) / 2)
+      truth.trapezoid_leg = l;
+    for (Axial& a : nodes) a = rotated(a);
   }
   return truth;
 }

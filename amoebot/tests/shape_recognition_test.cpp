@@ -52,10 +52,11 @@ TEST(ShapeTruth, KnowsTheGeneratedShapes) {
 
 TEST(ShapeRecognition, NoFalseVerdictOnTheSuite) {
   const std::pair<Target, int> targets[] = {
-      {ShapeRecognition::kTriangle, 1},       {ShapeRecognition::kParallelogram, 1},
-      {ShapeRecognition::kLinearRatio, 1},    {ShapeRecognition::kLinearRatio, 2},
-      {ShapeRecognition::kLinearRatio, 5},    {ShapeRecognition::kPolynomialRatio, 2},
-      {ShapeRecognition::kPolynomialRatio, 3}};
+      {ShapeRecognition::kTriangle, 1},        {ShapeRecognition::kParallelogram, 1},
+      {ShapeRecognition::kLinearRatio, 1},     {ShapeRecognition::kLinearRatio, 2},
+      {ShapeRecognition::kLinearRatio, 5},     {ShapeRecognition::kPolynomialRatio, 2},
+      {ShapeRecognition::kPolynomialRatio, 3}, {ShapeRecognition::kRhombus, 1},
+      {ShapeRecognition::kTrapezoid, 1},       {ShapeRecognition::kHexagon, 1}};
   for (const auto& [target, ratio] : targets)
     for (const std::int64_t n : {16, 100, 700})
       for (std::uint64_t seed = 0; seed < 12; ++seed)
@@ -78,13 +79,55 @@ TEST(ShapeRecognition, RejectsOtherStructures) {
       recognise(make_shape("parallelogram:1x1", 1), ShapeRecognition::kLinearRatio, 1, 1).accepted);
 }
 
-TEST(ShapeRecognition, TrianglesAndParallelogramsInConstantRounds) {
+TEST(ShapeRecognition, ShapesOfTrianglesInConstantRounds) {
   for (const std::int64_t side : {4, 40, 400}) {
     const Structure t = make_shape(fmt::format("triangle:{}", side), 1);
     EXPECT_EQ(recognise(t, ShapeRecognition::kTriangle, 1, 2).rounds, 2);
     const Structure p = make_shape(fmt::format("parallelogram:{}x{}", side, side / 2), 1);
     EXPECT_EQ(recognise(p, ShapeRecognition::kParallelogram, 1, 2).rounds, 5);
+    const Structure r = make_shape(fmt::format("parallelogram:{}x{}", side, side), 1);
+    EXPECT_EQ(recognise(r, ShapeRecognition::kRhombus, 1, 2).rounds, 7);
+    const Structure h = make_shape(fmt::format("hexagon:{}", side / 2), 1);
+    EXPECT_EQ(recognise(h, ShapeRecognition::kHexagon, 1, 2).rounds, 8);
+    const Structure z =
+        recognition_suite(ShapeRecognition::kTrapezoid, 1, side * side, 3)[0].structure;
+    EXPECT_EQ(recognise(z, ShapeRecognition::kTrapezoid, 1, 2).rounds, 8);
   }
+}
+
+// Every convex hexagon with 120-degree corners and sides up to 5: only the regular ones pass.
+TEST(ShapeRecognition, OnlyRegularHexagonsAmongAllSmallOnes) {
+  constexpr Axial kSteps[6] = {{1, 0}, {0, 1}, {-1, 1}, {-1, 0}, {0, -1}, {1, -1}};
+  int hexagons = 0;
+  for (int code = 0; code < 5 * 5 * 5 * 5 * 5 * 5; ++code) {
+    int side[6], rest = code;
+    for (int& l : side) l = rest % 5 + 1, rest /= 5;
+    // Corners walked counter-clockwise; the hexagon closes when the sides do.
+    Axial at{0, 0};
+    for (int i = 0; i < 6; ++i) at = {at.x + side[i] * kSteps[i].x, at.y + side[i] * kSteps[i].y};
+    if (!(at == Axial{0, 0})) continue;
+    // Its nodes: those on the inner side of the six side lines.
+    std::vector<Axial> nodes;
+    for (std::int32_t y = -15; y <= 15; ++y)
+      for (std::int32_t x = -15; x <= 15; ++x) {
+        Axial corner{0, 0};
+        bool inside = true;
+        for (int i = 0; i < 6 && inside; ++i) {
+          // Left of the side (the axial map keeps orientation): the interior.
+          const Axial d = kSteps[i], p{x - corner.x, y - corner.y};
+          inside = d.x * p.y - d.y * p.x >= 0;
+          corner = {corner.x + side[i] * d.x, corner.y + side[i] * d.y};
+        }
+        if (inside) nodes.push_back({x, y});
+      }
+    ++hexagons;
+    const Structure s(std::move(nodes));
+    const bool regular = side[0] == side[1] && side[1] == side[2] && side[2] == side[3];
+    ASSERT_EQ(shape_truth(s).hexagon_side > 0, regular);
+    EXPECT_EQ(recognise(s, ShapeRecognition::kHexagon, 1, 4).accepted, regular)
+        << side[0] << side[1] << side[2] << side[3] << side[4] << side[5];
+  }
+  EXPECT_GT(hexagons, 100);
 }
 
 // Mean rounds over 5 seeds of recognising `target` k on a small and a large parallelogram.

@@ -183,6 +183,20 @@ std::int64_t pasc(const Structure& s, const RunCommand& c, Outcome& out) {
   return rounds;
 }
 
+// The rounds of the constant-round recognitions on their shapes (shape_recognition.hpp).
+double constant_rounds(ShapeRecognition::Target target) {
+  switch (target) {
+    case ShapeRecognition::kTriangle:
+      return 2;
+    case ShapeRecognition::kParallelogram:
+      return 5;
+    case ShapeRecognition::kRhombus:
+      return 7;
+    default:
+      return 8;
+  }
+}
+
 std::int64_t recognise(const Structure& s, const RunCommand& c, Outcome& out) {
   const RecognitionTarget asked = recognition_target(c.algorithm, c.ratio, c.power);
   Simulator<ShapeRecognition> sim(s, c.seed, ShapeRecognition::initial(asked.target, asked.k));
@@ -195,9 +209,9 @@ std::int64_t recognise(const Structure& s, const RunCommand& c, Outcome& out) {
   out.result = {{"accepted", accepted}, {"truth", truth}, {"right", accepted == truth}};
   out.summary = fmt::format("{} {} ({})", accepted ? "is" : "is not", asked.words,
                             accepted == truth ? "right" : "WRONG");
-  if (asked.target == ShapeRecognition::kTriangle ||
-      asked.target == ShapeRecognition::kParallelogram) {
-    out.predicted = asked.target == ShapeRecognition::kTriangle ? 2 : 5;
+  if (asked.target != ShapeRecognition::kLinearRatio &&
+      asked.target != ShapeRecognition::kPolynomialRatio) {
+    out.predicted = constant_rounds(asked.target);
     out.prediction = "constant";
   } else {  // Θ(log n): chirality agreement, then a few rounds a bit of the longer side
     out.predicted = std::log2(static_cast<double>(s.size()));
@@ -251,10 +265,11 @@ void add_run(CLI::App& parent) {
   app->add_option("algorithm", c->algorithm,
                   "leader-election, consensus, chirality, compass (chirality, then compass), "
                   "pasc (every amoebot's distance along the chain of the nodes in order), "
-                  "triangle or parallelogram (is the structure one?)")
+                  "triangle, parallelogram, rhombus, trapezoid (of three triangles) or hexagon "
+                  "(regular): is the structure one?")
       ->required()
       ->check(CLI::IsMember({"leader-election", "consensus", "chirality", "compass", "pasc",
-                             "triangle", "parallelogram"}));
+                             "triangle", "parallelogram", "rhombus", "trapezoid", "hexagon"}));
   app->add_option("--shape", c->shape,
                   "A generated structure: hexagon:R, triangle:L, parallelogram:AxB, line:N, "
                   "blob:N, holes:N, spiral:N, comb:T");
@@ -293,6 +308,7 @@ void add_run(CLI::App& parent) {
       "  tessera amoebot run triangle --shape triangle:500\n"
       "  tessera amoebot run parallelogram --shape parallelogram:300x900 --ratio 3\n"
       "  tessera amoebot run parallelogram --shape parallelogram:30x900 --power 2\n"
+      "  tessera amoebot run hexagon --shape hexagon:100\n"
       "  tessera amoebot run leader-election -i my_shape.txt");
   app->callback([c] { run(*c); });
 }

@@ -18,7 +18,10 @@ struct RecognitionTarget {
   int k;
   std::string words;  // "a parallelogram of side ratio 3"
 };
-/// The target of `algorithm` ("triangle" or "parallelogram") with --ratio and --power (0 where
+/// Whether `algorithm` names a shape to recognise.
+bool is_shape(const std::string& algorithm);
+/// The target of `algorithm` (triangle, parallelogram, rhombus, trapezoid, hexagon) with --ratio
+/// and --power (0 where
 /// not given); usage errors naming the option when they are out of range or do not apply
 /// (recognition_options.cpp).
 RecognitionTarget recognition_target(const std::string& algorithm, int ratio, int power);

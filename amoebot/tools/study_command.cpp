@@ -54,8 +54,7 @@ std::int64_t runs_for(std::int64_t n, std::int64_t seeds) {
 // The structures a study runs on, in words.
 std::string structures_of(const StudyCommand& c) {
   if (c.algorithm == "pasc") return "spirals (the chain of the nodes in order)";
-  if (c.algorithm == "triangle" || c.algorithm == "parallelogram")
-    return "the shape and one near miss a run (recognition_suite)";
+  if (is_shape(c.algorithm)) return "the shape and one near miss a run (recognition_suite)";
   return "Eden blobs";
 }
 
@@ -84,8 +83,7 @@ std::pair<std::optional<std::int64_t>, bool> recognise_once(const StudyCommand& 
 std::pair<std::optional<std::int64_t>, bool> run_once(const StudyCommand& c, std::int64_t n,
                                                       std::uint64_t seed) {
   constexpr std::int64_t kMaxRounds = 1'000'000;
-  if (c.algorithm == "triangle" || c.algorithm == "parallelogram")
-    return recognise_once(c, n, seed, kMaxRounds);
+  if (is_shape(c.algorithm)) return recognise_once(c, n, seed, kMaxRounds);
   if (c.algorithm == "pasc") {
     const Structure s = make_shape(fmt::format("spiral:{}", n), seed);
     const std::vector<Frame> frames = random_frames(s.size(), seed);
@@ -200,7 +198,7 @@ void run_study(const StudyCommand& c) {
     std::cout << j.dump() << "\n";
     return;
   }
-  const bool shape = c.algorithm == "triangle" || c.algorithm == "parallelogram";
+  const bool shape = is_shape(c.algorithm);
   std::cout << fmt::format(
       "{} on {}, seeds 1..runs ({}):\n",
       shape ? recognition_target(c.algorithm, c.ratio, c.power).words : c.algorithm,
@@ -227,11 +225,11 @@ void add_study(CLI::App& parent) {
       "study", "Rounds against n over seeds: the log2 fit, percentiles and failure rates");
   app->add_option("algorithm", c->algorithm,
                   "leader-election, chirality, compass, consensus (on Eden blobs), pasc (on "
-                  "spirals), triangle or parallelogram (on the shape and its near misses; a "
-                  "false verdict is a failure)")
+                  "spirals), triangle, parallelogram, rhombus, trapezoid or hexagon (on the shape "
+                  "and its near misses; a false verdict is a failure)")
       ->required()
       ->check(CLI::IsMember({"leader-election", "chirality", "compass", "consensus", "pasc",
-                             "triangle", "parallelogram"}));
+                             "triangle", "parallelogram", "rhombus", "trapezoid", "hexagon"}));
   app->add_option("--sizes", c->sizes, "Amoebots of the structures, one size after another")
       ->delimiter(',')
       ->capture_default_str();

@@ -1,7 +1,7 @@
 # `tessera amoebot run pasc` gives every amoebot of a chain its distance in 2 · (floor(log2 m) + 3)
-# rounds, and refuses a structure whose nodes do not follow each other; `run triangle` and
-# `run parallelogram` (with a linear or polynomial side ratio) accept their shapes and refuse near
-# misses, always rightly; `study` counts false verdicts as failures.
+# rounds, and refuses a structure whose nodes do not follow each other; `run triangle`, `hexagon`,
+# `rhombus`, `trapezoid` and `parallelogram` (with a linear or polynomial side ratio) accept their
+# shapes and refuse near misses, always rightly; `study` counts false verdicts as failures.
 field() { python3 -c "import json, sys; d = json.load(sys.stdin); print($1)"; }
 tessera amoebot run pasc --shape spiral:5000 --seed 3 --json |
   field "d['result']['all_distances_right'], d['rounds'], d['predicted_rounds']"
@@ -24,6 +24,11 @@ tessera amoebot run parallelogram --shape parallelogram:3x27 --power 3 --json | 
 tessera amoebot run parallelogram --shape parallelogram:27x3 --power 3 --json | field "d['result']"
 tessera amoebot run parallelogram --shape parallelogram:3x28 --power 3 --json | field "d['result']"
 tessera amoebot run parallelogram --shape parallelogram:3x27 --power 2 --json | field "d['result']"
+tessera amoebot run hexagon --shape hexagon:30 --json | field "d['result'], d['rounds']"
+tessera amoebot run hexagon --shape triangle:30 --json | field "d['result'], d['rounds']"
+tessera amoebot run rhombus --shape parallelogram:20x20 --json | field "d['result'], d['rounds']"
+tessera amoebot run rhombus --shape parallelogram:20x21 --json | field "d['result'], d['rounds']"
+tessera amoebot run trapezoid --shape triangle:4 --json | field "d['result'], d['rounds']"
 tessera amoebot run parallelogram --shape parallelogram:3x9 --power 2 --ratio 3
 echo "exit $?"
 tessera amoebot run triangle --shape triangle:5 --ratio 2

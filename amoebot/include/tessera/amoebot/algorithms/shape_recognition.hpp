@@ -1,7 +1,7 @@
-// Shape recognition (Feldmann et al., SSS'21: triangles in O(1) rounds, parallelograms with a
-// linear or polynomial side ratio in Θ(log n) w.h.p.). The paper's procedure was not available:
-// this is the reconstruction of the reference notes (§2.6, marked [R] there), checked against an
-// observer that knows the coordinates (shape_truth.hpp).
+// Shape recognition (Feldmann et al., SSS'21: shapes composed of triangles in O(1) rounds,
+// parallelograms with a linear or polynomial side ratio in Θ(log n) w.h.p.). The paper's procedure
+// was not available: this is the reconstruction of the reference notes (§2.6, marked [R] there),
+// checked against an observer that knows the coordinates (shape_truth.hpp).
 //
 // Local classifier: an amoebot whose occupied neighbours form one contiguous run of s ports is
 // interior (s = 6), on a side (s = 4), an acute corner (s = 2, 60 degrees) or an obtuse one
@@ -13,8 +13,16 @@
 //   triangle. Obtuse or other amoebots beep on a global circuit; silence accepts.
 // - Parallelogram (5 rounds): corners acute or obtuse (120·A + 60·B = 360), and each side runs
 //   from an acute corner to an obtuse one. Side amoebots join their two along-side ports into one
-//   circuit, corners keep one circuit a side; acute corners beep and every obtuse corner must hear
-//   on both sides, then the reverse; a violation is beeped globally.
+//   circuit, corners keep one circuit a side; acute corners beep and obtuse corners count the
+//   sides they heard on, then the reverse; a count that is not the shape's is beeped globally.
+// - Shapes of equilateral triangles, O(1): the corner counts of their polygon (a trapezoid has its
+//   two acute corners side by side, a hexagon none), then beams: every amoebot joins its opposite
+//   ports into three axis lines, and each obtuse corner beeps along its bisector (its middle
+//   port). A rhombus (2 triangles, 7 rounds): each beam ends at the other obtuse corner. A regular
+//   hexagon (6 triangles, 8 rounds): each beam ends at the opposite corner and one amoebot hears
+//   all three axes (the diagonals meet; every 120-degree hexagon with sides up to 5 is checked in
+//   the tests). A trapezoid of sides l, l, l, 2l (3 triangles, 8 rounds): both beams end at one
+//   amoebot of the long side, its middle.
 // - Linear side ratio k (b = k·a or a = k·b; k = 1 is a rhombus): chirality agreement first, so
 //   that every boundary amoebot knows which way is counter-clockwise (its forward port is the
 //   first occupied one after its empty ports). Then PASC on every side from its first corner:
@@ -69,7 +77,15 @@ struct BoundaryPlace {
 
 struct ShapeRecognition {
   static constexpr int kPinsPerEdge = 2;
-  enum Target : std::uint8_t { kTriangle, kParallelogram, kLinearRatio, kPolynomialRatio };
+  enum Target : std::uint8_t {
+    kTriangle,
+    kParallelogram,
+    kLinearRatio,
+    kPolynomialRatio,
+    kRhombus,    // 2 triangles
+    kTrapezoid,  // 3 triangles: sides l, l, l, 2l
+    kHexagon,    // 6 triangles: regular
+  };
   enum Phase : std::uint8_t { kCorners, kChirality, kLengths, kPowers, kVerdict, kDone };
 
   struct State {
@@ -78,7 +94,8 @@ struct ShapeRecognition {
     Phase phase = kCorners;
     std::uint8_t slot = 0;
     BoundaryPlace place;
-    bool fine = true;  // no violation seen here
+    bool fine = true;      // no violation seen here
+    bool meeting = false;  // beams of the obtuse corners cross here
     ChiralityAgreement::State chirality;
     PascLink through;  // a side amoebot's link; a corner's link as the last amoebot of a side
     PascLink leave;    // a corner's link as the first amoebot of the next side
@@ -166,16 +183,31 @@ struct ShapeRecognition {
     s.phase = kVerdict;
   }
 
+  static bool parallelogram(Target t) {
+    return t == kParallelogram || t == kRhombus || t == kLinearRatio || t == kPolynomialRatio;
+  }
+  static int count_sides_heard(const State& s, const LocalView& view) {
+    return (view.heard(s.place.first * 2) ? 1 : 0) + (view.heard(s.place.last * 2) ? 1 : 0);
+  }
+  // How many of a corner's two neighbouring corners must be acute: parallelograms alternate
+  // acute and obtuse corners, a trapezoid has its two acute corners side by side.
+  static int acute_neighbours_wanted(const State& s) {
+    if (s.target == kTrapezoid) return 1;
+    return acute(s) || s.target == kHexagon ? 0 : 2;
+  }
+
   static void corners(State& s, LocalView& view) {
     switch (s.slot++) {
-      case 0:
+      case 0: {
         s.place = BoundaryPlace::of(view);
-        s.fine = s.place.kind == BoundaryPlace::kInterior || side(s) || acute(s) ||
-                 (s.target != kTriangle && corner(s));
+        const bool acute_fine = s.target != kHexagon, obtuse_fine = s.target != kTriangle;
+        s.fine = s.place.kind == BoundaryPlace::kInterior || side(s) || (acute(s) && acute_fine) ||
+                 (s.place.kind == BoundaryPlace::kObtuse && obtuse_fine);
         if (s.target == kTriangle) return verdict(s, view);
         view.connect_all(kGlobal);
         if (!s.fine) view.beep(kGlobal);
         return;
+      }
       case 1:  // a convex polygon; acute corners beep along both their sides
         if (view.heard(kGlobal)) {
           s.phase = kDone;  // accepted stays false
@@ -184,29 +216,71 @@ struct ShapeRecognition {
         side_circuits(s, view);
         if (acute(s)) beep_both_sides(s, view);
         return;
-      case 2:  // obtuse corners must have heard acute ones on both sides; they beep in turn
+      case 2:  // obtuse corners count acute neighbours; they beep in turn
         if (s.place.kind == BoundaryPlace::kObtuse) {
-          s.fine = heard_both_sides(s, view);
+          s.fine = count_sides_heard(s, view) == acute_neighbours_wanted(s);
           beep_both_sides(s, view);
         }
         side_circuits(s, view);
         return;
-      case 3:
-        if (acute(s)) s.fine = heard_both_sides(s, view);
+      case 3:  // acute corners count obtuse neighbours
+        if (acute(s)) s.fine = 2 - count_sides_heard(s, view) == acute_neighbours_wanted(s);
         if (s.target == kParallelogram) return verdict(s, view);
         view.connect_all(kGlobal);
         if (!s.fine) view.beep(kGlobal);
         return;
-      default:  // a parallelogram: agree on chirality to orient its sides
+      case 4:
         if (view.heard(kGlobal)) {
           s.phase = kDone;
           return;
         }
-        s.phase = kChirality;
-        ChiralityAgreement::step(s.chirality, view);
+        if (parallelogram(s.target) && s.target != kRhombus) {  // a side ratio: orient the sides
+          s.phase = kChirality;
+          ChiralityAgreement::step(s.chirality, view);
+          return;
+        }
+        axis_lines(view);  // beams: obtuse corners beep along their bisectors
+        if (s.place.kind == BoundaryPlace::kObtuse) view.beep(bisector(s) % 3 * 2);
+        return;
+      case 5: {  // where the beams end, and where they cross
+        int axes = 0, ends = 0;
+        for (int k = 0; k < 3; ++k) {
+          if (!view.heard(k * 2)) continue;
+          ++axes;
+          if (view.occupied(k) && view.occupied(k + 3)) continue;  // not an end of this line
+          ++ends;
+          const bool own = s.place.kind == BoundaryPlace::kObtuse && bisector(s) % 3 == k;
+          if (!own && !(s.target == kTrapezoid && side(s))) s.fine = false;
+        }
+        // A hexagon's three beams cross at its centre; a trapezoid's two end at one amoebot.
+        s.meeting = s.target == kHexagon ? axes == 3 : ends == 2;
+        view.connect_all(kGlobal);
+        if (!s.fine) view.beep(kGlobal);
+        return;
+      }
+      case 6:  // no beam ended astray: a rhombus; a hexagon or a trapezoid needs the beams to meet
+        if (view.heard(kGlobal) || s.target == kRhombus) {
+          s.accepted = !view.heard(kGlobal);
+          s.phase = kDone;
+          return;
+        }
+        view.connect_all(kGlobal);
+        if (s.meeting) view.beep(kGlobal);
+        return;
+      default:
+        s.accepted = view.heard(kGlobal);
+        s.phase = kDone;
         return;
     }
   }
+
+  // Lines along the three axes through every amoebot: ports k and k + 3 in set 2k.
+  static void axis_lines(LocalView& view) {
+    for (int port = 0; port < LocalView::kPorts; ++port)
+      for (int pin = 0; pin < 2; ++pin) view.connect(port, pin, port % 3 * 2);
+  }
+  // An obtuse corner's port into the interior, halfway between its sides.
+  static int bisector(const State& s) { return (s.place.first + 1) % LocalView::kPorts; }
 
   // After chirality agreement, in the round it ended: PASC's links along the sides, each side
   // from its first corner counter-clockwise (in the agreed sense: an amoebot's forward port is the
