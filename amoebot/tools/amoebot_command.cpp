@@ -106,6 +106,12 @@ std::int64_t run_simulator(Simulator<A>& sim, const Structure& s, const RunComma
   return sim.engine().round();
 }
 
+// A bound of `order` in log n, shown with log2 n (the study measures its constant).
+void log_bound(Outcome& out, std::size_t amoebots, const char* order) {
+  out.predicted = std::log2(static_cast<double>(amoebots));
+  out.prediction = fmt::format("{}; log2 n", order);
+}
+
 std::int64_t leader_election(const Structure& s, const RunCommand& c, Outcome& out) {
   if (c.kappa < 1 || c.kappa > 255) throw usage_error("--kappa", "from 1 to 255");
   Simulator<LeaderElection> sim(s, c.seed, LeaderElection::initial(c.kappa));
@@ -147,6 +153,7 @@ std::int64_t chirality(const Structure& s, const RunCommand& c, Outcome& out) {
   const bool agreed = one_sense_of_rotation(sim);
   out.result = {{"all_agree", agreed}, {"iterations", (rounds + 3) / 6}};
   out.summary = agreed ? "one sense of rotation" : "NOT one sense of rotation";
+  log_bound(out, s.size(), "O(log n)");
   return rounds;
 }
 
@@ -157,6 +164,7 @@ std::int64_t compass(const Structure& s, const RunCommand& c, Outcome& out) {
   const bool aligned = one_compass(sim);
   out.result = {{"all_agree", aligned}};
   out.summary = aligned ? "one sense of rotation and one compass" : "NOT one compass";
+  log_bound(out, s.size(), "O(log n)");
   return rounds;
 }
 
@@ -213,9 +221,8 @@ std::int64_t recognise(const Structure& s, const RunCommand& c, Outcome& out) {
       asked.target != ShapeRecognition::kPolynomialRatio) {
     out.predicted = constant_rounds(asked.target);
     out.prediction = "constant";
-  } else {  // Θ(log n): chirality agreement, then a few rounds a bit of the longer side
-    out.predicted = std::log2(static_cast<double>(s.size()));
-    out.prediction = "Θ(log n); log2 n";
+  } else {  // chirality agreement, then a few rounds a bit of the longer side
+    log_bound(out, s.size(), "Θ(log n)");
   }
   return rounds;
 }
@@ -290,8 +297,9 @@ void add_run(CLI::App& parent) {
                 "Compute the circuits every round, even when no configuration changed");
   app->add_flag("--json", c->json, "Print the result as one JSON object");
   app->add_option("--svg", c->svg,
-                  "Picture the last round: pins coloured by circuit, beeping circuits bold, "
-                  "leaders (largest inputs, flipped amoebots) filled; at most 5000 amoebots");
+                  "Picture the last round: pins coloured by circuit, beeping circuits bold, the "
+                  "marked amoebots filled (leaders; largest inputs; flipped or rotated amoebots; "
+                  "distances that are powers of two; corners); at most 5000 amoebots");
   app->add_option("--svg-frames", c->frames, "Picture every round into this folder");
   app->add_option("--png", c->png,
                   "Picture the end as a PNG of one pixel an amoebot, the marked ones framed "
