@@ -194,14 +194,22 @@ void Engine::compute_circuits() {
   computed_ = true;
 }
 
+void Engine::mark_beeping(std::uint8_t value) {
+  // Several amoebots may mark one root: the same value, through atomic stores.
+  parallel_for(size(), 4096, [&](std::size_t, Range r) {
+    for (std::size_t i = r.begin; i < r.end; ++i)
+      for (std::uint64_t b = beeps_[i]; b != 0; b &= b - 1)
+        std::atomic_ref(
+            beeping_[parent_[i * sets_ + static_cast<std::size_t>(std::countr_zero(b))]])
+            .store(value, std::memory_order_relaxed);
+  });
+}
+
 void Engine::finish_round() {
   const bool changed = std::any_of(changed_.begin(), changed_.end(), [](auto x) { return x != 0; });
   if (changed || !reuse_ || !computed_) compute_circuits();
-  const std::size_t n = size();
-  for (std::size_t i = 0; i < n; ++i)
-    for (std::uint64_t b = beeps_[i]; b != 0; b &= b - 1)
-      beeping_[parent_[i * sets_ + static_cast<std::size_t>(std::countr_zero(b))]] = 1;
-  parallel_for(n, 4096, [&](std::size_t, Range r) {
+  mark_beeping(1);
+  parallel_for(size(), 4096, [&](std::size_t, Range r) {
     for (std::size_t i = r.begin; i < r.end; ++i) {
       std::uint64_t heard = 0;
       for (std::size_t s = 0; s < sets_; ++s)
@@ -209,9 +217,7 @@ void Engine::finish_round() {
       heard_[i] = heard;
     }
   });
-  for (std::size_t i = 0; i < n; ++i)  // clear the roots marked above
-    for (std::uint64_t b = beeps_[i]; b != 0; b &= b - 1)
-      beeping_[parent_[i * sets_ + static_cast<std::size_t>(std::countr_zero(b))]] = 0;
+  mark_beeping(0);  // clear the roots marked above
   ++round_;
 }
 

@@ -69,7 +69,8 @@ class Engine {
  private:
   void split_in_halves(const Structure& structure);
   void compute_circuits();
-  void link_edge(std::size_t u, int g);  // unions the pins of u's edge in global direction g
+  void link_edge(std::size_t u, int g);   // unions the pins of u's edge in global direction g
+  void mark_beeping(std::uint8_t value);  // beeping_ of every beeped set's circuit root
   std::uint32_t find(std::uint32_t node);
 
   static constexpr std::size_t kHalves = 2;
