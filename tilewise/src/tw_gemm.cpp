@@ -8,6 +8,7 @@
 #include <algorithm>
 #include <vector>
 
+#include "tessera/core/cache_sizes.hpp"
 #include "tessera/core/error.hpp"
 #include "tessera/core/isa_family.hpp"
 #include "tessera/core/isa_region.hpp"
@@ -17,9 +18,11 @@ namespace tessera::tilewise {
 
 namespace {
 
+constexpr std::size_t kKRange = 512;  // original K rows per pass: a row group's panel stays in L1
+
 // The reference: for each output, the sum over its tile's kept rows in increasing order.
 void run_scalar(const float* a, std::size_t lda, const TwMatrix& w, std::size_t row_begin,
-                std::size_t row_end, float* c, std::size_t ldc) {
+                std::size_t row_end, float* c, std::size_t ldc, std::size_t /*w_budget*/) {
   for (std::size_t t = 0; t < w.tile_count(); ++t) {
     const Tile& tile = w.pattern().tiles[t];
     const std::size_t width = w.block_width(t);
@@ -85,19 +88,32 @@ constexpr std::size_t kRows = 12;  // 12 × 2 accumulators of the 32 zmm registe
 }  // namespace avx512
 TESSERA_ISA_REGION_END
 
-// C[rows [row_begin, row_end)] of the tiles' columns (run) or of the restored elements' columns
-// (add_restored) from A's rows lda apart, into C's rows ldc apart.
+// C[rows [row_begin, row_end)] of the tiles' columns from A's rows lda apart, into C's rows ldc
+// apart, the tiles taken in blocks of about `w_budget` bytes of W (run); and of the restored
+// elements' columns (add_restored).
 using RowKernel = void (*)(const float* a, std::size_t lda, const TwMatrix& w,
-                           std::size_t row_begin, std::size_t row_end, float* c, std::size_t ldc);
+                           std::size_t row_begin, std::size_t row_end, float* c, std::size_t ldc,
+                           std::size_t w_budget);
+using RestoredKernel = void (*)(const float* a, std::size_t lda, const TwMatrix& w,
+                                std::size_t row_begin, std::size_t row_end, float* c,
+                                std::size_t ldc);
 
-// Rows of A per work item: a multiple of both kernels' register blocks (12 and 6 rows), at most
-// kMaxRowBlock, small enough for every thread to get several items.
+// Rows of A per work item: a multiple of both kernels' register blocks (12 and 6 rows), small
+// enough for every thread to get several items.
 constexpr std::size_t kRowGranule = 12;
-constexpr std::size_t kMaxRowBlock = 96;
 constexpr std::size_t kItemsPerThread = 4;
 
+// The schedule with its zeros replaced by the defaults.
+TwSchedule resolved(TwSchedule s) {
+  static const TwSchedule defaults = default_tw_schedule();
+  if (s.w_budget == 0) s.w_budget = defaults.w_budget;
+  if (s.max_row_block == 0) s.max_row_block = defaults.max_row_block;
+  s.max_row_block = std::max(kRowGranule, s.max_row_block / kRowGranule * kRowGranule);
+  return s;
+}
+
 // The driver every record runs: checks the shapes, then blocks of rows of C in parallel.
-template <RowKernel run, RowKernel add_restored>
+template <RowKernel run, RestoredKernel add_restored>
 void drive(const TwGemmProblem& problem) {
   const View<const float, 2>& a = problem.a;
   const TwMatrix& w = problem.w;
@@ -111,15 +127,17 @@ void drive(const TwGemmProblem& problem) {
                                a.extent(0), a.extent(1), w.k(), w.n(), c.extent(0), c.extent(1)));
   }
   const std::size_t items_wanted = kItemsPerThread * static_cast<std::size_t>(thread_count());
-  const std::size_t row_block = std::clamp<std::size_t>(
-      (m / items_wanted + kRowGranule - 1) / kRowGranule * kRowGranule, kRowGranule, kMaxRowBlock);
+  const TwSchedule schedule = resolved(problem.schedule);
+  const std::size_t row_block =
+      std::clamp<std::size_t>((m / items_wanted + kRowGranule - 1) / kRowGranule * kRowGranule,
+                              kRowGranule, schedule.max_row_block);
   // Work items: blocks of rows of C, every tile. Each C element is summed by one item in a fixed
   // order, so the block size (which follows the thread count) changes no result.
   parallel_for((m + row_block - 1) / row_block, 1, [&](std::size_t, Range range) {
     for (std::size_t item = range.begin; item < range.end; ++item) {
       const std::size_t row_begin = item * row_block;
       const std::size_t row_end = std::min(m, row_begin + row_block);
-      run(a.data(), a.stride(0), w, row_begin, row_end, c.data(), c.stride(0));
+      run(a.data(), a.stride(0), w, row_begin, row_end, c.data(), c.stride(0), schedule.w_budget);
       for (std::size_t r = row_begin; r < row_end; ++r) {
         for (const Tile& tile : w.pattern().tiles) {
           if (!tile.rows.empty()) continue;
@@ -135,6 +153,12 @@ void drive(const TwGemmProblem& problem) {
 }
 
 }  // namespace
+
+TwSchedule default_tw_schedule() {
+  const std::size_t l2 = detect_cache_sizes().l2;
+  const std::size_t rows = l2 / 4 / (kKRange * sizeof(float)) / kRowGranule * kRowGranule;
+  return {l2 / 2, std::clamp<std::size_t>(rows, 2 * kRowGranule, 32 * kRowGranule)};
+}
 
 const KernelRegistry<TwGemmProblem>& tw_gemm_kernels() {
   static KernelRegistry<TwGemmProblem> registry("tilewise.tw_gemm",
@@ -168,8 +192,9 @@ const TwKernel& tw_kernel(std::string_view name) {
   return tw_gemm_kernels().find(name, "tw_kernel(name)");
 }
 
-void tw_gemm(View<const float, 2> a, const TwMatrix& w, View<float, 2> c, const TwKernel& kernel) {
-  tw_gemm_kernels().run(kernel, TwGemmProblem{a, w, c});
+void tw_gemm(View<const float, 2> a, const TwMatrix& w, View<float, 2> c, const TwKernel& kernel,
+             TwSchedule schedule) {
+  tw_gemm_kernels().run(kernel, TwGemmProblem{a, w, c, schedule});
 }
 
 }  // namespace tessera::tilewise

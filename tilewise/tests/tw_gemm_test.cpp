@@ -1,7 +1,7 @@
 // TW-GEMM: every kernel this CPU runs against the masked dense product computed in double, over
 // tile widths, sparsities, ragged and empty tiles, TW-2D column maps, fully pruned layers and TEW's
 // restored elements;
-// results do not depend on the thread count; bad shapes are usage errors.
+// results do not depend on the thread count or the cache blocking; bad shapes are usage errors.
 #include "tessera/tilewise/tw_gemm.hpp"
 
 #include <fmt/format.h>
@@ -142,6 +142,31 @@ TEST(TwGemm, ResultsDoNotDependOnTheThreadCount) {
   };
   const AlignedBuffer<float> one = run(1), two = run(2);
   EXPECT_EQ(std::memcmp(one.data(), two.data(), one.size_bytes()), 0);
+}
+
+// The blocking moves no sum: a block of one tile and items of 12 rows, the default, and all tiles
+// in one block give the same bits, for every kernel, over several K ranges and tiles.
+TEST(TwGemm, ResultsDoNotDependOnTheSchedule) {
+  const std::size_t k = 1100, n = 900, m = 100;
+  const TilePattern pattern = random_contiguous(k, n, 128, 0.5, 31);
+  const AlignedBuffer<float> a = random_matrix(m, k, 4);
+  const AlignedBuffer<float> w = random_matrix(k, n, 5);
+  const TwMatrix tw = TwMatrix::pack(pattern, View<const float, 2>(w.data(), {k, n}));
+  for (const TwKernel& kernel : tw_gemm_kernels().kernels()) {
+    if (!tw_gemm_kernels().runs_here(kernel)) continue;
+    const auto run = [&](TwSchedule schedule) {
+      AlignedBuffer<float> c(m * n);
+      tw_gemm(View<const float, 2>(a.data(), {m, k}), tw, View<float, 2>(c.data(), {m, n}), kernel,
+              schedule);
+      return c;
+    };
+    const AlignedBuffer<float> fine = run({1, 12}), usual = run({}), coarse = run({1 << 30, 384});
+    EXPECT_EQ(std::memcmp(fine.data(), usual.data(), fine.size_bytes()), 0) << kernel.name;
+    EXPECT_EQ(std::memcmp(coarse.data(), usual.data(), fine.size_bytes()), 0) << kernel.name;
+  }
+  const TwSchedule defaults = default_tw_schedule();
+  EXPECT_GT(defaults.w_budget, 0u);
+  EXPECT_EQ(defaults.max_row_block % 12, 0u);
 }
 
 TEST(TwGemm, BadShapesAreUsageErrors) {

@@ -4,7 +4,7 @@
 // global-to-shared copy); a register-blocked micro-kernel multiplies them with the tile's dense
 // block. Restored single weights (TEW) follow in an element-wise pass over the same rows. Kernels:
 // a scalar reference, AVX2+FMA and AVX-512, the records of one kernel registry; parallel over
-// blocks of rows of A.
+// blocks of rows of A, each taking W's tiles in blocks that stay in L2 (TwSchedule).
 #pragma once
 
 #include <string_view>
@@ -15,11 +15,24 @@
 
 namespace tessera::tilewise {
 
+/// The cache blocking of TW-GEMM: W's tiles are taken in blocks of about `w_budget` bytes (of
+/// their kept rows in a K range), which every row group of a work item multiplies while the block
+/// stays in L2; a work item holds at most `max_row_block` rows of A (a multiple of 12). Zero takes
+/// the default from this machine's caches (default_tw_schedule). Results do not depend on it.
+struct TwSchedule {
+  std::size_t w_budget = 0;
+  std::size_t max_row_block = 0;
+};
+
+/// Half of L2 for W's block; a quarter of L2 for an item's panels of A (24 to 384 rows).
+TwSchedule default_tw_schedule();
+
 /// TW-GEMM's arguments: C = A · W, a (m, k) and c (m, n) row-major with unit column stride.
 struct TwGemmProblem {
   View<const float, 2> a;
   const TwMatrix& w;
   View<float, 2> c;
+  TwSchedule schedule{};
 };
 
 /// One TW-GEMM implementation: a record of tw_gemm_kernels().
@@ -39,6 +52,6 @@ const TwKernel& tw_kernel(std::string_view name = "auto");
 /// (then its restored elements' sum) in a fixed order, whatever the thread count. Throws
 /// tessera::usage_error on a shape mismatch, tessera::Error if `kernel` does not run here.
 void tw_gemm(View<const float, 2> a, const TwMatrix& w, View<float, 2> c,
-             const TwKernel& kernel = tw_kernel());
+             const TwKernel& kernel = tw_kernel(), TwSchedule schedule = {});
 
 }  // namespace tessera::tilewise
