@@ -12,6 +12,7 @@
 #include "tessera/core/error.hpp"
 #include "tessera/core/isa_family.hpp"
 #include "tessera/core/isa_region.hpp"
+#include "tessera/core/prefetch.hpp"
 #include "tessera/core/threads.hpp"
 
 namespace tessera::tilewise {
