@@ -61,10 +61,9 @@ Nodes with(Nodes nodes, Axial more) {
   return nodes;
 }
 
-}  // namespace
-
-std::vector<Specimen> recognition_suite(ShapeRecognition::Target target, int ratio,
-                                        std::int64_t amoebots, std::uint64_t seed) {
+// The suite's node lists, unturned.
+std::vector<std::pair<std::string, Nodes>> suite_nodes(ShapeRecognition::Target target, int ratio,
+                                                       std::int64_t amoebots) {
   const double n = static_cast<double>(std::max<std::int64_t>(amoebots, 16));
   std::vector<std::pair<std::string, Nodes>> suite;
   if (target == ShapeRecognition::kTriangle) {
@@ -115,11 +114,16 @@ std::vector<Specimen> recognition_suite(ShapeRecognition::Target target, int rat
     const int k = target == ShapeRecognition::kLinearRatio || power ? ratio
                   : target == ShapeRecognition::kRhombus            ? 1
                                                                     : 2;
-    // b = k·a, or b = a^k: (a + 1)(b + 1) about n.
-    const auto a = std::max<std::int64_t>(
+    // b = k·a, or b = a^k: (a + 1)(b + 1) about n, and no more (but a >= 2).
+    const auto long_side = [&](std::int64_t a) {
+      std::int64_t b = a;
+      for (int i = 1; i < k; ++i) b = power ? b * a : b + a;
+      return b;
+    };
+    auto a = std::max<std::int64_t>(
         2, std::llround(power ? std::pow(n, 1.0 / (k + 1)) : std::sqrt(n / k)));
-    std::int64_t b = a;
-    for (int i = 1; i < k; ++i) b = power ? b * a : b + a;
+    while (a > 2 && double(a + 1) * double(long_side(a) + 1) > n) --a;
+    const std::int64_t b = long_side(a);
     const auto ai = static_cast<std::int32_t>(a), bi = static_cast<std::int32_t>(b);
     const Nodes p = parallelogram(a, b);
     suite = {{fmt::format("parallelogram {}x{}", a, b), p},
@@ -135,8 +139,23 @@ std::vector<Specimen> recognition_suite(ShapeRecognition::Target target, int rat
              {"a triangle", triangle(std::min(b, 4 * a))},
              {"a hexagon", hexagon(a)}};
   }
+  return suite;
+}
+
+}  // namespace
+
+std::size_t recognition_suite_size(ShapeRecognition::Target target) {
+  return suite_nodes(target, 2, 16).size();
+}
+
+std::vector<Specimen> recognition_suite(ShapeRecognition::Target target, int ratio,
+                                        std::int64_t amoebots, std::uint64_t seed,
+                                        std::span<const std::size_t> only) {
+  auto suite = suite_nodes(target, ratio, amoebots);
   std::vector<Specimen> specimens;
-  for (auto& [name, nodes] : suite) {
+  for (std::size_t i = 0; i < suite.size(); ++i) {
+    if (!only.empty() && std::find(only.begin(), only.end(), i) == only.end()) continue;
+    auto& [name, nodes] = suite[i];
     for (Axial& node : nodes) {
       for (std::uint64_t turn = 0; turn < seed % 6; ++turn) node = rotated(node);
       if (seed / 6 % 2 == 1) node = mirrored(node);

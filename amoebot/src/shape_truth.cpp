@@ -10,12 +10,13 @@
 namespace tessera::amoebot {
 namespace {
 
-// base^k, or -1 once it passes 2^40 (more than any side).
+// base^k (base >= 1), or -1 where it would pass 2^40 (more than any side).
 std::int64_t power(std::int64_t base, int k) {
+  constexpr std::int64_t kLimit = std::int64_t{1} << 40;
   std::int64_t result = 1;
   for (int i = 0; i < k; ++i) {
+    if (result > kLimit / base) return -1;
     result *= base;
-    if (result > (std::int64_t{1} << 40)) return -1;
   }
   return result;
 }

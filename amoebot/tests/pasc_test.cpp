@@ -64,10 +64,15 @@ TEST(Pasc, AmoebotsOffTheChainCarryOnlyTheGlobalCircuit) {
   }
   Simulator<ChainDistance> sim(s, 5, states, frames);
   ASSERT_TRUE(sim.run(1000).has_value());
-  for (std::size_t i = 0; i < s.size(); ++i)
-    if (s.nodes()[i].y == 0) {
-      EXPECT_EQ(sim.states()[i].distance, std::uint32_t(s.nodes()[i].x));
+  for (std::size_t i = 0; i < s.size(); ++i) {
+    const ChainDistance::State& state = sim.states()[i];
+    EXPECT_EQ(state.distance, s.nodes()[i].y == 0 ? std::uint32_t(s.nodes()[i].x) : 0u);
+    EXPECT_TRUE(state.done);
+    if (!state.on_chain) {  // its pins were never joined but into the global circuit
+      const auto configuration = sim.engine().configuration(i);
+      for (const std::uint8_t set : configuration) EXPECT_EQ(set, configuration[0]);
     }
+  }
 }
 
 TEST(Pasc, RefusesAStructureThatIsNotAWalk) {

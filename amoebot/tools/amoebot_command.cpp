@@ -71,7 +71,8 @@ struct Outcome {
   nlohmann::json result;   // the algorithm's verdict
   std::string summary;     // the same in words
   double predicted = 0;    // the predicted rounds, 0 where there is no prediction
-  std::string prediction;  // how they are predicted
+  double log2_n = 0;       // for results bounded by a multiple of log n: log2 n, else 0
+  std::string prediction;  // how they are predicted (or bounded)
 };
 
 // Runs `sim` to the end (or --max-rounds), with the pictures asked for; `marked` picks the
@@ -108,8 +109,8 @@ std::int64_t run_simulator(Simulator<A>& sim, const Structure& s, const RunComma
 
 // A bound of `order` in log n, shown with log2 n (the study measures its constant).
 void log_bound(Outcome& out, std::size_t amoebots, const char* order) {
-  out.predicted = std::log2(static_cast<double>(amoebots));
-  out.prediction = fmt::format("{}; log2 n", order);
+  out.log2_n = std::log2(static_cast<double>(amoebots));
+  out.prediction = order;
 }
 
 std::int64_t leader_election(const Structure& s, const RunCommand& c, Outcome& out) {
@@ -174,7 +175,10 @@ std::int64_t pasc(const Structure& s, const RunCommand& c, Outcome& out) {
   try {
     chain = chain_in_order(s, frames);
   } catch (const Error& e) {
-    const std::string why = e.problem() + " (PASC runs on the chain of the nodes in their order)";
+    const std::string why =
+        e.problem() +
+        " (PASC runs on the chain of the nodes in their order: line:N, spiral:N, "
+        "or a file whose lines form a walk)";
     if (c.input.empty()) throw usage_error("--shape", why);
     throw Error(c.input, why);
   }
@@ -228,6 +232,7 @@ std::int64_t recognise(const Structure& s, const RunCommand& c, Outcome& out) {
 }
 
 void run(const RunCommand& c) {
+  recognition_target(c.algorithm, c.ratio, c.power);  // the options' usage errors, before any work
   const Structure s = structure_of(c);
   Outcome out;
   const auto start = std::chrono::steady_clock::now();
@@ -254,12 +259,15 @@ void run(const RunCommand& c) {
                      {"threads", thread_count()},
                      {"cpu", detect_cpu_features().brand}};
     if (out.predicted > 0) j["predicted_rounds"] = out.predicted;
+    if (out.log2_n > 0) j["log2_n"] = out.log2_n;
+    if (!out.prediction.empty()) j["prediction"] = out.prediction;
     std::cout << j.dump() << "\n";
     return;
   }
   std::cout << fmt::format("{} on {} amoebots (seed {}): {} after {} rounds", c.algorithm, s.size(),
                            c.seed, out.summary, *out.rounds);
   if (out.predicted > 0) std::cout << fmt::format(" ({} = {:g})", out.prediction, out.predicted);
+  if (out.log2_n > 0) std::cout << fmt::format(" ({}; log2 n = {:g})", out.prediction, out.log2_n);
   std::cout << fmt::format(
       "\n{:.3f} s, {:.3g} amoebot-rounds/s, circuits computed in {} of {} "
       "rounds\n",
@@ -271,7 +279,8 @@ void add_run(CLI::App& parent) {
   CLI::App* app = parent.add_subcommand("run", "Run an algorithm on a structure, round by round");
   app->add_option("algorithm", c->algorithm,
                   "leader-election, consensus, chirality, compass (chirality, then compass), "
-                  "pasc (every amoebot's distance along the chain of the nodes in order), "
+                  "pasc (every amoebot's distance along the chain of the nodes in order: line:N, "
+                  "spiral:N or a file listing a walk), "
                   "triangle, parallelogram, rhombus, trapezoid (of three triangles) or hexagon "
                   "(regular): is the structure one?")
       ->required()
@@ -288,9 +297,11 @@ void add_run(CLI::App& parent) {
   app->add_option("--bits", c->bits, "Consensus: bits of the random inputs (1: binary)")
       ->capture_default_str();
   app->add_option("--power", c->power,
-                  "Parallelogram: accept only sides a and a^K (K from 2 to 16)");
+                  "Parallelogram: accept only sides a and a^K (K from 2 to 16)")
+      ->check(CLI::Range(2, 16));
   app->add_option("--ratio", c->ratio,
-                  "Parallelogram: accept only side ratio K (long side = K times the short one)");
+                  "Parallelogram: accept only side ratio K (long side = K times the short one)")
+      ->check(CLI::Range(1, 100));
   app->add_option("--max-rounds", c->max_rounds, "Give up after this many rounds")
       ->capture_default_str();
   app->add_flag("--no-circuit-reuse", c->no_reuse,

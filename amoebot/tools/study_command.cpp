@@ -3,7 +3,9 @@
 // the notes for leader election ((2 + 4κ)·log2 n); a PNG of rounds against log2 n with the fit.
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <cmath>
+#include <functional>
 #include <iostream>
 #include <memory>
 #include <nlohmann/json.hpp>
@@ -45,6 +47,8 @@ struct StudyCommand {
   bool json = false;
 };
 
+constexpr std::int64_t kMaxStudyAmoebots = std::int64_t{1} << 26;
+
 // Runs on a structure of n amoebots: `seeds` up to 16,384 amoebots, fewer above (seeds · 16384 / n,
 // at least 3), so that each size costs about the same.
 std::int64_t runs_for(std::int64_t n, std::int64_t seeds) {
@@ -58,60 +62,71 @@ std::string structures_of(const StudyCommand& c) {
   return "Eden blobs";
 }
 
-// Shape recognition of the suite's shape and of its near miss number seed (modulo their count):
-// the shape's rounds, and whether either verdict was false.
-std::pair<std::optional<std::int64_t>, bool> recognise_once(const StudyCommand& c, std::int64_t n,
-                                                            std::uint64_t seed,
-                                                            std::int64_t max_rounds) {
-  const auto [target, ratio, words] = recognition_target(c.algorithm, c.ratio, c.power);
-  const std::vector<Specimen> suite = recognition_suite(target, ratio, n, seed);
+// What one run gives: its rounds (nullopt when it did not finish), whether it failed, and how
+// many amoebots it ran on.
+struct RunResult {
   std::optional<std::int64_t> rounds;
   bool failed = false;
-  for (const std::size_t k : {std::size_t{0}, 1 + seed % (suite.size() - 1)}) {
-    Simulator<ShapeRecognition> sim(suite[k].structure, seed,
-                                    ShapeRecognition::initial(target, ratio));
-    const auto r = sim.run(max_rounds);
-    const bool truth = shape_truth(suite[k].structure).accepts(target, ratio);
-    failed = failed || !r || sim.states()[0].accepted != truth;
-    if (k == 0) rounds = r;
-  }
-  return {rounds, failed};
+  std::int64_t amoebots = 0;
+};
+
+constexpr std::int64_t kMaxRounds = 1'000'000;
+
+template <class A>
+RunResult finish(Simulator<A>& sim, const std::function<bool()>& right) {
+  const auto rounds = sim.run(kMaxRounds);
+  return {rounds, !rounds || !right(), static_cast<std::int64_t>(sim.states().size())};
 }
 
-// One run on a structure of about n amoebots from `seed`: its rounds (nullopt when it did not
-// finish), and whether it failed.
-std::pair<std::optional<std::int64_t>, bool> run_once(const StudyCommand& c, std::int64_t n,
-                                                      std::uint64_t seed) {
-  constexpr std::int64_t kMaxRounds = 1'000'000;
-  if (is_shape(c.algorithm)) return recognise_once(c, n, seed, kMaxRounds);
+// Shape recognition of the suite's shape and of its near miss number seed (modulo their count),
+// only those two built: the shape's rounds and size, and whether either verdict was false.
+RunResult recognise_once(const StudyCommand& c, std::int64_t n, std::uint64_t seed) {
+  const auto [target, ratio, words] = recognition_target(c.algorithm, c.ratio, c.power);
+  const std::size_t pick[] = {0, 1 + seed % (recognition_suite_size(target) - 1)};
+  const std::vector<Specimen> two = recognition_suite(target, ratio, n, seed, pick);
+  RunResult result;
+  for (const Specimen& specimen : two) {
+    if (specimen.structure.size() > kMaxStudyAmoebots)
+      throw usage_error("--sizes", fmt::format("{} makes {} amoebots: at most 2^26", specimen.name,
+                                               specimen.structure.size()));
+    Simulator<ShapeRecognition> sim(specimen.structure, seed,
+                                    ShapeRecognition::initial(target, ratio));
+    const bool truth = shape_truth(specimen.structure).accepts(target, ratio);
+    const RunResult r = finish(sim, [&] { return sim.states()[0].accepted == truth; });
+    if (&specimen == &two.front()) result = r;
+    result.failed = result.failed || r.failed;
+  }
+  return result;
+}
+
+// One run on a structure of about n amoebots from `seed`.
+RunResult run_once(const StudyCommand& c, std::int64_t n, std::uint64_t seed) {
+  if (is_shape(c.algorithm)) return recognise_once(c, n, seed);
   if (c.algorithm == "pasc") {
     const Structure s = make_shape(fmt::format("spiral:{}", n), seed);
     const std::vector<Frame> frames = random_frames(s.size(), seed);
     Simulator<ChainDistance> sim(s, seed, chain_in_order(s, frames), frames);
-    const auto rounds = sim.run(kMaxRounds);
-    return {rounds, !rounds || !distances_in_order(sim)};
+    return finish(sim, [&] { return distances_in_order(sim); });
   }
   const Structure s = make_shape(fmt::format("blob:{}", n), seed);
   if (c.algorithm == "leader-election") {
     Simulator<LeaderElection> sim(s, seed, LeaderElection::initial(c.kappa));
-    const auto rounds = sim.run(kMaxRounds);
-    return {rounds, !rounds || leaders(sim) != 1};
+    return finish(sim, [&] { return leaders(sim) == 1; });
   }
   if (c.algorithm == "chirality") {
     Simulator<ChiralityAgreement> sim(s, seed, ChiralityAgreement::State{});
-    const auto rounds = sim.run(kMaxRounds);
-    return {rounds, !rounds || !one_sense_of_rotation(sim)};
+    return finish(sim, [&] { return one_sense_of_rotation(sim); });
   }
   if (c.algorithm == "compass") {
     Simulator<CompassAlignment> sim(s, seed, CompassAlignment::State{});
-    const auto rounds = sim.run(kMaxRounds);
-    return {rounds, !rounds || !one_compass(sim)};
+    return finish(sim, [&] { return one_compass(sim); });
   }
   Simulator<Consensus> sim(s, seed, Consensus::initial(static_cast<int>(seed % 2), 1));
-  const auto rounds = sim.run(kMaxRounds);
-  bool agreed = true;
-  for (const auto& state : sim.states()) agreed = agreed && state.decided == seed % 2;
-  return {rounds, !rounds || !agreed};
+  return finish(sim, [&] {
+    for (const auto& state : sim.states())
+      if (state.decided != seed % 2) return false;
+    return true;
+  });
 }
 
 void write_plot(const StudyCommand& c, const std::vector<SizeSummary>& sizes,
@@ -148,7 +163,7 @@ void write_plot(const StudyCommand& c, const std::vector<SizeSummary>& sizes,
 void run_study(const StudyCommand& c) {
   if (c.sizes.size() < 2) throw usage_error("--sizes", "give at least two sizes");
   for (const std::int64_t n : c.sizes)
-    if (n < 1 || n > (std::int64_t{1} << 26)) throw usage_error("--sizes", "each from 1 to 2^26");
+    if (n < 1 || n > kMaxStudyAmoebots) throw usage_error("--sizes", "each from 1 to 2^26");
   if (c.seeds < 1) throw usage_error("--seeds", "at least 1");
   if (c.kappa < 1 || c.kappa > 255) throw usage_error("--kappa", "from 1 to 255");
   recognition_target(c.algorithm, c.ratio, c.power);  // the options' usage errors
@@ -159,18 +174,24 @@ void run_study(const StudyCommand& c) {
   std::vector<std::vector<std::int64_t>> all_rounds;
   for (const std::int64_t n : c.sizes) {
     std::vector<std::int64_t> rounds;
-    std::int64_t failures = 0, unfinished = 0;
+    std::int64_t failures = 0, unfinished = 0, amoebots = n;
     for (std::int64_t seed = 1; seed <= runs_for(n, c.seeds); ++seed) {
-      const auto [r, failed] = run_once(c, n, static_cast<std::uint64_t>(seed));
-      if (r) rounds.push_back(*r);
-      unfinished += r ? 0 : 1;
-      failures += failed ? 1 : 0;
+      const RunResult r = run_once(c, n, static_cast<std::uint64_t>(seed));
+      if (r.rounds) rounds.push_back(*r.rounds);
+      unfinished += r.rounds ? 0 : 1;
+      failures += r.failed ? 1 : 0;
+      amoebots = r.amoebots;  // the shapes' sizes are near n, the same for every seed
       bar.advance();
     }
-    sizes.push_back(summarize(n, rounds, failures, unfinished));
+    sizes.push_back(summarize(amoebots, rounds, failures, unfinished));
     all_rounds.push_back(std::move(rounds));
   }
   bar.finish();
+  if (std::all_of(sizes.begin(), sizes.end(),
+                  [&](const SizeSummary& z) { return z.amoebots == sizes[0].amoebots; }))
+    throw usage_error("--sizes", fmt::format("every size ran on {} amoebots (the smallest shape of "
+                                             "this side ratio): give larger sizes",
+                                             sizes[0].amoebots));
   const LogFit fit = fit_log2(sizes);
   const double predicted = c.algorithm == "leader-election" ? 2.0 + 4.0 * c.kappa : 0.0;
   if (!c.png.empty()) write_plot(c, sizes, all_rounds, fit);
@@ -192,7 +213,7 @@ void run_study(const StudyCommand& c) {
                      {"alpha", fit.alpha},
                      {"beta", fit.beta},
                      {"r2", fit.r2},
-                     {"structures", structures_of(c)},
+                     {"structure", structures_of(c)},
                      {"cpu", detect_cpu_features().brand}};
     if (predicted > 0) j["predicted_alpha"] = predicted, j["kappa"] = c.kappa;
     std::cout << j.dump() << "\n";
@@ -239,9 +260,11 @@ void add_study(CLI::App& parent) {
   app->add_option("--kappa", c->kappa, "Leader election: repetitions of the auxiliary tournament")
       ->capture_default_str();
   app->add_option("--power", c->power,
-                  "Parallelogram: accept only sides a and a^K (K from 2 to 16)");
+                  "Parallelogram: accept only sides a and a^K (K from 2 to 16)")
+      ->check(CLI::Range(2, 16));
   app->add_option("--ratio", c->ratio,
-                  "Parallelogram: recognise side ratio K (long side = K times the short one)");
+                  "Parallelogram: recognise side ratio K (long side = K times the short one)")
+      ->check(CLI::Range(1, 100));
   app->add_option("--png", c->png, "Write rounds against log2 n with the fit as a PNG");
   app->add_flag("--json", c->json, "Print the result as one JSON object");
   app->footer(

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstdint>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -18,10 +19,15 @@ struct Specimen {
 };
 
 /// The shape of `target` (k of kLinearRatio or kPolynomialRatio: b = k·a or b = a^k) with about
-/// `amoebots` amoebots (at least 16
-/// are used), first, then its near misses; all turned by seed % 6 steps of 60 degrees and
-/// mirrored when seed / 6 is odd.
+/// `amoebots` amoebots (at least 16; the smallest parallelogram of its ratio, sides 2 and 2k or
+/// 2^k, may have more), first, then its near misses; all turned by seed % 6 steps of 60 degrees
+/// and mirrored when seed / 6 is odd. With `only`, just the specimens of those places in the
+/// suite, in the suite's order (the others are not built).
 std::vector<Specimen> recognition_suite(ShapeRecognition::Target target, int ratio,
-                                        std::int64_t amoebots, std::uint64_t seed);
+                                        std::int64_t amoebots, std::uint64_t seed,
+                                        std::span<const std::size_t> only = {});
+
+/// How many specimens the suite of `target` holds (the shape and its near misses).
+std::size_t recognition_suite_size(ShapeRecognition::Target target);
 
 }  // namespace tessera::amoebot
