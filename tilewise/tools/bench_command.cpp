@@ -1,13 +1,16 @@
 // `tessera tilewise bench`: TW-GEMM against oneDNN sgemm on the dense weights (kernel_bench.hpp)
-// over every combination of the swept sizes, sparsities, tile widths and thread counts; one table
-// line or one JSON object per case.
+// over every combination of the swept sizes, sparsities, tile widths and thread counts, with the
+// cache blocking of the tuning log or tuned first (tw_tuning.hpp); one table line or one JSON
+// object per case.
 #include <fmt/format.h>
 
 #include <algorithm>
 #include <array>
 #include <iostream>
 #include <memory>
+#include <optional>
 #include <string>
+#include <utility>
 
 #include "tessera/bench/bench.hpp"
 #include "tessera/cli/flag_names.hpp"
@@ -15,6 +18,8 @@
 #include "tessera/core/sweep.hpp"
 #include "tessera/core/threads.hpp"
 #include "tessera/tilewise/kernel_bench.hpp"
+#include "tessera/tilewise/tw_tuning.hpp"
+#include "tessera/tune/tuning_log.hpp"
 #include "tilewise_commands.hpp"
 
 namespace tessera::tilewise {
@@ -32,7 +37,34 @@ struct BenchCommand {
   double budget = 0.5;
   std::uint64_t seed = 1;
   bool json = false;
+  bool tune = false;       // tune each case's cache blocking before timing it
+  std::string tuning_log;  // read (and, with --tune, appended to); empty: none
+  std::string search = "ga";
+  std::size_t trials = 35;  // the whole space
 };
+
+// The schedule of a case: tuned (warm from the log where it holds the case), else the log's,
+// else the defaults from the caches; and how it was found, for the table.
+std::pair<TwSchedule, std::string> schedule_for(const BenchCommand& c, const KernelCase& kc,
+                                                KernelBench& bench, const TwKernel& kernel,
+                                                tune::TuningLog* log) {
+  const ThreadCountScope scope(kc.threads);  // the thread count is part of the task
+  if (c.tune) {
+    tune::TuneOptions options;
+    options.search = c.search;
+    options.trials = c.trials;
+    const tune::TuneResult r = tune_tw_schedule(
+        View<const float, 2>(bench.a().data(), {kc.m, kc.k}), bench.tw(), kernel, options, log);
+    return {tw_schedule_of(r.best), r.warm_start
+                                        ? "tuned, from the log"
+                                        : fmt::format("tuned, {} trials", r.trials.size())};
+  }
+  if (log) {
+    const TwSchedule logged = logged_tw_schedule(*log, kc.m, bench.tw(), kernel);
+    if (logged.w_budget != 0) return {logged, "from the log"};
+  }
+  return {TwSchedule{}, "default"};
+}
 
 // Calls `body(case)` for every combination of the sweeps, in the order the table lists them.
 template <class Body>
@@ -78,9 +110,13 @@ void run_bench(const BenchCommand& c) {
                            kernel.name, total);
   BenchOptions base;
   base.budget_seconds = c.budget;
+  std::optional<tune::TuningLog> log;
+  if (!c.tuning_log.empty()) log = tune::TuningLog::open(c.tuning_log);
   std::size_t done = 0;
   for_each_case(c, [&](const KernelCase& kc) {
     KernelBench bench(kc, kernel);
+    const auto [schedule, source] = schedule_for(c, kc, bench, kernel, log ? &*log : nullptr);
+    bench.set_schedule(schedule);
     const Comparison r = bench.against_onednn(base);
     ++done;
     if (c.json) {
@@ -91,11 +127,11 @@ void run_bench(const BenchCommand& c) {
     const double s = kc.sparsity;
     std::cout << fmt::format(
         "{}x{} (N x K) M={} s={:.2f}{} G={} threads={}: TW {:.3f} ms, oneDNN dense "
-        "{:.3f} ms: {:.2f}x ({:.0f}% of the ideal {:.1f}x)\n",
+        "{:.3f} ms: {:.2f}x ({:.0f}% of the ideal {:.1f}x); schedule {}\n",
         kc.n, kc.k, kc.m, s,
         kc.restored > 0 ? fmt::format(" (TEW, {:.2f} restored)", kc.restored) : "", kc.g,
         kc.threads, 1e3 * r.a.median, 1e3 * r.b.median, r.ratio.median,
-        100 * r.ratio.median * (1 - s), 1 / (1 - s));
+        100 * r.ratio.median * (1 - s), 1 / (1 - s), source);
   });
   if (c.json) std::cerr << "\n";
 }
@@ -137,6 +173,17 @@ void add_bench(CLI::App& parent) {
       ->capture_default_str();
   bench->add_option("--kernel", c->kernel, "TW-GEMM kernel: auto, avx512, avx2 or scalar")
       ->capture_default_str();
+  bench->add_flag("--tune", c->tune,
+                  "Tune each case's cache blocking first (W block and row block; warm from "
+                  "--tuning-log where it holds the case on this machine)");
+  bench->add_option("--tuning-log", c->tuning_log,
+                    "Tuning log (JSON lines): its schedules are used, and --tune appends to it");
+  bench->add_option("--search", c->search, "--tune's search: ga, rl or random")
+      ->check(CLI::IsMember({"ga", "rl", "random"}))
+      ->capture_default_str();
+  bench->add_option("--trials", c->trials, "--tune's configurations measured at most")
+      ->check(CLI::Range(std::size_t{1}, std::size_t{1000}))
+      ->capture_default_str();
   bench->add_option("--budget", c->budget, "Seconds of interleaved timing per case")
       ->capture_default_str();
   bench->add_option("--seed", c->seed, "Seed of the random data and tile pattern")
@@ -150,7 +197,8 @@ void add_bench(CLI::App& parent) {
       "  tessera tilewise bench\n"
       "  tessera tilewise bench --n 768,3072 --k 768 --m 128:2048:*4 --sparsity 0.5:0.9:0.1\n"
       "  tessera tilewise bench -G 32,64,128 --thread-sweep 1,2 --json > tw.jsonl\n"
-      "  tessera tilewise bench --sparsity 0.75 --delta 0,0.01,0.05");
+      "  tessera tilewise bench --sparsity 0.75 --delta 0,0.01,0.05\n"
+      "  tessera tilewise bench --n 11008 --k 4096 --tune --tuning-log tw-tuning.jsonl");
   bench->callback([c] { cli::with_flag_names(kFlagOfField, [&] { run_bench(*c); }); });
 }
 

@@ -48,6 +48,10 @@ class KernelBench {
   std::span<const float> dense_product() const { return c_dense_.span(); }
   std::span<const float> masked_product() const { return c_masked_.span(); }
 
+  /// The packed weights, and the schedule run_tw uses (default: {}, the caches' defaults).
+  const TwMatrix& tw() const { return tw_; }
+  void set_schedule(TwSchedule schedule) { schedule_ = schedule; }
+
   void run_tw();
   void run_onednn_dense();
 
@@ -64,6 +68,7 @@ class KernelBench {
   const TwKernel* kernel_;
   AlignedBuffer<float> a_, w_, masked_;
   TwMatrix tw_;
+  TwSchedule schedule_{};
   AlignedBuffer<float> c_tw_, c_dense_, c_masked_;
 };
 
