@@ -126,7 +126,6 @@ struct ShapeRecognition {
   static bool finished(const State& s) { return s.phase == kDone; }
 
   static void step(State& s, LocalView& view) {
-    constexpr int kGlobal = 0;
     switch (s.phase) {
       case kCorners:
         corners(s, view);
