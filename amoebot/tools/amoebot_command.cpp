@@ -296,12 +296,7 @@ void add_run(CLI::App& parent) {
       ->capture_default_str();
   app->add_option("--bits", c->bits, "Consensus: bits of the random inputs (1: binary)")
       ->capture_default_str();
-  app->add_option("--power", c->power,
-                  "Parallelogram: accept only sides a and a^K (K from 2 to 16)")
-      ->check(CLI::Range(2, 16));
-  app->add_option("--ratio", c->ratio,
-                  "Parallelogram: accept only side ratio K (long side = K times the short one)")
-      ->check(CLI::Range(1, 100));
+  add_side_ratio_options(*app, c->ratio, c->power);
   app->add_option("--max-rounds", c->max_rounds, "Give up after this many rounds")
       ->capture_default_str();
   app->add_flag("--no-circuit-reuse", c->no_reuse,

@@ -18,11 +18,12 @@ struct RecognitionTarget {
   int k;
   std::string words;  // "a parallelogram of side ratio 3"
 };
+/// --power and --ratio (range-checked; 0 where not given), as `run` and `study` take them.
+void add_side_ratio_options(CLI::App& app, int& ratio, int& power);
 /// Whether `algorithm` names a shape to recognise.
 bool is_shape(const std::string& algorithm);
 /// The target of `algorithm` (triangle, parallelogram, rhombus, trapezoid, hexagon) with --ratio
-/// and --power (0 where
-/// not given); usage errors naming the option when they are out of range or do not apply
+/// and --power (0 where not given); usage errors naming the option when they do not apply
 /// (recognition_options.cpp).
 RecognitionTarget recognition_target(const std::string& algorithm, int ratio, int power);
 

@@ -6,6 +6,14 @@
 
 namespace tessera::amoebot {
 
+void add_side_ratio_options(CLI::App& app, int& ratio, int& power) {
+  app.add_option("--power", power, "Parallelogram: only sides a and a^K (K from 2 to 16)")
+      ->check(CLI::Range(2, 16));
+  app.add_option("--ratio", ratio,
+                 "Parallelogram: only side ratio K (long side = K times the short one)")
+      ->check(CLI::Range(1, 100));
+}
+
 bool is_shape(const std::string& algorithm) {
   for (const char* shape : {"triangle", "parallelogram", "rhombus", "trapezoid", "hexagon"})
     if (algorithm == shape) return true;
@@ -13,8 +21,6 @@ bool is_shape(const std::string& algorithm) {
 }
 
 RecognitionTarget recognition_target(const std::string& algorithm, int ratio, int power) {
-  if (ratio != 0 && (ratio < 1 || ratio > 100)) throw usage_error("--ratio", "from 1 to 100");
-  if (power != 0 && (power < 2 || power > 16)) throw usage_error("--power", "from 2 to 16");
   if ((ratio != 0 || power != 0) && algorithm != "parallelogram")
     throw usage_error(ratio != 0 ? "--ratio" : "--power", "only parallelograms have side ratios");
   if (ratio != 0 && power != 0) throw usage_error("--power", "give --ratio or --power, not both");

@@ -259,12 +259,7 @@ void add_study(CLI::App& parent) {
       ->capture_default_str();
   app->add_option("--kappa", c->kappa, "Leader election: repetitions of the auxiliary tournament")
       ->capture_default_str();
-  app->add_option("--power", c->power,
-                  "Parallelogram: accept only sides a and a^K (K from 2 to 16)")
-      ->check(CLI::Range(2, 16));
-  app->add_option("--ratio", c->ratio,
-                  "Parallelogram: recognise side ratio K (long side = K times the short one)")
-      ->check(CLI::Range(1, 100));
+  add_side_ratio_options(*app, c->ratio, c->power);
   app->add_option("--png", c->png, "Write rounds against log2 n with the fit as a PNG");
   app->add_flag("--json", c->json, "Print the result as one JSON object");
   app->footer(

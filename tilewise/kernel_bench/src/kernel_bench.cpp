@@ -82,21 +82,21 @@ void KernelBench::run_onednn(std::span<const float> weights, AlignedBuffer<float
 void KernelBench::run_onednn_dense() { run_onednn(w_.span(), c_dense_); }
 
 BenchOptions KernelBench::options(BenchOptions base) {
-  base.extra = {
-      {"n", case_.n},
-      {"k", case_.k},
-      {"m", case_.m},
-      {"g", case_.g},
-      {"sparsity", case_.sparsity},
-      {"restored", case_.restored},
-      {"achieved_sparsity",
-       1.0 - static_cast<double>(tw_.kept_weights()) / static_cast<double>(case_.k * case_.n)},
-      {"threads", case_.threads},
-      {"kernel", std::string(kernel_->name)},
-      {"w_budget", schedule_.w_budget != 0 ? schedule_.w_budget : default_tw_schedule().w_budget},
-      {"row_block", schedule_.max_row_block != 0 ? schedule_.max_row_block
-                                                 : default_tw_schedule().max_row_block},
-      {"ideal", 1.0 / (1.0 - case_.sparsity)}};
+  const TwSchedule defaults = default_tw_schedule();
+  base.extra = {{"n", case_.n},
+                {"k", case_.k},
+                {"m", case_.m},
+                {"g", case_.g},
+                {"sparsity", case_.sparsity},
+                {"restored", case_.restored},
+                {"achieved_sparsity", 1.0 - static_cast<double>(tw_.kept_weights()) /
+                                                static_cast<double>(case_.k * case_.n)},
+                {"threads", case_.threads},
+                {"kernel", std::string(kernel_->name)},
+                {"w_budget", schedule_.w_budget != 0 ? schedule_.w_budget : defaults.w_budget},
+                {"row_block",
+                 schedule_.max_row_block != 0 ? schedule_.max_row_block : defaults.max_row_block},
+                {"ideal", 1.0 / (1.0 - case_.sparsity)}};
   // Side A (TW-GEMM) must equal oneDNN on the masked weights; side B computes the dense product.
   base.check = [this] {
     run_tw();
