@@ -20,15 +20,18 @@ namespace tessera::tilewise {
 namespace {
 
 constexpr std::size_t kKRange = 512;  // original K rows per pass: a row group's panel stays in L1
+// The micro-kernel's default distance of the fetch of W's rows ahead: L2's latency outruns the
+// hardware's stride prefetch on rows a block width apart.
+constexpr std::size_t kDefaultPrefetchRows = 16;
 
 // The reference: for each output, the sum over its tile's kept rows in increasing order.
-void run_scalar(const float* a, std::size_t lda, const TwMatrix& w, std::size_t row_begin,
-                std::size_t row_end, float* c, std::size_t ldc, std::size_t /*w_budget*/) {
-  for (std::size_t t = 0; t < w.tile_count(); ++t) {
+void run_scalar(const float* a, std::size_t lda, const TwMatrix& w, Range rows, Range tiles,
+                float* c, std::size_t ldc, const TwSchedule& /*schedule*/) {
+  for (std::size_t t = tiles.begin; t < tiles.end; ++t) {
     const Tile& tile = w.pattern().tiles[t];
     const std::size_t width = w.block_width(t);
     const float* block = w.block(t).data();
-    for (std::size_t m = row_begin; m < row_end; ++m) {
+    for (std::size_t m = rows.begin; m < rows.end; ++m) {
       for (std::size_t j = 0; j < tile.columns.size(); ++j) {
         float sum = 0.0f;
         for (std::size_t k = 0; k < tile.rows.size(); ++k) {
@@ -89,31 +92,55 @@ constexpr std::size_t kRows = 12;  // 12 × 2 accumulators of the 32 zmm registe
 }  // namespace avx512
 TESSERA_ISA_REGION_END
 
-// C[rows [row_begin, row_end)] of the tiles' columns from A's rows lda apart, into C's rows ldc
-// apart, the tiles taken in blocks of about `w_budget` bytes of W (run); and of the restored
-// elements' columns (add_restored).
-using RowKernel = void (*)(const float* a, std::size_t lda, const TwMatrix& w,
-                           std::size_t row_begin, std::size_t row_end, float* c, std::size_t ldc,
-                           std::size_t w_budget);
+// C[rows, the columns of tiles] from A's rows lda apart, into C's rows ldc apart, under a resolved
+// schedule (run); C[rows, restored columns] += the restored elements' products (add_restored).
+using RowKernel = void (*)(const float* a, std::size_t lda, const TwMatrix& w, Range rows,
+                           Range tiles, float* c, std::size_t ldc, const TwSchedule& schedule);
 using RestoredKernel = void (*)(const float* a, std::size_t lda, const TwMatrix& w,
                                 std::size_t row_begin, std::size_t row_end, float* c,
                                 std::size_t ldc);
 
-// Rows of A per work item: a multiple of both kernels' register blocks (12 and 6 rows), small
-// enough for every thread to get several items.
+// Rows of A per block: a multiple of both kernels' register blocks (12 and 6 rows). With several
+// threads, enough work items for each to get several.
 constexpr std::size_t kRowGranule = 12;
 constexpr std::size_t kItemsPerThread = 4;
+// Rows of A a block holds by default: W comes from memory once per block (and K range), and each
+// row group's panel is read once per block of W, from L2 or L3: many rows cost little.
+constexpr std::size_t kDefaultRowBlock = 32 * kRowGranule;
+constexpr std::size_t kRestoredRows = 4 * kRowGranule;  // rows per item of the element-wise pass
 
 // The schedule with its zeros replaced by the defaults.
 TwSchedule resolved(TwSchedule s) {
   static const TwSchedule defaults = default_tw_schedule();
   if (s.w_budget == 0) s.w_budget = defaults.w_budget;
   if (s.max_row_block == 0) s.max_row_block = defaults.max_row_block;
+  if (s.prefetch_rows == 0) s.prefetch_rows = defaults.prefetch_rows;
   s.max_row_block = std::max(kRowGranule, s.max_row_block / kRowGranule * kRowGranule);
   return s;
 }
 
-// The driver every record runs: checks the shapes, then blocks of rows of C in parallel.
+// Tiles [0, tiles) cut into `slices` consecutive ranges of about equal work (kept weights).
+std::vector<std::size_t> tile_slice_bounds(const TwMatrix& w, std::size_t slices) {
+  std::vector<std::size_t> work(w.tile_count() + 1, 0);  // prefix sums
+  for (std::size_t t = 0; t < w.tile_count(); ++t) {
+    work[t + 1] = work[t] + w.pattern().tiles[t].rows.size() * w.pattern().tiles[t].columns.size();
+  }
+  std::vector<std::size_t> bounds(slices + 1, w.tile_count());
+  bounds[0] = 0;
+  for (std::size_t i = 1; i < slices; ++i) {
+    const std::size_t target = work.back() * i / slices;
+    bounds[i] = std::max(
+        bounds[i - 1], static_cast<std::size_t>(std::lower_bound(work.begin(), work.end(), target) -
+                                                work.begin()));
+  }
+  return bounds;
+}
+
+// The driver every record runs: checks the shapes, then work items in parallel. An item is a block
+// of rows of C (as many as the schedule allows, so that W comes from memory few times) and a slice
+// of the tiles (as many slices as the threads need work items, so that they share W rather than
+// each streaming all of it). Every element of C is summed by one item in a fixed order, so the
+// blocks and slices (which follow the thread count) change no result.
 template <RowKernel run, RestoredKernel add_restored>
 void drive(const TwGemmProblem& problem) {
   const View<const float, 2>& a = problem.a;
@@ -127,27 +154,42 @@ void drive(const TwGemmProblem& problem) {
                                "column stride is not 1)",
                                a.extent(0), a.extent(1), w.k(), w.n(), c.extent(0), c.extent(1)));
   }
-  const std::size_t items_wanted = kItemsPerThread * static_cast<std::size_t>(thread_count());
   const TwSchedule schedule = resolved(problem.schedule);
+  const std::size_t row_blocks =
+      std::max<std::size_t>(1, (m + schedule.max_row_block - 1) / schedule.max_row_block);
   const std::size_t row_block =
-      std::clamp<std::size_t>((m / items_wanted + kRowGranule - 1) / kRowGranule * kRowGranule,
-                              kRowGranule, schedule.max_row_block);
-  // Work items: blocks of rows of C, every tile. Each C element is summed by one item in a fixed
-  // order, so the block size (which follows the thread count) changes no result.
-  parallel_for((m + row_block - 1) / row_block, 1, [&](std::size_t, Range range) {
+      ((m + row_blocks - 1) / row_blocks + kRowGranule - 1) / kRowGranule * kRowGranule;
+  const std::size_t threads = static_cast<std::size_t>(thread_count());
+  const std::size_t items_wanted = threads == 1 ? 1 : kItemsPerThread * threads;
+  const std::size_t slices = std::clamp<std::size_t>((items_wanted + row_blocks - 1) / row_blocks,
+                                                     1, std::max<std::size_t>(1, w.tile_count()));
+  const std::vector<std::size_t> bounds = tile_slice_bounds(w, slices);
+  parallel_for(row_blocks * slices, 1, [&](std::size_t, Range range) {
     for (std::size_t item = range.begin; item < range.end; ++item) {
-      const std::size_t row_begin = item * row_block;
-      const std::size_t row_end = std::min(m, row_begin + row_block);
-      run(a.data(), a.stride(0), w, row_begin, row_end, c.data(), c.stride(0), schedule.w_budget);
-      for (std::size_t r = row_begin; r < row_end; ++r) {
-        for (const Tile& tile : w.pattern().tiles) {
-          if (!tile.rows.empty()) continue;
+      const std::size_t block = item / slices;
+      const Range rows{block * row_block, std::min(m, (block + 1) * row_block)};
+      const Range tiles{bounds[item % slices], bounds[item % slices + 1]};
+      run(a.data(), a.stride(0), w, rows, tiles, c.data(), c.stride(0), schedule);
+      for (std::size_t t = tiles.begin; t < tiles.end; ++t) {
+        const Tile& tile = w.pattern().tiles[t];
+        if (!tile.rows.empty()) continue;
+        for (std::size_t r = rows.begin; r < rows.end; ++r) {
           for (std::uint32_t col : tile.columns) c(r, col) = 0.0f;
         }
+      }
+    }
+  });
+  if (w.pruned_columns().empty() && w.restored().columns.empty()) return;
+  // Columns in no tile, then the restored elements, once every tile's columns are written; in
+  // blocks of rows of their own, small enough for every thread to get some.
+  parallel_for((m + kRestoredRows - 1) / kRestoredRows, 1, [&](std::size_t, Range range) {
+    for (std::size_t block = range.begin; block < range.end; ++block) {
+      const Range rows{block * kRestoredRows, std::min(m, (block + 1) * kRestoredRows)};
+      for (std::size_t r = rows.begin; r < rows.end; ++r) {
         for (std::uint32_t col : w.pruned_columns()) c(r, col) = 0.0f;
       }
       if (!w.restored().columns.empty()) {
-        add_restored(a.data(), a.stride(0), w, row_begin, row_end, c.data(), c.stride(0));
+        add_restored(a.data(), a.stride(0), w, rows.begin, rows.end, c.data(), c.stride(0));
       }
     }
   });
@@ -156,9 +198,7 @@ void drive(const TwGemmProblem& problem) {
 }  // namespace
 
 TwSchedule default_tw_schedule() {
-  const std::size_t l2 = detect_cache_sizes().l2;
-  const std::size_t rows = l2 / 4 / (kKRange * sizeof(float)) / kRowGranule * kRowGranule;
-  return {l2 / 2, std::clamp<std::size_t>(rows, 2 * kRowGranule, 32 * kRowGranule)};
+  return {detect_cache_sizes().l2 / 4, kDefaultRowBlock, kDefaultPrefetchRows};
 }
 
 const KernelRegistry<TwGemmProblem>& tw_gemm_kernels() {

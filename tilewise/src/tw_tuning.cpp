@@ -43,14 +43,16 @@ class ScheduleMeasurer final : public tune::Measurer {
 }  // namespace
 
 tune::SearchSpace tw_schedule_space() {
-  return tune::SearchSpace({{"w_budget_kib", {64, 128, 256, 512, 1024, 2048, 4096}},
-                            {"row_block", {24, 48, 96, 192, 384}}});
+  return tune::SearchSpace({{"w_budget_kib", {64, 128, 256, 512, 1024, 2048}},
+                            {"row_block", {48, 96, 192, 384}},
+                            {"prefetch_rows", {4, 8, 16, 32}}});
 }
 
 TwSchedule tw_schedule_of(const tune::Config& config) {
   static const tune::SearchSpace space = tw_schedule_space();
   return {static_cast<std::size_t>(space.value(config, "w_budget_kib")) * 1024,
-          static_cast<std::size_t>(space.value(config, "row_block"))};
+          static_cast<std::size_t>(space.value(config, "row_block")),
+          static_cast<std::size_t>(space.value(config, "prefetch_rows"))};
 }
 
 std::string tw_tuning_task(std::size_t m, const TwMatrix& w, const TwKernel& kernel) {

@@ -140,8 +140,10 @@ TEST(TwGemm, ResultsDoNotDependOnTheThreadCount) {
     tw_gemm(View<const float, 2>(a.data(), {m, 768}), tw, View<float, 2>(c.data(), {m, 768}));
     return c;
   };
-  const AlignedBuffer<float> one = run(1), two = run(2);
+  // Two and three threads cut the tiles into slices (and one block of rows, 200 < 384).
+  const AlignedBuffer<float> one = run(1), two = run(2), three = run(3);
   EXPECT_EQ(std::memcmp(one.data(), two.data(), one.size_bytes()), 0);
+  EXPECT_EQ(std::memcmp(one.data(), three.data(), one.size_bytes()), 0);
 }
 
 // The blocking moves no sum: a block of one tile and items of 12 rows, the default, and all tiles
@@ -160,13 +162,15 @@ TEST(TwGemm, ResultsDoNotDependOnTheSchedule) {
               schedule);
       return c;
     };
-    const AlignedBuffer<float> fine = run({1, 12}), usual = run({}), coarse = run({1 << 30, 384});
+    const AlignedBuffer<float> fine = run({1, 12, 1}), usual = run({}),
+                               coarse = run({1 << 30, 384, 64});
     EXPECT_EQ(std::memcmp(fine.data(), usual.data(), fine.size_bytes()), 0) << kernel.name;
     EXPECT_EQ(std::memcmp(coarse.data(), usual.data(), fine.size_bytes()), 0) << kernel.name;
   }
   const TwSchedule defaults = default_tw_schedule();
   EXPECT_GT(defaults.w_budget, 0u);
   EXPECT_EQ(defaults.max_row_block % 12, 0u);
+  EXPECT_GT(defaults.prefetch_rows, 0u);
 }
 
 TEST(TwGemm, BadShapesAreUsageErrors) {

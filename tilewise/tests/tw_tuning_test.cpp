@@ -44,16 +44,18 @@ TEST(TwTuning, SearchesThenStartsWarmFromTheLog) {
   const TwSchedule best = tw_schedule_of(first.best);
   EXPECT_EQ(logged.w_budget, best.w_budget);
   EXPECT_EQ(logged.max_row_block, best.max_row_block);
+  EXPECT_EQ(logged.prefetch_rows, best.prefetch_rows);
   EXPECT_EQ(logged_tw_schedule(log, m + 1, tw, kernel).w_budget, 0u);  // another task
 }
 
 TEST(TwTuning, KnobsMapToTheSchedule) {
   const tune::SearchSpace space = tw_schedule_space();
-  EXPECT_EQ(space.size(), 35u);
-  const TwSchedule s =
-      tw_schedule_of(space.config_of({{"w_budget_kib", 256}, {"row_block", 96}}, "test"));
+  EXPECT_EQ(space.size(), 96u);
+  const TwSchedule s = tw_schedule_of(
+      space.config_of({{"w_budget_kib", 256}, {"row_block", 96}, {"prefetch_rows", 8}}, "test"));
   EXPECT_EQ(s.w_budget, 256u * 1024);
   EXPECT_EQ(s.max_row_block, 96u);
+  EXPECT_EQ(s.prefetch_rows, 8u);
 }
 
 }  // namespace

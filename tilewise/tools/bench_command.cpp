@@ -40,7 +40,7 @@ struct BenchCommand {
   bool tune = false;       // tune each case's cache blocking before timing it
   std::string tuning_log;  // read (and, with --tune, appended to); empty: none
   std::string search = "ga";
-  std::size_t trials = 35;  // the whole space
+  std::size_t trials = 40;  // of the 96 configurations
 };
 
 // The schedule of a case: tuned (warm from the log where it holds the case), else the log's,
@@ -174,8 +174,8 @@ void add_bench(CLI::App& parent) {
   bench->add_option("--kernel", c->kernel, "TW-GEMM kernel: auto, avx512, avx2 or scalar")
       ->capture_default_str();
   bench->add_flag("--tune", c->tune,
-                  "Tune each case's cache blocking first (W block and row block; warm from "
-                  "--tuning-log where it holds the case on this machine)");
+                  "Tune each case's schedule first (W block, row block and prefetch distance; "
+                  "warm from --tuning-log where it holds the case on this machine)");
   bench->add_option("--tuning-log", c->tuning_log,
                     "Tuning log (JSON lines): its schedules are used, and --tune appends to it");
   bench->add_option("--search", c->search, "--tune's search: ga, rl or random")

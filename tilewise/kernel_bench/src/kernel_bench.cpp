@@ -96,6 +96,8 @@ BenchOptions KernelBench::options(BenchOptions base) {
                 {"w_budget", schedule_.w_budget != 0 ? schedule_.w_budget : defaults.w_budget},
                 {"row_block",
                  schedule_.max_row_block != 0 ? schedule_.max_row_block : defaults.max_row_block},
+                {"prefetch_rows",
+                 schedule_.prefetch_rows != 0 ? schedule_.prefetch_rows : defaults.prefetch_rows},
                 {"ideal", 1.0 / (1.0 - case_.sparsity)}};
   // Side A (TW-GEMM) must equal oneDNN on the masked weights; side B computes the dense product.
   base.check = [this] {

@@ -4,7 +4,8 @@
 // global-to-shared copy); a register-blocked micro-kernel multiplies them with the tile's dense
 // block. Restored single weights (TEW) follow in an element-wise pass over the same rows. Kernels:
 // a scalar reference, AVX2+FMA and AVX-512, the records of one kernel registry; parallel over
-// blocks of rows of A, each taking W's tiles in blocks that stay in L2 (TwSchedule).
+// blocks of rows of A times slices of the tiles, each block taking W's tiles in blocks that stay
+// in L2 (TwSchedule).
 #pragma once
 
 #include <string_view>
@@ -15,16 +16,19 @@
 
 namespace tessera::tilewise {
 
-/// The cache blocking of TW-GEMM: W's tiles are taken in blocks of about `w_budget` bytes (of
-/// their kept rows in a K range), which every row group of a work item multiplies while the block
-/// stays in L2; a work item holds at most `max_row_block` rows of A (a multiple of 12). Zero takes
-/// the default from this machine's caches (default_tw_schedule). Results do not depend on it.
+/// The schedule of TW-GEMM. Cache blocking: W's tiles are taken in blocks of about `w_budget`
+/// bytes (of their kept rows in a K range), which every row group of a block of rows multiplies
+/// while the block of W stays in L2; a block holds at most `max_row_block` rows of A (a multiple
+/// of 12), and W comes from memory once per block of rows. The micro-kernel: it fetches W's rows
+/// `prefetch_rows` steps ahead. Zero takes the default (default_tw_schedule). Results do not
+/// depend on it.
 struct TwSchedule {
   std::size_t w_budget = 0;
   std::size_t max_row_block = 0;
+  std::size_t prefetch_rows = 0;
 };
 
-/// Half of L2 for W's block; a quarter of L2 for an item's panels of A (24 to 384 rows).
+/// A quarter of L2 (this machine's, detected) for W's block, 384 rows, 16 rows ahead.
 TwSchedule default_tw_schedule();
 
 /// TW-GEMM's arguments: C = A · W, a (m, k) and c (m, n) row-major with unit column stride.

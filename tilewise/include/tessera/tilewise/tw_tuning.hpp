@@ -1,8 +1,9 @@
 // TW-GEMM's cache blocking tuned per machine and shape with the shared schedule search
 // (tessera::tune, the ask/tell strategies and tuning log infer uses): the knobs are TwSchedule's
-// W block budget and row block. A configuration counts only if it gives the default schedule's
-// bits; a finished tuning of the same task on the same hardware in the log is a warm start that
-// measures nothing; without one, the defaults from the caches serve.
+// W block budget and row block and the micro-kernel's prefetch distance. A configuration counts
+// only if it gives the default schedule's bits; a finished tuning of the same task on the same
+// hardware in the log is a warm start that measures nothing; without one, the defaults from the
+// caches serve.
 #pragma once
 
 #include <cstddef>
@@ -17,7 +18,8 @@
 
 namespace tessera::tilewise {
 
-/// The knobs: "w_budget_kib" (64 to 4096 KiB) and "row_block" (24 to 384 rows).
+/// The knobs: "w_budget_kib" (64 to 2048 KiB), "row_block" (48 to 384 rows) and
+/// "prefetch_rows" (4 to 32 rows of W ahead).
 tune::SearchSpace tw_schedule_space();
 /// The schedule of a configuration of tw_schedule_space().
 TwSchedule tw_schedule_of(const tune::Config& config);
