@@ -21,10 +21,11 @@ for n in $sizes; do
     [ $((n * k)) -le $((11008 * 4096)) ] || continue
     echo "tilewise sweep: N=$n K=$k"
     "$tessera" tilewise bench --n "$n" --k "$k" --m 128,512,2048 --sparsity 0.5,0.75,0.9 \
-      --thread-sweep 1,2 --budget 0.3 --json 2>/dev/null >>"$sweep"
+      --thread-sweep 1,2 --budget 0.3 --json 2>"$results/tilewise-sweep.log" >>"$sweep" ||
+      { cat "$results/tilewise-sweep.log" >&2; exit 1; }
   done
 done
-cpu=$(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -1)
+cpu=$(grep -m1 '^model name' /proc/cpuinfo | sed 's/^[^:]*: //' || true)
 python3 "$here/heatmap.py" "$sweep" "$results/tilewise-heatmap" "${cpu:-unknown CPU}" |
   tee -a "$report"
 

@@ -30,7 +30,8 @@ def table(cells, threads, shapes, columns):
     misses = [(n, k, m, s, f) for (t, n, k, m, s), f in sorted(cells.items())
               if t == threads and s in TARGET and f < TARGET[s]]
     print(f"\n{len(misses)} of {sum(1 for key in cells if key[0] == threads)} cells below the "
-          "target (80% at 50% and 75%, 65% at 90%)")
+          "target (80% at 50% and 75%, 65% at 90%): " +
+          ", ".join(f"{n}×{k} M={m} {s:.0%} {f:.2f}" for n, k, m, s, f in misses))
 
 
 def plot(cells, threads, shapes, columns, png, cpu):
@@ -50,7 +51,8 @@ def plot(cells, threads, shapes, columns, png, cpu):
     for i, row in enumerate(grid):
         for j, value in enumerate(row):
             if value == value:  # not NaN
-                axis.text(j, i, f"{value:.2f}", ha="center", va="center", fontsize=6)
+                axis.text(j, i, f"{value:.2f}", ha="center", va="center", fontsize=6,
+                          color="white" if value > 0.95 or value < 0.5 else "black")
     axis.set_title(f"TW-GEMM, fraction of the ideal speedup over oneDNN\n{cpu}, "
                    f"{threads} thread(s)", fontsize=8)
     figure.colorbar(image, ax=axis, fraction=0.04)

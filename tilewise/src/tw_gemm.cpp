@@ -154,15 +154,20 @@ void drive(const TwGemmProblem& problem) {
                                "column stride is not 1)",
                                a.extent(0), a.extent(1), w.k(), w.n(), c.extent(0), c.extent(1)));
   }
+  if (m == 0) return;
   const TwSchedule schedule = resolved(problem.schedule);
-  const std::size_t row_blocks =
-      std::max<std::size_t>(1, (m + schedule.max_row_block - 1) / schedule.max_row_block);
-  const std::size_t row_block =
-      ((m + row_blocks - 1) / row_blocks + kRowGranule - 1) / kRowGranule * kRowGranule;
   const std::size_t threads = static_cast<std::size_t>(thread_count());
   const std::size_t items_wanted = threads == 1 ? 1 : kItemsPerThread * threads;
+  std::size_t row_blocks =
+      std::max<std::size_t>(1, (m + schedule.max_row_block - 1) / schedule.max_row_block);
   const std::size_t slices = std::clamp<std::size_t>((items_wanted + row_blocks - 1) / row_blocks,
                                                      1, std::max<std::size_t>(1, w.tile_count()));
+  // Too few tiles to slice for every thread: shorter blocks of rows (of at least kRowGranule).
+  row_blocks = std::max(row_blocks, std::min((items_wanted + slices - 1) / slices,
+                                             (m + kRowGranule - 1) / kRowGranule));
+  const std::size_t row_block =
+      ((m + row_blocks - 1) / row_blocks + kRowGranule - 1) / kRowGranule * kRowGranule;
+  row_blocks = (m + row_block - 1) / row_block;  // rounding up the rows may leave fewer blocks
   const std::vector<std::size_t> bounds = tile_slice_bounds(w, slices);
   parallel_for(row_blocks * slices, 1, [&](std::size_t, Range range) {
     for (std::size_t item = range.begin; item < range.end; ++item) {

@@ -57,8 +57,14 @@ TwSchedule tw_schedule_of(const tune::Config& config) {
 
 std::string tw_tuning_task(std::size_t m, const TwMatrix& w, const TwKernel& kernel) {
   const std::size_t kept = w.k() * w.n() == 0 ? 0 : w.kept_weights() * 1000 / (w.k() * w.n());
-  return fmt::format("tilewise.tw_gemm m={} k={} n={} kept={} tiles={} kernel={} threads={}", m,
-                     w.k(), w.n(), kept, w.tile_count(), kernel.name, thread_count());
+  static const tune::SearchSpace space = tw_schedule_space();
+  std::string knobs;  // a log of another space's schedules then holds no record of this task
+  for (const tune::Knob& knob : space.knobs()) {
+    knobs += (knobs.empty() ? "" : ",") + knob.name;
+  }
+  return fmt::format(
+      "tilewise.tw_gemm m={} k={} n={} kept={} tiles={} kernel={} threads={} knobs={}", m, w.k(),
+      w.n(), kept, w.tile_count(), kernel.name, thread_count(), knobs);
 }
 
 tune::TuneResult tune_tw_schedule(View<const float, 2> a, const TwMatrix& w, const TwKernel& kernel,

@@ -128,22 +128,30 @@ TEST(TwGemm, SmallShapes) {
 }
 
 TEST(TwGemm, ResultsDoNotDependOnTheThreadCount) {
-  const TilePattern pattern = random_contiguous(768, 768, 128, 0.75, 21);
-  const std::size_t m = 200;
-  const AlignedBuffer<float> a = random_matrix(m, 768, 1);
-  const AlignedBuffer<float> w = random_matrix(768, 768, 2);
-  const TwMatrix tw = TwMatrix::pack(pattern, View<const float, 2>(w.data(), {768, 768}),
+  // 24 tiles and 500 rows: one thread takes two blocks of rows and every tile; two and three cut
+  // the tiles into 4 and 6 slices, sixteen into 24 slices of three blocks; with blocks of at most
+  // 96 rows, six blocks of 2 to 11 slices.
+  const std::size_t k = 768, n = 768, m = 500;
+  const TilePattern pattern = random_contiguous(k, n, 32, 0.75, 21);
+  const AlignedBuffer<float> a = random_matrix(m, k, 1);
+  const AlignedBuffer<float> w = random_matrix(k, n, 2);
+  const TwMatrix tw = TwMatrix::pack(pattern, View<const float, 2>(w.data(), {k, n}),
                                      with_restored(pattern, 0.02, 3));
-  const auto run = [&](int threads) {
+  const auto run = [&](int threads, TwSchedule schedule) {
     const ThreadCountScope scope(threads);
-    AlignedBuffer<float> c(m * 768);
-    tw_gemm(View<const float, 2>(a.data(), {m, 768}), tw, View<float, 2>(c.data(), {m, 768}));
+    AlignedBuffer<float> c(m * n);
+    tw_gemm(View<const float, 2>(a.data(), {m, k}), tw, View<float, 2>(c.data(), {m, n}),
+            tw_kernel(), schedule);
     return c;
   };
-  // Two and three threads cut the tiles into slices (and one block of rows, 200 < 384).
-  const AlignedBuffer<float> one = run(1), two = run(2), three = run(3);
-  EXPECT_EQ(std::memcmp(one.data(), two.data(), one.size_bytes()), 0);
-  EXPECT_EQ(std::memcmp(one.data(), three.data(), one.size_bytes()), 0);
+  const AlignedBuffer<float> one = run(1, {});
+  for (int threads : {2, 3, 16}) {
+    for (const TwSchedule schedule : {TwSchedule{}, TwSchedule{0, 96, 0}}) {
+      const AlignedBuffer<float> c = run(threads, schedule);
+      EXPECT_EQ(std::memcmp(one.data(), c.data(), one.size_bytes()), 0)
+          << threads << " threads, row block " << schedule.max_row_block;
+    }
+  }
 }
 
 // The blocking moves no sum: a block of one tile and items of 12 rows, the default, and all tiles
@@ -170,7 +178,6 @@ TEST(TwGemm, ResultsDoNotDependOnTheSchedule) {
   const TwSchedule defaults = default_tw_schedule();
   EXPECT_GT(defaults.w_budget, 0u);
   EXPECT_EQ(defaults.max_row_block % 12, 0u);
-  EXPECT_GT(defaults.prefetch_rows, 0u);
 }
 
 TEST(TwGemm, BadShapesAreUsageErrors) {

@@ -1,6 +1,6 @@
 // `tessera tilewise bench`: TW-GEMM against oneDNN sgemm on the dense weights (kernel_bench.hpp)
 // over every combination of the swept sizes, sparsities, tile widths and thread counts, with the
-// cache blocking of the tuning log or tuned first (tw_tuning.hpp); one table line or one JSON
+// schedule of the tuning log or tuned first (tw_tuning.hpp); one table line or one JSON
 // object per case.
 #include <fmt/format.h>
 
@@ -37,7 +37,7 @@ struct BenchCommand {
   double budget = 0.5;
   std::uint64_t seed = 1;
   bool json = false;
-  bool tune = false;       // tune each case's cache blocking before timing it
+  bool tune = false;       // tune each case's schedule before timing it
   std::string tuning_log;  // read (and, with --tune, appended to); empty: none
   std::string search = "ga";
   std::size_t trials = 40;  // of the 96 configurations

@@ -1,9 +1,9 @@
-// TW-GEMM's cache blocking tuned per machine and shape with the shared schedule search
-// (tessera::tune, the ask/tell strategies and tuning log infer uses): the knobs are TwSchedule's
-// W block budget and row block and the micro-kernel's prefetch distance. A configuration counts
-// only if it gives the default schedule's bits; a finished tuning of the same task on the same
-// hardware in the log is a warm start that measures nothing; without one, the defaults from the
-// caches serve.
+// TW-GEMM's schedule (cache blocking, prefetch distance) tuned per machine and shape with the
+// shared schedule search (tessera::tune, the ask/tell strategies and tuning log infer uses): the
+// knobs are TwSchedule's W block budget and row block and the micro-kernel's prefetch distance. A
+// configuration counts only if it gives the default schedule's bits; a finished tuning of the same
+// task on the same hardware in the log is a warm start that measures nothing; without one, the
+// defaults from the caches serve.
 #pragma once
 
 #include <cstddef>
@@ -25,8 +25,8 @@ tune::SearchSpace tw_schedule_space();
 TwSchedule tw_schedule_of(const tune::Config& config);
 
 /// What a tuning of C = A · W depends on: M, K, N, the weights kept (in thousandths), the tiles,
-/// the kernel and the thread count, e.g. "tilewise.tw_gemm m=512 k=768 n=3072 kept=500 tiles=24
-/// kernel=avx512 threads=1".
+/// the kernel, the thread count and the space's knobs, e.g. "tilewise.tw_gemm m=512 k=768 n=3072
+/// kept=500 tiles=24 kernel=avx512 threads=1 knobs=w_budget_kib,row_block,prefetch_rows".
 std::string tw_tuning_task(std::size_t m, const TwMatrix& w, const TwKernel& kernel);
 
 /// Tunes the schedule of C = A · W (A is m × k) with `kernel` on this thread count; with `log`,
