@@ -50,6 +50,9 @@ if(TESSERA_WITH_CUDA)
   endif()
   set(CMAKE_CUDA_STANDARD 20)
   set(CMAKE_CUDA_STANDARD_REQUIRED ON)
+  # Every target with CUDA sources, and what links them: what CI builds of the cuda preset to check
+  # that the CUDA code compiles (the rest is the release build). Subsystems add theirs.
+  add_custom_target(cuda_targets)
 endif()
 
 # Warnings for project code only (third-party headers are included as system headers).
