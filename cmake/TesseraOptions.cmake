@@ -13,6 +13,11 @@ if(NOT CMAKE_BUILD_TYPE AND NOT CMAKE_CONFIGURATION_TYPES)
   set(CMAKE_BUILD_TYPE Release CACHE STRING "Build type" FORCE)
 endif()
 
+# Debian's interpreter, the one its python3-* packages (scipy, h5py) install into, for the peer
+# tests in Python: a python3 earlier on PATH (a virtualenv, pyenv) may lack them.
+find_program(TESSERA_DEBIAN_PYTHON3 python3 PATHS /usr/bin NO_DEFAULT_PATH)
+find_program(TESSERA_DEBIAN_PYTHON3 python3)
+
 find_program(TESSERA_CCACHE ccache)
 if(TESSERA_CCACHE)
   set(CMAKE_CXX_COMPILER_LAUNCHER "${TESSERA_CCACHE}")
