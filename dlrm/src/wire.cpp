@@ -9,20 +9,13 @@
 #include <bit>
 #include <cmath>
 
+#include "tessera/core/bf16.hpp"
 #include "tessera/core/cpu_features.hpp"
 #include "tessera/core/error.hpp"
 
 namespace tessera::dlrm {
 namespace detail {
 namespace {
-
-std::uint16_t to_bf16(float value) {
-  const auto bits = std::bit_cast<std::uint32_t>(value);
-  if ((bits & 0x7fffffffu) > 0x7f800000u) return static_cast<std::uint16_t>((bits >> 16) | 0x40u);
-  return static_cast<std::uint16_t>((bits + 0x7fffu + ((bits >> 16) & 1u)) >> 16);
-}
-
-float from_bf16(std::uint16_t value) { return std::bit_cast<float>(std::uint32_t{value} << 16); }
 
 // IEEE binary16, rounded to nearest even, as F16C's vcvtps2ph rounds.
 std::uint16_t to_fp16(float value) {

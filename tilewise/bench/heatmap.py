@@ -11,17 +11,23 @@ TARGET = {0.5: 0.8, 0.75: 0.8, 0.9: 0.65}
 
 
 def load(path):
-    cells = {}
+    """The cells by (threads, N, K, M, sparsity), and what was timed against what."""
+    cells, precisions = {}, set()
     for line in open(path):
         record = json.loads(line)
         e = record["extra"]
         fraction = record["ratio"]["median"] * (1 - e["sparsity"])
         cells[(e["threads"], e["n"], e["k"], e["m"], e["sparsity"])] = fraction
-    return cells
+        precisions.add(e.get("precision", "fp32"))
+    if len(precisions) > 1:
+        raise SystemExit(f"heatmap: {path} mixes precisions {sorted(precisions)}; one per file")
+    what = ("TW-GEMM in bf16 over oneDNN's bf16 matmul" if precisions == {"bf16"}
+            else "TW-GEMM over oneDNN's sgemm")
+    return cells, what
 
 
-def table(cells, threads, shapes, columns):
-    print(f"\n{threads} thread(s): fraction of the ideal speedup over oneDNN (median of pairs)\n")
+def table(cells, threads, shapes, columns, what):
+    print(f"\n{what}, {threads} thread(s): fraction of the ideal speedup (median of pairs)\n")
     print("| N×K | " + " | ".join(f"M={m} {s:.0%}" for m, s in columns) + " |")
     print("|---" * (len(columns) + 1) + "|")
     for n, k in shapes:
@@ -34,7 +40,7 @@ def table(cells, threads, shapes, columns):
           ", ".join(f"{n}×{k} M={m} {s:.0%} {f:.2f}" for n, k, m, s, f in misses))
 
 
-def plot(cells, threads, shapes, columns, png, cpu):
+def plot(cells, threads, shapes, columns, png, cpu, what):
     try:
         import matplotlib
         matplotlib.use("Agg")
@@ -53,8 +59,8 @@ def plot(cells, threads, shapes, columns, png, cpu):
             if value == value:  # not NaN
                 axis.text(j, i, f"{value:.2f}", ha="center", va="center", fontsize=6,
                           color="white" if value > 0.95 or value < 0.5 else "black")
-    axis.set_title(f"TW-GEMM, fraction of the ideal speedup over oneDNN\n{cpu}, "
-                   f"{threads} thread(s)", fontsize=8)
+    axis.set_title(f"{what}, fraction of the ideal speedup\n{cpu}, {threads} thread(s)",
+                   fontsize=8)
     figure.colorbar(image, ax=axis, fraction=0.04)
     figure.tight_layout()
     figure.savefig(png, dpi=110)
@@ -62,12 +68,12 @@ def plot(cells, threads, shapes, columns, png, cpu):
 
 
 def main(path, prefix, cpu):
-    cells = load(path)
+    cells, what = load(path)
     shapes = sorted({(n, k) for _, n, k, _, _ in cells})
     columns = sorted({(m, s) for _, _, _, m, s in cells})
     for threads in sorted({key[0] for key in cells}):
-        table(cells, threads, shapes, columns)
-        plot(cells, threads, shapes, columns, f"{prefix}-{threads}t.png", cpu)
+        table(cells, threads, shapes, columns, what)
+        plot(cells, threads, shapes, columns, f"{prefix}-{threads}t.png", cpu, what)
 
 
 if __name__ == "__main__":

@@ -1,28 +1,25 @@
-// TW-GEMM kernels (scalar reference, AVX2+FMA, AVX-512), the parallel driver they share, and their
-// records in core's kernel registry ("tilewise.tw_gemm").
+// TW-GEMM kernels (scalar reference, AVX2+FMA, AVX-512) on the parallel driver
+// (tw_gemm_driver.hpp), and their records in core's kernel registry ("tilewise.tw_gemm").
 #include "tessera/tilewise/tw_gemm.hpp"
 
-#include <fmt/format.h>
 #include <immintrin.h>
 
 #include <algorithm>
 #include <vector>
 
-#include "tessera/core/cache_sizes.hpp"
 #include "tessera/core/error.hpp"
 #include "tessera/core/isa_family.hpp"
 #include "tessera/core/isa_region.hpp"
 #include "tessera/core/prefetch.hpp"
 #include "tessera/core/threads.hpp"
+#include "tessera/tilewise/tw_gemm_bf16.hpp"
+#include "tw_gemm_driver.hpp"
 
 namespace tessera::tilewise {
 
 namespace {
 
 constexpr std::size_t kKRange = 512;  // original K rows per pass: a row group's panel stays in L1
-// The micro-kernel's default distance of the fetch of W's rows ahead: L2's latency outruns the
-// hardware's stride prefetch on rows a block width apart.
-constexpr std::size_t kDefaultPrefetchRows = 16;
 
 // The reference: for each output, the sum over its tile's kept rows in increasing order.
 void run_scalar(const float* a, std::size_t lda, const TwMatrix& w, Range rows, Range tiles,
@@ -44,9 +41,9 @@ void run_scalar(const float* a, std::size_t lda, const TwMatrix& w, Range rows, 
 }
 
 // The reference of the element-wise pass: each output's restored elements summed in row order.
-void add_restored_scalar(const float* a, std::size_t lda, const TwMatrix& w, std::size_t row_begin,
-                         std::size_t row_end, float* c, std::size_t ldc) {
-  const RestoredElements& r = w.restored();
+void add_restored_scalar(const float* a, std::size_t lda, const RestoredElements& r,
+                         std::size_t /*k*/, std::size_t row_begin, std::size_t row_end, float* c,
+                         std::size_t ldc) {
   for (std::size_t m = row_begin; m < row_end; ++m) {
     for (std::size_t col = 0; col < r.columns.size(); ++col) {
       float sum = 0.0f;
@@ -96,115 +93,33 @@ TESSERA_ISA_REGION_END
 // schedule (run); C[rows, restored columns] += the restored elements' products (add_restored).
 using RowKernel = void (*)(const float* a, std::size_t lda, const TwMatrix& w, Range rows,
                            Range tiles, float* c, std::size_t ldc, const TwSchedule& schedule);
-using RestoredKernel = void (*)(const float* a, std::size_t lda, const TwMatrix& w,
-                                std::size_t row_begin, std::size_t row_end, float* c,
+using RestoredKernel = void (*)(const float* a, std::size_t lda, const RestoredElements& r,
+                                std::size_t k, std::size_t row_begin, std::size_t row_end, float* c,
                                 std::size_t ldc);
 
-// Rows of A per block: a multiple of both kernels' register blocks (12 and 6 rows). With several
-// threads, enough work items for each to get several.
-constexpr std::size_t kRowGranule = 12;
-constexpr std::size_t kItemsPerThread = 4;
-// Rows of A a block holds by default: W comes from memory once per block (and K range), and each
-// row group's panel is read once per block of W, from L2 or L3: many rows cost little.
-constexpr std::size_t kDefaultRowBlock = 32 * kRowGranule;
-constexpr std::size_t kRestoredRows = 4 * kRowGranule;  // rows per item of the element-wise pass
-
-// The schedule with its zeros replaced by the defaults.
-TwSchedule resolved(TwSchedule s) {
-  static const TwSchedule defaults = default_tw_schedule();
-  if (s.w_budget == 0) s.w_budget = defaults.w_budget;
-  if (s.max_row_block == 0) s.max_row_block = defaults.max_row_block;
-  if (s.prefetch_rows == 0) s.prefetch_rows = defaults.prefetch_rows;
-  s.max_row_block = std::max(kRowGranule, s.max_row_block / kRowGranule * kRowGranule);
-  return s;
-}
-
-// Tiles [0, tiles) cut into `slices` consecutive ranges of about equal work (kept weights).
-std::vector<std::size_t> tile_slice_bounds(const TwMatrix& w, std::size_t slices) {
-  std::vector<std::size_t> work(w.tile_count() + 1, 0);  // prefix sums
-  for (std::size_t t = 0; t < w.tile_count(); ++t) {
-    work[t + 1] = work[t] + w.pattern().tiles[t].rows.size() * w.pattern().tiles[t].columns.size();
-  }
-  std::vector<std::size_t> bounds(slices + 1, w.tile_count());
-  bounds[0] = 0;
-  for (std::size_t i = 1; i < slices; ++i) {
-    const std::size_t target = work.back() * i / slices;
-    bounds[i] = std::max(
-        bounds[i - 1], static_cast<std::size_t>(std::lower_bound(work.begin(), work.end(), target) -
-                                                work.begin()));
-  }
-  return bounds;
-}
-
-// The driver every record runs: checks the shapes, then work items in parallel. An item is a block
-// of rows of C (as many as the schedule allows, so that W comes from memory few times) and a slice
-// of the tiles (as many slices as the threads need work items, so that they share W rather than
-// each streaming all of it). Every element of C is summed by one item in a fixed order, so the
-// blocks and slices (which follow the thread count) change no result.
+// A record's run: the shared driver over this instruction set's kernels.
 template <RowKernel run, RestoredKernel add_restored>
-void drive(const TwGemmProblem& problem) {
-  const View<const float, 2>& a = problem.a;
-  const TwMatrix& w = problem.w;
-  const View<float, 2>& c = problem.c;
-  const std::size_t m = a.extent(0);
-  if (a.extent(1) != w.k() || c.extent(0) != m || c.extent(1) != w.n() || a.stride(1) != 1 ||
-      c.stride(1) != 1) {
-    throw usage_error(
-        "TW-GEMM", fmt::format("A {}x{} · W {}x{} does not give C {}x{} (or a "
-                               "column stride is not 1)",
-                               a.extent(0), a.extent(1), w.k(), w.n(), c.extent(0), c.extent(1)));
-  }
-  if (m == 0) return;
-  const TwSchedule schedule = resolved(problem.schedule);
-  const std::size_t threads = static_cast<std::size_t>(thread_count());
-  const std::size_t items_wanted = threads == 1 ? 1 : kItemsPerThread * threads;
-  std::size_t row_blocks =
-      std::max<std::size_t>(1, (m + schedule.max_row_block - 1) / schedule.max_row_block);
-  const std::size_t slices = std::clamp<std::size_t>((items_wanted + row_blocks - 1) / row_blocks,
-                                                     1, std::max<std::size_t>(1, w.tile_count()));
-  // Too few tiles to slice for every thread: shorter blocks of rows (of at least kRowGranule).
-  row_blocks = std::max(row_blocks, std::min((items_wanted + slices - 1) / slices,
-                                             (m + kRowGranule - 1) / kRowGranule));
-  const std::size_t row_block =
-      ((m + row_blocks - 1) / row_blocks + kRowGranule - 1) / kRowGranule * kRowGranule;
-  row_blocks = (m + row_block - 1) / row_block;  // rounding up the rows may leave fewer blocks
-  const std::vector<std::size_t> bounds = tile_slice_bounds(w, slices);
-  parallel_for(row_blocks * slices, 1, [&](std::size_t, Range range) {
-    for (std::size_t item = range.begin; item < range.end; ++item) {
-      const std::size_t block = item / slices;
-      const Range rows{block * row_block, std::min(m, (block + 1) * row_block)};
-      const Range tiles{bounds[item % slices], bounds[item % slices + 1]};
-      run(a.data(), a.stride(0), w, rows, tiles, c.data(), c.stride(0), schedule);
-      for (std::size_t t = tiles.begin; t < tiles.end; ++t) {
-        const Tile& tile = w.pattern().tiles[t];
-        if (!tile.rows.empty()) continue;
-        for (std::size_t r = rows.begin; r < rows.end; ++r) {
-          for (std::uint32_t col : tile.columns) c(r, col) = 0.0f;
-        }
-      }
-    }
-  });
-  if (w.pruned_columns().empty() && w.restored().columns.empty()) return;
-  // Columns in no tile, then the restored elements, once every tile's columns are written; in
-  // blocks of rows of their own, small enough for every thread to get some.
-  parallel_for((m + kRestoredRows - 1) / kRestoredRows, 1, [&](std::size_t, Range range) {
-    for (std::size_t block = range.begin; block < range.end; ++block) {
-      const Range rows{block * kRestoredRows, std::min(m, (block + 1) * kRestoredRows)};
-      for (std::size_t r = rows.begin; r < rows.end; ++r) {
-        for (std::uint32_t col : w.pruned_columns()) c(r, col) = 0.0f;
-      }
-      if (!w.restored().columns.empty()) {
-        add_restored(a.data(), a.stride(0), w, rows.begin, rows.end, c.data(), c.stride(0));
-      }
-    }
-  });
+void drive(const TwGemmProblem& p) {
+  detail::drive(
+      p.a, p.w, p.c, p.schedule,
+      [&p](const float* a, std::size_t lda, Range rows, Range tiles, float* c, std::size_t ldc,
+           const TwSchedule& schedule) { run(a, lda, p.w, rows, tiles, c, ldc, schedule); },
+      [&p](const float* a, std::size_t lda, std::size_t row_begin, std::size_t row_end, float* c,
+           std::size_t ldc) {
+        add_restored(a, lda, p.w.restored(), p.w.k(), row_begin, row_end, c, ldc);
+      });
 }
 
 }  // namespace
 
-TwSchedule default_tw_schedule() {
-  return {detect_cache_sizes().l2 / 4, kDefaultRowBlock, kDefaultPrefetchRows};
+namespace detail {
+
+void add_restored_avx2(const float* a, std::size_t lda, const RestoredElements& r, std::size_t k,
+                       std::size_t row_begin, std::size_t row_end, float* c, std::size_t ldc) {
+  avx2::add_restored(a, lda, r, k, row_begin, row_end, c, ldc);
 }
+
+}  // namespace detail
 
 const KernelRegistry<TwGemmProblem>& tw_gemm_kernels() {
   static KernelRegistry<TwGemmProblem> registry("tilewise.tw_gemm",
@@ -229,8 +144,10 @@ const KernelRegistry<TwGemmProblem>& tw_gemm_kernels() {
 }
 
 namespace {
-// Enrolled at start-up, so that every program that links TW-GEMM lists it.
+// Enrolled at start-up, with TW-GEMM in bf16's registry, so that every program that links TW-GEMM
+// lists both (a static library links tw_gemm_bf16.o only where something refers to it).
 const auto& kTwGemmKernels = tw_gemm_kernels();
+const auto& kTwGemmBf16Kernels = tw_gemm_bf16_kernels();
 }  // namespace
 
 const TwKernel& tw_kernel(std::string_view name) {

@@ -1,8 +1,10 @@
 // `tessera tilewise bench`: TW-GEMM against oneDNN sgemm on the dense weights (kernel_bench.hpp)
-// over every combination of the swept sizes, sparsities, tile widths and thread counts, with the
-// schedule of the tuning log or tuned first (tw_tuning.hpp); one table line or one JSON
+// over every combination of the swept sizes, sparsities, tile widths, thread counts and precisions
+// (bf16: TW-GEMM in bf16 against oneDNN's bf16 matmul, skipped where it does not run), with the
+// schedule of the tuning log or tuned first (tw_tuning.hpp; fp32); one table line or one JSON
 // object per case.
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include <algorithm>
 #include <array>
@@ -11,6 +13,7 @@
 #include <optional>
 #include <string>
 #include <utility>
+#include <vector>
 
 #include "tessera/bench/bench.hpp"
 #include "tessera/cli/flag_names.hpp"
@@ -34,6 +37,7 @@ struct BenchCommand {
   std::string thread_sweep = "1";
   std::string delta = "0";
   std::string kernel = "auto";
+  std::vector<std::string> precisions{"fp32"};
   double budget = 0.5;
   std::uint64_t seed = 1;
   bool json = false;
@@ -48,6 +52,7 @@ struct BenchCommand {
 std::pair<TwSchedule, std::string> schedule_for(const BenchCommand& c, const KernelCase& kc,
                                                 KernelBench& bench, const TwKernel& kernel,
                                                 tune::TuningLog* log) {
+  if (kc.precision == Precision::kBf16) return {TwSchedule{}, "default"};  // logs are fp32's
   const ThreadCountScope scope(kc.threads);  // the thread count is part of the task
   if (c.tune) {
     tune::TuneOptions options;
@@ -76,6 +81,10 @@ void for_each_case(const BenchCommand& c, Body&& body) {
   const auto threads = parse_size_sweep(c.thread_sweep, "--thread-sweep");
   const auto sparsities = parse_sweep(c.sparsity, "--sparsity");
   const auto deltas = parse_sweep(c.delta, "--delta");
+  std::vector<Precision> precisions;
+  for (const std::string& p : c.precisions) {
+    precisions.push_back(p == "bf16" ? Precision::kBf16 : Precision::kFp32);
+  }
   for (std::size_t n : ns) {
     for (std::size_t k : ks) {
       for (std::size_t m : ms) {
@@ -83,9 +92,11 @@ void for_each_case(const BenchCommand& c, Body&& body) {
           for (std::size_t t : threads) {
             for (double s : sparsities) {
               for (double delta : deltas) {
-                const int thread_count =
-                    static_cast<int>(std::min<std::size_t>(t, std::size_t{kMaxThreads} + 1));
-                body(KernelCase{n, k, m, g, s, thread_count, c.seed, delta});
+                for (Precision precision : precisions) {
+                  const int thread_count =
+                      static_cast<int>(std::min<std::size_t>(t, std::size_t{kMaxThreads} + 1));
+                  body(KernelCase{n, k, m, g, s, thread_count, c.seed, delta, precision});
+                }
               }
             }
           }
@@ -95,7 +106,21 @@ void for_each_case(const BenchCommand& c, Body&& body) {
   }
 }
 
-void run_bench(const BenchCommand& c) {
+void run_bench(BenchCommand c) {
+  const auto wanted = [&c](const char* precision) {
+    return std::ranges::find(c.precisions, precision) != c.precisions.end();
+  };
+  const bool fp32 = wanted("fp32"), bf16 = wanted("bf16");
+  if (bf16 && c.tune) throw usage_error("--tune", "tunes the fp32 kernel; time bf16 without it");
+  c.precisions.clear();  // each once, fp32 first; bf16 only where it runs
+  if (fp32) c.precisions.emplace_back("fp32");
+  if (bf16 && !tw_gemm_bf16_runs_here()) {
+    std::cerr << "tilewise bench: skipping the bf16 cases: TW-GEMM in bf16 "
+              << tw_gemm_bf16_unavailable() << "\n";
+  } else if (bf16) {
+    c.precisions.emplace_back("bf16");
+  }
+  if (c.precisions.empty()) return;
   std::size_t total = 0;
   for_each_case(c, [&](const KernelCase& kc) {  // every case is checked before any runs
     if (!(kc.sparsity >= 0 && kc.sparsity < 1)) {
@@ -106,8 +131,13 @@ void run_bench(const BenchCommand& c) {
   });
   if (!(c.budget >= 0)) throw usage_error("--budget", "must be at least 0 seconds");
   const TwKernel& kernel = tw_kernel(c.kernel);
-  std::cerr << fmt::format("TW-GEMM ({}) vs oneDNN sgemm on the dense weights: {} case(s)\n",
-                           kernel.name, total);
+  std::vector<std::string> sides;
+  if (wanted("fp32")) sides.push_back(fmt::format("TW-GEMM ({}) vs oneDNN sgemm", kernel.name));
+  if (wanted("bf16")) {
+    sides.push_back(fmt::format("TW-GEMM in bf16 ({}) vs oneDNN's bf16 matmul",
+                                tw_gemm_bf16_kernels().kernels().front().name));
+  }
+  std::cerr << fmt::format("{} on the dense weights: {} case(s)\n", fmt::join(sides, "; "), total);
   BenchOptions base;
   base.budget_seconds = c.budget;
   std::optional<tune::TuningLog> log;
@@ -126,19 +156,20 @@ void run_bench(const BenchCommand& c) {
     }
     const double s = kc.sparsity;
     std::cout << fmt::format(
-        "{}x{} (N x K) M={} s={:.2f}{} G={} threads={}: TW {:.3f} ms, oneDNN dense "
+        "{}x{} (N x K) M={} s={:.2f}{} G={} threads={}{}: TW {:.3f} ms, oneDNN dense "
         "{:.3f} ms: {:.2f}x ({:.0f}% of the ideal {:.1f}x); schedule {}\n",
         kc.n, kc.k, kc.m, s,
         kc.restored > 0 ? fmt::format(" (TEW, {:.2f} restored)", kc.restored) : "", kc.g,
-        kc.threads, 1e3 * r.a.median, 1e3 * r.b.median, r.ratio.median,
-        100 * r.ratio.median * (1 - s), 1 / (1 - s), source);
+        kc.threads, kc.precision == Precision::kBf16 ? " bf16" : "", 1e3 * r.a.median,
+        1e3 * r.b.median, r.ratio.median, 100 * r.ratio.median * (1 - s), 1 / (1 - s), source);
   });
   if (c.json) std::cerr << "\n";
 }
 
 // The benchmark's errors name the fields of KernelCase (and tw_kernel's name); these flags set
 // them.
-constexpr std::array<cli::FlagOfField, 8> kFlagOfField = {{
+constexpr std::array<cli::FlagOfField, 9> kFlagOfField = {{
+    {"KernelCase::precision", "--precision"},
     {"tw_kernel(name)", "--kernel"},
     {"KernelCase::n", "--n"},
     {"KernelCase::k", "--k"},
@@ -171,7 +202,14 @@ void add_bench(CLI::App& parent) {
                    "TEW: fractions of all weights restored element-wise; the tiles are pruned to "
                    "sparsity + delta (sweep)")
       ->capture_default_str();
-  bench->add_option("--kernel", c->kernel, "TW-GEMM kernel: auto, avx512, avx2 or scalar")
+  bench->add_option("--kernel", c->kernel, "fp32 TW-GEMM kernel: auto, avx512, avx2 or scalar")
+      ->capture_default_str();
+  bench
+      ->add_option("--precision", c->precisions,
+                   "fp32, and/or bf16: A and W in bf16 with fp32 sums, against oneDNN's bf16 "
+                   "matmul (needs AVX512_BF16; skipped, saying so, elsewhere)")
+      ->delimiter(',')
+      ->check(CLI::IsMember({"fp32", "bf16"}))
       ->capture_default_str();
   bench->add_flag("--tune", c->tune,
                   "Tune each case's schedule first (W block, row block and prefetch distance; "
@@ -198,6 +236,7 @@ void add_bench(CLI::App& parent) {
       "  tessera tilewise bench --n 768,3072 --k 768 --m 128:2048:*4 --sparsity 0.5:0.9:0.1\n"
       "  tessera tilewise bench -G 32,64,128 --thread-sweep 1,2 --json > tw.jsonl\n"
       "  tessera tilewise bench --sparsity 0.75 --delta 0,0.01,0.05\n"
+      "  tessera tilewise bench --n 4096 --k 1024 --sparsity 0.75 --precision fp32,bf16\n"
       "  tessera tilewise bench --n 11008 --k 4096 --tune --tuning-log tw-tuning.jsonl");
   bench->callback([c] { cli::with_flag_names(kFlagOfField, [&] { run_bench(*c); }); });
 }

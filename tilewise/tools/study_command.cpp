@@ -60,6 +60,17 @@ nlohmann::json compare_latency(const learn::Mlp& dense, const PrunedModel& prune
   return to_json(c);
 }
 
+// The pruned model's test accuracy with its hidden layers in bf16 (TW-GEMM in bf16); null where
+// this machine does not run it.
+nlohmann::json bf16_accuracy(const PrunedModel& pruned, const learn::ImageSet& test) {
+  if (!tw_gemm_bf16_runs_here()) return nullptr;
+  std::vector<TwMatrixBf16> packed;
+  for (const TwMatrix& w : pack_hidden_layers(pruned)) packed.emplace_back(w);
+  AlignedBuffer<float> logits(test.count * pruned.model.layers().back().out);
+  tw_forward(pruned.model, packed, test.pixels.span(), test.count, logits.span());
+  return accuracy_of(logits.span(), test);
+}
+
 void run_study(const StudyCommand& c) {
   const std::vector<double> sparsities = parse_sweep(c.sparsities, "--sparsities");
   for (double s : sparsities) {
@@ -128,6 +139,12 @@ void run_study(const StudyCommand& c) {
         line += fmt::format(
             ", inference {:.2f}x the dense model's speed (TW-GEMM vs oneDNN, {} images)",
             latency["ratio"]["median"].get<double>(), test.count);
+        record["bf16_accuracy"] = bf16_accuracy(pruned, test);
+        line += record["bf16_accuracy"].is_null()
+                    ? ", bf16 skipped (TW-GEMM in bf16 " + tw_gemm_bf16_unavailable() + ")"
+                    : fmt::format(", in bf16 {:.2f}% ({:+.2f} points)",
+                                  100 * record["bf16_accuracy"].get<double>(),
+                                  100 * (record["bf16_accuracy"].get<double>() - result.accuracy));
       }
       progress(line);
       cases.push_back(record);

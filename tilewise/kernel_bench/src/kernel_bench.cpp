@@ -8,9 +8,11 @@
 #include <utility>
 #include <vector>
 
+#include "tessera/core/bf16.hpp"
 #include "tessera/core/error.hpp"
 #include "tessera/core/rng.hpp"
 #include "tessera/core/threads.hpp"
+#include "tessera/learn/onednn_bf16_matmul.hpp"
 #include "tessera/learn/onednn_gemm.hpp"
 
 namespace tessera::tilewise {
@@ -43,7 +45,28 @@ void check_kernel_case(const KernelCase& c) {
         "KernelCase::restored",
         fmt::format("{} restored over a sparsity of {} leaves [0, 1]", c.restored, c.sparsity));
   }
+  if (c.precision == Precision::kBf16 && !tw_gemm_bf16_runs_here()) {
+    throw usage_error("KernelCase::precision", "bf16 " + tw_gemm_bf16_unavailable());
+  }
 }
+
+// A case in bf16: A and the weights rounded to bf16, W's tiles packed in pairs, and oneDNN's bf16
+// matmul on the dense and on the masked weights (the check's reference).
+struct KernelBench::Bf16 {
+  std::vector<std::uint16_t> a;
+  TwMatrixBf16 tw;
+  learn::OnednnBf16Matmul dense, masked;
+};
+
+namespace {
+
+std::vector<std::uint16_t> bf16_copy(std::span<const float> values) {
+  std::vector<std::uint16_t> out(values.size());
+  to_bf16(values, out);
+  return out;
+}
+
+}  // namespace
 
 KernelBench::KernelBench(const KernelCase& c, const TwKernel& kernel) : case_(c), kernel_(&kernel) {
   check_kernel_case(c);
@@ -62,13 +85,28 @@ KernelBench::KernelBench(const KernelCase& c, const TwKernel& kernel) : case_(c)
   }
   tw_ = TwMatrix::pack(pattern, View<const float, 2>(w_.data(), {c.k, c.n}), kept);
   masked_ = tw_.unpack();
+  if (c.precision == Precision::kBf16) {
+    TwMatrixBf16 tw(tw_);
+    const std::vector<std::uint16_t> dense = bf16_copy(w_.span()), masked = bf16_copy(tw.unpack());
+    bf16_ = std::make_unique<Bf16>(Bf16{bf16_copy(a_.span()), std::move(tw),
+                                        learn::OnednnBf16Matmul(c.m, c.n, c.k, dense.data()),
+                                        learn::OnednnBf16Matmul(c.m, c.n, c.k, masked.data())});
+  }
   c_tw_ = AlignedBuffer<float>(c.m * c.n);
   c_dense_ = AlignedBuffer<float>(c.m * c.n);
   c_masked_ = AlignedBuffer<float>(c.m * c.n);
 }
 
+KernelBench::KernelBench(KernelBench&&) noexcept = default;
+KernelBench::~KernelBench() = default;
+
 void KernelBench::run_tw() {
   const ThreadCountScope scope(case_.threads);
+  if (bf16_) {
+    tw_gemm_bf16(View<const std::uint16_t, 2>(bf16_->a.data(), {case_.m, case_.k}), bf16_->tw,
+                 View<float, 2>(c_tw_.data(), {case_.m, case_.n}), schedule_);
+    return;
+  }
   tw_gemm(View<const float, 2>(a_.data(), {case_.m, case_.k}), tw_,
           View<float, 2>(c_tw_.data(), {case_.m, case_.n}), *kernel_, schedule_);
 }
@@ -79,7 +117,14 @@ void KernelBench::run_onednn(std::span<const float> weights, AlignedBuffer<float
                       case_.n, 0.0f, c.data(), case_.n);
 }
 
-void KernelBench::run_onednn_dense() { run_onednn(w_.span(), c_dense_); }
+void KernelBench::run_onednn_dense() {
+  if (!bf16_) {
+    run_onednn(w_.span(), c_dense_);
+    return;
+  }
+  const ThreadCountScope scope(case_.threads);
+  bf16_->dense.run(bf16_->a.data(), c_dense_.data());
+}
 
 BenchOptions KernelBench::options(BenchOptions base) {
   const TwSchedule defaults = default_tw_schedule();
@@ -92,7 +137,9 @@ BenchOptions KernelBench::options(BenchOptions base) {
                 {"achieved_sparsity", 1.0 - static_cast<double>(tw_.kept_weights()) /
                                                 static_cast<double>(case_.k * case_.n)},
                 {"threads", case_.threads},
-                {"kernel", std::string(kernel_->name)},
+                {"kernel", bf16_ ? tw_gemm_bf16_kernels().kernels().front().name : kernel_->name},
+                {"precision", bf16_ ? "bf16" : "fp32"},
+                {"onednn", bf16_ ? bf16_->dense.implementation() : std::string("sgemm")},
                 {"w_budget", schedule_.w_budget != 0 ? schedule_.w_budget : defaults.w_budget},
                 {"row_block",
                  schedule_.max_row_block != 0 ? schedule_.max_row_block : defaults.max_row_block},
@@ -102,7 +149,12 @@ BenchOptions KernelBench::options(BenchOptions base) {
   // Side A (TW-GEMM) must equal oneDNN on the masked weights; side B computes the dense product.
   base.check = [this] {
     run_tw();
-    run_onednn(masked_.span(), c_masked_);
+    if (bf16_) {
+      const ThreadCountScope scope(case_.threads);
+      bf16_->masked.run(bf16_->a.data(), c_masked_.data());
+    } else {
+      run_onednn(masked_.span(), c_masked_);
+    }
     return close_to(c_tw_.span(), c_masked_.span());
   };
   base.check_b = [this] {
@@ -114,7 +166,8 @@ BenchOptions KernelBench::options(BenchOptions base) {
 
 Comparison KernelBench::against_onednn(const BenchOptions& base) {
   return compare_ab(
-      "tw_gemm", [this] { run_tw(); }, "onednn_sgemm_dense", [this] { run_onednn_dense(); },
+      bf16_ ? "tw_gemm_bf16" : "tw_gemm", [this] { run_tw(); },
+      bf16_ ? "onednn_bf16_matmul_dense" : "onednn_sgemm_dense", [this] { run_onednn_dense(); },
       options(base));
 }
 

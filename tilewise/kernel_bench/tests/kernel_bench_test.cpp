@@ -35,6 +35,23 @@ TEST(KernelBench, TewCasesRestoreTheAskedFractionAndPassTheCheck) {
   EXPECT_NEAR(c.extra["achieved_sparsity"].get<double>(), 0.75, 0.01);
 }
 
+TEST(KernelBench, Bf16CasesCheckAgainstOneDnnsBf16MatmulThenTimeIt) {
+  const KernelCase c{100, 96, 30, 32, 0.75, 1, 5, 0.02, Precision::kBf16};
+  if (!tw_gemm_bf16_runs_here()) {
+    expect_error([&] { KernelBench bench(c); },
+                 {.input = "KernelCase::precision", .contains = "needs AVX512_BF16"});
+    GTEST_SKIP() << "TW-GEMM bf16 needs AVX512_BF16; this machine refuses bf16 cases, as checked";
+  }
+  KernelBench bench(c);
+  BenchOptions options;
+  options.budget_seconds = 0;
+  const Comparison r = bench.against_onednn(options);  // checks TW-GEMM bf16 + restored first
+  EXPECT_EQ(r.name_a, "tw_gemm_bf16");
+  EXPECT_EQ(r.name_b, "onednn_bf16_matmul_dense");
+  EXPECT_EQ(r.extra["precision"], "bf16");
+  EXPECT_FALSE(close_to(bench.masked_product(), bench.dense_product()));
+}
+
 TEST(KernelBench, CloseToComparesAgainstTheLargestMagnitude) {
   const std::vector<float> reference{100.0f, -1.0f, 0.5f};
   EXPECT_TRUE(close_to(std::vector<float>{100.0f, -1.005f, 0.5f}, reference));

@@ -8,6 +8,7 @@
 #include <cmath>
 #include <numeric>
 
+#include "tessera/core/bf16.hpp"
 #include "tessera/core/error.hpp"
 #include "tessera/tilewise/tw_gemm.hpp"
 
@@ -144,19 +145,24 @@ std::vector<TwMatrix> pack_hidden_layers(const PrunedModel& pruned) {
   return packed;
 }
 
-void tw_forward(const learn::Mlp& model, std::span<const TwMatrix> hidden,
-                std::span<const float> inputs, std::size_t count, std::span<float> logits) {
+namespace {
+
+// The hidden layers by `product(l, a, z)` (z = a · W_l, a of `count` rows), each followed by its
+// bias and ReLU, then the output layer by oneDNN.
+template <class Product>
+void forward_hidden(const learn::Mlp& model, std::size_t hidden, std::span<const float> inputs,
+                    std::size_t count, std::span<float> logits, Product product) {
   const auto& layers = model.layers();
-  if (hidden.size() + 1 != layers.size()) {
-    throw usage_error("TW forward", fmt::format("{} packed layers for {} hidden layers",
-                                                hidden.size(), layers.size() - 1));
+  if (hidden + 1 != layers.size()) {
+    throw usage_error("TW forward", fmt::format("{} packed layers for {} hidden layers", hidden,
+                                                layers.size() - 1));
   }
   AlignedBuffer<float> a(inputs.size());
   std::copy(inputs.begin(), inputs.end(), a.begin());
-  for (std::size_t l = 0; l < hidden.size(); ++l) {
+  for (std::size_t l = 0; l < hidden; ++l) {
     const learn::MlpLayer& layer = layers[l];
     AlignedBuffer<float> z(count * layer.out);
-    tw_gemm(View<const float, 2>(a.data(), {count, layer.in}), hidden[l],
+    product(l, View<const float, 2>(a.data(), {count, layer.in}),
             View<float, 2>(z.data(), {count, layer.out}));
     for (std::size_t r = 0; r < count; ++r) {
       for (std::size_t j = 0; j < layer.out; ++j) {
@@ -165,7 +171,39 @@ void tw_forward(const learn::Mlp& model, std::span<const TwMatrix> hidden,
     }
     a = std::move(z);
   }
-  model.layer_forward(hidden.size(), a.data(), count, logits.data());
+  model.layer_forward(hidden, a.data(), count, logits.data());
+}
+
+}  // namespace
+
+void tw_forward(const learn::Mlp& model, std::span<const TwMatrix> hidden,
+                std::span<const float> inputs, std::size_t count, std::span<float> logits) {
+  forward_hidden(
+      model, hidden.size(), inputs, count, logits,
+      [&](std::size_t l, View<const float, 2> a, View<float, 2> z) { tw_gemm(a, hidden[l], z); });
+}
+
+void tw_forward(const learn::Mlp& model, std::span<const TwMatrixBf16> hidden,
+                std::span<const float> inputs, std::size_t count, std::span<float> logits) {
+  std::vector<std::uint16_t> a16;
+  forward_hidden(model, hidden.size(), inputs, count, logits,
+                 [&](std::size_t l, View<const float, 2> a, View<float, 2> z) {
+                   a16.resize(a.extent(0) * a.extent(1));
+                   to_bf16(std::span<const float>(a.data(), a16.size()), a16);
+                   tw_gemm_bf16(
+                       View<const std::uint16_t, 2>(a16.data(), {a.extent(0), a.extent(1)}),
+                       hidden[l], z);
+                 });
+}
+
+double accuracy_of(std::span<const float> logits, const learn::ImageSet& data) {
+  if (data.count == 0) return 0;
+  const std::size_t classes = logits.size() / data.count;
+  std::size_t right = 0;
+  for (std::size_t i = 0; i < data.count; ++i) {
+    right += learn::argmax(logits.subspan(i * classes, classes)) == data.labels[i];
+  }
+  return static_cast<double>(right) / static_cast<double>(data.count);
 }
 
 }  // namespace tessera::tilewise

@@ -54,6 +54,25 @@ TEST(SlowAccuracyStudy, LearnsFashionMnistAndTwInferenceMatches) {
   tw_forward(pruned.model, packed, inputs, n, tw.span());
   pruned.model.forward(inputs, n, reference.span());
   for (std::size_t i = 0; i < n * 10; ++i) EXPECT_NEAR(tw[i], reference[i], 1e-3f) << i;
+  if (!tw_gemm_bf16_runs_here()) GTEST_SKIP() << "TW-GEMM in bf16 " << tw_gemm_bf16_unavailable();
+  // In bf16 (A and W rounded to 8 bits of mantissa), the same predictions but for a few.
+  const std::vector<TwMatrixBf16> bf16(packed.begin(), packed.end());
+  AlignedBuffer<float> tw_bf16(n * 10);
+  tw_forward(pruned.model, bf16, inputs, n, tw_bf16.span());
+  std::size_t same = 0;
+  for (std::size_t i = 0; i < n; ++i) {
+    same += learn::argmax(tw_bf16.span().subspan(i * 10, 10)) ==
+            learn::argmax(tw.span().subspan(i * 10, 10));
+  }
+  EXPECT_GE(same, n * 98 / 100);
+}
+
+TEST(AccuracyStudy, AccuracyOfCountsTheLargestScoreAgainstTheLabel) {
+  learn::ImageSet data;
+  data.count = 3;
+  data.labels = {0, 1, 2};
+  const std::vector<float> logits{0.9f, 0.1f, 0.0f, 0.2f, 0.7f, 0.1f, 0.5f, 0.4f, 0.1f};
+  EXPECT_DOUBLE_EQ(accuracy_of(logits, data), 2.0 / 3.0);
 }
 
 }  // namespace

@@ -5,7 +5,7 @@
 // block. Restored single weights (TEW) follow in an element-wise pass over the same rows. Kernels:
 // a scalar reference, AVX2+FMA and AVX-512, the records of one kernel registry; parallel over
 // blocks of rows of A times slices of the tiles, each block taking W's tiles in blocks that stay
-// in L2 (TwSchedule).
+// in L2 (TwSchedule, tw_schedule.hpp).
 #pragma once
 
 #include <string_view>
@@ -13,23 +13,9 @@
 #include "tessera/core/kernel_registry.hpp"
 #include "tessera/core/view.hpp"
 #include "tessera/tilewise/tw_matrix.hpp"
+#include "tessera/tilewise/tw_schedule.hpp"
 
 namespace tessera::tilewise {
-
-/// The schedule of TW-GEMM. Cache blocking: W's tiles are taken in blocks of about `w_budget`
-/// bytes (of their kept rows in a K range), which every row group of a block of rows multiplies
-/// while the block of W stays in L2; a block holds at most `max_row_block` rows of A (a multiple
-/// of 12), and W comes from memory once per block of rows. The micro-kernel: it fetches W's rows
-/// `prefetch_rows` steps ahead. Zero takes the default (default_tw_schedule). Results do not
-/// depend on it.
-struct TwSchedule {
-  std::size_t w_budget = 0;
-  std::size_t max_row_block = 0;
-  std::size_t prefetch_rows = 0;
-};
-
-/// A quarter of L2 (this machine's, detected) for W's block, 384 rows, 16 rows ahead.
-TwSchedule default_tw_schedule();
 
 /// TW-GEMM's arguments: C = A · W, a (m, k) and c (m, n) row-major with unit column stride.
 struct TwGemmProblem {

@@ -12,6 +12,7 @@
 #include "tessera/learn/idx_dataset.hpp"
 #include "tessera/learn/mlp.hpp"
 #include "tessera/tilewise/pruning.hpp"
+#include "tessera/tilewise/tw_gemm_bf16.hpp"
 #include "tessera/tilewise/tw_matrix.hpp"
 
 namespace tessera::tilewise {
@@ -78,5 +79,13 @@ std::vector<TwMatrix> pack_hidden_layers(const PrunedModel& pruned);
 /// layer) and the output layer by oneDNN: the pruned model's inference path.
 void tw_forward(const learn::Mlp& model, std::span<const TwMatrix> hidden,
                 std::span<const float> inputs, std::size_t count, std::span<float> logits);
+/// The same in bf16: each hidden layer's input rounded to bf16 and multiplied by TW-GEMM in bf16
+/// (weights in bf16, fp32 sums); biases, ReLU and the output layer in fp32. tessera::Error where
+/// TW-GEMM in bf16 does not run (tw_gemm_bf16_runs_here).
+void tw_forward(const learn::Mlp& model, std::span<const TwMatrixBf16> hidden,
+                std::span<const float> inputs, std::size_t count, std::span<float> logits);
+
+/// The share of `logits` (one row of scores per image of `data`) whose largest score is the label.
+double accuracy_of(std::span<const float> logits, const learn::ImageSet& data);
 
 }  // namespace tessera::tilewise
