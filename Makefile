@@ -42,8 +42,11 @@ cuda: deps
 	@cmake --preset cuda $(CMAKE_QUIET) >/dev/null
 	@cmake --build --preset cuda
 
+# FUZZ_SEED_TESSERA: a tessera program for the seed scripts (CI: the release build's), so that the
+# fuzz preset builds only the fuzz targets; empty: it builds its own.
+FUZZ_SEED_TESSERA ?=
 fuzz: dev-deps
-	@cmake --preset fuzz $(CMAKE_QUIET) >/dev/null
+	@cmake --preset fuzz $(CMAKE_QUIET) -DTESSERA_FUZZ_SEED_TESSERA="$(FUZZ_SEED_TESSERA)" >/dev/null
 	@cmake --build --preset fuzz
 	@ctest --preset fuzz
 

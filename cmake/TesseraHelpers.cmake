@@ -84,8 +84,11 @@ endfunction()
 
 # tessera_add_fuzz(<target> SOURCES ... DEPS ... SEEDS <script>): a libFuzzer target (only with
 # TESSERA_FUZZ) and a CTest test, label `fuzz`, that runs it for TESSERA_FUZZ_SECONDS from the corpus
-# that <script> writes (called as `<script> <corpus-folder> <tessera>`; see core/testing/run_fuzzer.sh).
+# that <script> writes (called as `<script> <corpus-folder> <tessera>`; see core/testing/run_fuzzer.sh),
+# with TESSERA_FUZZ_SEED_TESSERA's program, or this build's.
 set(TESSERA_FUZZ_SECONDS 20 CACHE STRING "Seconds each fuzz test runs")
+set(TESSERA_FUZZ_SEED_TESSERA "" CACHE FILEPATH
+    "The tessera program the seed scripts run (empty: this build's, which the fuzz preset then builds)")
 function(tessera_add_fuzz target)
   if(NOT TESSERA_FUZZ)
     return()
@@ -98,14 +101,20 @@ function(tessera_add_fuzz target)
   add_executable(${target} ${A_SOURCES})
   target_link_libraries(${target} PRIVATE ${A_DEPS} tessera_warnings)
   target_link_options(${target} PRIVATE -fsanitize=fuzzer)
+  set(seed_tessera "${TESSERA_FUZZ_SEED_TESSERA}")
   if(NOT TARGET fuzzers)
-    add_custom_target(fuzzers)  # what the fuzz preset builds: every fuzz target and `tessera`
-    add_dependencies(fuzzers tessera)
+    add_custom_target(fuzzers)  # what the fuzz preset builds: every fuzz target (and `tessera`)
+    if(NOT seed_tessera)
+      add_dependencies(fuzzers tessera)
+    endif()
+  endif()
+  if(NOT seed_tessera)
+    set(seed_tessera $<TARGET_FILE:tessera>)
   endif()
   add_dependencies(fuzzers ${target})
   add_test(NAME fuzz.${target}
     COMMAND "${PROJECT_SOURCE_DIR}/core/testing/run_fuzzer.sh" $<TARGET_FILE:${target}>
-            ${TESSERA_FUZZ_SECONDS} "${seeds}" $<TARGET_FILE:tessera>)
+            ${TESSERA_FUZZ_SECONDS} "${seeds}" "${seed_tessera}")
   set_tests_properties(fuzz.${target} PROPERTIES LABELS fuzz TIMEOUT 300)
 endfunction()
 
