@@ -5,7 +5,6 @@
 #include <immintrin.h>
 
 #include <algorithm>
-#include <cstring>
 
 #include "tessera/core/bf16.hpp"
 #include "tessera/core/cpu_features.hpp"
